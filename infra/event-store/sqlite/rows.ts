@@ -1,0 +1,27 @@
+import type { JsonObject, RecordedEvent } from '../port.js';
+import { positionOf } from '../position.js';
+
+/** A row of `events` as read with safe integers (every INTEGER column is a bigint). */
+export interface EventRow {
+  readonly position: bigint;
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly recorded_at: bigint;
+}
+
+export const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at';
+
+export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.id,
+  stream: row.stream,
+  revision: Number(row.revision),
+  position: positionOf(row.position),
+  type: row.type,
+  data: JSON.parse(row.data) as JsonObject,
+  metadata: JSON.parse(row.metadata) as JsonObject,
+  recordedAt: new Date(Number(row.recorded_at)),
+});

@@ -1,0 +1,255 @@
+import type Database from 'better-sqlite3';
+import { DuplicateEventIdError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import type {
+  AllSubscription,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../port.js';
+import { positionOf } from '../position.js';
+import { Signal } from '../signal.js';
+import { openDurableDatabase } from './open-database.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
+import { migrateEventStore } from './schema.js';
+import { PollingAllSubscription } from './polling-all-subscription.js';
+
+const PAGE_SIZE = 512;
+/** How soon a subscriber sees events appended by another process (same-process: at once). */
+const DEFAULT_POLL_MS = 100;
+
+/**
+ * The embedded event store: one SQLite file, one long-lived connection, every append one
+ * `BEGIN IMMEDIATE` transaction that is fsynced before the promise resolves.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly committed = new Signal();
+  private readonly subscriptions = new Set<AllSubscription>();
+  private readonly statements;
+  private readonly appendTransaction;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly pollMs: number,
+  ) {
+    this.statements = prepareStatements(db);
+    this.appendTransaction = db.transaction(
+      (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
+        this.appendInTransaction(stream, events, expected),
+    );
+  }
+
+  static open(file: string, options: { pollMs?: number } = {}): SqliteEventStore {
+    const db = openDurableDatabase(file);
+    migrateEventStore(db);
+    return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS);
+  }
+
+  appendToStream(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    try {
+      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      const result = this.appendTransaction.immediate(stream, events, options.expectedRevision);
+      this.committed.notify();
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let next = startRevision(options.fromRevision, backwards);
+    let first = true;
+    while (remaining > 0) {
+      const limit = Math.min(PAGE_SIZE, remaining);
+      const rows = (backwards ? this.statements.readBackward : this.statements.readForward).all(
+        stream,
+        next,
+        limit,
+      ) as EventRow[];
+      if (first && rows.length === 0 && this.currentRevision(stream) === undefined) {
+        throw new StreamNotFoundError(stream);
+      }
+      first = false;
+      for (const row of rows) yield toRecordedEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      next = Number(rows[rows.length - 1]?.revision) + (backwards ? -1 : 1);
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let after = options.after?.commit ?? 0n;
+    while (remaining > 0) {
+      const rows = this.readAllPage(after, Math.min(PAGE_SIZE, remaining));
+      for (const event of rows) yield event;
+      if (rows.length < Math.min(PAGE_SIZE, remaining)) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1]?.position.commit ?? after;
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    const subscription = new PollingAllSubscription({
+      after: options.after?.commit ?? 0n,
+      readPage: (after) => this.readAllPage(after, PAGE_SIZE),
+      waitForAppend: () => this.committed.wait(this.pollMs),
+      onStop: () => {
+        this.subscriptions.delete(subscription);
+        this.committed.notify();
+      },
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.db.close();
+  }
+
+  private readAllPage(after: bigint, limit: number): RecordedEvent[] {
+    return (this.statements.readAll.all(after, limit) as EventRow[]).map(toRecordedEvent);
+  }
+
+  private currentRevision(stream: string): number | undefined {
+    const row = this.statements.currentRevision.get(stream) as { revision: bigint | null };
+    return row.revision === null ? undefined : Number(row.revision);
+  }
+
+  private appendInTransaction(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): AppendResult {
+    const current = this.currentRevision(stream);
+    if (!expectationHolds(expected, current) || expected === 'any' || expected === 'stream_exists') {
+      const retried = this.resultOfStoredRetry(stream, events, expected, current);
+      if (retried) return retried;
+    }
+    if (!expectationHolds(expected, current)) {
+      throw new WrongExpectedRevisionError(stream, expected, current);
+    }
+    const recordedAt = Date.now();
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      position = this.insert(stream, revision, event, recordedAt);
+    }
+    return { nextExpectedRevision: revision, position: positionOf(position) };
+  }
+
+  /**
+   * A writer that retries an append it already made (its acknowledgement was lost) gets the
+   * original result and writes nothing. The retry is recognised by its event ids standing in
+   * the stream right where the expected revision put them; a run that matches only in part
+   * is a different write and fails the expectation.
+   */
+  private resultOfStoredRetry(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    current: number | undefined,
+  ): AppendResult | undefined {
+    const start = this.retryStart(stream, events, expected);
+    if (start === undefined) return undefined;
+    const stored = this.statements.storedRun.all(stream, start, events.length) as Array<{
+      id: string;
+      position: bigint;
+    }>;
+    const firstMismatch = events.findIndex((event, index) => stored[index]?.id !== event.id);
+    if (firstMismatch === -1) {
+      const last = stored[stored.length - 1];
+      if (last) return { nextExpectedRevision: start + events.length - 1, position: positionOf(last.position) };
+    }
+    if (firstMismatch > 0) throw new WrongExpectedRevisionError(stream, expected, current);
+    return undefined;
+  }
+
+  private retryStart(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): number | undefined {
+    if (expected === 'no_stream') return 0;
+    if (typeof expected === 'number') return expected + 1;
+    const first = events[0];
+    if (!first) return undefined;
+    const row = this.statements.revisionOfId.get(stream, first.id) as { revision: bigint } | undefined;
+    return row === undefined ? undefined : Number(row.revision);
+  }
+
+  private insert(stream: string, revision: number, event: EventToAppend, recordedAt: number): bigint {
+    try {
+      const result = this.statements.insert.run(
+        event.id,
+        stream,
+        revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      return BigInt(result.lastInsertRowid);
+    } catch (error) {
+      if (isUniqueIdViolation(error)) throw new DuplicateEventIdError(event.id);
+      throw error;
+    }
+  }
+}
+
+const expectationHolds = (expected: ExpectedRevision, current: number | undefined): boolean => {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === undefined;
+    case 'stream_exists':
+      return current !== undefined;
+    default:
+      return current === expected;
+  }
+};
+
+const startRevision = (from: ReadStreamOptions['fromRevision'], backwards: boolean): number => {
+  if (typeof from === 'number') return from;
+  if (from === 'end' || (from === undefined && backwards)) return Number.MAX_SAFE_INTEGER;
+  return 0;
+};
+
+const isUniqueIdViolation = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+  error.message.includes('events.id');
+
+const prepareStatements = (db: Database.Database) => {
+  const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+  return {
+    currentRevision: prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+    revisionOfId: prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
+    storedRun: prepare(
+      'SELECT id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    ),
+    insert: prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    readForward: prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    readBackward: prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    readAll: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+  };
+};

@@ -1,0 +1,36 @@
+/** Rejects when `promise` has not settled within `ms`; for tests that must not hang. */
+export const within = <T>(ms: number, promise: Promise<T>, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${String(ms)} ms: ${what}`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+
+export const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+};
+
+/** Takes items from an iterator until `accept` has taken `count` of them. */
+export const take = async <T>(
+  iterator: AsyncIterator<T>,
+  count: number,
+  accept: (item: T) => boolean = () => true,
+): Promise<T[]> => {
+  const taken: T[] = [];
+  while (taken.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    if (accept(next.value)) taken.push(next.value);
+  }
+  return taken;
+};
