@@ -33,8 +33,12 @@ const streamsOf = (streams: Set<string>) => (event: RecordedEvent) => streams.ha
 export const describeEventStoreContract = (
   adapter: string,
   openFixture: () => Promise<EventStoreFixture>,
+  options: { readonly skipReason?: string } = {},
 ): void => {
-  describe(`event store contract: ${adapter}`, () => {
+  const title = options.skipReason
+    ? `event store contract: ${adapter} (skipped: ${options.skipReason})`
+    : `event store contract: ${adapter}`;
+  describe.skipIf(options.skipReason !== undefined)(title, () => {
     let fixture: EventStoreFixture;
     let store: EventStore;
 

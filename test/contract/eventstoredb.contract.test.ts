@@ -1,0 +1,26 @@
+import { EsdbEventStore } from '../../infra/event-store/esdb/esdb-event-store.js';
+import { findEventStoreDb } from '../support/eventstoredb.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+
+const target = await findEventStoreDb();
+
+if (target.kind === 'unavailable') {
+  console.warn(`\n[contract] EventStoreDB run SKIPPED: ${target.reason}\n`);
+}
+
+describeEventStoreContract(
+  'EventStoreDB',
+  async () => {
+    if (target.kind === 'unavailable') throw new Error(target.reason);
+    const server = await target.connect();
+    const store = EsdbEventStore.connect(server.connectionString);
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        await server.stop();
+      },
+    };
+  },
+  target.kind === 'unavailable' ? { skipReason: target.reason } : {},
+);

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventToAppend, RecordedEvent } from '../../infra/event-store/port.js';
+import { comparePositions, formatPosition } from '../../infra/event-store/position.js';
+import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
+import { collect } from '../support/async.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const ROUNDS = Number(process.env['CRASH_ROUNDS'] ?? 20);
+const WRITERS = 4;
+const WRITER = join(import.meta.dirname, '../support/crash-writer.ts');
+
+interface Acknowledgement {
+  readonly stream: string;
+  readonly firstRevision: number;
+  readonly position: string;
+  readonly events: EventToAppend[];
+}
+
+/** Runs the writer until it has written for a random while, then kills it with SIGKILL. */
+const runAndKill = (dbFile: string, ackLog: string, round: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const args = ['--import', 'tsx', WRITER, dbFile, ackLog, String(WRITERS), String(round)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => {
+      setTimeout(() => child.kill('SIGKILL'), 50 + Math.floor(Math.random() * 400));
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`writer exited by itself (code ${String(code)}): ${stderr}`));
+    });
+  });
+
+/** Lines of the log; a torn last line is an append whose acknowledgement never completed. */
+const readAcknowledgements = (ackLog: string): Acknowledgement[] =>
+  existsSync(ackLog)
+    ? readFileSync(ackLog, 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('}'))
+        .map((line) => JSON.parse(line) as Acknowledgement)
+    : [];
+
+const revisionsByStream = (events: readonly RecordedEvent[]): Map<string, number[]> => {
+  const revisions = new Map<string, number[]>();
+  for (const event of events) revisions.set(event.stream, [...(revisions.get(event.stream) ?? []), event.revision]);
+  return revisions;
+};
+
+describe('embedded store under kill -9', () => {
+  const temp = makeTempDir('tracker-crash-');
+  afterAll(() => temp.remove());
+
+  it(`keeps every acknowledged event exactly once across ${String(ROUNDS)} SIGKILLs`, async () => {
+    const dbFile = join(temp.dir, 'events.sqlite');
+    const ackLog = join(temp.dir, 'acks.jsonl');
+    for (let round = 0; round < ROUNDS; round += 1) await runAndKill(dbFile, ackLog, round);
+
+    const acknowledged = readAcknowledgements(ackLog);
+    const db = new Database(dbFile);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+
+    const store = SqliteEventStore.open(dbFile);
+    const all = await collect(store.readAll());
+    await store.close();
+
+    const byId = new Map<string, RecordedEvent>();
+    for (const event of all) {
+      expect(byId.has(event.id), `event ${event.id} stored twice`).toBe(false);
+      byId.set(event.id, event);
+    }
+    for (const ack of acknowledged) {
+      ack.events.forEach((sent, index) => {
+        const stored = byId.get(sent.id);
+        expect(stored, `acknowledged event ${sent.id} lost`).toBeDefined();
+        expect(stored).toMatchObject({
+          stream: ack.stream,
+          revision: ack.firstRevision + index,
+          type: sent.type,
+          data: sent.data,
+          metadata: sent.metadata,
+        });
+      });
+      expect(formatPosition(byId.get(ack.events.at(-1)!.id)!.position)).toBe(ack.position);
+    }
+    for (let i = 1; i < all.length; i += 1) {
+      expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
+    }
+    for (const revisions of revisionsByStream(all).values()) {
+      expect(revisions).toEqual(revisions.map((_, index) => index));
+    }
+    expect(acknowledged.length).toBeGreaterThan(ROUNDS);
+    console.info(
+      `crash test: ${String(ROUNDS)} kills, ${String(acknowledged.length)} acknowledged appends, ` +
+        `${String(all.length)} events stored`,
+    );
+  });
+});
