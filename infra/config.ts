@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable the tracker reads (the table in README.md lists the same). */
+const EnvironmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  TRACKER_DATA_DIR: z.string().min(1).default('./data'),
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, {
+      message: 'must start with esdb:// or esdb+discover:// (or the kurrentdb equivalents)',
+    })
+    .optional(),
+  TRACKER_BOOTSTRAP_ADMIN_KEY: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+  readonly bootstrapAdminKey: string | undefined;
+  readonly production: boolean;
+  readonly logLevel: z.infer<typeof EnvironmentSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration, or throws a ConfigError naming each variable that is wrong. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = EnvironmentSchema.safeParse(blankAsUnset(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  const dataDir = resolve(values.TRACKER_DATA_DIR);
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    dataDir,
+    eventStore: values.EVENTSTORE_CONNECTION_STRING
+      ? { kind: 'eventstoredb', connectionString: values.EVENTSTORE_CONNECTION_STRING }
+      : { kind: 'sqlite', file: resolve(dataDir, 'events.sqlite') },
+    bootstrapAdminKey: values.TRACKER_BOOTSTRAP_ADMIN_KEY,
+    production: values.NODE_ENV === 'production',
+    logLevel: values.LOG_LEVEL,
+  };
+};
+
+/** `PORT=` in a .env file means "not set", not "port zero". */
+const blankAsUnset = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1]?.trim())));

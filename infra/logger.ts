@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Log lines carry ids, types, counts and positions only: never names,
+ * birth dates, locations, narratives or API keys (the redaction paths are a second guard).
+ */
+export const createLogger = (level: string, destination?: NodeJS.WritableStream): Logger =>
+  pino(
+    {
+      level,
+      base: { service: 'family-reunification-tracker' },
+      redact: { paths: ['req.headers.authorization', 'authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' },
+    },
+    destination ?? process.stdout,
+  );

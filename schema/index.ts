@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+
+export interface SchemaDependencies {
+  readonly version: string;
+  readonly eventStoreKind: 'sqlite' | 'eventstoredb';
+}
+
+/** Every *.graphql file beside this module, in name order. */
+const loadTypeDefs = (): string[] =>
+  readdirSync(import.meta.dirname)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(join(import.meta.dirname, file), 'utf8'));
+
+export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
+  makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: {
+      Query: {
+        serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
+      },
+    },
+  });

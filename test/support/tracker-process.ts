@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { within } from './async.js';
+
+const MAIN = join(import.meta.dirname, '../../infra/main.ts');
+
+export interface TrackerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** SIGTERM, then the exit code. */
+  readonly stop: () => Promise<number | null>;
+}
+
+/** Starts the tracker exactly as `npm start` does, on a free loopback port. */
+export const startTrackerProcess = async (env: Record<string, string>): Promise<TrackerProcess> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await within(
+    30_000,
+    new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const match = /"url":"(http:\/\/[^"]+)".*"msg":"listening"/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then((code) => reject(new Error(`tracker exited with ${String(code)}: ${output}`)));
+    }),
+    'tracker start',
+  );
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return within(10_000, exited, 'tracker stop');
+    },
+  };
+};
+
+/** Runs the tracker and waits for it to exit by itself (a start-up failure). */
+export const runTrackerToExit = (env: Record<string, string>): Promise<{ code: number | null; output: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
