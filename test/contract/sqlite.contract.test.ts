@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
+import { advanceSqlitePositionsBeyond } from '../support/sqlite-positions.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
@@ -10,12 +10,7 @@ describeEventStoreContract('embedded SQLite', () => {
   const store = SqliteEventStore.open(file);
   return Promise.resolve({
     store,
-    advancePositionsBeyond: (floor: bigint) => {
-      // A second connection, as an operator would: AUTOINCREMENT continues after sqlite_sequence.
-      const db = new Database(file);
-      db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(floor);
-      db.close();
-    },
+    advancePositionsBeyond: (floor: bigint) => advanceSqlitePositionsBeyond(file, floor),
     dispose: async () => {
       await store.close();
       temp.remove();

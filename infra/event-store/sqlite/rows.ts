@@ -13,7 +13,11 @@ export interface EventRow {
   readonly recorded_at: bigint;
 }
 
-export const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at';
+export const EVENT_COLUMNS =
+  'e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata, e.recorded_at';
+
+/** The events table with each event's stream name. */
+export const EVENTS_WITH_STREAM = 'events e JOIN streams s ON s.stream_id = e.stream_id';
 
 export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   id: row.id,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DuplicateEventIdError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
 import type {
   AllSubscription,
   AppendResult,
@@ -14,7 +14,8 @@ import type {
 import { positionOf } from '../position.js';
 import { Signal } from '../signal.js';
 import { openDurableDatabase } from './open-database.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
+import { EventInserter } from './event-inserter.js';
+import { EVENT_COLUMNS, EVENTS_WITH_STREAM, toRecordedEvent, type EventRow } from './rows.js';
 import { migrateEventStore } from './schema.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 
@@ -31,12 +32,14 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<AllSubscription>();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly inserter: EventInserter;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly pollMs: number,
   ) {
     this.statements = prepareStatements(db);
+    this.inserter = new EventInserter(db);
     this.appendTransaction = db.transaction(
       (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
         this.appendInTransaction(stream, events, expected),
@@ -76,7 +79,7 @@ export class SqliteEventStore implements EventStore {
         next,
         limit,
       ) as EventRow[];
-      if (first && rows.length === 0 && this.currentRevision(stream) === undefined) {
+      if (first && rows.length === 0 && this.streamIdOf(stream) === undefined) {
         throw new StreamNotFoundError(stream);
       }
       first = false;
@@ -122,8 +125,14 @@ export class SqliteEventStore implements EventStore {
     return (this.statements.readAll.all(after, limit) as EventRow[]).map(toRecordedEvent);
   }
 
-  private currentRevision(stream: string): number | undefined {
-    const row = this.statements.currentRevision.get(stream) as { revision: bigint | null };
+  private streamIdOf(stream: string): bigint | undefined {
+    const row = this.statements.streamId.get(stream) as { stream_id: bigint } | undefined;
+    return row?.stream_id;
+  }
+
+  private currentRevision(streamId: bigint | undefined): number | undefined {
+    if (streamId === undefined) return undefined;
+    const row = this.statements.currentRevision.get(streamId) as { revision: bigint | null };
     return row.revision === null ? undefined : Number(row.revision);
   }
 
@@ -132,22 +141,20 @@ export class SqliteEventStore implements EventStore {
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): AppendResult {
-    const current = this.currentRevision(stream);
-    if (!expectationHolds(expected, current) || expected === 'any' || expected === 'stream_exists') {
-      const retried = this.resultOfStoredRetry(stream, events, expected, current);
+    const existingId = this.streamIdOf(stream);
+    const current = this.currentRevision(existingId);
+    const holds = expectationHolds(expected, current);
+    if (existingId !== undefined && (!holds || expected === 'any' || expected === 'stream_exists')) {
+      const retried = this.resultOfStoredRetry(existingId, events, expected, current, stream);
       if (retried) return retried;
     }
-    if (!expectationHolds(expected, current)) {
-      throw new WrongExpectedRevisionError(stream, expected, current);
-    }
+    if (!holds) throw new WrongExpectedRevisionError(stream, expected, current);
+
+    const streamId = existingId ?? BigInt(this.statements.createStream.run(stream).lastInsertRowid);
+    const firstRevision = (current ?? -1) + 1;
     const recordedAt = Date.now();
-    let revision = current ?? -1;
-    let position = 0n;
-    for (const event of events) {
-      revision += 1;
-      position = this.insert(stream, revision, event, recordedAt);
-    }
-    return { nextExpectedRevision: revision, position: positionOf(position) };
+    const lastPosition = this.inserter.insertAll(streamId, firstRevision, events, recordedAt);
+    return { nextExpectedRevision: firstRevision + events.length - 1, position: positionOf(lastPosition) };
   }
 
   /**
@@ -157,28 +164,29 @@ export class SqliteEventStore implements EventStore {
    * is a different write and fails the expectation.
    */
   private resultOfStoredRetry(
-    stream: string,
+    streamId: bigint,
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
     current: number | undefined,
+    stream: string,
   ): AppendResult | undefined {
-    const start = this.retryStart(stream, events, expected);
+    const start = this.retryStart(streamId, events, expected);
     if (start === undefined) return undefined;
-    const stored = this.statements.storedRun.all(stream, start, events.length) as Array<{
+    const stored = this.statements.storedRun.all(streamId, start, events.length) as Array<{
       id: string;
       position: bigint;
     }>;
     const firstMismatch = events.findIndex((event, index) => stored[index]?.id !== event.id);
-    if (firstMismatch === -1) {
-      const last = stored[stored.length - 1];
-      if (last) return { nextExpectedRevision: start + events.length - 1, position: positionOf(last.position) };
+    const last = stored[stored.length - 1];
+    if (firstMismatch === -1 && last) {
+      return { nextExpectedRevision: start + events.length - 1, position: positionOf(last.position) };
     }
     if (firstMismatch > 0) throw new WrongExpectedRevisionError(stream, expected, current);
     return undefined;
   }
 
   private retryStart(
-    stream: string,
+    streamId: bigint,
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): number | undefined {
@@ -186,26 +194,8 @@ export class SqliteEventStore implements EventStore {
     if (typeof expected === 'number') return expected + 1;
     const first = events[0];
     if (!first) return undefined;
-    const row = this.statements.revisionOfId.get(stream, first.id) as { revision: bigint } | undefined;
+    const row = this.statements.revisionOfId.get(streamId, first.id) as { revision: bigint } | undefined;
     return row === undefined ? undefined : Number(row.revision);
-  }
-
-  private insert(stream: string, revision: number, event: EventToAppend, recordedAt: number): bigint {
-    try {
-      const result = this.statements.insert.run(
-        event.id,
-        stream,
-        revision,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        recordedAt,
-      );
-      return BigInt(result.lastInsertRowid);
-    } catch (error) {
-      if (isUniqueIdViolation(error)) throw new DuplicateEventIdError(event.id);
-      throw error;
-    }
   }
 }
 
@@ -228,28 +218,26 @@ const startRevision = (from: ReadStreamOptions['fromRevision'], backwards: boole
   return 0;
 };
 
-const isUniqueIdViolation = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-  error.message.includes('events.id');
-
 const prepareStatements = (db: Database.Database) => {
   const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
   return {
-    currentRevision: prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-    revisionOfId: prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
+    streamId: prepare('SELECT stream_id FROM streams WHERE name = ?'),
+    createStream: prepare('INSERT INTO streams (name) VALUES (?)'),
+    currentRevision: prepare('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
+    revisionOfId: prepare('SELECT revision FROM events WHERE stream_id = ? AND id = ?'),
     storedRun: prepare(
-      'SELECT id, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
-    ),
-    insert: prepare(
-      'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'SELECT id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
     ),
     readForward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
+       WHERE s.name = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
     ),
     readBackward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
+       WHERE s.name = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
     ),
-    readAll: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    readAll: prepare(
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? ORDER BY e.position LIMIT ?`,
+    ),
   };
 };
