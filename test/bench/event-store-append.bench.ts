@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { newEventId } from '../../infra/event-store/event-id.js';
 import type { EventToAppend, JsonObject } from '../../infra/event-store/port.js';
 import { openDurableDatabase } from '../../infra/event-store/sqlite/open-database.js';

@@ -87,6 +87,7 @@ export class SqliteEventStore implements EventStore {
       if (rows.length < limit) return;
       remaining -= rows.length;
       next = Number(rows[rows.length - 1]?.revision) + (backwards ? -1 : 1);
+      await yieldToEventLoop();
     }
   }
 
@@ -99,6 +100,7 @@ export class SqliteEventStore implements EventStore {
       if (rows.length < Math.min(PAGE_SIZE, remaining)) return;
       remaining -= rows.length;
       after = rows[rows.length - 1]?.position.commit ?? after;
+      await yieldToEventLoop();
     }
   }
 
@@ -198,6 +200,9 @@ export class SqliteEventStore implements EventStore {
     return row === undefined ? undefined : Number(row.revision);
   }
 }
+
+/** Long reads run page by page; between pages, other requests get their turn. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const expectationHolds = (expected: ExpectedRevision, current: number | undefined): boolean => {
   switch (expected) {
