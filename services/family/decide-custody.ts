@@ -1,0 +1,60 @@
+import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
+import type { FamilyEvent } from './events.js';
+import { existing, requireTransition } from './lookups.js';
+import type { FamilyState } from './state.js';
+import { CHILD_CUSTODY } from './transitions.js';
+import { pastDate } from './world-dates.js';
+
+const custodyStep = (s: FamilyState, type: FamilyCommandType, childId: string): void => {
+  const child = existing(s.children, childId, 'childId', 'child');
+  requireTransition(CHILD_CUSTODY, type, child.custody, `child ${childId}`);
+};
+
+export const recordSeparation = (c: FamilyCommandOf<'RecordSeparation'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('separatedOn', c.separatedOn, c.issuedAt);
+  c.childIds.forEach((childId) => existing(s.children, childId, 'childIds', 'child'));
+  return [{
+    type: 'SeparationRecorded',
+    data: { separatedOn: c.separatedOn, cause: c.cause, childIds: c.childIds, ...(c.place && c.childIds[0] ? { personal: { subjectId: c.childIds[0], place: c.place } } : {}) },
+  }];
+};
+
+export const recordChildDetained = (c: FamilyCommandOf<'RecordChildDetained'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('detainedOn', c.detainedOn, c.issuedAt);
+  custodyStep(s, 'RecordChildDetained', c.childId);
+  return [{
+    type: 'ChildDetained',
+    data: { childId: c.childId, agency: c.agency, detainedOn: c.detainedOn, ...(c.facility ? { personal: { subjectId: c.childId, facility: c.facility } } : {}) },
+  }];
+};
+
+export const recordChildTransferred = (c: FamilyCommandOf<'RecordChildTransferred'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('transferredOn', c.transferredOn, c.issuedAt);
+  custodyStep(s, 'RecordChildTransferred', c.childId);
+  return [{
+    type: 'ChildTransferred',
+    data: { childId: c.childId, transferredOn: c.transferredOn, ...(c.facility ? { personal: { subjectId: c.childId, facility: c.facility } } : {}) },
+  }];
+};
+
+export const recordChildReleased = (c: FamilyCommandOf<'RecordChildReleased'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('releasedOn', c.releasedOn, c.issuedAt);
+  custodyStep(s, 'RecordChildReleased', c.childId);
+  if (c.releasedToRelativeId) existing(s.relatives, c.releasedToRelativeId, 'releasedToRelativeId', 'relative');
+  return [{
+    type: 'ChildReleased',
+    data: { childId: c.childId, releasedOn: c.releasedOn, placement: c.placement, ...(c.releasedToRelativeId ? { releasedToRelativeId: c.releasedToRelativeId } : {}) },
+  }];
+};
+
+export const changeChildPlacement = (c: FamilyCommandOf<'ChangeChildPlacement'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('changedOn', c.changedOn, c.issuedAt);
+  existing(s.children, c.childId, 'childId', 'child');
+  return [{ type: 'ChildPlacementChanged', data: { childId: c.childId, placement: c.placement, changedOn: c.changedOn } }];
+};
+
+export const recordChildRepatriated = (c: FamilyCommandOf<'RecordChildRepatriated'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('repatriatedOn', c.repatriatedOn, c.issuedAt);
+  custodyStep(s, 'RecordChildRepatriated', c.childId);
+  return [{ type: 'ChildRepatriated', data: { childId: c.childId, country: c.country, repatriatedOn: c.repatriatedOn } }];
+};

@@ -1,0 +1,96 @@
+import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
+import { badInput, DomainError } from '../shared/domain-error.js';
+import type { FamilyCommandOf } from './commands.js';
+import { recomputedAgeOutDeadlines } from './deadlines.js';
+import type { FamilyEvent } from './events.js';
+import { existing, requireNew, requirePerson } from './lookups.js';
+import type { FamilyState } from './state.js';
+
+const ADULT_AGE = 18;
+const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+/** Birth dates: not in the future (relative to when the command arrived), not before 1900. */
+const checkBirthDate = (birthDate: CalendarDate, issuedAt: string): void => {
+  if (birthDate > dateOf(issuedAt)) throw badInput('birthDate', 'birthDate must not be in the future');
+  if (birthDate < EARLIEST_BIRTH_DATE) throw badInput('birthDate', 'birthDate must not be before 1900-01-01');
+};
+
+/** An adult at intake is registered and flagged for review: never silently accepted or clamped. */
+const needsAgeReview = (birthDate: CalendarDate, issuedAt: string): boolean => ageOn(birthDate, dateOf(issuedAt)) >= ADULT_AGE;
+
+export const openFamilyCase = (c: FamilyCommandOf<'OpenFamilyCase'>, s: FamilyState): FamilyEvent[] => {
+  if (s.exists) throw new DomainError('CONFLICT', `Family ${c.familyId} already exists`);
+  return [{ type: 'FamilyCaseOpened', data: { familyId: c.familyId, leadOrganizationId: c.leadOrganizationId, programme: c.programme } }];
+};
+
+export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyState): FamilyEvent[] => {
+  requireNew(s.personIds, c.childId, 'childId', 'person');
+  checkBirthDate(c.birthDate, c.issuedAt);
+  if (c.arrivalDate && c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', 'arrivalDate must not be in the future');
+  if (c.arrivalDate && c.arrivalDate < c.birthDate) throw badInput('arrivalDate', 'arrivalDate must not be before birthDate');
+  return [{
+    type: 'ChildRegistered',
+    data: {
+      childId: c.childId, nationality: c.nationality, languages: c.languages, needsInterpreter: c.needsInterpreter,
+      birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt),
+      ...(c.arrivalDate ? { arrivalDate: c.arrivalDate } : {}),
+      personal: { subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}) },
+    },
+  }];
+};
+
+export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'>, s: FamilyState): FamilyEvent[] => {
+  const child = existing(s.children, c.childId, 'childId', 'child');
+  checkBirthDate(c.birthDate, c.issuedAt);
+  if (child.birthDate === c.birthDate && child.birthDateEstimated === c.birthDateEstimated) {
+    throw badInput('birthDate', 'birthDate is already recorded as given');
+  }
+  return [
+    {
+      type: 'ChildBirthDateCorrected',
+      data: { childId: c.childId, birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt), personal: { subjectId: c.childId, birthDate: c.birthDate } },
+    },
+    ...recomputedAgeOutDeadlines(s, c.childId, c.birthDate),
+  ];
+};
+
+export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): FamilyEvent[] => {
+  requireNew(s.personIds, c.relativeId, 'relativeId', 'person');
+  return [{
+    type: 'RelativeAdded',
+    data: {
+      relativeId: c.relativeId, relationship: c.relationship, biological: c.biological, vitalStatus: c.vitalStatus, adverse: c.adverse,
+      personal: { subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}) },
+    },
+  }];
+};
+
+export const recordIdentifier = (c: FamilyCommandOf<'RecordIdentifier'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.personId, 'personId');
+  return [{ type: 'IdentifierRecorded', data: { personId: c.personId, kind: c.kind, personal: { subjectId: c.personId, value: c.value } } }];
+};
+
+export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.personId, 'personId');
+  requireNew(s.consents, c.consentId, 'consentId', 'consent');
+  if (c.expiresOn && c.expiresOn < dateOf(c.issuedAt)) throw badInput('expiresOn', 'expiresOn must not be in the past');
+  return [{
+    type: 'ConsentGiven',
+    data: { consentId: c.consentId, personId: c.personId, purposes: c.purposes, recipientOrganizationIds: c.recipientOrganizationIds, ...(c.expiresOn ? { expiresOn: c.expiresOn } : {}) },
+  }];
+};
+
+export const withdrawConsent = (c: FamilyCommandOf<'WithdrawConsent'>, s: FamilyState): FamilyEvent[] => {
+  if (!s.consents.has(c.consentId)) throw new DomainError('NOT_FOUND', `consent ${c.consentId} not found`, 'consentId');
+  return [{ type: 'ConsentWithdrawn', data: { consentId: c.consentId } }];
+};
+
+export const recordProtectionConcern = (c: FamilyCommandOf<'RecordProtectionConcern'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.subjectPersonId, 'subjectPersonId');
+  c.neverDiscloseTo.forEach((relativeId) => existing(s.relatives, relativeId, 'neverDiscloseTo', 'relative'));
+  requireNew(s.concerns, c.concernId, 'concernId', 'protection concern');
+  return [{
+    type: 'ProtectionConcernRecorded',
+    data: { concernId: c.concernId, kind: c.kind, neverDiscloseTo: c.neverDiscloseTo, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
+  }];
+};

@@ -1,0 +1,51 @@
+import { invalidTransition } from '../shared/domain-error.js';
+import type { FamilyCommandOf } from './commands.js';
+import { tracingStep } from './decide-tracing.js';
+import type { FamilyEvent } from './events.js';
+import { existing } from './lookups.js';
+import type { ChildState, FamilyState } from './state.js';
+import { pastDate } from './world-dates.js';
+
+/** Reunification needs the child and an adult who is alive, known and not an adverse party. */
+const reunitingPair = (s: FamilyState, c: FamilyCommandOf<'PlanReunification' | 'RecordReunification'>): ChildState => {
+  const child = existing(s.children, c.childId, 'childId', 'child');
+  const relative = tracingStep(s, c.type, c.relativeId);
+  if (relative.adverse) {
+    throw invalidTransition(`Cannot reunify with relative ${c.relativeId}: recorded as an adverse party`);
+  }
+  if (s.reunifiedChildIds.has(c.childId)) throw invalidTransition(`Child ${c.childId} is already REUNIFIED`);
+  return child;
+};
+
+export const planReunification = (c: FamilyCommandOf<'PlanReunification'>, s: FamilyState): FamilyEvent[] => {
+  reunitingPair(s, c);
+  return [{ type: 'ReunificationPlanned', data: { childId: c.childId, relativeId: c.relativeId } }];
+};
+
+export const recordReunification = (c: FamilyCommandOf<'RecordReunification'>, s: FamilyState): FamilyEvent[] => {
+  pastDate('reunifiedOn', c.reunifiedOn, c.issuedAt);
+  reunitingPair(s, c);
+  return [{
+    type: 'ReunificationCompleted',
+    data: { childId: c.childId, relativeId: c.relativeId, reunifiedOn: c.reunifiedOn, country: c.country, ...(c.place ? { personal: { subjectId: c.childId, place: c.place } } : {}) },
+  }];
+};
+
+export const recordReunificationFailed = (c: FamilyCommandOf<'RecordReunificationFailed'>, s: FamilyState): FamilyEvent[] => {
+  existing(s.children, c.childId, 'childId', 'child');
+  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  return [{ type: 'ReunificationFailed', data: { childId: c.childId, relativeId: c.relativeId, reason: c.reason } }];
+};
+
+export const recordFollowUp = (c: FamilyCommandOf<'RecordFollowUp'>, s: FamilyState): FamilyEvent[] => {
+  existing(s.children, c.childId, 'childId', 'child');
+  return [{ type: 'FollowUpRecorded', data: { childId: c.childId, ...(c.note ? { personal: { subjectId: c.childId, note: c.note } } : {}) } }];
+};
+
+export const closeFamilyCase = (c: FamilyCommandOf<'CloseFamilyCase'>): FamilyEvent[] => [
+  { type: 'FamilyCaseClosed', data: { reason: c.reason } },
+];
+
+export const reopenFamilyCase = (c: FamilyCommandOf<'ReopenFamilyCase'>): FamilyEvent[] => [
+  { type: 'FamilyCaseReopened', data: { reason: c.reason } },
+];

@@ -1,0 +1,92 @@
+import { dateOf } from '../shared/calendar-date.js';
+import { DomainError } from '../shared/domain-error.js';
+import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
+import type { FamilyEvent } from './events.js';
+import { existing, requireNew, requirePerson, requireTransition } from './lookups.js';
+import type { FamilyState, RelativeState } from './state.js';
+import { RELATIVE_LOCATION } from './transitions.js';
+
+/** The relative, if the command may act on it in its current tracing state. */
+export const tracingStep = (s: FamilyState, type: FamilyCommandType, relativeId: string, field = 'relativeId'): RelativeState => {
+  const relative = existing(s.relatives, relativeId, field, 'relative');
+  requireTransition(RELATIVE_LOCATION, type, relative.location, `relative ${relativeId}`);
+  return relative;
+};
+
+export const startTracing = (c: FamilyCommandOf<'StartTracing'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{
+    type: 'TracingStarted',
+    data: { relativeId: c.relativeId, defenderOrganizationId: c.defenderOrganizationId, startedOn: dateOf(c.occurredAt), ...(c.region ? { region: c.region } : {}) },
+  }];
+};
+
+export const recordContactAttempt = (c: FamilyCommandOf<'RecordContactAttempt'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{ type: 'ContactAttemptMade', data: { relativeId: c.relativeId, channel: c.channel, result: c.result } }];
+};
+
+export const recordLead = (c: FamilyCommandOf<'RecordLead'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{ type: 'LeadReceived', data: { relativeId: c.relativeId, ...(c.lead ? { personal: { subjectId: c.relativeId, lead: c.lead } } : {}) } }];
+};
+
+export const recordParentLocated = (c: FamilyCommandOf<'RecordParentLocated'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{
+    type: 'RelativeLocated',
+    data: { relativeId: c.relativeId, country: c.country, method: c.method, ...(c.place ? { personal: { subjectId: c.relativeId, place: c.place } } : {}) },
+  }];
+};
+
+export const recordContactEstablished = (c: FamilyCommandOf<'RecordContactEstablished'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{
+    type: 'ContactEstablished',
+    data: { relativeId: c.relativeId, ...(c.safeContactInstructions ? { personal: { subjectId: c.relativeId, safeContactInstructions: c.safeContactInstructions } } : {}) },
+  }];
+};
+
+export const recordPersonUnreachable = (c: FamilyCommandOf<'RecordPersonUnreachable'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{ type: 'PersonUnreachable', data: { relativeId: c.relativeId } }];
+};
+
+export const recordPersonDeceased = (c: FamilyCommandOf<'RecordPersonDeceased'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{ type: 'PersonReportedDeceased', data: { relativeId: c.relativeId } }];
+};
+
+export const recordPreference = (c: FamilyCommandOf<'RecordPreference'>, s: FamilyState): FamilyEvent[] => {
+  tracingStep(s, c.type, c.relativeId);
+  return [{ type: 'PreferenceDeclared', data: { relativeId: c.relativeId, preference: c.preference } }];
+};
+
+export const recordIdentityVerified = (c: FamilyCommandOf<'RecordIdentityVerified'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.personId, 'personId');
+  return [{ type: 'IdentityVerified', data: { personId: c.personId, method: c.method } }];
+};
+
+export const recordRelationshipVerified = (c: FamilyCommandOf<'RecordRelationshipVerified'>, s: FamilyState): FamilyEvent[] => {
+  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  return [{ type: 'RelationshipVerified', data: { relativeId: c.relativeId, method: c.method, biological: c.biological } }];
+};
+
+export const recordSafetyAssessment = (c: FamilyCommandOf<'RecordSafetyAssessment'>, s: FamilyState): FamilyEvent[] => {
+  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  return [{ type: 'SafetyAssessmentCompleted', data: { relativeId: c.relativeId, outcome: c.outcome } }];
+};
+
+export const raiseRedFlag = (c: FamilyCommandOf<'RaiseRedFlag'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.subjectPersonId, 'subjectPersonId');
+  requireNew(s.openRedFlags, c.flagId, 'flagId', 'red flag');
+  return [{
+    type: 'RedFlagRaised',
+    data: { flagId: c.flagId, category: c.category, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
+  }];
+};
+
+export const clearRedFlag = (c: FamilyCommandOf<'ClearRedFlag'>, s: FamilyState): FamilyEvent[] => {
+  if (!s.openRedFlags.has(c.flagId)) throw new DomainError('NOT_FOUND', `open red flag ${c.flagId} not found`, 'flagId');
+  return [{ type: 'RedFlagCleared', data: { flagId: c.flagId } }];
+};

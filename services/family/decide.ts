@@ -1,0 +1,97 @@
+import { badInput, DomainError, notFound } from '../shared/domain-error.js';
+import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './commands.js';
+import * as custody from './decide-custody.js';
+import * as documents from './decide-documents.js';
+import * as handoffs from './decide-handoffs.js';
+import * as intake from './decide-intake.js';
+import * as legal from './decide-legal.js';
+import * as outcome from './decide-outcome.js';
+import * as tracing from './decide-tracing.js';
+import type { FamilyEvent } from './events.js';
+import type { FamilyState } from './state.js';
+import { lifecycleAllows } from './transitions.js';
+
+type Handler<T extends FamilyCommandType> = (command: FamilyCommandOf<T>, state: FamilyState) => FamilyEvent[];
+
+/** One handler per command; the mapped type makes a missing command a compile error. */
+const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
+  OpenFamilyCase: intake.openFamilyCase,
+  RegisterChild: intake.registerChild,
+  CorrectChildBirthDate: intake.correctChildBirthDate,
+  AddRelative: intake.addRelative,
+  RecordIdentifier: intake.recordIdentifier,
+  GiveConsent: intake.giveConsent,
+  WithdrawConsent: intake.withdrawConsent,
+  RecordProtectionConcern: intake.recordProtectionConcern,
+  RecordSeparation: custody.recordSeparation,
+  RecordChildDetained: custody.recordChildDetained,
+  RecordChildTransferred: custody.recordChildTransferred,
+  RecordChildReleased: custody.recordChildReleased,
+  ChangeChildPlacement: custody.changeChildPlacement,
+  RecordChildRepatriated: custody.recordChildRepatriated,
+  StartTracing: tracing.startTracing,
+  RecordContactAttempt: tracing.recordContactAttempt,
+  RecordLead: tracing.recordLead,
+  RecordParentLocated: tracing.recordParentLocated,
+  RecordContactEstablished: tracing.recordContactEstablished,
+  RecordPersonUnreachable: tracing.recordPersonUnreachable,
+  RecordPersonDeceased: tracing.recordPersonDeceased,
+  RecordPreference: tracing.recordPreference,
+  RecordIdentityVerified: tracing.recordIdentityVerified,
+  RecordRelationshipVerified: tracing.recordRelationshipVerified,
+  RecordSafetyAssessment: tracing.recordSafetyAssessment,
+  RaiseRedFlag: tracing.raiseRedFlag,
+  ClearRedFlag: tracing.clearRedFlag,
+  RequestDocument: documents.requestDocument,
+  RecordDocumentObtained: documents.recordDocumentObtained,
+  RecordDocumentApostilled: documents.recordDocumentApostilled,
+  RecordDocumentTranslated: documents.recordDocumentTranslated,
+  RecordDocumentServed: documents.recordDocumentServed,
+  RecordDocumentSigned: documents.recordDocumentSigned,
+  RecordDocumentFiled: documents.recordDocumentFiled,
+  RecordDocumentExpired: documents.recordDocumentExpired,
+  OpenLegalMatter: legal.openLegalMatter,
+  RecordPetitionFiled: legal.recordPetitionFiled,
+  ScheduleHearing: legal.scheduleHearing,
+  RecordCourtOrder: legal.recordCourtOrder,
+  RecordCustodyRecovered: legal.recordCustodyRecovered,
+  RecordApplicationDecided: legal.recordApplicationDecided,
+  SetDeadline: legal.setDeadline,
+  RecordDeadlineMet: legal.recordDeadlineMet,
+  RecordDeadlineMissed: legal.recordDeadlineMissed,
+  ReferFamily: handoffs.referFamily,
+  AcceptReferral: handoffs.acceptReferral,
+  DeclineReferral: handoffs.declineReferral,
+  RevokeReferral: handoffs.revokeReferral,
+  TransferFamily: handoffs.transferFamily,
+  SuspendService: handoffs.suspendService,
+  ResumeService: handoffs.resumeService,
+  PlanReunification: outcome.planReunification,
+  RecordReunification: outcome.recordReunification,
+  RecordReunificationFailed: outcome.recordReunificationFailed,
+  RecordFollowUp: outcome.recordFollowUp,
+  CloseFamilyCase: outcome.closeFamilyCase,
+  ReopenFamilyCase: outcome.reopenFamilyCase,
+};
+
+/**
+ * The family decider's decide: the checks every command shares (the family exists, the
+ * case's lifecycle allows the step, occurredAt is not in the future), then the command's own.
+ */
+export const decide = (command: FamilyCommand, state: FamilyState): readonly FamilyEvent[] => {
+  if (command.occurredAt > command.issuedAt) throw badInput('occurredAt', 'occurredAt must not be in the future');
+  if (command.type !== 'OpenFamilyCase') {
+    if (!state.exists) throw notFound('familyId', `family ${command.familyId}`);
+    if (!lifecycleAllows(state.lifecycle, command.type)) {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        state.lifecycle === 'CLOSED'
+          ? `Family case is CLOSED: only reopening is allowed`
+          : state.lifecycle === 'SUSPENDED'
+            ? `Family service is SUSPENDED by a stop-work order: ${command.type} is not unavoidable work`
+            : `Cannot ${command.type}: family case is OPEN`,
+      );
+    }
+  }
+  return (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
+};

@@ -1,0 +1,102 @@
+import type { CalendarDate } from '../shared/calendar-date.js';
+import type { CountryCode } from '../shared/countries.js';
+import type { DomainEvent } from '../shared/decider.js';
+import type * as V from './vocabulary.js';
+
+/**
+ * The family stream's events, past tense. Facts (ids, types, dates, statuses) sit in the data
+ * itself; personal data (names, birth dates, places, phone numbers, narratives, identifier
+ * values) sits only under `personal`, tagged with the person it belongs to, so it can be
+ * encrypted per person and erased by destroying that person's key without rewriting history.
+ * Version 1 of every type; a changed shape gets a new version and an upcaster on read.
+ */
+export type Personal<Fields> = { readonly subjectId: string } & Fields;
+
+type E<Type extends string, Data> = DomainEvent<Type, Data>;
+
+export type FamilyEvent =
+  // intake
+  | E<'FamilyCaseOpened', { familyId: string; leadOrganizationId: string; programme: V.Programme }>
+  | E<'ChildRegistered', {
+      childId: string; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean;
+      birthDateEstimated: boolean; arrivalDate?: CalendarDate;
+      /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
+      ageReviewRequired: boolean;
+      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate }>;
+    }>
+  | E<'ChildBirthDateCorrected', { childId: string; birthDateEstimated: boolean; ageReviewRequired: boolean; personal: Personal<{ birthDate: CalendarDate }> }>
+  | E<'RelativeAdded', {
+      relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
+      adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
+    }>
+  | E<'IdentifierRecorded', { personId: string; kind: V.IdentifierKind; personal: Personal<{ value: string }> }>
+  | E<'ConsentGiven', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
+  | E<'ConsentWithdrawn', { consentId: string }>
+  | E<'ProtectionConcernRecorded', { concernId: string; kind: V.ConcernKind; neverDiscloseTo: readonly string[]; personal?: Personal<{ narrative: string }> }>
+  // separation and custody of the child
+  | E<'SeparationRecorded', { separatedOn: CalendarDate; cause: V.SeparationCause; childIds: readonly string[]; personal?: Personal<{ place: string }> }>
+  | E<'ChildDetained', { childId: string; agency: V.CustodianAgency; detainedOn: CalendarDate; personal?: Personal<{ facility: string }> }>
+  | E<'ChildTransferred', { childId: string; transferredOn: CalendarDate; personal?: Personal<{ facility: string }> }>
+  | E<'ChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement }>
+  | E<'ChildPlacementChanged', { childId: string; placement: V.Placement; changedOn: CalendarDate }>
+  // tracing
+  | E<'TracingStarted', { relativeId: string; defenderOrganizationId: string; startedOn: CalendarDate; region?: CountryCode }>
+  | E<'ContactAttemptMade', { relativeId: string; channel: V.ContactChannel; result: V.ContactResult }>
+  | E<'LeadReceived', { relativeId: string; personal?: Personal<{ lead: string }> }>
+  | E<'RelativeLocated', { relativeId: string; country: CountryCode; method: V.LocationMethod; personal?: Personal<{ place: string }> }>
+  | E<'ContactEstablished', { relativeId: string; personal?: Personal<{ safeContactInstructions: string }> }>
+  | E<'PersonUnreachable', { relativeId: string }>
+  | E<'PersonReportedDeceased', { relativeId: string }>
+  | E<'PreferenceDeclared', { relativeId: string; preference: V.Preference }>
+  // verification
+  | E<'IdentityVerified', { personId: string; method: V.VerificationMethod }>
+  | E<'RelationshipVerified', { relativeId: string; method: V.VerificationMethod; biological: boolean }>
+  | E<'SafetyAssessmentCompleted', { relativeId: string; outcome: V.SafetyOutcome }>
+  | E<'RedFlagRaised', { flagId: string; category: V.RedFlagCategory; personal?: Personal<{ narrative: string }> }>
+  | E<'RedFlagCleared', { flagId: string }>
+  // documents
+  | E<'DocumentRequested', {
+      documentId: string; documentType: V.DocumentType; issuingCountry: CountryCode; assignedOrganizationId: string;
+      subjectPersonId?: string; needsLegalisation: boolean; needsTranslation: boolean; needsService: boolean;
+    }>
+  | E<'DocumentObtained', { documentId: string }>
+  | E<'DocumentApostilled', { documentId: string; method: V.LegalisationMethod }>
+  | E<'DocumentTranslated', { documentId: string; language: string }>
+  | E<'DocumentServed', { documentId: string; servedPersonId: string }>
+  | E<'DocumentSigned', { documentId: string; signedByPersonId: string }>
+  | E<'DocumentFiled', { documentId: string }>
+  | E<'DocumentExpired', { documentId: string }>
+  // legal matters
+  | E<'LegalMatterOpened', { matterId: string; matterType: V.MatterType; childId: string; jurisdiction: string }>
+  | E<'PetitionFiled', { matterId: string; filedOn: CalendarDate; personal?: Personal<{ receiptNumber: string }> }>
+  | E<'HearingScheduled', { matterId: string; hearingOn: CalendarDate }>
+  | E<'CourtOrderIssued', { matterId: string; orderType: V.OrderType; issuedOn: CalendarDate }>
+  | E<'CustodyRecovered', { matterId: string; childId: string; recoveredOn: CalendarDate }>
+  | E<'ApplicationDecided', { matterId: string; decision: V.Decision; decidedOn: CalendarDate }>
+  // deadlines
+  | E<'DeadlineSet', { deadlineId: string; kind: V.DeadlineKind; dueOn: CalendarDate; matterId?: string; childId?: string; derivedFrom?: string }>
+  | E<'DeadlineRecomputed', { deadlineId: string; previousDueOn: CalendarDate; dueOn: CalendarDate; derivedFrom: string }>
+  | E<'DeadlineMet', { deadlineId: string }>
+  | E<'DeadlineMissed', { deadlineId: string }>
+  // hand-offs
+  | E<'FamilyReferred', { referralId: string; fromOrganizationId: string; toOrganizationId: string; purpose: string; scope: V.AccessScope; expiresAt?: string; acknowledgeBy?: string }>
+  | E<'ReferralAccepted', { referralId: string }>
+  | E<'ReferralDeclined', { referralId: string }>
+  | E<'ReferralRevoked', { referralId: string }>
+  | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  // programme interruptions
+  | E<'ServiceSuspended', { reason: string }>
+  | E<'ServiceResumed', Record<string, never>>
+  // outcome
+  | E<'ReunificationPlanned', { childId: string; relativeId: string }>
+  | E<'ChildRepatriated', { childId: string; country: CountryCode; repatriatedOn: CalendarDate }>
+  | E<'ReunificationCompleted', { childId: string; relativeId: string; reunifiedOn: CalendarDate; country: CountryCode; personal?: Personal<{ place: string }> }>
+  | E<'ReunificationFailed', { childId: string; relativeId: string; reason: string }>
+  | E<'FollowUpRecorded', { childId: string; personal?: Personal<{ note: string }> }>
+  | E<'FamilyCaseClosed', { reason: V.CloseReason }>
+  | E<'FamilyCaseReopened', { reason: string }>;
+
+export type FamilyEventType = FamilyEvent['type'];
+export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;
+
+export const FAMILY_EVENT_SCHEMA_VERSION = 1;

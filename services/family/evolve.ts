@@ -1,0 +1,180 @@
+import { assertNever } from '../shared/decider.js';
+import type { FamilyEvent } from './events.js';
+import type { FamilyState } from './state.js';
+
+const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
+  new Map(map).set(key, value);
+
+const patch = <V>(map: ReadonlyMap<string, V>, key: string, change: Partial<V>): ReadonlyMap<string, V> => {
+  const current = map.get(key);
+  return current === undefined ? map : put(map, key, { ...current, ...change });
+};
+
+const add = (set: ReadonlySet<string>, value: string): ReadonlySet<string> => new Set(set).add(value);
+const remove = (set: ReadonlySet<string>, value: string): ReadonlySet<string> => {
+  const next = new Set(set);
+  next.delete(value);
+  return next;
+};
+
+/** Folds one event into the family. Total: every event type has its case. */
+export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
+  switch (event.type) {
+    case 'FamilyCaseOpened':
+      return { ...state, exists: true, familyId: event.data.familyId, leadOrganizationId: event.data.leadOrganizationId, programme: event.data.programme };
+    case 'ChildRegistered': {
+      const d = event.data;
+      return {
+        ...state,
+        personIds: add(state.personIds, d.childId),
+        children: put(state.children, d.childId, {
+          childId: d.childId, givenName: d.personal.givenName, birthDate: d.personal.birthDate,
+          birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
+          ageReviewRequired: d.ageReviewRequired, custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
+        }),
+      };
+    }
+    case 'ChildBirthDateCorrected':
+      return { ...state, children: patch(state.children, event.data.childId, { birthDate: event.data.personal.birthDate, birthDateEstimated: event.data.birthDateEstimated, ageReviewRequired: event.data.ageReviewRequired }) };
+    case 'RelativeAdded': {
+      const d = event.data;
+      return {
+        ...state,
+        personIds: add(state.personIds, d.relativeId),
+        relatives: put(state.relatives, d.relativeId, {
+          relativeId: d.relativeId, relationship: d.relationship, adverse: d.adverse,
+          location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
+          soughtSince: undefined, preference: undefined,
+        }),
+      };
+    }
+    case 'IdentifierRecorded':
+    case 'ContactAttemptMade':
+    case 'LeadReceived':
+    case 'IdentityVerified':
+    case 'RelationshipVerified':
+    case 'SafetyAssessmentCompleted':
+    case 'FollowUpRecorded':
+    case 'ReunificationFailed':
+      return state;
+    case 'ConsentGiven':
+      return { ...state, consents: add(state.consents, event.data.consentId) };
+    case 'ConsentWithdrawn':
+      return { ...state, consents: remove(state.consents, event.data.consentId) };
+    case 'ProtectionConcernRecorded':
+      return { ...state, concerns: add(state.concerns, event.data.concernId) };
+    case 'SeparationRecorded':
+      return { ...state, separatedOn: state.separatedOn ?? event.data.separatedOn };
+    case 'ChildDetained':
+      return { ...state, children: patch(state.children, event.data.childId, { custody: 'DETAINED', placement: event.data.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER' }) };
+    case 'ChildTransferred':
+      return state;
+    case 'ChildReleased':
+      return { ...state, children: patch(state.children, event.data.childId, { custody: 'RELEASED', placement: event.data.placement }) };
+    case 'ChildPlacementChanged':
+      return { ...state, children: patch(state.children, event.data.childId, { placement: event.data.placement }) };
+    case 'TracingStarted':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'TRACING', soughtSince: event.data.startedOn }) };
+    case 'RelativeLocated':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country }) };
+    case 'ContactEstablished':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'IN_CONTACT' }) };
+    case 'PersonUnreachable':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'UNREACHABLE' }) };
+    case 'PersonReportedDeceased':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'DECEASED' }) };
+    case 'PreferenceDeclared':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { preference: event.data.preference }) };
+    case 'RedFlagRaised':
+      return { ...state, openRedFlags: add(state.openRedFlags, event.data.flagId) };
+    case 'RedFlagCleared':
+      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId) };
+    case 'DocumentRequested': {
+      const d = event.data;
+      return {
+        ...state,
+        documents: put(state.documents, d.documentId, {
+          documentId: d.documentId, documentType: d.documentType, status: 'REQUESTED',
+          needsLegalisation: d.needsLegalisation, needsTranslation: d.needsTranslation, needsService: d.needsService,
+          legalised: false, translated: false, served: false, signed: false,
+        }),
+      };
+    }
+    case 'DocumentObtained':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'OBTAINED' }) };
+    case 'DocumentApostilled':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { legalised: true }) };
+    case 'DocumentTranslated':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { translated: true }) };
+    case 'DocumentServed':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { served: true }) };
+    case 'DocumentSigned':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { signed: true }) };
+    case 'DocumentFiled':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'FILED' }) };
+    case 'DocumentExpired':
+      return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'EXPIRED' }) };
+    case 'LegalMatterOpened': {
+      const d = event.data;
+      return { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' }) };
+    }
+    case 'PetitionFiled':
+      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'PETITION_FILED' }) };
+    case 'HearingScheduled':
+      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'HEARING_SCHEDULED' }) };
+    case 'CourtOrderIssued':
+      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'ORDER_ISSUED' }) };
+    case 'CustodyRecovered':
+      return {
+        ...state,
+        matters: patch(state.matters, event.data.matterId, { status: 'CUSTODY_RECOVERED' }),
+        children: patch(state.children, event.data.childId, { custodyRecovered: true }),
+      };
+    case 'ApplicationDecided':
+      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'DECIDED' }) };
+    case 'DeadlineSet': {
+      const d = event.data;
+      return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
+    }
+    case 'DeadlineRecomputed':
+      return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { dueOn: event.data.dueOn }) };
+    case 'DeadlineMet':
+      return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { status: 'MET' }) };
+    case 'DeadlineMissed':
+      return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { status: 'MISSED' }) };
+    case 'FamilyReferred': {
+      const d = event.data;
+      return { ...state, referrals: put(state.referrals, d.referralId, { referralId: d.referralId, fromOrganizationId: d.fromOrganizationId, toOrganizationId: d.toOrganizationId, scope: d.scope, expiresAt: d.expiresAt, status: 'PENDING' }) };
+    }
+    case 'ReferralAccepted':
+      return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'ACCEPTED' }) };
+    case 'ReferralDeclined':
+      return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'DECLINED' }) };
+    case 'ReferralRevoked':
+      return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'REVOKED' }) };
+    case 'FamilyTransferred':
+      return {
+        ...state,
+        leadOrganizationId: event.data.toOrganizationId,
+        formerLeadsWithReadAccess: event.data.previousLeadKeepsReadAccess
+          ? add(state.formerLeadsWithReadAccess, event.data.fromOrganizationId)
+          : remove(state.formerLeadsWithReadAccess, event.data.fromOrganizationId),
+      };
+    case 'ServiceSuspended':
+      return { ...state, lifecycle: 'SUSPENDED' };
+    case 'ServiceResumed':
+      return { ...state, lifecycle: 'OPEN' };
+    case 'ReunificationPlanned':
+      return { ...state, reunificationPlanned: true };
+    case 'ChildRepatriated':
+      return { ...state, children: patch(state.children, event.data.childId, { custody: 'REPATRIATED' }) };
+    case 'ReunificationCompleted':
+      return { ...state, reunifiedChildIds: add(state.reunifiedChildIds, event.data.childId) };
+    case 'FamilyCaseClosed':
+      return { ...state, lifecycle: 'CLOSED' };
+    case 'FamilyCaseReopened':
+      return { ...state, lifecycle: 'OPEN' };
+    default:
+      return assertNever(event);
+  }
+};

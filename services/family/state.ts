@@ -1,0 +1,123 @@
+import type { CalendarDate } from '../shared/calendar-date.js';
+import type { CountryCode } from '../shared/countries.js';
+import type * as V from './vocabulary.js';
+
+/** The family as the decider and the status function see it: a fold of its stream. */
+
+export type Lifecycle = 'OPEN' | 'SUSPENDED' | 'CLOSED';
+export type CustodyStatus = 'NOT_IN_CUSTODY' | 'DETAINED' | 'RELEASED' | 'REPATRIATED';
+export type LocationStatus = 'NOT_SOUGHT' | 'TRACING' | 'LOCATED' | 'IN_CONTACT' | 'UNREACHABLE' | 'DECEASED';
+export type DocumentStatus = 'REQUESTED' | 'OBTAINED' | 'FILED' | 'EXPIRED';
+export type MatterStatus = 'OPEN' | 'PETITION_FILED' | 'HEARING_SCHEDULED' | 'ORDER_ISSUED' | 'CUSTODY_RECOVERED' | 'DECIDED';
+export type DeadlineStatus = 'OPEN' | 'MET' | 'MISSED';
+export type ReferralStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'REVOKED';
+
+export interface ChildState {
+  readonly childId: string;
+  readonly givenName: string;
+  readonly birthDate: CalendarDate;
+  readonly birthDateEstimated: boolean;
+  readonly nationality: CountryCode;
+  readonly arrivalDate: CalendarDate | undefined;
+  readonly ageReviewRequired: boolean;
+  readonly custody: CustodyStatus;
+  readonly placement: V.Placement | undefined;
+  readonly custodyRecovered: boolean;
+}
+
+export interface RelativeState {
+  readonly relativeId: string;
+  readonly relationship: V.Relationship;
+  readonly adverse: boolean;
+  readonly location: LocationStatus;
+  readonly locatedCountry: CountryCode | undefined;
+  /** When tracing started (the occurredAt date), for "not located since ..." */
+  readonly soughtSince: CalendarDate | undefined;
+  readonly preference: V.Preference | undefined;
+}
+
+export interface DocumentState {
+  readonly documentId: string;
+  readonly documentType: V.DocumentType;
+  readonly status: DocumentStatus;
+  readonly needsLegalisation: boolean;
+  readonly needsTranslation: boolean;
+  readonly needsService: boolean;
+  readonly legalised: boolean;
+  readonly translated: boolean;
+  readonly served: boolean;
+  readonly signed: boolean;
+}
+
+export interface MatterState {
+  readonly matterId: string;
+  readonly matterType: V.MatterType;
+  readonly childId: string;
+  readonly jurisdiction: string;
+  readonly status: MatterStatus;
+}
+
+export interface DeadlineState {
+  readonly deadlineId: string;
+  readonly kind: V.DeadlineKind;
+  readonly dueOn: CalendarDate;
+  readonly status: DeadlineStatus;
+  readonly childId: string | undefined;
+  readonly matterId: string | undefined;
+  /** Set for deadlines computed from facts (e.g. `birthDate+SIJ:US-NY`); they recompute. */
+  readonly derivedFrom: string | undefined;
+}
+
+export interface ReferralState {
+  readonly referralId: string;
+  readonly fromOrganizationId: string;
+  readonly toOrganizationId: string;
+  readonly scope: V.AccessScope;
+  readonly expiresAt: string | undefined;
+  readonly status: ReferralStatus;
+}
+
+export interface FamilyState {
+  readonly exists: boolean;
+  readonly familyId: string;
+  readonly leadOrganizationId: string;
+  readonly programme: V.Programme | undefined;
+  readonly lifecycle: Lifecycle;
+  readonly separatedOn: CalendarDate | undefined;
+  readonly children: ReadonlyMap<string, ChildState>;
+  readonly relatives: ReadonlyMap<string, RelativeState>;
+  readonly documents: ReadonlyMap<string, DocumentState>;
+  readonly matters: ReadonlyMap<string, MatterState>;
+  readonly deadlines: ReadonlyMap<string, DeadlineState>;
+  readonly referrals: ReadonlyMap<string, ReferralState>;
+  readonly openRedFlags: ReadonlySet<string>;
+  readonly consents: ReadonlySet<string>;
+  readonly concerns: ReadonlySet<string>;
+  /** Organisations that keep read access after a transfer away from them. */
+  readonly formerLeadsWithReadAccess: ReadonlySet<string>;
+  readonly reunificationPlanned: boolean;
+  readonly reunifiedChildIds: ReadonlySet<string>;
+  readonly personIds: ReadonlySet<string>;
+}
+
+export const initialFamilyState: FamilyState = {
+  exists: false,
+  familyId: '',
+  leadOrganizationId: '',
+  programme: undefined,
+  lifecycle: 'OPEN',
+  separatedOn: undefined,
+  children: new Map(),
+  relatives: new Map(),
+  documents: new Map(),
+  matters: new Map(),
+  deadlines: new Map(),
+  referrals: new Map(),
+  openRedFlags: new Set(),
+  consents: new Set(),
+  concerns: new Set(),
+  formerLeadsWithReadAccess: new Set(),
+  reunificationPlanned: false,
+  reunifiedChildIds: new Set(),
+  personIds: new Set(),
+};

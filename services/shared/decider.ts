@@ -1,0 +1,27 @@
+/**
+ * A decider (fmodel / emmett style): pure functions, no clock, no ids, no IO. Time and ids
+ * arrive inside the command.
+ */
+export interface Decider<Command, Event, State> {
+  readonly initialState: State;
+  /** Throws a DomainError when the command is rejected; returns at least one event otherwise. */
+  readonly decide: (command: Command, state: State) => readonly Event[];
+  readonly evolve: (state: State, event: Event) => State;
+}
+
+/** A domain event as the deciders produce it: the envelope is added by the command handler. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+/** Who issued a command, as authenticated by the API. */
+export interface Actor {
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly role: 'ADMIN' | 'ADVOCATE' | 'AUDITOR' | 'PARTNER' | 'SYSTEM';
+}
+
+export const assertNever = (value: never): never => {
+  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+};
