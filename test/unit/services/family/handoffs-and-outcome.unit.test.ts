@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ADVOCATE, PARTNER, childRegistered, closed, country, date, event, given, located, opened, referred, rejected, relativeAdded, suspended, tracingStarted, when,
+} from '../../../support/family-fixtures.js';
+
+describe('family decider: hand-offs', () => {
+  const state = given(opened, childRegistered());
+  it('refers a family with a scope and an expiry', () => {
+    expect(when(state, 'ReferFamily', { referralId: 'ref-1', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'DOCUMENTS', expiresAt: '2024-07-01T00:00:00.000Z' })).toEqual([
+      { type: 'FamilyReferred', data: { referralId: 'ref-1', fromOrganizationId: 'org-a', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'DOCUMENTS', expiresAt: '2024-07-01T00:00:00.000Z' } },
+    ]);
+    rejected(state, 'ReferFamily', { referralId: 'ref-1', toOrganizationId: 'org-a', purpose: 'x', scope: 'FULL' }, 'BAD_USER_INPUT', undefined, 'toOrganizationId');
+    rejected(state, 'ReferFamily', { referralId: 'ref-1', toOrganizationId: 'org-b', purpose: 'x', scope: 'FULL', expiresAt: '2024-01-01T00:00:00.000Z' }, 'BAD_USER_INPUT', undefined, 'expiresAt');
+  });
+  it('lets only the receiving organisation answer an open referral', () => {
+    const pending = given(opened, referred());
+    expect(when(pending, 'AcceptReferral', { referralId: 'ref-1', actor: PARTNER })).toEqual([{ type: 'ReferralAccepted', data: { referralId: 'ref-1' } }]);
+    expect(when(pending, 'DeclineReferral', { referralId: 'ref-1', actor: PARTNER })[0]?.type).toBe('ReferralDeclined');
+    rejected(pending, 'AcceptReferral', { referralId: 'ref-1', actor: ADVOCATE }, 'FORBIDDEN', /receiving organisation/);
+    const accepted = given(opened, referred(), event('ReferralAccepted', { referralId: 'ref-1' }));
+    rejected(accepted, 'DeclineReferral', { referralId: 'ref-1', actor: PARTNER }, 'INVALID_TRANSITION', /ACCEPTED/);
+    rejected(pending, 'AcceptReferral', { referralId: 'ref-9', actor: PARTNER }, 'NOT_FOUND', undefined, 'referralId');
+  });
+  it('treats a referral past its expiry as EXPIRED', () => {
+    const expiring = given(opened, referred('ref-1', '2024-05-01T00:00:00.000Z'));
+    rejected(expiring, 'AcceptReferral', { referralId: 'ref-1', actor: PARTNER }, 'INVALID_TRANSITION', /EXPIRED/);
+  });
+  it('revokes a pending or accepted referral, not a revoked one', () => {
+    expect(when(given(opened, referred()), 'RevokeReferral', { referralId: 'ref-1' })[0]?.type).toBe('ReferralRevoked');
+    rejected(given(opened, referred(), event('ReferralRevoked', { referralId: 'ref-1' })), 'RevokeReferral', { referralId: 'ref-1' }, 'INVALID_TRANSITION', /REVOKED/);
+  });
+  it('transfers the lead to another organisation', () => {
+    expect(when(state, 'TransferFamily', { toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true })).toEqual([
+      { type: 'FamilyTransferred', data: { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true } },
+    ]);
+    rejected(state, 'TransferFamily', { toOrganizationId: 'org-a', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already leads/);
+  });
+});
+
+describe('family decider: lifecycle', () => {
+  it('while suspended accepts only unavoidable work, and says so', () => {
+    const paused = given(opened, childRegistered(), relativeAdded(), suspended);
+    rejected(paused, 'TransferFamily', { toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /SUSPENDED.*not unavoidable work/);
+    rejected(paused, 'StartTracing', { relativeId: 'father-1', defenderOrganizationId: 'org-hn' }, 'INVALID_TRANSITION', /SUSPENDED/);
+    expect(when(paused, 'RecordChildDetained', { childId: 'child-1', agency: 'ORR', detainedOn: date('2024-05-01') })).toHaveLength(1);
+    expect(when(paused, 'ResumeService', {})).toEqual([{ type: 'ServiceResumed', data: {} }]);
+    rejected(given(opened), 'ResumeService', {}, 'INVALID_TRANSITION', /OPEN/);
+  });
+  it('a closed case accepts only reopening', () => {
+    const done = given(opened, childRegistered(), closed);
+    rejected(done, 'RecordFollowUp', { childId: 'child-1' }, 'INVALID_TRANSITION', /CLOSED: only reopening/);
+    rejected(done, 'CloseFamilyCase', { reason: 'OTHER' }, 'INVALID_TRANSITION');
+    expect(when(done, 'ReopenFamilyCase', { reason: 'new information' })).toEqual([{ type: 'FamilyCaseReopened', data: { reason: 'new information' } }]);
+    rejected(given(opened), 'ReopenFamilyCase', { reason: 'x' }, 'INVALID_TRANSITION');
+  });
+});
+
+describe('family decider: outcome', () => {
+  const found = given(opened, childRegistered(), relativeAdded(), tracingStarted(), located());
+  it('plans and records a reunification with a located adult', () => {
+    expect(when(found, 'PlanReunification', { childId: 'child-1', relativeId: 'father-1' })[0]?.type).toBe('ReunificationPlanned');
+    expect(when(found, 'RecordReunification', { childId: 'child-1', relativeId: 'father-1', reunifiedOn: date('2024-05-30'), country: country('US'), place: 'New York' })[0]).toMatchObject({
+      type: 'ReunificationCompleted', data: { country: 'US', personal: { subjectId: 'child-1', place: 'New York' } },
+    });
+  });
+  it('needs both the child and the adult, who must be found and not adverse', () => {
+    rejected(found, 'RecordReunification', { childId: 'ghost', relativeId: 'father-1', reunifiedOn: date('2024-05-30'), country: country('US') }, 'NOT_FOUND', undefined, 'childId');
+    rejected(found, 'RecordReunification', { childId: 'child-1', relativeId: 'ghost', reunifiedOn: date('2024-05-30'), country: country('US') }, 'NOT_FOUND', undefined, 'relativeId');
+    const stillSought = given(opened, childRegistered(), relativeAdded(), tracingStarted());
+    rejected(stillSought, 'RecordReunification', { childId: 'child-1', relativeId: 'father-1', reunifiedOn: date('2024-05-30'), country: country('US') }, 'INVALID_TRANSITION', /TRACING/);
+    const adverse = given(opened, childRegistered(), relativeAdded('abuser', 'FATHER', true));
+    rejected(adverse, 'PlanReunification', { childId: 'child-1', relativeId: 'abuser' }, 'INVALID_TRANSITION', /adverse/);
+  });
+  it('does not reunify a child twice', () => {
+    const reunited = given(opened, childRegistered(), relativeAdded(), event('ReunificationCompleted', { childId: 'child-1', relativeId: 'father-1', reunifiedOn: date('2024-05-30'), country: country('US') }));
+    rejected(reunited, 'RecordReunification', { childId: 'child-1', relativeId: 'father-1', reunifiedOn: date('2024-05-31'), country: country('US') }, 'INVALID_TRANSITION', /REUNIFIED/);
+  });
+  it('records failures and follow-ups, and closes the case', () => {
+    expect(when(found, 'RecordReunificationFailed', { childId: 'child-1', relativeId: 'father-1', reason: 'home study failed' })[0]?.type).toBe('ReunificationFailed');
+    expect(when(found, 'RecordFollowUp', { childId: 'child-1', note: 'doing well' })[0]).toMatchObject({ data: { personal: { note: 'doing well' } } });
+    expect(when(found, 'CloseFamilyCase', { reason: 'REUNIFIED_FOLLOW_UP_DONE' })).toEqual([{ type: 'FamilyCaseClosed', data: { reason: 'REUNIFIED_FOLLOW_UP_DONE' } }]);
+  });
+});
