@@ -1,5 +1,6 @@
 import { handleCommand, type CommandResult, type HandlerDependencies } from '../command-handler.js';
 import { sha256 } from '../shared/hash-chain.js';
+import { checkFamilyCommand } from './check-command.js';
 import type { FamilyCommand } from './commands.js';
 import { FAMILY_EVENT_SCHEMA_VERSION } from './events.js';
 import { familyDecider, familyStreamName } from './family-decider.js';
@@ -15,11 +16,12 @@ export interface FamilyCommandOptions {
 }
 
 /** Runs one family command through the handler, with the metadata every event carries. */
-export const executeFamilyCommand = <Position>(
+export const executeFamilyCommand = async <Position>(
   dependencies: HandlerDependencies<Position>,
-  command: FamilyCommand,
+  unchecked: FamilyCommand,
   options: FamilyCommandOptions = {},
 ): Promise<CommandResult<Position>> => {
+  const command = checkFamilyCommand(unchecked);
   const correlationId = options.correlationId ?? options.commandId ?? dependencies.newEventId();
   return handleCommand(
     dependencies,

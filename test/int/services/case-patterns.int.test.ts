@@ -24,7 +24,7 @@ const caseFile = (familyId: string, actor: Actor) => {
       day = next;
     },
     run: <T extends FamilyCommandType>(type: T, fields: Omit<FamilyCommandOf<T>, 'type' | 'familyId' | 'actor' | 'issuedAt' | 'occurredAt'>, by: Actor = actor) =>
-      h.execute(command(type, { ...fields, familyId, actor: by, issuedAt: at(), occurredAt: at() } as never)),
+      h.execute(command(type, { ...fields, familyId, actor: by, issuedAt: at(), occurredAt: at() })),
     view: async () => {
       const state = await h.state(familyId);
       return { status: reunificationStatus(state), blockers: blockers(state, date(day)), next: nextDeadline(state) };

@@ -37,6 +37,13 @@ describe('command handler on the embedded store', () => {
     expect(verifyHashChain(`family-${familyId}`, events)).toEqual({ ok: true, events: 2 });
   });
 
+  it('malformed input is rejected before the store is touched', async () => {
+    await open();
+    const error = await h.execute({ ...register('c1'), birthDate: date('2024-02-30') }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'birthDate' });
+    expect(await h.events(familyId)).toHaveLength(1);
+  });
+
   it('a rejected command appends nothing', async () => {
     await open();
     const error = await h.execute(command('StartTracing', { familyId, relativeId: 'ghost', defenderOrganizationId: 'o' })).catch((e: unknown) => e);

@@ -1,0 +1,127 @@
+import type { CountryCode } from '../shared/countries.js';
+import type { Actor, Decider, DomainEvent } from '../shared/decider.js';
+import { assertNever } from '../shared/decider.js';
+import { DomainError, badInput, invalidTransition, notFound } from '../shared/domain-error.js';
+import type { Personal } from '../family/events.js';
+
+/**
+ * The organisation aggregate: who belongs to an organisation, with which role, and which API
+ * keys act for them. Keys are stored only as SHA-256 hashes; the key itself is shown once by
+ * the API and never reaches an event. Access rules that use these facts come later.
+ */
+export const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
+export type Role = (typeof ROLES)[number];
+export const ORGANIZATION_KINDS = ['LEGAL_SERVICE_PROVIDER', 'DEFENDER', 'PARTNER_NGO', 'FUNDER', 'AUDITOR', 'SYSTEM'] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+type E<Type extends string, Data> = DomainEvent<Type, Data>;
+export type OrganizationEvent =
+  | E<'OrganizationRegistered', { organizationId: string; name: string; kind: OrganizationKind; countries: readonly CountryCode[] }>
+  | E<'MemberAdded', { userId: string; role: Role; personal: Personal<{ name: string; email?: string }> }>
+  | E<'MemberRoleChanged', { userId: string; role: Role }>
+  | E<'MemberRemoved', { userId: string }>
+  | E<'ApiKeyIssued', { keyId: string; userId: string; role: Role; keyHash: string; label: string }>
+  | E<'ApiKeyRevoked', { keyId: string }>;
+
+interface Base { readonly organizationId: string; readonly actor: Actor; readonly issuedAt: string }
+type C<Type extends string, Fields> = { readonly type: Type } & Base & Readonly<Fields>;
+export type OrganizationCommand =
+  | C<'RegisterOrganization', { name: string; kind: OrganizationKind; countries: readonly CountryCode[] }>
+  | C<'AddMember', { userId: string; role: Role; name: string; email?: string }>
+  | C<'ChangeMemberRole', { userId: string; role: Role }>
+  | C<'RemoveMember', { userId: string }>
+  | C<'IssueApiKey', { keyId: string; userId: string; keyHash: string; label: string }>
+  | C<'RevokeApiKey', { keyId: string }>;
+
+export interface ApiKeyState { readonly keyId: string; readonly userId: string; readonly role: Role; readonly keyHash: string; readonly active: boolean }
+export interface OrganizationState {
+  readonly exists: boolean;
+  readonly organizationId: string;
+  readonly kind: OrganizationKind | undefined;
+  readonly members: ReadonlyMap<string, Role>;
+  readonly keys: ReadonlyMap<string, ApiKeyState>;
+}
+
+export const initialOrganizationState: OrganizationState = { exists: false, organizationId: '', kind: undefined, members: new Map(), keys: new Map() };
+
+const KEY_HASH = /^[0-9a-f]{64}$/;
+
+const member = (s: OrganizationState, userId: string): Role => {
+  const role = s.members.get(userId);
+  if (role === undefined) throw notFound('userId', `member ${userId}`);
+  return role;
+};
+
+const activeKey = (s: OrganizationState, keyId: string): ApiKeyState => {
+  const key = s.keys.get(keyId);
+  if (!key) throw notFound('keyId', `API key ${keyId}`);
+  if (!key.active) throw invalidTransition(`Cannot revoke API key ${keyId}: it is REVOKED`);
+  return key;
+};
+
+export const decideOrganization = (c: OrganizationCommand, s: OrganizationState): OrganizationEvent[] => {
+  if (c.type === 'RegisterOrganization') {
+    if (s.exists) throw new DomainError('CONFLICT', `Organisation ${c.organizationId} already exists`);
+    return [{ type: 'OrganizationRegistered', data: { organizationId: c.organizationId, name: c.name, kind: c.kind, countries: c.countries } }];
+  }
+  if (!s.exists) throw notFound('organizationId', `organisation ${c.organizationId}`);
+  switch (c.type) {
+    case 'AddMember':
+      if (s.members.has(c.userId)) throw badInput('userId', `member ${c.userId} already exists`);
+      return [{ type: 'MemberAdded', data: { userId: c.userId, role: c.role, personal: { subjectId: c.userId, name: c.name, ...(c.email ? { email: c.email } : {}) } } }];
+    case 'ChangeMemberRole':
+      if (member(s, c.userId) === c.role) throw badInput('role', `member ${c.userId} already has role ${c.role}`);
+      return [{ type: 'MemberRoleChanged', data: { userId: c.userId, role: c.role } }];
+    case 'RemoveMember':
+      member(s, c.userId);
+      return [
+        ...[...s.keys.values()].filter((key) => key.userId === c.userId && key.active).map((key) => ({ type: 'ApiKeyRevoked' as const, data: { keyId: key.keyId } })),
+        { type: 'MemberRemoved', data: { userId: c.userId } },
+      ];
+    case 'IssueApiKey': {
+      const role = member(s, c.userId);
+      if (s.keys.has(c.keyId)) throw badInput('keyId', `API key ${c.keyId} already exists`);
+      if (!KEY_HASH.test(c.keyHash)) throw badInput('keyHash', 'keyHash must be a SHA-256 hex digest');
+      return [{ type: 'ApiKeyIssued', data: { keyId: c.keyId, userId: c.userId, role, keyHash: c.keyHash, label: c.label } }];
+    }
+    case 'RevokeApiKey':
+      activeKey(s, c.keyId);
+      return [{ type: 'ApiKeyRevoked', data: { keyId: c.keyId } }];
+    default:
+      return assertNever(c);
+  }
+};
+
+const withKey = (s: OrganizationState, keyId: string, change: Partial<ApiKeyState>): ReadonlyMap<string, ApiKeyState> => {
+  const key = s.keys.get(keyId);
+  return key ? new Map(s.keys).set(keyId, { ...key, ...change }) : s.keys;
+};
+
+export const evolveOrganization = (s: OrganizationState, e: OrganizationEvent): OrganizationState => {
+  switch (e.type) {
+    case 'OrganizationRegistered':
+      return { ...s, exists: true, organizationId: e.data.organizationId, kind: e.data.kind };
+    case 'MemberAdded':
+    case 'MemberRoleChanged':
+      return { ...s, members: new Map(s.members).set(e.data.userId, e.data.role) };
+    case 'MemberRemoved': {
+      const members = new Map(s.members);
+      members.delete(e.data.userId);
+      return { ...s, members };
+    }
+    case 'ApiKeyIssued':
+      return { ...s, keys: new Map(s.keys).set(e.data.keyId, { keyId: e.data.keyId, userId: e.data.userId, role: e.data.role, keyHash: e.data.keyHash, active: true }) };
+    case 'ApiKeyRevoked':
+      return { ...s, keys: withKey(s, e.data.keyId, { active: false }) };
+    default:
+      return assertNever(e);
+  }
+};
+
+export const organizationDecider: Decider<OrganizationCommand, OrganizationEvent, OrganizationState> = {
+  initialState: initialOrganizationState,
+  decide: decideOrganization,
+  evolve: evolveOrganization,
+};
+
+export const organizationStreamName = (organizationId: string): string => `organization-${organizationId}`;
