@@ -24,6 +24,8 @@ export type FamilyCommand =
   | C<'OpenFamilyCase', { leadOrganizationId: string; programme: V.Programme }>
   | C<'RegisterChild', { childId: string; givenName: string; familyName?: string; birthDate: CalendarDate; birthDateEstimated: boolean; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean; arrivalDate?: CalendarDate }>
   | C<'CorrectChildBirthDate', { childId: string; birthDate: CalendarDate; birthDateEstimated: boolean }>
+  | C<'CorrectChildArrivalDate', { childId: string; arrivalDate: CalendarDate }>
+  | C<'RecordRelationship', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
   | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean }>
   | C<'RecordIdentifier', { personId: string; kind: V.IdentifierKind; value: string }>
   | C<'GiveConsent', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
@@ -68,6 +70,8 @@ export type FamilyCommand =
   | C<'AcceptReferral', { referralId: string }>
   | C<'DeclineReferral', { referralId: string }>
   | C<'RevokeReferral', { referralId: string }>
+  | C<'GrantAccess', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
+  | C<'RevokeAccess', { grantId: string }>
   | C<'TransferFamily', { toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
   | C<'SuspendService', { reason: string }>
   | C<'ResumeService', Record<never, never>>

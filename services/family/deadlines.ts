@@ -55,6 +55,23 @@ export const deadlinesForNewMatter = (matter: Omit<MatterState, 'status'>, child
   return [];
 };
 
+/** After an arrival-date correction: every open asylum one-year deadline of that child, recomputed. */
+export const recomputedAsylumDeadlines = (state: FamilyState, childId: string, arrivalDate: CalendarDate): FamilyEvent[] =>
+  [...state.deadlines.values()]
+    .filter((deadline) => deadline.kind === 'ASYLUM_ONE_YEAR' && deadline.childId === childId && deadline.status === 'OPEN')
+    .flatMap((deadline) => {
+      const dueOn = asylumOneYearDate(arrivalDate);
+      return dueOn === deadline.dueOn
+        ? []
+        : [{ type: 'DeadlineRecomputed' as const, data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: 'corrected arrivalDate' } }];
+    });
+
+/** Asylum deadlines for matters opened before the arrival date was known. */
+export const newAsylumDeadlines = (state: FamilyState, child: ChildState, arrivalDate: CalendarDate): FamilyEvent[] =>
+  [...state.matters.values()]
+    .filter((matter) => matter.matterType === 'ASYLUM' && matter.childId === child.childId && !state.deadlines.has(asylumDeadlineId(matter.matterId)))
+    .flatMap((matter) => deadlinesForNewMatter(matter, { ...child, arrivalDate }));
+
 /** After a birth-date correction: every open age-out deadline of that child, recomputed. */
 export const recomputedAgeOutDeadlines = (state: FamilyState, childId: string, birthDate: CalendarDate): FamilyEvent[] =>
   [...state.deadlines.values()]

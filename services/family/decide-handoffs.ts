@@ -56,6 +56,20 @@ export const revokeReferral = (c: FamilyCommandOf<'RevokeReferral'>, s: FamilySt
   return [{ type: 'ReferralRevoked', data: { referralId: c.referralId } }];
 };
 
+/** A direct grant of access to another organisation (outside a referral), revocable at once. */
+export const grantAccess = (c: FamilyCommandOf<'GrantAccess'>, s: FamilyState): FamilyEvent[] => {
+  requireNew(s.grants, c.grantId, 'grantId', 'access grant');
+  if (c.organizationId === s.leadOrganizationId) throw badInput('organizationId', 'the lead organisation already has full access');
+  if (c.expiresAt !== undefined && c.expiresAt <= c.issuedAt) throw badInput('expiresAt', 'expiresAt must be in the future');
+  return [{ type: 'AccessGranted', data: { grantId: c.grantId, organizationId: c.organizationId, scope: c.scope, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) } }];
+};
+
+export const revokeAccess = (c: FamilyCommandOf<'RevokeAccess'>, s: FamilyState): FamilyEvent[] => {
+  const grant = existing(s.grants, c.grantId, 'grantId', 'access grant');
+  if (!grant.active) throw invalidTransition(`Cannot revoke access: grant ${c.grantId} is REVOKED`);
+  return [{ type: 'AccessRevoked', data: { grantId: c.grantId } }];
+};
+
 /** The lead moves; open deadlines, documents and matters stay in the stream and so move with it. */
 export const transferFamily = (c: FamilyCommandOf<'TransferFamily'>, s: FamilyState): FamilyEvent[] => {
   if (c.toOrganizationId === s.leadOrganizationId) {

@@ -1,7 +1,7 @@
 import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
 import { badInput, DomainError } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
-import { recomputedAgeOutDeadlines } from './deadlines.js';
+import { newAsylumDeadlines, recomputedAgeOutDeadlines, recomputedAsylumDeadlines } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson } from './lookups.js';
 import type { FamilyState } from './state.js';
@@ -52,6 +52,24 @@ export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'
     },
     ...recomputedAgeOutDeadlines(s, c.childId, c.birthDate),
   ];
+};
+
+export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalDate'>, s: FamilyState): FamilyEvent[] => {
+  const child = existing(s.children, c.childId, 'childId', 'child');
+  if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', 'arrivalDate must not be in the future');
+  if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', 'arrivalDate must not be before birthDate');
+  if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', 'arrivalDate is already recorded as given');
+  return [
+    { type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } },
+    ...recomputedAsylumDeadlines(s, c.childId, c.arrivalDate),
+    ...newAsylumDeadlines(s, child, c.arrivalDate),
+  ];
+};
+
+export const recordRelationship = (c: FamilyCommandOf<'RecordRelationship'>, s: FamilyState): FamilyEvent[] => {
+  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  existing(s.children, c.childId, 'childId', 'child');
+  return [{ type: 'RelationshipRecorded', data: { relativeId: c.relativeId, childId: c.childId, relationship: c.relationship, biological: c.biological } }];
 };
 
 export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): FamilyEvent[] => {

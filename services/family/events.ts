@@ -29,6 +29,8 @@ export type FamilyEvent =
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
       adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
     }>
+  | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>
+  | E<'RelationshipRecorded', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
   | E<'IdentifierRecorded', { personId: string; kind: V.IdentifierKind; personal: Personal<{ value: string }> }>
   | E<'ConsentGiven', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
   | E<'ConsentWithdrawn', { consentId: string }>
@@ -83,6 +85,8 @@ export type FamilyEvent =
   | E<'ReferralAccepted', { referralId: string }>
   | E<'ReferralDeclined', { referralId: string }>
   | E<'ReferralRevoked', { referralId: string }>
+  | E<'AccessGranted', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
+  | E<'AccessRevoked', { grantId: string }>
   | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
   // programme interruptions
   | E<'ServiceSuspended', { reason: string }>

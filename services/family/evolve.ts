@@ -48,6 +48,15 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         }),
       };
     }
+    case 'ChildArrivalDateCorrected':
+      return { ...state, children: patch(state.children, event.data.childId, { arrivalDate: event.data.arrivalDate }) };
+    case 'AccessGranted': {
+      const d = event.data;
+      return { ...state, grants: put(state.grants, d.grantId, { grantId: d.grantId, organizationId: d.organizationId, scope: d.scope, expiresAt: d.expiresAt, active: true }) };
+    }
+    case 'AccessRevoked':
+      return { ...state, grants: patch(state.grants, event.data.grantId, { active: false }) };
+    case 'RelationshipRecorded':
     case 'IdentifierRecorded':
     case 'ContactAttemptMade':
     case 'LeadReceived':

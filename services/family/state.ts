@@ -77,6 +77,14 @@ export interface ReferralState {
   readonly status: ReferralStatus;
 }
 
+export interface AccessGrantState {
+  readonly grantId: string;
+  readonly organizationId: string;
+  readonly scope: V.AccessScope;
+  readonly expiresAt: string | undefined;
+  readonly active: boolean;
+}
+
 export interface FamilyState {
   readonly exists: boolean;
   readonly familyId: string;
@@ -90,6 +98,7 @@ export interface FamilyState {
   readonly matters: ReadonlyMap<string, MatterState>;
   readonly deadlines: ReadonlyMap<string, DeadlineState>;
   readonly referrals: ReadonlyMap<string, ReferralState>;
+  readonly grants: ReadonlyMap<string, AccessGrantState>;
   readonly openRedFlags: ReadonlySet<string>;
   readonly consents: ReadonlySet<string>;
   readonly concerns: ReadonlySet<string>;
@@ -113,6 +122,7 @@ export const initialFamilyState: FamilyState = {
   matters: new Map(),
   deadlines: new Map(),
   referrals: new Map(),
+  grants: new Map(),
   openRedFlags: new Set(),
   consents: new Set(),
   concerns: new Set(),

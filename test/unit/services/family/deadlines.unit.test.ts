@@ -57,3 +57,27 @@ describe('deadlines from facts', () => {
     rejected(set, 'RecordDeadlineMet', { deadlineId: 'd-9' }, 'NOT_FOUND', undefined, 'deadlineId');
   });
 });
+
+describe('arrival date corrections', () => {
+  const withAsylum = given(
+    opened, childRegistered('child-1', '2010-01-01', '2023-11-20'), matterOpened('asy', 'ASYLUM', 'child-1', 'US'),
+    event('DeadlineSet', { deadlineId: 'asy-asylum-one-year', kind: 'ASYLUM_ONE_YEAR', matterId: 'asy', childId: 'child-1', dueOn: date('2024-11-19'), derivedFrom: 'arrivalDate' }),
+  );
+  it('moves the asylum deadline', () => {
+    expect(when(withAsylum, 'CorrectChildArrivalDate', { childId: 'child-1', arrivalDate: date('2023-10-01') })).toEqual([
+      { type: 'ChildArrivalDateCorrected', data: { childId: 'child-1', arrivalDate: '2023-10-01' } },
+      { type: 'DeadlineRecomputed', data: { deadlineId: 'asy-asylum-one-year', previousDueOn: '2024-11-19', dueOn: '2024-09-30', derivedFrom: 'corrected arrivalDate' } },
+    ]);
+  });
+  it('sets the asylum deadline once the arrival date becomes known', () => {
+    const unknown = given(opened, childRegistered('child-1', '2010-01-01'), matterOpened('asy', 'ASYLUM', 'child-1', 'US'));
+    expect(when(unknown, 'CorrectChildArrivalDate', { childId: 'child-1', arrivalDate: date('2023-10-01') })[1]).toMatchObject({
+      type: 'DeadlineSet', data: { deadlineId: 'asy-asylum-one-year', dueOn: '2024-09-30' },
+    });
+  });
+  it('rejects an arrival before birth, in the future, or unchanged', () => {
+    rejected(withAsylum, 'CorrectChildArrivalDate', { childId: 'child-1', arrivalDate: date('2009-01-01') }, 'BAD_USER_INPUT', undefined, 'arrivalDate');
+    rejected(withAsylum, 'CorrectChildArrivalDate', { childId: 'child-1', arrivalDate: date('2025-01-01') }, 'BAD_USER_INPUT', undefined, 'arrivalDate');
+    rejected(withAsylum, 'CorrectChildArrivalDate', { childId: 'child-1', arrivalDate: date('2023-11-20') }, 'BAD_USER_INPUT', undefined, 'arrivalDate');
+  });
+});

@@ -81,3 +81,23 @@ describe('family decider: outcome', () => {
     expect(when(found, 'CloseFamilyCase', { reason: 'REUNIFIED_FOLLOW_UP_DONE' })).toEqual([{ type: 'FamilyCaseClosed', data: { reason: 'REUNIFIED_FOLLOW_UP_DONE' } }]);
   });
 });
+
+describe('family decider: access grants and relationships', () => {
+  const state = given(opened, childRegistered(), relativeAdded());
+  it('grants and revokes access directly', () => {
+    expect(when(state, 'GrantAccess', { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS' })).toEqual([
+      { type: 'AccessGranted', data: { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS' } },
+    ]);
+    rejected(state, 'GrantAccess', { grantId: 'g-1', organizationId: 'org-a', scope: 'FULL' }, 'BAD_USER_INPUT', undefined, 'organizationId');
+    const granted = given(opened, event('AccessGranted', { grantId: 'g-1', organizationId: 'org-x', scope: 'FULL' }));
+    expect(when(granted, 'RevokeAccess', { grantId: 'g-1' })).toEqual([{ type: 'AccessRevoked', data: { grantId: 'g-1' } }]);
+    rejected(given(opened, event('AccessGranted', { grantId: 'g-1', organizationId: 'org-x', scope: 'FULL' }), event('AccessRevoked', { grantId: 'g-1' })), 'RevokeAccess', { grantId: 'g-1' }, 'INVALID_TRANSITION', /REVOKED/);
+    rejected(state, 'RevokeAccess', { grantId: 'g-9' }, 'NOT_FOUND', undefined, 'grantId');
+  });
+  it('records how a relative is related to a particular child', () => {
+    expect(when(state, 'RecordRelationship', { relativeId: 'father-1', childId: 'child-1', relationship: 'STEPFATHER', biological: false })).toEqual([
+      { type: 'RelationshipRecorded', data: { relativeId: 'father-1', childId: 'child-1', relationship: 'STEPFATHER', biological: false } },
+    ]);
+    rejected(state, 'RecordRelationship', { relativeId: 'father-1', childId: 'ghost', relationship: 'FATHER', biological: true }, 'NOT_FOUND', undefined, 'childId');
+  });
+});
