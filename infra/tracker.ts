@@ -1,30 +1,52 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { familiesProjection } from '../projections/families/families-projection.js';
+import { StatementCache } from '../projections/families/family-read-model.js';
+import { organizationsProjection } from '../projections/organizations/organizations-projection.js';
+import { Projector } from '../projections/projector.js';
+import { openReadModelDatabase } from '../projections/read-model-database.js';
 import { buildSchema } from '../schema/index.js';
+import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { createApp } from './http/app.js';
+import { createContextFactory } from './http/graphql-context.js';
 import type { Logger } from './logger.js';
 
 export interface RunningTracker {
   readonly url: string;
+  readonly projector: Projector;
   readonly close: () => Promise<void>;
 }
+
+export const PROJECTIONS = [organizationsProjection, familiesProjection];
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The composition root: wires the event store, the GraphQL schema and the HTTP server. */
+/** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openEventStore(config.eventStore);
-  const schema = buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind });
+  const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'));
+  const projector = new Projector(store, readDb, PROJECTIONS);
+  projector.start();
+
+  const bootstrap = await bootstrapSystemOrganization(store, { store, newEventId }, config.bootstrapAdminKey, new Date().toISOString());
+  if (bootstrap.generatedKey) {
+    process.stderr.write(`\nFirst start: the system administrator's API key (shown once, store it now):\n\n  ${bootstrap.generatedKey}\n\n`);
+  }
+  if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000);
+
   const app = createApp({
-    schema,
+    schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
-    readiness: () => ({ ready: true, details: { eventStore: config.eventStore.kind, projections: [] } }),
+    readiness: () => ({ ready: projector.ready(), details: { eventStore: config.eventStore.kind, projections: projector.status() } }),
+    context: createContextFactory(new StatementCache(readDb), () => new Date()),
   });
   const server = createServer(app);
   await listen(server, config.port, config.host);
@@ -34,8 +56,11 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
 
   return {
     url,
+    projector,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await projector.stop();
+      readDb.close();
       await store.close();
     },
   };

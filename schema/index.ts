@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
+import { queryResolvers } from './resolvers/queries.js';
+import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export interface SchemaDependencies {
   readonly version: string;
@@ -19,8 +22,14 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
   makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: {
+      Date: DateScalar,
+      DateTime: DateTimeScalar,
       Query: {
+        ...queryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
+      Family: familyResolvers,
+      Referral: referralResolvers,
+      Organization: organizationResolvers,
     },
   });

@@ -1,14 +1,16 @@
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, maskError } from 'graphql-yoga';
+import type { GraphQLContext } from '../../schema/context.js';
+import { domainErrorIn, toGraphQLError } from '../../schema/errors.js';
 import type { Logger } from '../logger.js';
 
 export interface AppOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
   readonly logger: Logger;
-  /** Whether the read side has caught up; until the projector lands, whether the store is open. */
   readonly readiness: () => { ready: boolean; details: Record<string, unknown> };
+  readonly context: (authorization: string | null) => GraphQLContext;
 }
 
 /** The HTTP surface: GraphQL at /graphql, liveness at /healthz, readiness at /readyz. */
@@ -29,7 +31,16 @@ export const createApp = (options: AppOptions): Express => {
     graphqlEndpoint: '/graphql',
     graphiql: !options.production,
     landingPage: false,
-    maskedErrors: true,
+    context: ({ request }) => options.context(request.headers.get('authorization')),
+    // Expected failures keep their stable code; everything else becomes "Unexpected error."
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const domain = domainErrorIn(error);
+        if (domain) return toGraphQLError(domain);
+        if (!(error instanceof Error) || !('extensions' in error)) options.logger.error({ err: errorSummary(error) }, 'unexpected error');
+        return maskError(error, message, isDev && !options.production);
+      },
+    },
     logging: {
       debug: (...args) => options.logger.debug({ args: args.map(String) }, 'graphql'),
       info: (...args) => options.logger.info({ args: args.map(String) }, 'graphql'),
@@ -40,3 +51,7 @@ export const createApp = (options: AppOptions): Express => {
   app.use(yoga.graphqlEndpoint, yoga);
   return app;
 };
+
+/** What is logged of an unexpected error: its name and stack frames, never its message (it may hold personal data). */
+const errorSummary = (error: unknown): Record<string, unknown> =>
+  error instanceof Error ? { name: error.name, stack: error.stack?.split('\n').slice(1, 6).join('\n') } : { type: typeof error };

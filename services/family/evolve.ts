@@ -42,7 +42,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         personIds: add(state.personIds, d.relativeId),
         relatives: put(state.relatives, d.relativeId, {
-          relativeId: d.relativeId, relationship: d.relationship, adverse: d.adverse,
+          relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
           soughtSince: undefined, preference: undefined,
         }),

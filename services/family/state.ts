@@ -27,6 +27,7 @@ export interface ChildState {
 
 export interface RelativeState {
   readonly relativeId: string;
+  readonly givenName: string;
   readonly relationship: V.Relationship;
   readonly adverse: boolean;
   readonly location: LocationStatus;

@@ -1,0 +1,49 @@
+import type { Position } from '../event-store/position.js';
+import type { HandlerDependencies } from '../../services/command-handler.js';
+import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import { isStreamNotFound } from '../../services/event-stream-port.js';
+import type { Actor } from '../../services/shared/decider.js';
+import type { EventStore } from '../event-store/port.js';
+import { generateApiKey, hashApiKey } from './api-keys.js';
+
+export const SYSTEM_ORGANIZATION_ID = 'system';
+const SYSTEM_ACTOR: Actor = { userId: 'bootstrap', organizationId: SYSTEM_ORGANIZATION_ID, role: 'SYSTEM' };
+
+export interface BootstrapResult {
+  /** The key, when start-up generated one (print it once); undefined when configured or already bootstrapped. */
+  readonly generatedKey: string | undefined;
+  readonly position: Position | undefined;
+}
+
+const exists = async (store: EventStore, stream: string): Promise<boolean> => {
+  try {
+    for await (const _ of store.readStream(stream, { maxCount: 1 })) return true;
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+  }
+  return false;
+};
+
+/**
+ * On a store with no system organisation: create it, with an admin whose key is
+ * TRACKER_BOOTSTRAP_ADMIN_KEY, or a generated key returned to be printed once. The commands
+ * carry fixed commandIds, so two replicas starting together bootstrap once.
+ */
+export const bootstrapSystemOrganization = async (
+  store: EventStore,
+  dependencies: HandlerDependencies<Position>,
+  configuredKey: string | undefined,
+  now: string,
+): Promise<BootstrapResult> => {
+  if (await exists(store, `organization-${SYSTEM_ORGANIZATION_ID}`)) return { generatedKey: undefined, position: undefined };
+  const key = configuredKey ?? generateApiKey();
+  const base = { organizationId: SYSTEM_ORGANIZATION_ID, actor: SYSTEM_ACTOR, issuedAt: now };
+  await executeOrganizationCommand(dependencies, { ...base, type: 'RegisterOrganization', name: 'System', kind: 'SYSTEM', countries: [] }, { commandId: 'bootstrap-organization' });
+  await executeOrganizationCommand(dependencies, { ...base, type: 'AddMember', userId: 'admin', role: 'ADMIN', name: 'System administrator' }, { commandId: 'bootstrap-admin' });
+  const issued = await executeOrganizationCommand(
+    dependencies,
+    { ...base, type: 'IssueApiKey', keyId: 'bootstrap-admin-key', userId: 'admin', keyHash: hashApiKey(key), label: 'bootstrap' },
+    { commandId: 'bootstrap-admin-key', input: { keyId: 'bootstrap-admin-key' } },
+  );
+  return { generatedKey: configuredKey ? undefined : key, position: issued.position };
+};

@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../../infra/event-store/port.js';
+import type { FamilyEvent } from '../../services/family/events.js';
+import { evolve } from '../../services/family/evolve.js';
+import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
+import { reunificationStatus } from '../../services/family/status.js';
+import type { BoundProjection, Projection } from '../projection.js';
+import { accessRows, familyColumns } from './family-rows.js';
+import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
+
+const FAMILY_STREAM_PREFIX = 'family-';
+
+interface Touched {
+  state: FamilyState;
+  revision: number;
+  openedAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The families read model: one row per family (status, next deadline, lead organisation, a
+ * snapshot of the folded state for nested fields), its relatives, deadlines and access rows,
+ * and the status-change feed. Within a batch each family is folded in memory and written
+ * once, at the end, in the batch's transaction.
+ */
+export const familiesProjection: Projection = {
+  name: 'families',
+  version: 1,
+  tables: {
+    families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
+      revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
+      next_deadline_on TEXT, next_deadline_kind TEXT, earliest_age_out_on TEXT, unlocated_relatives INTEGER NOT NULL,
+      state_json TEXT NOT NULL`,
+    family_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, relationship TEXT NOT NULL, location_status TEXT NOT NULL,
+      located_country TEXT, sought_since TEXT, PRIMARY KEY (family_id, relative_id)`,
+    family_deadlines: `family_id TEXT NOT NULL, deadline_id TEXT NOT NULL, kind TEXT NOT NULL, due_on TEXT NOT NULL, status TEXT NOT NULL,
+      PRIMARY KEY (family_id, deadline_id)`,
+    family_access: `family_id TEXT NOT NULL, organization_id TEXT NOT NULL, scope TEXT NOT NULL, expires_at TEXT, via TEXT NOT NULL,
+      PRIMARY KEY (family_id, organization_id, via)`,
+    status_changes: `position_commit INTEGER NOT NULL, position_prepare INTEGER NOT NULL, family_id TEXT NOT NULL,
+      previous_status TEXT, status TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+      PRIMARY KEY (position_commit, position_prepare)`,
+  },
+  indexes: [
+    'CREATE INDEX IF NOT EXISTS {families}_status ON {families} (status, family_id)',
+    'CREATE INDEX IF NOT EXISTS {families}_lead ON {families} (lead_organization_id, status)',
+    'CREATE INDEX IF NOT EXISTS {family_deadlines}_due ON {family_deadlines} (status, due_on)',
+    'CREATE INDEX IF NOT EXISTS {family_access}_organization ON {family_access} (organization_id, family_id)',
+    'CREATE INDEX IF NOT EXISTS {status_changes}_family ON {status_changes} (family_id)',
+  ],
+  bind: (db, table) => bindFamilies(db, table),
+};
+
+const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
+  const families = table('families');
+  const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
+  const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
+      country, separated_on, next_deadline_on, next_deadline_kind, earliest_age_out_on, unlocated_relatives, state_json)
+    VALUES (@familyId, @leadOrganizationId, @programme, @status, @revision, @openedAt, @updatedAt, @country, @separatedOn,
+      @nextDeadlineOn, @nextDeadlineKind, @earliestAgeOutOn, @unlocatedRelatives, @stateJson)
+    ON CONFLICT (family_id) DO UPDATE SET lead_organization_id = excluded.lead_organization_id, programme = excluded.programme,
+      status = excluded.status, revision = excluded.revision, updated_at = excluded.updated_at, country = excluded.country,
+      separated_on = excluded.separated_on, next_deadline_on = excluded.next_deadline_on, next_deadline_kind = excluded.next_deadline_kind,
+      earliest_age_out_on = excluded.earliest_age_out_on, unlocated_relatives = excluded.unlocated_relatives, state_json = excluded.state_json`);
+  const clear = ['family_relatives', 'family_deadlines', 'family_access'].map((base) => db.prepare(`DELETE FROM ${table(base)} WHERE family_id = ?`));
+  const insertRelative = db.prepare(`INSERT INTO ${table('family_relatives')} VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertDeadline = db.prepare(`INSERT INTO ${table('family_deadlines')} VALUES (?, ?, ?, ?, ?)`);
+  const insertAccess = db.prepare(`INSERT OR IGNORE INTO ${table('family_access')} VALUES (?, ?, ?, ?, ?)`);
+  const insertChange = db.prepare(`INSERT INTO ${table('status_changes')} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+
+  const loadTouched = (familyId: string): Touched | undefined => {
+    const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
+    return row && { state: decodeFamilyState(row.state_json), revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at };
+  };
+
+  const write = (familyId: string, { state, revision, openedAt, updatedAt }: Touched): void => {
+    upsert.run({ familyId, ...familyColumns(state), revision, openedAt, updatedAt, stateJson: encodeFamilyState(state) });
+    for (const statement of clear) statement.run(familyId);
+    for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null);
+    for (const d of state.deadlines.values()) insertDeadline.run(familyId, d.deadlineId, d.kind, d.dueOn, d.status);
+    for (const a of accessRows(state)) insertAccess.run(familyId, a.organizationId, a.scope, a.expiresAt, a.via);
+  };
+
+  return {
+    applyBatch(events: readonly RecordedEvent[]) {
+      const touched = new Map<string, Touched>();
+      for (const event of events) {
+        if (!event.stream.startsWith(FAMILY_STREAM_PREFIX)) continue;
+        const familyId = event.stream.slice(FAMILY_STREAM_PREFIX.length);
+        const recordedAt = typeof event.metadata['recordedAt'] === 'string' ? event.metadata['recordedAt'] : event.recordedAt.toISOString();
+        const occurredAt = typeof event.metadata['occurredAt'] === 'string' ? event.metadata['occurredAt'] : recordedAt;
+        const entry = touched.get(familyId) ?? loadTouched(familyId) ?? { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt };
+        const before = entry.state.exists ? reunificationStatus(entry.state) : null;
+        entry.state = evolve(entry.state, { type: event.type, data: event.data } as unknown as FamilyEvent);
+        entry.revision = event.revision;
+        entry.updatedAt = recordedAt;
+        touched.set(familyId, entry);
+        const after = reunificationStatus(entry.state);
+        if (after !== before) {
+          insertChange.run(event.position.commit, event.position.prepare, familyId, before, after, occurredAt, recordedAt);
+        }
+      }
+      for (const [familyId, entry] of touched) write(familyId, entry);
+    },
+  };
+};

@@ -1,0 +1,148 @@
+import type Database from 'better-sqlite3';
+import { addDays, dateOf } from '../../services/shared/calendar-date.js';
+
+/**
+ * Queries over the families and organisations read models. One instance per request: it counts
+ * the SQL statements it runs (the N+1 test and the benchmark read `statements`); prepared
+ * statements are shared across requests. Every family query is filtered in SQL to the
+ * families the caller's organisation may see (lead, accepted referral, grant, kept access).
+ */
+export interface FamilyRow {
+  readonly family_id: string;
+  readonly lead_organization_id: string;
+  readonly programme: string | null;
+  readonly status: string;
+  readonly revision: number;
+  readonly opened_at: string;
+  readonly updated_at: string;
+  readonly country: string | null;
+  readonly state_json: string;
+}
+
+export interface FamilyFilter {
+  readonly status?: readonly string[] | null;
+  readonly country?: string | null;
+  readonly leadOrganizationId?: string | null;
+  readonly agingOutWithinDays?: number | null;
+  readonly hasUnlocatedRelative?: boolean | null;
+  readonly updatedSince?: string | null;
+}
+
+export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string }
+export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
+
+const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND a.organization_id = @viewerOrganizationId
+  AND (a.expires_at IS NULL OR a.expires_at > @now))`;
+
+export class StatementCache {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(readonly db: Database.Database) {}
+  get(sql: string): Database.Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+export class FamilyReadModel {
+  statements = 0;
+
+  constructor(
+    private readonly cache: StatementCache,
+    private readonly viewerOrganizationId: string,
+    private readonly now: string,
+  ) {}
+
+  private all<T>(sql: string, parameters: Record<string, unknown> = {}): T[] {
+    this.statements += 1;
+    return this.cache.get(sql).all({ viewerOrganizationId: this.viewerOrganizationId, now: this.now, ...parameters }) as T[];
+  }
+
+  /** The visible families among `ids`, in one statement. */
+  familiesByIds(ids: readonly string[]): Map<string, FamilyRow> {
+    const rows = this.all<FamilyRow>(`SELECT f.* FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE}`, { ids: JSON.stringify(ids) });
+    return new Map(rows.map((row) => [row.family_id, row]));
+  }
+
+  /** A page of visible families in id order, after an id (exclusive), with the total. */
+  listFamilies(filter: FamilyFilter, first: number, afterId: string | undefined): { rows: FamilyRow[]; hasNextPage: boolean; totalCount: number } {
+    const conditions = [VISIBLE];
+    const parameters: Record<string, unknown> = {};
+    if (filter.status?.length) {
+      conditions.push('f.status IN (SELECT value FROM json_each(@statuses))');
+      parameters['statuses'] = JSON.stringify(filter.status);
+    }
+    if (filter.country) {
+      conditions.push('f.country = @country');
+      parameters['country'] = filter.country;
+    }
+    if (filter.leadOrganizationId) {
+      conditions.push('f.lead_organization_id = @lead');
+      parameters['lead'] = filter.leadOrganizationId;
+    }
+    if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null) {
+      conditions.push('f.earliest_age_out_on IS NOT NULL AND f.earliest_age_out_on <= @ageOutBy');
+      parameters['ageOutBy'] = addDays(dateOf(this.now), filter.agingOutWithinDays);
+    }
+    if (filter.hasUnlocatedRelative !== undefined && filter.hasUnlocatedRelative !== null) {
+      conditions.push(filter.hasUnlocatedRelative ? 'f.unlocated_relatives > 0' : 'f.unlocated_relatives = 0');
+    }
+    if (filter.updatedSince) {
+      conditions.push('f.updated_at >= @updatedSince');
+      parameters['updatedSince'] = filter.updatedSince;
+    }
+    const where = conditions.join(' AND ');
+    const totalCount = this.all<{ n: number }>(`SELECT count(*) AS n FROM families f WHERE ${where}`, parameters)[0]?.n ?? 0;
+    const page = this.all<FamilyRow>(
+      `SELECT f.* FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
+      { ...parameters, limit: first + 1, after: afterId ?? '' },
+    );
+    return { rows: page.slice(0, first), hasNextPage: page.length > first, totalCount };
+  }
+
+  upcomingDeadlines(withinDays: number): Array<{ family_id: string; deadline_id: string; kind: string; due_on: string; status: string }> {
+    return this.all(
+      `SELECT d.* FROM family_deadlines d JOIN families f ON f.family_id = d.family_id
+       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${VISIBLE} ORDER BY d.due_on, d.family_id, d.deadline_id`,
+      { until: addDays(dateOf(this.now), withinDays) },
+    );
+  }
+
+  familiesByStatusAndCountry(): Array<{ status: string; country: string | null; families: number }> {
+    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${VISIBLE} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
+  }
+
+  /** Relatives still sought, by the family's country and whole months since separation (null: unknown). */
+  unlocatedRelatives(): Array<{ country: string | null; months_since_separation: number | null; relatives: number }> {
+    return this.all(
+      `SELECT f.country,
+         CASE WHEN f.separated_on IS NULL THEN NULL
+              ELSE CAST((julianday(@today) - julianday(f.separated_on)) / 30.4375 AS INTEGER) END AS months_since_separation,
+         count(*) AS relatives
+       FROM family_relatives r JOIN families f ON f.family_id = r.family_id
+       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${VISIBLE}
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      { today: dateOf(this.now) },
+    );
+  }
+
+  /** Open families per lead organisation and status: counts only, to choose who can take a transfer. */
+  caseload(): Array<{ organization_id: string; status: string; families: number }> {
+    return this.all(
+      `SELECT f.lead_organization_id AS organization_id, f.status, count(*) AS families FROM families f
+       WHERE f.status <> 'CLOSED' GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+  }
+
+  organizationsByIds(ids: readonly string[]): Map<string, OrganizationRow> {
+    const rows = this.all<OrganizationRow>('SELECT * FROM organizations WHERE organization_id IN (SELECT value FROM json_each(@ids))', { ids: JSON.stringify(ids) });
+    return new Map(rows.map((row) => [row.organization_id, row]));
+  }
+}
+
+/** The holder of an active key, by the key's hash; undefined for unknown or revoked keys. */
+export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined =>
+  cache.get('SELECT organization_id, user_id, role FROM api_keys WHERE key_hash = ? AND active = 1').get(keyHash) as ApiKeyRow | undefined;

@@ -1,0 +1,57 @@
+import type { RecordedEvent } from '../../infra/event-store/port.js';
+import type { OrganizationEvent } from '../../services/organization/organization.js';
+import type { Projection } from '../projection.js';
+
+const ORGANIZATION_STREAM_PREFIX = 'organization-';
+
+/** Organisations, their members and their API keys (by hash), for authentication and `viewer`. */
+export const organizationsProjection: Projection = {
+  name: 'organizations',
+  version: 1,
+  tables: {
+    organizations: 'organization_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL',
+    organization_members: 'organization_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (organization_id, user_id)',
+    api_keys: `key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      role TEXT NOT NULL, label TEXT NOT NULL, active INTEGER NOT NULL`,
+  },
+  indexes: ['CREATE UNIQUE INDEX IF NOT EXISTS {api_keys}_key_id ON {api_keys} (organization_id, key_id)'],
+  bind: (db, table) => {
+    const statements = {
+      organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?)`),
+      member: db.prepare(`INSERT OR REPLACE INTO ${table('organization_members')} VALUES (?, ?, ?)`),
+      removeMember: db.prepare(`DELETE FROM ${table('organization_members')} WHERE organization_id = ? AND user_id = ?`),
+      key: db.prepare(`INSERT INTO ${table('api_keys')} VALUES (?, ?, ?, ?, ?, ?, 1)`),
+      revokeKey: db.prepare(`UPDATE ${table('api_keys')} SET active = 0 WHERE organization_id = ? AND key_id = ?`),
+    };
+    const apply = (organizationId: string, event: OrganizationEvent): void => {
+      switch (event.type) {
+        case 'OrganizationRegistered':
+          statements.organization.run(organizationId, event.data.name, event.data.kind);
+          return;
+        case 'MemberAdded':
+        case 'MemberRoleChanged':
+          statements.member.run(organizationId, event.data.userId, event.data.role);
+          return;
+        case 'MemberRemoved':
+          statements.removeMember.run(organizationId, event.data.userId);
+          return;
+        case 'ApiKeyIssued':
+          statements.key.run(event.data.keyHash, event.data.keyId, organizationId, event.data.userId, event.data.role, event.data.label);
+          return;
+        case 'ApiKeyRevoked':
+          statements.revokeKey.run(organizationId, event.data.keyId);
+          return;
+        default:
+          throw new Error(`organizations projection cannot apply event type ${(event as { type: string }).type}`);
+      }
+    };
+    return {
+      applyBatch(events: readonly RecordedEvent[]) {
+        for (const event of events) {
+          if (!event.stream.startsWith(ORGANIZATION_STREAM_PREFIX)) continue;
+          apply(event.stream.slice(ORGANIZATION_STREAM_PREFIX.length), { type: event.type, data: event.data } as unknown as OrganizationEvent);
+        }
+      },
+    };
+  },
+};

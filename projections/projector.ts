@@ -1,0 +1,231 @@
+import type Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '../infra/event-store/port.js';
+import { comparePositions, formatPosition, type Position } from '../infra/event-store/position.js';
+import { Signal } from '../infra/event-store/signal.js';
+import { physicalTable, type BoundProjection, type Projection } from './projection.js';
+
+const BATCH_SIZE = 1_000;
+const POLL_MS = 500;
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly position: string | null;
+  readonly eventsApplied: number;
+  readonly caughtUp: boolean;
+  /** Building a new version into fresh tables; the previous version still serves reads. */
+  readonly rebuilding: boolean;
+  readonly stalled: { readonly afterPosition: string | null; readonly error: string } | null;
+}
+
+interface Runner {
+  readonly projection: Projection;
+  readonly bound: BoundProjection;
+  position: Position | undefined;
+  eventsApplied: number;
+  caughtUp: boolean;
+  rebuilding: boolean;
+  stalled: { afterPosition: string | null; error: string } | null;
+  readonly saveCheckpoint: (position: Position, count: number) => void;
+  /** Steps of one projection run one at a time. */
+  queue: Promise<unknown>;
+}
+
+/**
+ * Runs every projection from its own checkpoint: catch up in batches, then follow live
+ * ("notify, then pull": a subscription only says that $all advanced; each projection pulls
+ * its next batch). One transaction per batch holds the rows and the checkpoint. A projection
+ * that throws stops at that batch and reports it; the others go on.
+ */
+export class Projector {
+  private readonly runners: Runner[];
+  private readonly appended = new Signal();
+  private readonly progressed = new Signal();
+  private stopped = false;
+  private readonly loops: Promise<void>[] = [];
+  private wakeSubscription: { stop(): Promise<void> } | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+    projections: readonly Projection[],
+    private readonly onBatch?: (name: string, applied: number) => void,
+  ) {
+    this.runners = projections.map((projection) => this.prepare(projection));
+  }
+
+  /** Starts catching up and following; resolves at once. */
+  start(): void {
+    for (const runner of this.runners) this.loops.push(this.run(runner));
+    void this.followAppends();
+  }
+
+  /** Catches every projection up to the current end of the store, then returns. */
+  async catchUp(): Promise<void> {
+    for (const runner of this.runners) {
+      while (!runner.stalled && (await this.step(runner)) > 0);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.appended.notify();
+    await this.wakeSubscription?.stop();
+    await Promise.all(this.loops);
+  }
+
+  status(): ProjectionStatus[] {
+    return this.runners.map((r) => ({
+      name: r.projection.name,
+      version: r.projection.version,
+      position: r.position ? formatPosition(r.position) : null,
+      eventsApplied: r.eventsApplied,
+      caughtUp: r.caughtUp,
+      rebuilding: r.rebuilding,
+      stalled: r.stalled,
+    }));
+  }
+
+  ready(): boolean {
+    return this.runners.every((r) => r.caughtUp && !r.stalled && !r.rebuilding);
+  }
+
+  /** Read-your-writes: resolves true once every projection has passed `position`, false on timeout or a stall. */
+  async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.runners.some((r) => r.stalled)) return false;
+      if (this.runners.every((r) => r.position && comparePositions(r.position, position) >= 0)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      this.appended.notify();
+      await this.progressed.wait(Math.min(left, 50));
+    }
+  }
+
+  private async run(runner: Runner): Promise<void> {
+    while (!this.stopped && !runner.stalled) {
+      const applied = await this.step(runner);
+      if (applied === 0) await this.appended.wait(POLL_MS);
+    }
+  }
+
+  /** Applies the next batch; returns how many events it applied. Never two at once per projection. */
+  private step(runner: Runner): Promise<number> {
+    const next = runner.queue.then(() => this.stepNow(runner));
+    runner.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async stepNow(runner: Runner): Promise<number> {
+    if (runner.stalled) return 0;
+    const batch: RecordedEvent[] = [];
+    for await (const event of this.store.readAll({ ...(runner.position ? { after: runner.position } : {}), maxCount: BATCH_SIZE })) {
+      batch.push(event);
+    }
+    const last = batch.at(-1);
+    if (!last) {
+      this.markCaughtUp(runner);
+      return 0;
+    }
+    try {
+      this.db.transaction(() => {
+        runner.bound.applyBatch(batch);
+        runner.saveCheckpoint(last.position, batch.length);
+      }).immediate();
+    } catch (error) {
+      runner.stalled = { afterPosition: runner.position ? formatPosition(runner.position) : null, error: error instanceof Error ? error.message : String(error) };
+      this.progressed.notify();
+      return 0;
+    }
+    runner.position = last.position;
+    runner.eventsApplied += batch.length;
+    runner.caughtUp = batch.length < BATCH_SIZE && !runner.rebuilding;
+    if (batch.length < BATCH_SIZE) this.markCaughtUp(runner);
+    this.onBatch?.(runner.projection.name, batch.length);
+    this.progressed.notify();
+    return batch.length;
+  }
+
+  private markCaughtUp(runner: Runner): void {
+    if (runner.rebuilding) this.switchToNewVersion(runner);
+    runner.caughtUp = true;
+    this.progressed.notify();
+  }
+
+  private async followAppends(): Promise<void> {
+    while (!this.stopped && !this.runners.every((r) => r.caughtUp || r.stalled)) await this.progressed.wait(100);
+    if (this.stopped) return;
+    const heads = this.runners.flatMap((r) => (r.position ? [r.position] : [])).sort(comparePositions);
+    const head = heads.at(-1);
+    const subscription = this.store.subscribeToAll(head ? { after: head } : {});
+    this.wakeSubscription = subscription;
+    try {
+      for await (const item of subscription) {
+        if (this.stopped) break;
+        if (item.kind === 'event') this.appended.notify();
+      }
+    } catch {
+      // Polling (POLL_MS) still picks up new events if the wake-up subscription fails.
+    }
+  }
+
+  private prepare(projection: Projection): Runner {
+    const table = (base: string): string => physicalTable(base, projection.version);
+    for (const [base, columns] of Object.entries(projection.tables)) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(base)} (${columns})`);
+    }
+    for (const index of projection.indexes) {
+      this.db.exec(index.replace(/\{(\w+)\}/g, (_m, base: string) => table(base)));
+    }
+    const checkpoints = this.db.prepare('SELECT version, position_commit, position_prepare, events_applied, active FROM projection_checkpoints WHERE name = ?').safeIntegers(true);
+    const rows = checkpoints.all(projection.name) as Array<{ version: bigint; position_commit: bigint | null; position_prepare: bigint | null; events_applied: bigint; active: bigint }>;
+    const active = rows.find((row) => row.active === 1n);
+    let own = rows.find((row) => Number(row.version) === projection.version);
+    if (!own) {
+      this.db.prepare('INSERT INTO projection_checkpoints (name, version, active) VALUES (?, ?, 0)').run(projection.name, projection.version);
+      own = { version: BigInt(projection.version), position_commit: null, position_prepare: null, events_applied: 0n, active: 0n };
+    }
+    const rebuilding = active !== undefined && Number(active.version) !== projection.version;
+    if (!active) this.pointViewsAt(projection);
+    const save = this.db.prepare(
+      'UPDATE projection_checkpoints SET position_commit = ?, position_prepare = ?, events_applied = events_applied + ? WHERE name = ? AND version = ?',
+    );
+    return {
+      projection,
+      bound: projection.bind(this.db, table),
+      position: own.position_commit === null || own.position_prepare === null ? undefined : { commit: own.position_commit, prepare: own.position_prepare },
+      eventsApplied: Number(own.events_applied),
+      caughtUp: false,
+      rebuilding,
+      stalled: null,
+      saveCheckpoint: (position, count) => save.run(position.commit, position.prepare, count, projection.name, projection.version),
+      queue: Promise.resolve(),
+    };
+  }
+
+  /** Views named after the base tables point at this version's tables; it becomes the active one. */
+  private pointViewsAt(projection: Projection): void {
+    this.db.transaction(() => {
+      for (const base of Object.keys(projection.tables)) {
+        this.db.exec(`DROP VIEW IF EXISTS ${base}`);
+        this.db.exec(`CREATE VIEW ${base} AS SELECT * FROM ${physicalTable(base, projection.version)}`);
+      }
+      this.db.prepare('UPDATE projection_checkpoints SET active = (version = ?) WHERE name = ?').run(projection.version, projection.name);
+    }).immediate();
+  }
+
+  /** A rebuilt version has caught up: switch the views to it and drop the old version's tables. */
+  private switchToNewVersion(runner: Runner): void {
+    const { projection } = runner;
+    const old = this.db.prepare('SELECT version FROM projection_checkpoints WHERE name = ? AND version <> ?').all(projection.name, projection.version) as Array<{ version: number }>;
+    this.pointViewsAt(projection);
+    this.db.transaction(() => {
+      for (const { version } of old) {
+        for (const base of Object.keys(projection.tables)) this.db.exec(`DROP TABLE IF EXISTS ${physicalTable(base, version)}`);
+      }
+      this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ? AND version <> ?').run(projection.name, projection.version);
+    }).immediate();
+    runner.rebuilding = false;
+  }
+}

@@ -1,0 +1,68 @@
+import { decodeFamilyState } from '../../projections/families/state-codec.js';
+import type { FamilyRow } from '../../projections/families/family-read-model.js';
+import { daysBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
+import type { DeadlineState, FamilyState } from '../../services/family/state.js';
+import { blockers, nextDeadline } from '../../services/family/status.js';
+import type { GraphQLContext } from '../context.js';
+
+const states = new WeakMap<FamilyRow, FamilyState>();
+
+/** The folded state behind a row, decoded once per row. */
+export const stateOf = (row: FamilyRow): FamilyState => {
+  let state = states.get(row);
+  if (!state) {
+    state = decodeFamilyState(row.state_json);
+    states.set(row, state);
+  }
+  return state;
+};
+
+export const deadlineView = (familyId: string, deadline: Pick<DeadlineState, 'deadlineId' | 'kind' | 'dueOn' | 'status'>, today: CalendarDate) => ({
+  id: deadline.deadlineId,
+  familyId,
+  kind: deadline.kind,
+  dueOn: deadline.dueOn,
+  status: deadline.status,
+  daysLeft: daysBetween(today, deadline.dueOn),
+});
+
+type Resolver<T> = (row: FamilyRow, args: unknown, context: GraphQLContext) => T;
+
+export const familyResolvers: Record<string, Resolver<unknown>> = {
+  id: (row) => row.family_id,
+  status: (row) => row.status,
+  revision: (row) => row.revision,
+  programme: (row) => row.programme,
+  openedAt: (row) => row.opened_at,
+  updatedAt: (row) => row.updated_at,
+  leadOrganization: (row, _args, { loaders }) =>
+    loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
+  children: (row) => [...stateOf(row).children.values()].map((c) => ({ ...c, id: c.childId })),
+  relatives: (row) =>
+    [...stateOf(row).relatives.values()].map((r) => ({
+      ...r,
+      id: r.relativeId,
+      locationStatus: r.location,
+      notLocatedSince: r.location === 'TRACING' || r.location === 'UNREACHABLE' ? (r.soughtSince ?? null) : null,
+    })),
+  documents: (row) => [...stateOf(row).documents.values()].map((d) => ({ ...d, id: d.documentId })),
+  legalMatters: (row) => [...stateOf(row).matters.values()].map((m) => ({ ...m, id: m.matterId })),
+  deadlines: (row, _args, { today }) =>
+    [...stateOf(row).deadlines.values()].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((d) => deadlineView(row.family_id, d, today)),
+  referrals: (row) =>
+    [...stateOf(row).referrals.values()].map((r) => ({ id: r.referralId, toOrganizationId: r.toOrganizationId, scope: r.scope, status: r.status, expiresAt: r.expiresAt ?? null })),
+  blockers: (row, _args, { today }) => blockers(stateOf(row), today),
+  nextDeadline: (row, _args, { today }) => {
+    const deadline = nextDeadline(stateOf(row));
+    return deadline ? deadlineView(row.family_id, deadline, today) : null;
+  },
+};
+
+export const referralResolvers = {
+  toOrganization: (referral: { toOrganizationId: string }, _args: unknown, { loaders }: GraphQLContext) =>
+    loaders.organization.load(referral.toOrganizationId).then((org) => org ?? { organization_id: referral.toOrganizationId, name: null, kind: null }),
+};
+
+export const organizationResolvers = {
+  id: (org: { organization_id: string }) => org.organization_id,
+};

@@ -1,0 +1,65 @@
+import type { FamilyFilter } from '../../projections/families/family-read-model.js';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { deadlineView } from './family.js';
+
+const MAX_PAGE = 100;
+const MAX_DEADLINE_DAYS = 3_650;
+
+const encodeCursor = (familyId: string): string => Buffer.from(`family:${familyId}`).toString('base64url');
+
+const decodeCursor = (cursor: string): string => {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith('family:') || text.length < 8) throw badUserInput('after', 'after is not a cursor returned by this API');
+  return text.slice('family:'.length);
+};
+
+const organizationOf = (context: GraphQLContext, id: string) =>
+  context.loaders.organization.load(id).then((org) => org ?? { organization_id: id, name: null, kind: null });
+
+export const queryResolvers = {
+  viewer: (_root: unknown, _args: unknown, context: GraphQLContext) => ({
+    userId: context.viewer.userId,
+    role: context.viewer.role,
+    organization: organizationOf(context, context.viewer.organizationId),
+  }),
+
+  family: (_root: unknown, args: { id: string }, context: GraphQLContext) => context.loaders.family.load(args.id),
+
+  families: (_root: unknown, args: { filter?: FamilyFilter | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_PAGE)}`);
+    const filter = args.filter ?? {};
+    if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null && (filter.agingOutWithinDays < 0 || filter.agingOutWithinDays > MAX_DEADLINE_DAYS)) {
+      throw badUserInput('agingOutWithinDays', `agingOutWithinDays must be between 0 and ${String(MAX_DEADLINE_DAYS)}`);
+    }
+    const page = context.readModel.listFamilies(filter, first, args.after ? decodeCursor(args.after) : undefined);
+    for (const row of page.rows) context.loaders.family.prime(row.family_id, row);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.family_id), node: row }));
+    return {
+      edges,
+      totalCount: page.totalCount,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: Boolean(args.after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  },
+
+  upcomingDeadlines: (_root: unknown, args: { withinDays: number }, context: GraphQLContext) => {
+    if (args.withinDays < 0 || args.withinDays > MAX_DEADLINE_DAYS) throw badUserInput('withinDays', `withinDays must be between 0 and ${String(MAX_DEADLINE_DAYS)}`);
+    return context.readModel
+      .upcomingDeadlines(args.withinDays)
+      .map((d) => deadlineView(d.family_id, { deadlineId: d.deadline_id, kind: d.kind as never, dueOn: d.due_on as never, status: d.status as never }, context.today));
+  },
+
+  statistics: (_root: unknown, _args: unknown, context: GraphQLContext) => ({
+    familiesByStatusAndCountry: context.readModel.familiesByStatusAndCountry(),
+    unlocatedRelatives: context.readModel.unlocatedRelatives().map((r) => ({ country: r.country, monthsSinceSeparation: r.months_since_separation, relatives: r.relatives })),
+  }),
+
+  caseload: (_root: unknown, _args: unknown, context: GraphQLContext) =>
+    context.readModel.caseload().map((entry) => ({ organization: organizationOf(context, entry.organization_id), status: entry.status, families: entry.families })),
+};

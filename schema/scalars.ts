@@ -1,0 +1,28 @@
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isCalendarDate } from '../services/shared/calendar-date.js';
+import { badUserInput } from './errors.js';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+const stringScalar = (name: string, description: string, valid: (text: string) => boolean, explain: string) => {
+  const parse = (value: unknown): string => {
+    if (typeof value !== 'string' || !valid(value)) throw badUserInput(name, `${name} ${explain}`);
+    return value;
+  };
+  return new GraphQLScalarType({
+    name,
+    description,
+    serialize: (value) => value,
+    parseValue: parse,
+    parseLiteral: (ast: ValueNode) => parse(ast.kind === Kind.STRING ? ast.value : undefined),
+  });
+};
+
+export const DateScalar = stringScalar('Date', 'A calendar date, strictly YYYY-MM-DD.', isCalendarDate, 'must be a real calendar date as YYYY-MM-DD');
+
+export const DateTimeScalar = stringScalar(
+  'DateTime',
+  'An RFC 3339 date-time with an offset.',
+  (text) => RFC3339.test(text) && !Number.isNaN(Date.parse(text)) && isCalendarDate(text.slice(0, 10)),
+  'must be an RFC 3339 date-time with an offset, e.g. 2024-06-01T12:00:00Z',
+);

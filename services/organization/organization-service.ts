@@ -1,0 +1,31 @@
+import { handleCommand, type CommandResult, type HandlerDependencies } from '../command-handler.js';
+import { organizationDecider, organizationStreamName, type OrganizationCommand } from './organization.js';
+
+export const ORGANIZATION_EVENT_SCHEMA_VERSION = 1;
+
+export const executeOrganizationCommand = <Position>(
+  dependencies: HandlerDependencies<Position>,
+  command: OrganizationCommand,
+  options: { readonly commandId?: string; readonly input?: unknown } = {},
+): Promise<CommandResult<Position>> => {
+  const correlationId = options.commandId ?? dependencies.newEventId();
+  return handleCommand(
+    dependencies,
+    organizationDecider,
+    {
+      stream: organizationStreamName(command.organizationId),
+      command,
+      metadata: {
+        actor: command.actor,
+        occurredAt: command.issuedAt,
+        recordedAt: command.issuedAt,
+        commandType: command.type,
+        correlationId,
+        causationId: correlationId,
+        ...(options.commandId ? { commandId: options.commandId } : {}),
+      },
+      idempotentPayload: options.input ?? { ...command, issuedAt: undefined },
+    },
+    ORGANIZATION_EVENT_SCHEMA_VERSION,
+  );
+};
