@@ -85,3 +85,6 @@ export type FamilyCommand =
 
 export type FamilyCommandType = FamilyCommand['type'];
 export type FamilyCommandOf<T extends FamilyCommandType> = Extract<FamilyCommand, { type: T }>;
+
+/** A command without its envelope (family, actor, times): what a caller fills in. */
+export type FamilyCommandInput = FamilyCommand extends infer C ? (C extends unknown ? Omit<C, keyof CommandBase> : never) : never;

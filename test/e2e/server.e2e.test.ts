@@ -4,21 +4,47 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
 import { runTrackerToExit, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
+const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
+
 describe('npm start on a fresh data directory', () => {
   const temp = makeTempDir('tracker-e2e-');
   const dataDir = join(temp.dir, 'data', 'nested');
   let tracker: TrackerProcess;
 
   beforeAll(async () => {
-    tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir });
+    tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
   });
   afterAll(async () => {
     await tracker?.stop();
     temp.remove();
   });
 
-  it('creates the data directory and the embedded event store file', () => {
+  it('creates the data directory, the embedded event store and the read models', () => {
     expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
+  });
+
+  it('answers a request without a valid key with UNAUTHENTICATED and HTTP 401', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-key', 'Basic abc']) {
+      const response = await fetch(`${tracker.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: '{ viewer { userId } }' }),
+      });
+      const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }>; data?: unknown };
+      expect(response.status).toBe(401);
+      expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      expect(body.data).toBeUndefined();
+    }
+  });
+
+  it('knows the bootstrap administrator by the configured key', async () => {
+    const response = await fetch(`${tracker.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query: '{ viewer { userId role organization { id } } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { viewer: { userId: 'admin', role: 'ADMIN', organization: { id: 'system' } } } });
   });
 
   it('answers /healthz', async () => {
@@ -30,13 +56,20 @@ describe('npm start on a fresh data directory', () => {
   it('answers /readyz with the event store in use', async () => {
     const response = await fetch(`${tracker.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ready', eventStore: 'sqlite' });
+    expect(await response.json()).toMatchObject({
+      status: 'ready',
+      eventStore: 'sqlite',
+      projections: [
+        { name: 'organizations', caughtUp: true, stalled: null },
+        { name: 'families', caughtUp: true, stalled: null },
+      ],
+    });
   });
 
   it('serves GraphQL at /graphql', async () => {
     const response = await fetch(`${tracker.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
       body: JSON.stringify({ query: '{ serverInfo { eventStore version } }' }),
     });
     expect(response.status).toBe(200);
@@ -46,7 +79,7 @@ describe('npm start on a fresh data directory', () => {
   it('answers malformed GraphQL with an error, not a 500', async () => {
     const response = await fetch(`${tracker.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
       body: JSON.stringify({ query: '{ serverInfo { ' }),
     });
     const body = (await response.json()) as { errors: Array<{ message: string }> };
