@@ -11,6 +11,9 @@ const tier = (name: string, include: string[], testTimeout: number) => ({
 });
 
 export default defineConfig({
+  // graphql ships ESM and CommonJS builds; @graphql-tools loads the CommonJS one, so tests must
+  // too, or graphql-js sees two copies of itself ("Cannot use GraphQLSchema from another realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     environment: 'node',
     pool: 'forks',

@@ -18,12 +18,12 @@ export interface Loaders {
 
 /** One loader per lookup per request: nested lookups of a page become one SQL statement. */
 export const createLoaders = (readModel: FamilyReadModel): Loaders => ({
-  family: new DataLoader(async (ids: readonly string[]) => {
+  family: new DataLoader((ids: readonly string[]) => {
     const rows = readModel.familiesByIds(ids);
-    return ids.map((id) => rows.get(id) ?? null);
+    return Promise.resolve(ids.map((id) => rows.get(id) ?? null));
   }),
-  organization: new DataLoader(async (ids: readonly string[]) => {
+  organization: new DataLoader((ids: readonly string[]) => {
     const rows = readModel.organizationsByIds(ids);
-    return ids.map((id) => rows.get(id) ?? null);
+    return Promise.resolve(ids.map((id) => rows.get(id) ?? null));
   }),
 });

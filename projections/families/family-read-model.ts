@@ -115,12 +115,14 @@ export class FamilyReadModel {
     return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${VISIBLE} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
   }
 
-  /** Relatives still sought, by the family's country and whole months since separation (null: unknown). */
+  /** Relatives still sought, by the family's country and whole calendar months since separation (null: unknown). */
   unlocatedRelatives(): Array<{ country: string | null; months_since_separation: number | null; relatives: number }> {
     return this.all(
       `SELECT f.country,
          CASE WHEN f.separated_on IS NULL THEN NULL
-              ELSE CAST((julianday(@today) - julianday(f.separated_on)) / 30.4375 AS INTEGER) END AS months_since_separation,
+              ELSE (CAST(strftime('%Y', @today) AS INTEGER) - CAST(strftime('%Y', f.separated_on) AS INTEGER)) * 12
+                 + CAST(strftime('%m', @today) AS INTEGER) - CAST(strftime('%m', f.separated_on) AS INTEGER)
+                 - (strftime('%d', @today) < strftime('%d', f.separated_on)) END AS months_since_separation,
          count(*) AS relatives
        FROM family_relatives r JOIN families f ON f.family_id = r.family_id
        WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${VISIBLE}

@@ -55,7 +55,7 @@ export const familyEvents = (i: number, seed: number, eventsPerFamily: number) =
   const events: FamilyEvent[] = [];
   const issuedAt = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
   for (const input of script) {
-    const decided = decide({ ...input, familyId, actor: actorOf(ORGS[i % ORGS.length]!), issuedAt, occurredAt: issuedAt } as never, state);
+    const decided = decide({ ...input, familyId, actor: actorOf(ORGS[i % ORGS.length]!), issuedAt, occurredAt: issuedAt }, state);
     for (const event of decided) state = evolve(state, event);
     events.push(...decided);
   }
