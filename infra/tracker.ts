@@ -39,7 +39,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
   if (bootstrap.generatedKey) {
     process.stderr.write(`\nFirst start: the system administrator's API key (shown once, store it now):\n\n  ${bootstrap.generatedKey}\n\n`);
   }
-  if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000);
+  if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000, [organizationsProjection.name]);
 
   const app = createApp({
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),

@@ -90,12 +90,16 @@ export class Projector {
     return this.runners.every((r) => r.caughtUp && !r.stalled && !r.rebuilding);
   }
 
-  /** Read-your-writes: resolves true once every projection has passed `position`, false on timeout or a stall. */
-  async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+  /**
+   * Read-your-writes: resolves true once every projection (or the named ones) has passed
+   * `position`, false on timeout or a stall.
+   */
+  async waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const runners = this.runners.filter((r) => !names || names.includes(r.projection.name));
     for (;;) {
-      if (this.runners.some((r) => r.stalled)) return false;
-      if (this.runners.every((r) => r.position && comparePositions(r.position, position) >= 0)) return true;
+      if (runners.some((r) => r.stalled)) return false;
+      if (runners.every((r) => r.position && comparePositions(r.position, position) >= 0)) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       this.appended.notify();

@@ -86,6 +86,8 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /** User events in global order; system events of the engine are left out. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** The position of the newest event in the store (user or system), or undefined when empty. */
+  headPosition(): Promise<Position | undefined>;
   /** Catch up from `after`, signal `caughtUp`, then follow live appends. */
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   close(): Promise<void>;

@@ -1,12 +1,20 @@
 /**
  * `npm run bench`: every benchmark, each beside a baseline measured in the same run, printed
  * as one table. Figures are ratios because the machines are shared and noisy; absolute
- * numbers are shown for context only. BENCH_EVENTS scales the event counts down for a quick look.
+ * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
+ * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration.
  */
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
+import { loadFamilies } from '../support/family-load.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { benchEventStoreAppends } from './event-store-append.bench.js';
+import { benchGraphqlHttp } from './graphql-http.bench.js';
+import { benchProjectionRebuild } from './projection-rebuild.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
+const families = Number(process.env['BENCH_FAMILIES'] ?? 10_000);
 
 const rows: BenchRow[] = [];
 const step = async (name: string, run: () => Promise<BenchRow[]>): Promise<void> => {
@@ -15,5 +23,19 @@ const step = async (name: string, run: () => Promise<BenchRow[]>): Promise<void>
 };
 
 await step('event-store appends', () => benchEventStoreAppends(events));
+
+const temp = makeTempDir('tracker-bench-read-');
+try {
+  const eventsFile = join(temp.dir, 'events.sqlite');
+  process.stderr.write(`loading ${String(families)} families...\n`);
+  const store = SqliteEventStore.open(eventsFile);
+  const loaded = await loadFamilies(store, families, 20);
+  await store.close();
+  process.stderr.write(`loaded ${String(loaded)} events\n`);
+  await step('projection rebuild', () => benchProjectionRebuild(eventsFile, temp.dir));
+  await step('GraphQL over HTTP', () => benchGraphqlHttp(eventsFile, temp.dir));
+} finally {
+  temp.remove();
+}
 
 process.stdout.write(`\n${formatTable(rows)}\n`);

@@ -256,6 +256,12 @@ export const describeEventStoreContract = (
         expect(two.map((e) => e.id)).toEqual([stored[3]!.id, stored[4]!.id]);
       });
 
+      it('knows the position of the newest event', async () => {
+        const { position } = await store.appendToStream(newStream(), events(2), { expectedRevision: 'no_stream' });
+        const head = await store.headPosition();
+        expect(head && comparePositions(head, position)).toBe(0);
+      });
+
       it('prints positions as opaque strings that parse back exactly', async () => {
         const stream = newStream();
         const { position } = await store.appendToStream(stream, events(1), { expectedRevision: 'no_stream' });

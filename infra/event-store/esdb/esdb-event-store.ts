@@ -18,7 +18,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../port.js';
-import { comparePositions } from '../position.js';
+import { comparePositions, type Position } from '../position.js';
 import { fromEsdbEvent, isSystemEvent, toEsdbExpectedRevision, toPortError } from './esdb-mapping.js';
 import { EsdbAllSubscription } from './esdb-all-subscription.js';
 
@@ -98,6 +98,13 @@ export class EsdbEventStore implements EventStore {
       }
       if (read < READ_ALL_PAGE) return;
     }
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+      if (resolved.event) return resolved.event.position;
+    }
+    return undefined;
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

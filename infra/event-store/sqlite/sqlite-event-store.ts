@@ -11,7 +11,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../port.js';
-import { positionOf } from '../position.js';
+import { positionOf, type Position } from '../position.js';
 import { Signal } from '../signal.js';
 import { openDurableDatabase } from './open-database.js';
 import { EventInserter } from './event-inserter.js';
@@ -102,6 +102,11 @@ export class SqliteEventStore implements EventStore {
       after = rows[rows.length - 1]?.position.commit ?? after;
       await yieldToEventLoop();
     }
+  }
+
+  headPosition(): Promise<Position | undefined> {
+    const row = this.statements.head.get() as { position: bigint | null };
+    return Promise.resolve(row.position === null ? undefined : positionOf(row.position));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -241,6 +246,7 @@ const prepareStatements = (db: Database.Database) => {
       `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
        WHERE s.name = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
     ),
+    head: prepare('SELECT max(position) AS position FROM events'),
     readAll: prepare(
       `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? ORDER BY e.position LIMIT ?`,
     ),

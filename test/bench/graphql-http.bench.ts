@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { graphql } from 'graphql';
+import { hashApiKey } from '../../infra/auth/api-keys.js';
+import { newEventId } from '../../infra/event-store/event-id.js';
+import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
+import { PROJECTIONS } from '../../infra/tracker.js';
+import { FamilyReadModel, StatementCache } from '../../projections/families/family-read-model.js';
+import { Projector } from '../../projections/projector.js';
+import { openReadModelDatabase } from '../../projections/read-model-database.js';
+import { createLoaders } from '../../schema/context.js';
+import { buildSchema } from '../../schema/index.js';
+import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import { dateOf } from '../../services/shared/calendar-date.js';
+import { within } from '../support/async.js';
+import { startTrackerProcess } from '../support/tracker-process.js';
+import { formatRate, formatRatio, type BenchRow } from './table.js';
+
+const FAMILIES_QUERY = `{ families(first: 50) { totalCount edges { node {
+  id status revision blockers nextDeadline { kind dueOn daysLeft } leadOrganization { name }
+  children { givenName nationality } relatives { relationship locationStatus } documents { documentType status }
+} } } }`;
+const KEY = 'bench-key-0123456789abcdef0123456789';
+const DURATION_S = Number(process.env['BENCH_HTTP_SECONDS'] ?? 10);
+const CONNECTIONS = 10;
+
+const load = (url: string, body: string, authorization?: string) =>
+  autocannon({
+    url: `${url}/graphql`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S, body,
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+  });
+
+const startBareYoga = (): Promise<{ url: string; stop: () => void }> =>
+  within(20_000, new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bare-yoga-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.once('data', (chunk: Buffer) => {
+      const url = /"url":"([^"]+)"/.exec(chunk.toString())?.[1];
+      if (url) resolve({ url, stop: () => child.kill('SIGTERM') });
+      else reject(new Error(chunk.toString()));
+    });
+  }), 'bare yoga start');
+
+/** A key for org-a, which leads a quarter of the loaded families. */
+const issueBenchKey = async (store: SqliteEventStore): Promise<void> => {
+  const base = { organizationId: 'org-a', actor: { userId: 'bench', organizationId: 'system', role: 'SYSTEM' as const }, issuedAt: new Date().toISOString() };
+  const dependencies = { store, newEventId };
+  await executeOrganizationCommand(dependencies, { ...base, type: 'RegisterOrganization', name: 'Bench org', kind: 'LEGAL_SERVICE_PROVIDER', countries: [] });
+  await executeOrganizationCommand(dependencies, { ...base, type: 'AddMember', userId: 'bench-user', role: 'ADVOCATE', name: 'Bench' });
+  await executeOrganizationCommand(dependencies, { ...base, type: 'IssueApiKey', keyId: 'bench-key', userId: 'bench-user', keyHash: hashApiKey(KEY), label: 'bench' });
+};
+
+const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): Promise<number> => {
+  const db = openReadModelDatabase(join(dataDir, 'statements.sqlite'));
+  await new Projector(store, db, PROJECTIONS).catchUp();
+  const now = new Date().toISOString();
+  const readModel = new FamilyReadModel(new StatementCache(db), 'org-a', now);
+  const result = await graphql({
+    schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), source: FAMILIES_QUERY,
+    contextValue: { viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) },
+  });
+  if (result.errors) throw new Error(result.errors[0]?.message);
+  db.close();
+  return readModel.statements;
+};
+
+export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Promise<BenchRow[]> => {
+  const store = SqliteEventStore.open(eventsFile);
+  await issueBenchKey(store);
+  const statements = await statementsPerRequest(dataDir, store);
+  await store.close();
+
+  const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production' });
+  for (let i = 0; i < 600; i += 1) {
+    const ready = (await (await fetch(`${tracker.url}/readyz`)).json()) as { status: string };
+    if (ready.status === 'ready') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const families = await load(tracker.url, JSON.stringify({ query: FAMILIES_QUERY }), `Bearer ${KEY}`);
+  await tracker.stop();
+
+  const bare = await startBareYoga();
+  const hello = await load(bare.url, JSON.stringify({ query: '{ hello }' }));
+  bare.stop();
+
+  if (families.non2xx > 0 || families.errors > 0) throw new Error(`families load had ${String(families.non2xx)} non-2xx and ${String(families.errors)} errors`);
+  return [
+    {
+      benchmark: `families(first: 50) nested, HTTP, ${String(CONNECTIONS)} connections, ${String(DURATION_S)} s`,
+      value: formatRate(families.requests.average, 'req/s'),
+      baseline: `${formatRate(hello.requests.average, 'req/s')} bare yoga { hello }`,
+      ratio: formatRatio(families.requests.average, hello.requests.average),
+      target: '>= 60%',
+    },
+    {
+      benchmark: 'families(first: 50) latency p50 / p99',
+      value: `${String(families.latency.p50)} / ${String(families.latency.p99)} ms`,
+      baseline: `${String(hello.latency.p50)} / ${String(hello.latency.p99)} ms bare yoga`,
+      ratio: '-',
+      target: 'p99 < 50 ms',
+    },
+    {
+      benchmark: 'SQL statements per families(first: 50) request',
+      value: String(statements),
+      baseline: 'same for first: 5 (N+1 test)',
+      ratio: '-',
+      target: 'independent of page size',
+    },
+  ];
+};
