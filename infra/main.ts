@@ -1,27 +1,36 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startTracker } from './tracker.js';
+import { startTracker, type RunningTracker } from './tracker.js';
 
-/** `npm start`: read the environment, start the tracker, stop cleanly on SIGINT/SIGTERM. */
+/**
+ * `npm start`: read the environment, start the tracker, stop cleanly on SIGINT/SIGTERM. The
+ * signal handlers are in place before start-up begins, so a signal that arrives while the
+ * tracker is starting still ends in a clean stop (exit code 0), never a kill mid-write.
+ */
 const main = async (): Promise<void> => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const tracker = await startTracker(config, logger);
-  let stopping = false;
+  let tracker: RunningTracker | undefined;
+  let stopRequested: string | undefined;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stopRequested && tracker === undefined) return;
+    stopRequested = signal;
+    if (!tracker) return;
+    const running = tracker;
+    tracker = undefined;
     logger.info({ signal }, 'stopping');
-    tracker.close().then(
+    running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
+        logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'error while stopping');
         process.exit(1);
       },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  tracker = await startTracker(config, logger);
+  if (stopRequested) stop(stopRequested);
 };
 
 main().catch((error: unknown) => {

@@ -58,7 +58,9 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     url,
     projector,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
       await projector.stop();
       readDb.close();
       await store.close();

@@ -54,16 +54,34 @@ export class Projector {
     this.runners = projections.map((projection) => this.prepare(projection));
   }
 
-  /** Starts catching up and following; resolves at once. */
+  /** Starts catching up (all projections together), then following; resolves at once. */
   start(): void {
-    for (const runner of this.runners) this.loops.push(this.run(runner));
+    this.loops.push(this.catchUp().then(() => Promise.all(this.runners.map((runner) => this.run(runner))).then(() => undefined)));
     void this.followAppends();
   }
 
-  /** Catches every projection up to the current end of the store, then returns. */
+  /**
+   * Catches every projection up to the current end of the store, then returns. Projections at
+   * the same position (all of them, in a rebuild) share each batch read: the store is read once.
+   */
   async catchUp(): Promise<void> {
-    for (const runner of this.runners) {
-      while (!runner.stalled && (await this.step(runner)) > 0);
+    const done = new Set<Runner>();
+    for (;;) {
+      const pending = this.runners.filter((r) => !r.stalled && !done.has(r) && !this.stopped);
+      if (pending.length === 0) return;
+      const groups = new Map<string, Runner[]>();
+      for (const runner of pending) {
+        const key = runner.position ? formatPosition(runner.position) : '';
+        groups.set(key, [...(groups.get(key) ?? []), runner]);
+      }
+      for (const group of groups.values()) {
+        const batch = await this.readBatch(group[0]?.position);
+        for (const runner of group) {
+          if (batch.length === 0) this.markCaughtUp(runner);
+          else this.apply(runner, batch);
+          if (batch.length < BATCH_SIZE || runner.stalled) done.add(runner);
+        }
+      }
     }
   }
 
@@ -123,15 +141,24 @@ export class Projector {
 
   private async stepNow(runner: Runner): Promise<number> {
     if (runner.stalled) return 0;
-    const batch: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({ ...(runner.position ? { after: runner.position } : {}), maxCount: BATCH_SIZE })) {
-      batch.push(event);
-    }
-    const last = batch.at(-1);
-    if (!last) {
+    const batch = await this.readBatch(runner.position);
+    if (batch.length === 0) {
       this.markCaughtUp(runner);
       return 0;
     }
+    return this.apply(runner, batch);
+  }
+
+  private async readBatch(after: Position | undefined): Promise<RecordedEvent[]> {
+    const batch: RecordedEvent[] = [];
+    for await (const event of this.store.readAll({ ...(after ? { after } : {}), maxCount: BATCH_SIZE })) batch.push(event);
+    return batch;
+  }
+
+  /** One batch, one transaction: the rows and the checkpoint. Returns the events applied (0 on a stall). */
+  private apply(runner: Runner, batch: readonly RecordedEvent[]): number {
+    const last = batch.at(-1);
+    if (!last) return 0;
     try {
       this.db.transaction(() => {
         runner.bound.applyBatch(batch);

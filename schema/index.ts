@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
-import { queryResolvers } from './resolvers/queries.js';
+import { organizationField, queryResolvers } from './resolvers/queries.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export interface SchemaDependencies {
@@ -31,5 +31,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Family: familyResolvers,
       Referral: referralResolvers,
       Organization: organizationResolvers,
+      Viewer: { organization: organizationField },
+      CaseloadEntry: { organization: organizationField },
     },
   });

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import { domainErrorIn, toGraphQLError } from '../../schema/errors.js';
@@ -31,6 +32,9 @@ export const createApp = (options: AppOptions): Express => {
     graphqlEndpoint: '/graphql',
     graphiql: !options.production,
     landingPage: false,
+    // Compiles each distinct operation once (graphql-jit): the nested families pages run
+    // several times faster than through graphql-js's interpreter.
+    plugins: [useGraphQlJit()],
     context: ({ request }) => options.context(request.headers.get('authorization')),
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {

@@ -31,7 +31,7 @@ export interface FamilyFilter {
 export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string }
 export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
 
-const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND a.organization_id = @viewerOrganizationId
+const VISIBLE = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE a.organization_id = @viewerOrganizationId
   AND (a.expires_at IS NULL OR a.expires_at > @now))`;
 
 export class StatementCache {

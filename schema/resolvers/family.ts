@@ -5,14 +5,21 @@ import type { DeadlineState, FamilyState } from '../../services/family/state.js'
 import { blockers, nextDeadline } from '../../services/family/status.js';
 import type { GraphQLContext } from '../context.js';
 
-const states = new WeakMap<FamilyRow, FamilyState>();
+/**
+ * Decoded family states, shared by all requests. A row's state never changes for a given
+ * revision, so `id@revision` is a safe key; the oldest entries go first past the limit.
+ */
+const DECODED_LIMIT = 20_000;
+const decoded = new Map<string, FamilyState>();
 
-/** The folded state behind a row, decoded once per row. */
+/** The folded state behind a row, decoded once per family revision. */
 export const stateOf = (row: FamilyRow): FamilyState => {
-  let state = states.get(row);
+  const key = `${row.family_id}@${String(row.revision)}`;
+  let state = decoded.get(key);
   if (!state) {
     state = decodeFamilyState(row.state_json);
-    states.set(row, state);
+    decoded.set(key, state);
+    if (decoded.size > DECODED_LIMIT) decoded.delete(decoded.keys().next().value as string);
   }
   return state;
 };

@@ -14,15 +14,12 @@ const decodeCursor = (cursor: string): string => {
   return text.slice('family:'.length);
 };
 
-const organizationOf = (context: GraphQLContext, id: string) =>
-  context.loaders.organization.load(id).then((org) => org ?? { organization_id: id, name: null, kind: null });
+/** Resolves an object's `organizationId` to its organisation (for Viewer and CaseloadEntry). */
+export const organizationField = (parent: { organizationId: string }, _args: unknown, context: GraphQLContext) =>
+  context.loaders.organization.load(parent.organizationId).then((org) => org ?? { organization_id: parent.organizationId, name: null, kind: null });
 
 export const queryResolvers = {
-  viewer: (_root: unknown, _args: unknown, context: GraphQLContext) => ({
-    userId: context.viewer.userId,
-    role: context.viewer.role,
-    organization: organizationOf(context, context.viewer.organizationId),
-  }),
+  viewer: (_root: unknown, _args: unknown, context: GraphQLContext) => context.viewer,
 
   family: (_root: unknown, args: { id: string }, context: GraphQLContext) => context.loaders.family.load(args.id),
 
@@ -61,5 +58,5 @@ export const queryResolvers = {
   }),
 
   caseload: (_root: unknown, _args: unknown, context: GraphQLContext) =>
-    context.readModel.caseload().map((entry) => ({ organization: organizationOf(context, entry.organization_id), status: entry.status, families: entry.families })),
+    context.readModel.caseload().map((entry) => ({ organizationId: entry.organization_id, status: entry.status, families: entry.families })),
 };

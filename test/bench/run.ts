@@ -14,7 +14,7 @@ import { benchProjectionRebuild } from './projection-rebuild.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
-const families = Number(process.env['BENCH_FAMILIES'] ?? 10_000);
+const families = Number(process.env['BENCH_FAMILIES'] ?? 11_500);
 
 const rows: BenchRow[] = [];
 const step = async (name: string, run: () => Promise<BenchRow[]>): Promise<void> => {

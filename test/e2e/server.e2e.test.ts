@@ -105,7 +105,8 @@ describe('npm start with a bad configuration', () => {
   it('exits cleanly with 0 on SIGTERM', async () => {
     const temp = makeTempDir('tracker-e2e-');
     const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
-    expect(await tracker.stop()).toBe(0);
+    const code = await tracker.stop();
+    expect({ code, output: code === 0 ? '' : tracker.output() }).toEqual({ code: 0, output: '' });
     temp.remove();
   });
 });
