@@ -45,7 +45,7 @@ export const familiesProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS {families}_status ON {families} (status, family_id)',
     'CREATE INDEX IF NOT EXISTS {families}_lead ON {families} (lead_organization_id, status)',
     'CREATE INDEX IF NOT EXISTS {family_deadlines}_due ON {family_deadlines} (status, due_on)',
-    'CREATE INDEX IF NOT EXISTS {family_access}_organization ON {family_access} (organization_id, family_id)',
+    'CREATE INDEX IF NOT EXISTS {family_access}_visibility ON {family_access} (organization_id, family_id, expires_at)',
     'CREATE INDEX IF NOT EXISTS {status_changes}_family ON {status_changes} (family_id)',
   ],
   bind: (db, table) => bindFamilies(db, table),

@@ -31,8 +31,14 @@ export interface FamilyFilter {
 export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string }
 export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
 
-const VISIBLE = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE a.organization_id = @viewerOrganizationId
-  AND (a.expires_at IS NULL OR a.expires_at > @now))`;
+/** The caller's access rows that are in force now (the covering index serves it). */
+const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId AND (a.expires_at IS NULL OR a.expires_at > @now)`;
+
+/** Per family row: is it visible? An index seek, so an ordered page stops after `first` matches. */
+const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
+
+/** The visible family ids as a set: for counts and aggregates over many families. */
+const VISIBLE_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;
 
 export class StatementCache {
   private readonly cache = new Map<string, Database.Statement>();
@@ -95,7 +101,12 @@ export class FamilyReadModel {
       parameters['updatedSince'] = filter.updatedSince;
     }
     const where = conditions.join(' AND ');
-    const totalCount = this.all<{ n: number }>(`SELECT count(*) AS n FROM families f WHERE ${where}`, parameters)[0]?.n ?? 0;
+    const totalCount = this.all<{ n: number }>(
+      conditions.length === 1
+        ? `SELECT count(DISTINCT a.family_id) AS n FROM family_access a WHERE ${ACCESS_IN_FORCE}`
+        : `SELECT count(*) AS n FROM families f WHERE ${[VISIBLE_SET, ...conditions.slice(1)].join(' AND ')}`,
+      parameters,
+    )[0]?.n ?? 0;
     const page = this.all<FamilyRow>(
       `SELECT f.* FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
       { ...parameters, limit: first + 1, after: afterId ?? '' },
@@ -106,13 +117,13 @@ export class FamilyReadModel {
   upcomingDeadlines(withinDays: number): Array<{ family_id: string; deadline_id: string; kind: string; due_on: string; status: string }> {
     return this.all(
       `SELECT d.* FROM family_deadlines d JOIN families f ON f.family_id = d.family_id
-       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${VISIBLE} ORDER BY d.due_on, d.family_id, d.deadline_id`,
+       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${VISIBLE_SET} ORDER BY d.due_on, d.family_id, d.deadline_id`,
       { until: addDays(dateOf(this.now), withinDays) },
     );
   }
 
   familiesByStatusAndCountry(): Array<{ status: string; country: string | null; families: number }> {
-    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${VISIBLE} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
+    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${VISIBLE_SET} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
   }
 
   /** Relatives still sought, by the family's country and whole calendar months since separation (null: unknown). */
@@ -125,7 +136,7 @@ export class FamilyReadModel {
                  - (strftime('%d', @today) < strftime('%d', f.separated_on)) END AS months_since_separation,
          count(*) AS relatives
        FROM family_relatives r JOIN families f ON f.family_id = r.family_id
-       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${VISIBLE}
+       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${VISIBLE_SET}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       { today: dateOf(this.now) },
     );
