@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../../infra/auth/api-keys.js';
+import { findActiveKey, StatementCache } from '../../../projections/families/family-read-model.js';
+import { executeOrganizationCommand } from '../../../services/organization/organization-service.js';
+import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';
+
+let h: ReadSideHarness;
+const base = { organizationId: 'org-x', actor: { userId: 'admin', organizationId: 'system', role: 'SYSTEM' as const }, issuedAt: '2024-06-01T00:00:00.000Z' };
+const run = (command: Parameters<typeof executeOrganizationCommand>[1]) => executeOrganizationCommand(h.dependencies, command);
+
+beforeEach(async () => {
+  h = openReadSideHarness();
+  await run({ ...base, type: 'RegisterOrganization', name: 'Org X', kind: 'PARTNER_NGO', countries: [] });
+  await run({ ...base, type: 'AddMember', userId: 'ana', role: 'PARTNER', name: 'Ana' });
+  await run({ ...base, type: 'IssueApiKey', keyId: 'k1', userId: 'ana', keyHash: hashApiKey('secret-1'), label: 'laptop' });
+  await h.projector.catchUp();
+});
+afterEach(() => h.close());
+
+describe('organisations projection', () => {
+  it('given an issued key, finds its holder by the key hash only', () => {
+    expect(h.rows('SELECT * FROM organizations')).toEqual([{ organization_id: 'org-x', name: 'Org X', kind: 'PARTNER_NGO' }]);
+    expect(findActiveKey(new StatementCache(h.readDb), hashApiKey('secret-1'))).toEqual({ organization_id: 'org-x', user_id: 'ana', role: 'PARTNER' });
+    expect(JSON.stringify(h.rows('SELECT * FROM api_keys'))).not.toContain('secret-1');
+  });
+
+  it('when the key is revoked, or its holder removed, finds no holder', async () => {
+    await run({ ...base, type: 'IssueApiKey', keyId: 'k2', userId: 'ana', keyHash: hashApiKey('secret-2'), label: 'phone' });
+    await run({ ...base, type: 'RevokeApiKey', keyId: 'k1' });
+    await h.projector.catchUp();
+    const cache = new StatementCache(h.readDb);
+    expect(findActiveKey(cache, hashApiKey('secret-1'))).toBeUndefined();
+    expect(findActiveKey(cache, hashApiKey('secret-2'))).toBeDefined();
+
+    await run({ ...base, type: 'RemoveMember', userId: 'ana' });
+    await h.projector.catchUp();
+    expect(findActiveKey(cache, hashApiKey('secret-2'))).toBeUndefined();
+    expect(h.rows('SELECT * FROM organization_members')).toEqual([]);
+  });
+});
