@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { createApp } from './http/app.js';
+import { createFamilyWriter } from './http/family-writer.js';
 import { createContextFactory } from './http/graphql-context.js';
 import type { Logger } from './logger.js';
 
@@ -41,12 +42,13 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
   }
   if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000, [organizationsProjection.name]);
 
+  const clock = (): Date => new Date();
   const app = createApp({
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
     readiness: () => ({ ready: projector.ready(), details: { eventStore: config.eventStore.kind, projections: projector.status() } }),
-    context: createContextFactory(new StatementCache(readDb), () => new Date()),
+    context: createContextFactory(new StatementCache(readDb), createFamilyWriter({ store, newEventId }, projector, clock), clock),
   });
   const server = createServer(app);
   await listen(server, config.port, config.host);

@@ -2,10 +2,24 @@ import DataLoader from 'dataloader';
 import type { FamilyReadModel, FamilyRow, OrganizationRow } from '../projections/families/family-read-model.js';
 import type { CalendarDate } from '../services/shared/calendar-date.js';
 import type { Actor } from '../services/shared/decider.js';
+import type { FamilyCommand } from '../services/family/commands.js';
+import type { FamilyCommandOptions } from '../services/family/family-service.js';
+
+/**
+ * The write side as resolvers see it; infra implements it (positions are the API's opaque
+ * strings here). `waitFor` resolves once the read models have passed a position, or on timeout.
+ */
+export interface FamilyWriter {
+  readonly execute: (command: FamilyCommand, options: FamilyCommandOptions) => Promise<{ revision: number; position: string; replayed: boolean }>;
+  readonly waitFor: (position: string, timeoutMs: number) => Promise<boolean>;
+  readonly now: () => string;
+  readonly newId: () => string;
+}
 
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
+  readonly writer: FamilyWriter;
   readonly readModel: FamilyReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;

@@ -4,7 +4,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
 import { organizationField, queryResolvers } from './resolvers/queries.js';
-import { DateScalar, DateTimeScalar } from './scalars.js';
+import { familyMutationResolvers } from './mutations/family-mutation-resolvers.js';
+import { familyMutationSdl } from './mutations/mutation-sdl.js';
+import { CountryCodeScalar, DateScalar, DateTimeScalar } from './scalars.js';
 
 export interface SchemaDependencies {
   readonly version: string;
@@ -20,10 +22,12 @@ const loadTypeDefs = (): string[] =>
 
 export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
   makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+    typeDefs: [...loadTypeDefs(), familyMutationSdl()],
     resolvers: {
       Date: DateScalar,
       DateTime: DateTimeScalar,
+      CountryCode: CountryCodeScalar,
+      Mutation: familyMutationResolvers,
       Query: {
         ...queryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),

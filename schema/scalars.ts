@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isCalendarDate } from '../services/shared/calendar-date.js';
+import { isCountryCode } from '../services/shared/countries.js';
 import { badUserInput } from './errors.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -26,3 +27,5 @@ export const DateTimeScalar = stringScalar(
   (text) => RFC3339.test(text) && !Number.isNaN(Date.parse(text)) && isCalendarDate(text.slice(0, 10)),
   'must be an RFC 3339 date-time with an offset, e.g. 2024-06-01T12:00:00Z',
 );
+
+export const CountryCodeScalar = stringScalar('CountryCode', 'An ISO 3166-1 alpha-2 country code.', isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as HN');

@@ -1,4 +1,4 @@
-import { createLoaders, type GraphQLContext } from '../../schema/context.js';
+import { createLoaders, type FamilyWriter, type GraphQLContext } from '../../schema/context.js';
 import { unauthenticated } from '../../schema/errors.js';
 import { FamilyReadModel, findActiveKey, type StatementCache } from '../../projections/families/family-read-model.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
@@ -12,12 +12,12 @@ const BEARER = /^Bearer\s+(\S+)$/i;
  * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
  * nothing about how much of a guessed key was right.
  */
-export const createContextFactory = (cache: StatementCache, clock: () => Date) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = (cache: StatementCache, writer: FamilyWriter, clock: () => Date) => (authorization: string | null | undefined): GraphQLContext => {
   const key = BEARER.exec(authorization ?? '')?.[1];
   const holder = key ? findActiveKey(cache, hashApiKey(key)) : undefined;
   if (!holder) throw unauthenticated();
   const viewer: Actor = { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
   const now = clock().toISOString();
   const readModel = new FamilyReadModel(cache, viewer.organizationId, now);
-  return { viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  return { viewer, writer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
 };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FamilyReadModel, StatementCache } from '../../../projections/families/family-read-model.js';
 import { createLoaders, type GraphQLContext } from '../../../schema/context.js';
 import { buildSchema } from '../../../schema/index.js';
+import { readOnlyWriter } from '../../support/read-only-writer.js';
 import { dateOf } from '../../../services/shared/calendar-date.js';
 import { loadFamilies } from '../../support/family-load.js';
 import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';
@@ -30,7 +31,7 @@ const schema = buildSchema({ version: 'test', eventStoreKind: 'sqlite' });
 const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
   const readModel = new FamilyReadModel(new StatementCache(h.readDb), 'org-a', now);
-  const context: GraphQLContext = { viewer: { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const context: GraphQLContext = { writer: readOnlyWriter, viewer: { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });
   expect(result.errors).toBeUndefined();
   const data = result.data as { families: { edges: unknown[] } };

@@ -1,0 +1,20 @@
+import type { Projector } from '../../projections/projector.js';
+import type { FamilyWriter } from '../../schema/context.js';
+import type { HandlerDependencies } from '../../services/command-handler.js';
+import { executeFamilyCommand } from '../../services/family/family-service.js';
+import { newEventId } from '../event-store/event-id.js';
+import { formatPosition, parsePosition, type Position } from '../event-store/position.js';
+
+/** The write side for GraphQL: the command handler on the configured store, and the projector to wait on. */
+export const createFamilyWriter = (dependencies: HandlerDependencies<Position>, projector: Projector, clock: () => Date): FamilyWriter => ({
+  execute: async (command, options) => {
+    const result = await executeFamilyCommand(dependencies, command, options);
+    return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
+  },
+  waitFor: (position, timeoutMs) => {
+    const parsed = parsePosition(position);
+    return parsed ? projector.waitFor(parsed, timeoutMs) : Promise.resolve(false);
+  },
+  now: () => clock().toISOString(),
+  newId: newEventId,
+});

@@ -1,0 +1,52 @@
+import type { FamilyCommand, FamilyCommandType } from '../../services/family/commands.js';
+import { familyIdForOpening } from '../../services/family/family-service.js';
+import { DomainError } from '../../services/shared/domain-error.js';
+import type { GraphQLContext } from '../context.js';
+import { FAMILY_MUTATIONS, mutationName } from './family-mutation-specs.js';
+
+/** How long a mutation waits for the read model to show its own write. */
+const READ_YOUR_WRITES_MS = 5_000;
+
+type Input = Record<string, unknown> & { familyId?: string; commandId?: string | null; expectedRevision?: number | null; occurredAt?: string | null };
+
+const withoutNulls = (fields: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
+
+/**
+ * One resolver serves every family mutation: input -> command -> handler -> wait until the read
+ * model has the write -> payload. The family must be visible to the caller (else NOT_FOUND,
+ * exactly as for an unknown id); auditors only read.
+ */
+const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { input }: { input: Input }, context: GraphQLContext) => {
+  if (context.viewer.role === 'AUDITOR') throw new DomainError('FORBIDDEN', 'Auditors can read but not change families');
+  const { commandId, expectedRevision, occurredAt, familyId: givenFamilyId, ...fields } = input;
+  const now = context.writer.now();
+  const familyId = type === 'OpenFamilyCase'
+    ? familyIdForOpening(context.viewer.organizationId, commandId ?? undefined, context.writer.newId)
+    : (givenFamilyId ?? '');
+  if (type !== 'OpenFamilyCase' && !(await context.loaders.family.load(familyId))) {
+    throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
+  }
+  const command = {
+    ...withoutNulls(fields),
+    ...(type === 'OpenFamilyCase' ? { leadOrganizationId: context.viewer.organizationId } : {}),
+    type,
+    familyId,
+    actor: context.viewer,
+    issuedAt: now,
+    occurredAt: occurredAt ? new Date(occurredAt).toISOString() : now,
+  } as unknown as FamilyCommand;
+  const result = await context.writer.execute(command, {
+    ...(commandId ? { commandId } : {}),
+    ...(expectedRevision === null || expectedRevision === undefined ? {} : { expectedRevision }),
+    input,
+  });
+  await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS);
+  const family = context.readModel.familiesByIds([familyId]).get(familyId);
+  if (!family) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
+  return { family, revision: result.revision, position: result.position, replayed: result.replayed };
+};
+
+export const familyMutationResolvers = Object.fromEntries(
+  Object.keys(FAMILY_MUTATIONS).map((type) => [mutationName(type), familyMutation(type as FamilyCommandType)]),
+);

@@ -1,0 +1,9 @@
+import type { FamilyWriter } from '../../schema/context.js';
+
+/** For query-only tests and benchmarks: any write fails loudly. */
+export const readOnlyWriter: FamilyWriter = {
+  execute: () => Promise.reject(new Error('read-only context: no writes expected')),
+  waitFor: () => Promise.resolve(false),
+  now: () => new Date().toISOString(),
+  newId: () => 'unused',
+};
