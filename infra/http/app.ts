@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { limitPlugins } from '../../schema/plugins/limits.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import { domainErrorIn, toGraphQLError } from '../../schema/errors.js';
@@ -34,7 +35,7 @@ export const createApp = (options: AppOptions): Express => {
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
-    plugins: [useGraphQlJit()],
+    plugins: [...limitPlugins(options.production), useGraphQlJit()],
     context: ({ request }) => options.context(request.headers.get('authorization')),
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {
@@ -52,8 +53,38 @@ export const createApp = (options: AppOptions): Express => {
       error: (...args) => options.logger.error({ args: args.map(String) }, 'graphql'),
     },
   });
+  // The body is read here, with a size limit, before yoga sees it: an oversized or malformed
+  // body is a GraphQL error (413 / 400), never a 500.
+  app.post(yoga.graphqlEndpoint, requireJson);
+  app.use(yoga.graphqlEndpoint, express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }));
   app.use(yoga.graphqlEndpoint, yoga);
+  app.use(requestErrors);
   return app;
+};
+
+export const MAX_BODY = '1mb';
+
+const graphqlError = (res: express.Response, status: number, message: string, code: string): void => {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};
+
+/** POST bodies are JSON (application/json or application/graphql-response+json). */
+const requireJson: express.RequestHandler = (req, res, next) => {
+  if (req.is(['application/json', 'application/graphql-response+json'])) next();
+  else graphqlError(res, 415, 'POST /graphql takes a JSON body (Content-Type: application/json).', 'BAD_REQUEST');
+};
+
+const requestErrors: express.ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message =
+    error.type === 'entity.too.large' ? `The request body is larger than ${MAX_BODY}.`
+    : error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.'
+    : status < 500 ? 'The request could not be read.' : 'Unexpected error.';
+  graphqlError(res, status, message, status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
 };
 
 /** What is logged of an unexpected error: its name and stack frames, never its message (it may hold personal data). */
