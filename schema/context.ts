@@ -4,6 +4,7 @@ import type { CalendarDate } from '../services/shared/calendar-date.js';
 import type { Actor } from '../services/shared/decider.js';
 import type { FamilyCommand } from '../services/family/commands.js';
 import type { FamilyCommandOptions } from '../services/family/family-service.js';
+import type { OrganizationCommand } from '../services/organization/organization.js';
 
 /**
  * The write side as resolvers see it; infra implements it (positions are the API's opaque
@@ -12,8 +13,10 @@ import type { FamilyCommandOptions } from '../services/family/family-service.js'
 export interface FamilyWriter {
   readonly execute: (command: FamilyCommand, options: FamilyCommandOptions) => Promise<{ revision: number; position: string; replayed: boolean }>;
   readonly waitFor: (position: string, timeoutMs: number) => Promise<boolean>;
+  readonly executeOrganization: (command: OrganizationCommand, options: { readonly commandId?: string; readonly input?: unknown }) => Promise<{ position: string; replayed: boolean }>;
   readonly now: () => string;
   readonly newId: () => string;
+  readonly newApiKey: () => { readonly key: string; readonly hash: string };
 }
 
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */

@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
 import { organizationField, queryResolvers } from './resolvers/queries.js';
 import { familyMutationResolvers } from './mutations/family-mutation-resolvers.js';
+import { organizationMutationResolvers } from './mutations/organization-mutation-resolvers.js';
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar } from './scalars.js';
 
@@ -27,7 +28,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Date: DateScalar,
       DateTime: DateTimeScalar,
       CountryCode: CountryCodeScalar,
-      Mutation: familyMutationResolvers,
+      Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers },
       Query: {
         ...queryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),

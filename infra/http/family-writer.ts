@@ -2,6 +2,8 @@ import type { Projector } from '../../projections/projector.js';
 import type { FamilyWriter } from '../../schema/context.js';
 import type { HandlerDependencies } from '../../services/command-handler.js';
 import { executeFamilyCommand } from '../../services/family/family-service.js';
+import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { newEventId } from '../event-store/event-id.js';
 import { formatPosition, parsePosition, type Position } from '../event-store/position.js';
 
@@ -15,6 +17,14 @@ export const createFamilyWriter = (dependencies: HandlerDependencies<Position>, 
     const parsed = parsePosition(position);
     return parsed ? projector.waitFor(parsed, timeoutMs) : Promise.resolve(false);
   },
+  executeOrganization: async (command, options) => {
+    const result = await executeOrganizationCommand(dependencies, command, options);
+    return { position: formatPosition(result.position), replayed: result.replayed };
+  },
   now: () => clock().toISOString(),
   newId: newEventId,
+  newApiKey: () => {
+    const key = generateApiKey();
+    return { key, hash: hashApiKey(key) };
+  },
 });

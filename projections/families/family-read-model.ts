@@ -150,6 +150,11 @@ export class FamilyReadModel {
     );
   }
 
+  apiKeyHolder(keyHash: string): ApiKeyRow | undefined {
+    this.statements += 1;
+    return findActiveKey(this.cache, keyHash);
+  }
+
   organizationsByIds(ids: readonly string[]): Map<string, OrganizationRow> {
     const rows = this.all<OrganizationRow>('SELECT * FROM organizations WHERE organization_id IN (SELECT value FROM json_each(@ids))', { ids: JSON.stringify(ids) });
     return new Map(rows.map((row) => [row.organization_id, row]));

@@ -4,6 +4,8 @@ import type { FamilyWriter } from '../../schema/context.js';
 export const readOnlyWriter: FamilyWriter = {
   execute: () => Promise.reject(new Error('read-only context: no writes expected')),
   waitFor: () => Promise.resolve(false),
+  executeOrganization: () => Promise.reject(new Error('read-only context: no writes expected')),
   now: () => new Date().toISOString(),
   newId: () => 'unused',
+  newApiKey: () => ({ key: 'unused', hash: 'unused' }),
 };

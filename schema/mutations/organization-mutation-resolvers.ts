@@ -1,0 +1,76 @@
+import { DomainError } from '../../services/shared/domain-error.js';
+import type { OrganizationCommand, OrganizationKind, Role } from '../../services/organization/organization.js';
+import type { GraphQLContext } from '../context.js';
+
+const SYSTEM_ORGANIZATION_ID = 'system';
+const READ_YOUR_WRITES_MS = 5_000;
+
+const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN', message);
+
+const isSystemAdmin = (context: GraphQLContext): boolean =>
+  context.viewer.role === 'ADMIN' && context.viewer.organizationId === SYSTEM_ORGANIZATION_ID;
+
+/** Administrators manage their own organisation; the system administrator manages every one. */
+const administeredOrganization = (context: GraphQLContext, organizationId: string | null | undefined): string => {
+  const target = organizationId ?? context.viewer.organizationId;
+  if (context.viewer.role !== 'ADMIN') throw forbidden('Only administrators manage API keys');
+  if (target !== context.viewer.organizationId && !isSystemAdmin(context)) throw forbidden(`Only the system administrator manages organisation ${target}`);
+  return target;
+};
+
+type OrganizationCommandInput = OrganizationCommand extends infer C ? (C extends unknown ? Omit<C, 'actor' | 'issuedAt'> : never) : never;
+
+const run = async (context: GraphQLContext, command: OrganizationCommandInput, options: { commandId?: string | null | undefined; input?: unknown } = {}) => {
+  const result = await context.writer.executeOrganization(
+    { ...command, actor: context.viewer, issuedAt: context.writer.now() },
+    { ...(options.commandId ? { commandId: options.commandId } : {}), ...(options.input === undefined ? {} : { input: options.input }) },
+  );
+  await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS);
+  return result;
+};
+
+export const organizationMutationResolvers = {
+  registerOrganization: async (
+    _root: unknown,
+    { input }: { input: { organizationId: string; name: string; kind: OrganizationKind; countries?: string[] | null; commandId?: string | null } },
+    context: GraphQLContext,
+  ) => {
+    if (!isSystemAdmin(context)) throw forbidden('Only the system administrator registers organisations');
+    const result = await run(
+      context,
+      { type: 'RegisterOrganization', organizationId: input.organizationId, name: input.name, kind: input.kind, countries: (input.countries ?? []) as never },
+      { commandId: input.commandId, input },
+    );
+    return { organization: { organization_id: input.organizationId, name: input.name, kind: input.kind }, ...result };
+  },
+
+  issueApiKey: async (
+    _root: unknown,
+    { input }: { input: { organizationId?: string | null; userId: string; userName: string; role: Role; label: string; commandId?: string | null } },
+    context: GraphQLContext,
+  ) => {
+    const organizationId = administeredOrganization(context, input.organizationId);
+    const member = { type: 'AddMember' as const, organizationId, userId: input.userId, role: input.role, name: input.userName };
+    await run(context, member, input.commandId ? { commandId: `${input.commandId}:member`, input } : {}).catch(ignoreExistingMember);
+    // With a commandId the key id is derived from it, so a repeat names the same key.
+    const keyId = input.commandId ? `key-${input.commandId}` : context.writer.newId();
+    const { key, hash } = context.writer.newApiKey();
+    const issued = await run(context, { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label }, { commandId: input.commandId, input });
+    const holder = issued.replayed ? undefined : context.readModel.apiKeyHolder(hash);
+    // An existing member keeps their role; the key acts with it.
+    return { keyId, apiKey: issued.replayed ? null : key, userId: input.userId, role: holder?.role ?? input.role, position: issued.position };
+  },
+
+  revokeApiKey: async (_root: unknown, { input }: { input: { organizationId?: string | null; keyId: string; commandId?: string | null } }, context: GraphQLContext) => {
+    const organizationId = administeredOrganization(context, input.organizationId);
+    const result = await run(context, { type: 'RevokeApiKey', organizationId, keyId: input.keyId }, { commandId: input.commandId, input });
+    return { keyId: input.keyId, position: result.position };
+  },
+};
+
+/** Issuing a key for a user who is already a member is fine: the member stays as they are. */
+const ignoreExistingMember = (error: unknown): undefined => {
+  if (error instanceof DomainError && error.code === 'BAD_USER_INPUT' && error.field === 'userId') return undefined;
+  throw error;
+};
+

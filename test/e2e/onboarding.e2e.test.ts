@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+
+/** Onboarding an organisation over HTTP: register it, issue keys, use and revoke them. */
+const ADMIN = 'onboarding-admin-key-0123456789';
+const temp = makeTempDir('tracker-onboarding-');
+let tracker: TrackerProcess;
+
+const gql = async (key: string, query: string, variables: Record<string, unknown> = {}) => {
+  const response = await fetch(`${tracker.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: any; errors?: Array<{ extensions: { code: string } }> };
+};
+
+const ISSUE = `mutation($input: IssueApiKeyInput!) { issueApiKey(input: $input) { keyId apiKey role } }`;
+
+beforeAll(async () => {
+  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+});
+afterAll(async () => {
+  await tracker?.stop();
+  temp.remove();
+});
+
+describe('onboarding an organisation', () => {
+  it('the system administrator registers it and issues its administrator a key, shown once', async () => {
+    const registered = await gql(ADMIN, 'mutation { registerOrganization(input: { organizationId: "legal-ny", name: "Legal NY", kind: LEGAL_SERVICE_PROVIDER, countries: ["US"] }) { organization { id name } replayed } }');
+    expect(registered.data.registerOrganization).toEqual({ organization: { id: 'legal-ny', name: 'Legal NY' }, replayed: false });
+
+    const issued = await gql(ADMIN, ISSUE, { input: { organizationId: 'legal-ny', userId: 'boss', userName: 'Boss', role: 'ADMIN', label: 'setup', commandId: 'issue-boss' } });
+    const bossKey = issued.data.issueApiKey.apiKey as string;
+    expect(bossKey).toMatch(/^trk_/);
+    const again = await gql(ADMIN, ISSUE, { input: { organizationId: 'legal-ny', userId: 'boss', userName: 'Boss', role: 'ADMIN', label: 'setup', commandId: 'issue-boss' } });
+    expect(again.data.issueApiKey).toMatchObject({ keyId: issued.data.issueApiKey.keyId, apiKey: null });
+
+    // The organisation's administrator issues an advocate key; the advocate uses it.
+    const advocate = await gql(bossKey, ISSUE, { input: { userId: 'ana', userName: 'Ana', role: 'ADVOCATE', label: 'laptop' } });
+    const anaKey = advocate.data.issueApiKey.apiKey as string;
+    expect((await gql(anaKey, '{ viewer { userId role organization { id } } }')).data.viewer).toEqual({ userId: 'ana', role: 'ADVOCATE', organization: { id: 'legal-ny' } });
+
+    // Revoked: the next request with the key is UNAUTHENTICATED.
+    await gql(bossKey, 'mutation($id: ID!) { revokeApiKey(input: { keyId: $id }) { keyId } }', { id: advocate.data.issueApiKey.keyId });
+    expect((await gql(anaKey, '{ viewer { userId } }')).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('only administrators manage keys, only of their own organisation; only the system registers organisations', async () => {
+    const boss = await gql(ADMIN, ISSUE, { input: { organizationId: 'legal-ny', userId: 'boss2', userName: 'Boss Two', role: 'ADMIN', label: 'x' } });
+    const bossKey = boss.data.issueApiKey.apiKey as string;
+    const advocate = await gql(bossKey, ISSUE, { input: { userId: 'bob', userName: 'Bob', role: 'ADVOCATE', label: 'x' } });
+    const bobKey = advocate.data.issueApiKey.apiKey as string;
+    await gql(ADMIN, 'mutation { registerOrganization(input: { organizationId: "other", name: "Other", kind: PARTNER_NGO }) { replayed } }');
+
+    expect((await gql(bobKey, ISSUE, { input: { userId: 'eve', userName: 'Eve', role: 'ADMIN', label: 'x' } })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect((await gql(bossKey, ISSUE, { input: { organizationId: 'other', userId: 'eve', userName: 'Eve', role: 'ADMIN', label: 'x' } })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect((await gql(bossKey, 'mutation { registerOrganization(input: { organizationId: "x", name: "X", kind: FUNDER }) { replayed } }')).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+});
