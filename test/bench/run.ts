@@ -10,6 +10,7 @@ import { loadFamilies } from '../support/family-load.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { benchEventStoreAppends } from './event-store-append.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
+import { benchMutations } from './mutations.bench.js';
 import { benchProjectionRebuild } from './projection-rebuild.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
@@ -37,5 +38,6 @@ try {
 } finally {
   temp.remove();
 }
+await step('mutations over HTTP', benchMutations);
 
 process.stdout.write(`\n${formatTable(rows)}\n`);
