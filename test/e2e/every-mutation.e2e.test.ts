@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAMILY_MUTATIONS, mutationName } from '../../schema/mutations/family-mutation-specs.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+
+/**
+ * Every family mutation's success path over HTTP, in an order the rules allow, on families of
+ * the caller's organisation (the lead is the bootstrap admin's system organisation here).
+ * The test fails if a mutation exists that this sequence does not run.
+ */
+const KEY = 'every-mutation-admin-key-012345';
+const temp = makeTempDir('tracker-every-mutation-');
+let tracker: TrackerProcess;
+
+const call = async (name: string, input: Record<string, unknown>) => {
+  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
+  const response = await fetch(`${tracker.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify({ query: `mutation($input: ${type}!) { ${name}(input: $input) { revision replayed family { id status } } }`, variables: { input } }),
+  });
+  return (await response.json()) as { data?: Record<string, { revision: number; family: { id: string; status: string } }>; errors?: unknown[] };
+};
+
+type Step = readonly [string, Record<string, unknown>];
+
+const main = (): Step[] => [
+  ['registerChild', { childId: 'c1', givenName: 'Ana', birthDate: '2008-05-05', nationality: 'HN', arrivalDate: '2023-01-15' }],
+  ['registerChild', { childId: 'c2', givenName: 'Beto', birthDate: '2012-01-01', nationality: 'HN' }],
+  ['correctChildBirthDate', { childId: 'c2', birthDate: '2012-02-01' }],
+  ['correctChildArrivalDate', { childId: 'c1', arrivalDate: '2023-01-20' }],
+  ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: 'Marta' }],
+  ['addRelative', { relativeId: 'father', relationship: 'FATHER', givenName: 'Luis' }],
+  ['recordRelationship', { relativeId: 'father', childId: 'c2', relationship: 'STEPFATHER', biological: false }],
+  ['recordIdentifier', { personId: 'c1', kind: 'A_NUMBER', value: 'A123456789' }],
+  ['giveConsent', { consentId: 'consent', personId: 'mother', purposes: ['tracing'], recipientOrganizationIds: ['partner'] }],
+  ['withdrawConsent', { consentId: 'consent' }],
+  ['recordProtectionConcern', { concernId: 'pc', kind: 'ABUSE', neverDiscloseTo: ['father'], subjectPersonId: 'c1' }],
+  ['recordSeparation', { separatedOn: '2023-01-15', cause: 'SEPARATED_AT_BORDER', childIds: ['c1', 'c2'] }],
+  ['recordChildDetained', { childId: 'c1', agency: 'ORR', detainedOn: '2023-01-16' }],
+  ['recordChildTransferred', { childId: 'c1', transferredOn: '2023-02-01' }],
+  ['recordChildReleased', { childId: 'c1', releasedOn: '2023-03-01', placement: 'SPONSOR' }],
+  ['changeChildPlacement', { childId: 'c1', placement: 'RELATIVE', changedOn: '2023-04-01' }],
+  ['startTracing', { relativeId: 'mother', defenderOrganizationId: 'defenders' }],
+  ['recordContactAttempt', { relativeId: 'mother', channel: 'PHONE', result: 'NO_ANSWER' }],
+  ['recordLead', { relativeId: 'mother', lead: 'a cousin' }],
+  ['recordPersonUnreachable', { relativeId: 'mother' }],
+  ['startTracing', { relativeId: 'mother', defenderOrganizationId: 'defenders' }],
+  ['recordParentLocated', { relativeId: 'mother', country: 'HN', method: 'FIELD_VISIT' }],
+  ['recordContactEstablished', { relativeId: 'mother' }],
+  ['recordPreference', { relativeId: 'mother', preference: 'CHILD_RETURNS_HOME' }],
+  ['recordIdentityVerified', { personId: 'mother', method: 'DOCUMENT' }],
+  ['recordRelationshipVerified', { relativeId: 'mother', method: 'DNA', biological: true }],
+  ['recordSafetyAssessment', { relativeId: 'mother', outcome: 'SAFE' }],
+  ['raiseRedFlag', { flagId: 'flag', category: 'IDENTITY_DOUBT', subjectPersonId: 'father' }],
+  ['clearRedFlag', { flagId: 'flag' }],
+  ['requestDocument', { documentId: 'doc', documentType: 'BIRTH_CERTIFICATE', issuingCountry: 'HN', assignedOrganizationId: 'defenders', needsLegalisation: true, needsTranslation: true, needsService: true }],
+  ['recordDocumentObtained', { documentId: 'doc' }],
+  ['recordDocumentApostilled', { documentId: 'doc' }],
+  ['recordDocumentTranslated', { documentId: 'doc', language: 'en' }],
+  ['recordDocumentServed', { documentId: 'doc', servedPersonId: 'father' }],
+  ['recordDocumentSigned', { documentId: 'doc', signedByPersonId: 'father' }],
+  ['recordDocumentFiled', { documentId: 'doc' }],
+  ['recordPersonDeceased', { relativeId: 'father' }],
+  ['requestDocument', { documentId: 'passport', documentType: 'PASSPORT', issuingCountry: 'HN', assignedOrganizationId: 'defenders' }],
+  ['recordDocumentObtained', { documentId: 'passport' }],
+  ['recordDocumentExpired', { documentId: 'passport' }],
+  ['openLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY' }],
+  ['recordPetitionFiled', { matterId: 'sij', filedOn: '2023-05-01' }],
+  ['scheduleHearing', { matterId: 'sij', hearingOn: '2099-01-01', deadlineId: 'hearing' }],
+  ['recordCourtOrder', { matterId: 'sij', orderType: 'SIJ_FINDINGS', issuedOn: '2023-06-01' }],
+  ['recordApplicationDecided', { matterId: 'sij', decision: 'GRANTED', decidedOn: '2023-07-01' }],
+  ['openLegalMatter', { matterId: 'custody', matterType: 'FAMILY_COURT_CUSTODY', childId: 'c2', jurisdiction: 'US-NY' }],
+  ['recordPetitionFiled', { matterId: 'custody', filedOn: '2023-05-01' }],
+  ['recordCustodyRecovered', { matterId: 'custody', childId: 'c2', recoveredOn: '2023-08-01' }],
+  ['setDeadline', { deadlineId: 'window', kind: 'RESPONSE_WINDOW', dueOn: '2099-02-01' }],
+  ['recordDeadlineMet', { deadlineId: 'window' }],
+  ['recordDeadlineMissed', { deadlineId: 'hearing' }],
+  ['referFamily', { referralId: 'ref1', toOrganizationId: 'partner', purpose: 'tracing', scope: 'STATUS' }],
+  ['revokeReferral', { referralId: 'ref1' }],
+  ['grantAccess', { grantId: 'grant', organizationId: 'auditors', scope: 'STATUS' }],
+  ['revokeAccess', { grantId: 'grant' }],
+  ['suspendService', { reason: 'funder stop-work order' }],
+  ['resumeService', {}],
+  ['planReunification', { childId: 'c1', relativeId: 'mother' }],
+  ['recordReunificationFailed', { childId: 'c2', relativeId: 'mother', reason: 'home study pending' }],
+  ['recordChildRepatriated', { childId: 'c1', country: 'HN', repatriatedOn: '2023-09-01' }],
+  ['recordReunification', { childId: 'c1', relativeId: 'mother', reunifiedOn: '2023-09-01', country: 'HN' }],
+  ['recordFollowUp', { childId: 'c1', note: 'settled' }],
+  ['closeFamilyCase', { reason: 'OTHER' }],
+  ['reopenFamilyCase', { reason: 'new information' }],
+  ['transferFamily', { toOrganizationId: 'another-org', previousLeadKeepsReadAccess: true }],
+];
+
+beforeAll(async () => {
+  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
+});
+afterAll(async () => {
+  await tracker?.stop();
+  temp.remove();
+});
+
+describe('every family mutation over HTTP', () => {
+  it('covers every mutation the schema offers', () => {
+    const run = new Set(['openFamilyCase', 'acceptReferral', 'declineReferral', ...main().map(([name]) => name)]);
+    expect(Object.keys(FAMILY_MUTATIONS).map(mutationName).filter((name) => !run.has(name))).toEqual([]);
+  });
+
+  it('runs each success path in a legal order, one revision at a time', async () => {
+    const opened = await call('openFamilyCase', { programme: 'SEPARATED_FAMILY' });
+    expect(opened.errors).toBeUndefined();
+    const familyId = opened.data!['openFamilyCase']!.family.id;
+    let revision = 0;
+    for (const [name, input] of main()) {
+      const result = await call(name, { familyId, ...input });
+      expect(result.errors, name).toBeUndefined();
+      expect(result.data![name]!.revision, name).toBeGreaterThan(revision);
+      revision = result.data![name]!.revision;
+    }
+  });
+
+  it('runs acceptReferral and declineReferral as the receiving organisation', async () => {
+    // The receiving organisation here is the caller's own (system); the lead is another one.
+    const opened = await call('openFamilyCase', { programme: 'ASYLUM' });
+    const familyId = opened.data!['openFamilyCase']!.family.id;
+    await call('transferFamily', { familyId, toOrganizationId: 'lead-org', previousLeadKeepsReadAccess: true });
+    for (const [referral, answer] of [['r-accept', 'acceptReferral'], ['r-decline', 'declineReferral']] as const) {
+      expect((await call('referFamily', { familyId, referralId: referral, toOrganizationId: 'system', purpose: 'p', scope: 'FULL' })).errors).toBeUndefined();
+      const answered = await call(answer, { familyId, referralId: referral });
+      expect(answered.errors, answer).toBeUndefined();
+    }
+  });
+});
