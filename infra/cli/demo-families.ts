@@ -15,11 +15,12 @@ export interface DemoOrganizations {
 }
 
 /** `daysAgo`: when the step happened in the world (its occurredAt), for realistic "since" dates. */
-type Step = { readonly by: Actor; readonly command: FamilyCommandInput; readonly daysAgo?: number };
+export type Step = { readonly by: Actor; readonly command: FamilyCommandInput; readonly daysAgo?: number };
 
 const c = (code: string): CountryCode => code as CountryCode;
 
 export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: string; steps: Step[] }> => {
+  // Defenders act on a family only once it is referred to them and they accepted.
   const today = dateOf(now.toISOString());
   const daysAgo = (n: number): CalendarDate => addDays(today, -n);
   const us = orgs.usLegal;
@@ -35,6 +36,8 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'mother-rosa', relationship: 'MOTHER', givenName: 'Rosa', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'father-ramon', relationship: 'FATHER', givenName: 'Ramón', biological: true, vitalStatus: 'ALIVE', adverse: true }),
         s(us, { type: 'OpenLegalMatter', matterId: 'sij-lupita', matterType: 'SIJ', childId: 'child-lupita', jurisdiction: 'US-TX' }),
+        s(us, { type: 'ReferFamily', referralId: 'referral-tracing', toOrganizationId: mx.organizationId, purpose: 'Locate and serve the father', scope: 'FULL' }),
+        s(mx, { type: 'AcceptReferral', referralId: 'referral-tracing' }),
         s(us, { type: 'StartTracing', relativeId: 'father-ramon', defenderOrganizationId: mx.organizationId, region: c('MX') }, 40),
         s(mx, { type: 'RecordContactAttempt', relativeId: 'father-ramon', channel: 'PHONE', result: 'WRONG_NUMBER' }),
         s(mx, { type: 'RecordLead', relativeId: 'father-ramon', lead: 'Number from neighbours in the village' }),
@@ -85,6 +88,8 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'RecordSeparation', separatedOn: daysAgo(210), cause: 'SEPARATED_AT_BORDER', childIds: ['child-luis', 'child-kevin'] }),
         s(us, { type: 'RecordChildDetained', childId: 'child-luis', agency: 'ORR', detainedOn: daysAgo(210), facility: 'Shelter, Arizona' }),
         s(us, { type: 'RecordChildDetained', childId: 'child-kevin', agency: 'ORR', detainedOn: daysAgo(210), facility: 'Shelter, Arizona' }),
+        s(us, { type: 'ReferFamily', referralId: 'referral-ni', toOrganizationId: hn.organizationId, purpose: 'Locate the mother; birth certificate', scope: 'DOCUMENTS' }),
+        s(hn, { type: 'AcceptReferral', referralId: 'referral-ni' }),
         s(us, { type: 'StartTracing', relativeId: 'mother-marta', defenderOrganizationId: hn.organizationId, region: c('NI') }, 200),
         s(hn, { type: 'RecordParentLocated', relativeId: 'mother-marta', country: c('NI'), method: 'PARTNER_NGO', place: 'Matagalpa' }),
         s(hn, { type: 'RecordContactEstablished', relativeId: 'mother-marta', safeContactInstructions: 'Call the parish office first' }),
@@ -99,6 +104,8 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'father-oscar', relationship: 'FATHER', givenName: 'Oscar', phone: '+504 9999 0000', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'aunt-gloria', relationship: 'AUNT', givenName: 'Gloria', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'RecordSeparation', separatedOn: addYears(today, -6), cause: 'PARENT_DEPORTED', childIds: ['child-jose'] }),
+        s(us, { type: 'ReferFamily', referralId: 'referral-hn', toOrganizationId: hn.organizationId, purpose: 'Locate the deported father', scope: 'STATUS' }),
+        s(hn, { type: 'AcceptReferral', referralId: 'referral-hn' }),
         s(us, { type: 'StartTracing', relativeId: 'father-oscar', defenderOrganizationId: hn.organizationId, region: c('HN') }, 5 * 365),
         s(hn, { type: 'RecordContactAttempt', relativeId: 'father-oscar', channel: 'PHONE', result: 'NO_ANSWER' }),
         s(hn, { type: 'RecordContactAttempt', relativeId: 'father-oscar', channel: 'PHONE', result: 'WRONG_NUMBER' }),

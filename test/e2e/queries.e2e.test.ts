@@ -42,22 +42,23 @@ describe('advocates query families over HTTP', () => {
   it('each organisation sees the families it leads, was referred (accepted) or kept after a transfer', async () => {
     expect(Object.keys(keys)).toHaveLength(4);
     expect(await familyIds(keys['Legal Aid of New York']!)).toHaveLength(5);
-    expect(await familyIds(keys['Defensores de Puebla']!)).toHaveLength(1);
+    expect(await familyIds(keys['Defensores de Puebla']!)).toHaveLength(2);
     expect(await familyIds(keys['North Carolina Immigrant Legal Services']!)).toHaveLength(1);
-    expect(await familyIds(keys['Defensores de Centroamérica']!)).toHaveLength(0);
+    expect(await familyIds(keys['Defensores de Centroamérica']!)).toHaveLength(2);
   });
 
   it('another organisation\'s family is null through family(id), exactly like an unknown id', async () => {
-    const [visibleToMx] = await familyIds(keys['Defensores de Puebla']!);
-    const hidden = (await familyIds(keys['Legal Aid of New York']!)).find((id) => id !== visibleToMx)!;
+    const mxFamilies = await familyIds(keys['Defensores de Puebla']!);
+    const [visibleToMx] = mxFamilies;
+    const hidden = (await familyIds(keys['Legal Aid of New York']!)).find((id) => !mxFamilies.includes(id))!;
     const asMx = (id: string) => query(keys['Defensores de Puebla'], 'query($id: ID!) { family(id: $id) { id status } }', { id });
     expect(await asMx(hidden)).toEqual({ data: { family: null } });
     expect(await asMx('00000000-0000-0000-0000-000000000000')).toEqual({ data: { family: null } });
-    expect((await asMx(visibleToMx!)).data?.['family']).toMatchObject({ id: visibleToMx, status: 'LEGAL_PROCESS' });
+    expect((await asMx(visibleToMx!)).data?.['family']).toMatchObject({ id: visibleToMx });
   });
 
   it('shows a family with its status, blockers, next deadline and nested people and documents', async () => {
-    const result = await query(keys['Defensores de Puebla'], `{ families(first: 1) { edges { node {
+    const result = await query(keys['Defensores de Puebla'], `{ families(first: 1, filter: { status: [LEGAL_PROCESS] }) { edges { node {
       status blockers nextDeadline { kind daysLeft } leadOrganization { name }
       children { givenName nationality } relatives { relationship adverse locationStatus }
       documents { documentType status legalised } legalMatters { matterType status } referrals { status scope toOrganization { name } }
