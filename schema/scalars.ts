@@ -15,7 +15,13 @@ const stringScalar = (name: string, description: string, valid: (text: string) =
     description,
     serialize: (value) => value,
     parseValue: parse,
-    parseLiteral: (ast: ValueNode) => parse(ast.kind === Kind.STRING ? ast.value : undefined),
+    // A literal's error is thrown as a plain Error so that graphql-js wraps it with the value's
+    // location; the error mapping then names the input field from the query text.
+    parseLiteral: (ast: ValueNode) => {
+      const value = ast.kind === Kind.STRING ? ast.value : undefined;
+      if (typeof value !== 'string' || !valid(value)) throw Object.assign(new Error(`${name} ${explain}`), { extensions: { code: 'BAD_USER_INPUT' } });
+      return value;
+    },
   });
 };
 

@@ -1,10 +1,11 @@
 import express, { type Express } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
-import { domainErrorIn, toGraphQLError } from '../../schema/errors.js';
+import { domainErrorIn, toGraphQLError, withInputField } from '../../schema/errors.js';
 import type { Logger } from '../logger.js';
 
 export interface AppOptions {
@@ -35,13 +36,14 @@ export const createApp = (options: AppOptions): Express => {
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
-    plugins: [...limitPlugins(options.production), useGraphQlJit()],
+    plugins: [...limitPlugins(options.production), useInputFieldNames(), useGraphQlJit()],
     context: ({ request }) => options.context(request.headers.get('authorization')),
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {
       maskError: (error, message, isDev) => {
         const domain = domainErrorIn(error);
         if (domain) return toGraphQLError(domain);
+        if (error instanceof GraphQLError) return withInputField(error);
         if (!(error instanceof Error) || !('extensions' in error)) options.logger.error({ err: errorSummary(error) }, 'unexpected error');
         return maskError(error, message, isDev && !options.production);
       },

@@ -66,6 +66,16 @@ describe('bad input changes nothing and is never a 500', () => {
     ['malformed GraphQL', () => post(JSON.stringify({ query: 'mutation { openFamilyCase(' })), 'GRAPHQL_PARSE_FAILED'],
   ];
 
+  it.each([
+    ['a bad Date literal', `mutation { registerChild(input: { familyId: "f", childId: "c", givenName: "A", birthDate: "2024-02-30", nationality: "HN" }) { revision } }`, {}, 'birthDate'],
+    ['a bad Date variable', 'mutation($i: RegisterChildInput!) { registerChild(input: $i) { revision } }', { i: { familyId: 'f', childId: 'c', givenName: 'A', birthDate: '2024-02-30', nationality: 'HN' } }, 'birthDate'],
+    ['a bad CountryCode literal', `mutation { registerChild(input: { familyId: "f", childId: "c", givenName: "A", birthDate: "2020-01-01", nationality: "XX" }) { revision } }`, {}, 'nationality'],
+    ['a bad DateTime filter', '{ families(filter: { updatedSince: "2024-13-01T00:00:00Z" }) { totalCount } }', {}, 'updatedSince'],
+  ])('%s names the input field', async (_name, query, variables, field) => {
+    const { body } = await post(JSON.stringify({ query, variables }));
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
   it.each(cases)('%s', async (_name, send, code) => {
     const before = storedEvents();
     const { status, body } = await send();

@@ -1,0 +1,13 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { withInputField } from '../errors.js';
+
+/**
+ * Validation errors for input values (a bad Date, DateTime or CountryCode literal) name the
+ * input field in `extensions.field`, like every other BAD_USER_INPUT.
+ */
+export const useInputFieldNames = (): Plugin => ({
+  onValidate: () => ({ result, setResult }) => {
+    if (result.length > 0) setResult(result.map((error) => (error instanceof GraphQLError ? withInputField(error) : error)));
+  },
+});
