@@ -8,6 +8,7 @@ import { withInputField } from '../errors.js';
  */
 export const useInputFieldNames = (): Plugin => ({
   onValidate: () => ({ result, setResult }) => {
-    if (result.length > 0) setResult(result.map((error) => (error instanceof GraphQLError ? withInputField(error) : error)));
+    const errors = result as readonly Error[];
+    if (errors.length > 0) setResult(errors.map((error): Error => (error instanceof GraphQLError ? withInputField(error) : error)));
   },
 });

@@ -108,7 +108,7 @@ describe('advocates query families over HTTP', () => {
       ['{ families(first: 101) { totalCount } }', 'first'],
       ['{ families(after: "garbage") { totalCount } }', 'after'],
       ['{ upcomingDeadlines(withinDays: -1) { id } }', 'withinDays'],
-      ['{ families(filter: { updatedSince: "2024-02-30T00:00:00Z" }) { totalCount } }', 'DateTime'],
+      ['{ families(filter: { updatedSince: "2024-02-30T00:00:00Z" }) { totalCount } }', 'updatedSince'],
     ];
     for (const [source, field] of cases) {
       const result = await query(us, source);
