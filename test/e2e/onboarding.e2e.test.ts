@@ -58,4 +58,13 @@ describe('onboarding an organisation', () => {
     expect((await gql(bossKey, ISSUE, { input: { organizationId: 'other', userId: 'eve', userName: 'Eve', role: 'ADMIN', label: 'x' } })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     expect((await gql(bossKey, 'mutation { registerOrganization(input: { organizationId: "x", name: "X", kind: FUNDER }) { replayed } }')).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
+
+  it('auditors read but cannot change families: FORBIDDEN', async () => {
+    const boss = await gql(ADMIN, ISSUE, { input: { organizationId: 'legal-ny', userId: 'boss3', userName: 'Boss Three', role: 'ADMIN', label: 'x' } });
+    const bossKey = boss.data.issueApiKey.apiKey as string;
+    const auditorKey = (await gql(bossKey, ISSUE, { input: { userId: 'audra', userName: 'Audra', role: 'AUDITOR', label: 'x' } })).data.issueApiKey.apiKey as string;
+    const attempt = await gql(auditorKey, 'mutation { openFamilyCase(input: { programme: SIJ }) { revision } }');
+    expect(attempt.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect((await gql(auditorKey, '{ families { totalCount } }')).data.families.totalCount).toBe(0);
+  });
 });
