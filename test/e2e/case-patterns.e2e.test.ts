@@ -5,6 +5,7 @@ import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { postGraphQL } from '../support/graphql-client.js';
 
 /**
  * The five case patterns of DOMAIN.md, driven only through GraphQL over HTTP: the system
@@ -20,14 +21,7 @@ const now = new Date();
 const today = dateOf(now.toISOString());
 const ago = (days: number) => addDays(today, -days);
 
-const gql = async (key: string, query: string, variables: Record<string, unknown> = {}) => {
-  const response = await fetch(`${tracker.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: Array<{ message: string }> };
-};
+const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const ORGS = { usLegal: 'us-legal', mxDefenders: 'mx-defenders', hnDefenders: 'ca-defenders', ncLegal: 'nc-legal' } as const;
 const actor = (organizationId: string): Actor => ({ userId: `${organizationId}-advocate`, organizationId, role: 'ADVOCATE' });

@@ -3,20 +3,14 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { postGraphQL } from '../support/graphql-client.js';
 
 const KEY = 'concurrency-admin-key-0123456789';
 const temp = makeTempDir('tracker-concurrency-');
 let tracker: TrackerProcess;
 let familyId = '';
 
-const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-  const response = await fetch(`${tracker.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: Array<{ extensions: { code: string } }> };
-};
+const gql = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, KEY, query, variables);
 
 const ADD = 'mutation($input: AddRelativeInput!) { addRelative(input: $input) { revision position replayed family { revision } } }';
 const start = () => startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });

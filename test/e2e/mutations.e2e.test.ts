@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { postGraphQL } from '../support/graphql-client.js';
 
 /** Family mutations over HTTP: the first slice of the mutations issue (see the README example). */
 const ROOT = join(import.meta.dirname, '../..');
@@ -11,15 +12,7 @@ let tracker: TrackerProcess;
 let usKey = '';
 let mxKey = '';
 
-const gql = async (key: string, query: string, variables: Record<string, unknown> = {}) => {
-  const response = await fetch(`${tracker.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  expect(response.status).toBeLessThan(500);
-  return (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions: Record<string, unknown> }> };
-};
+const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const mutate = (key: string, name: string, input: Record<string, unknown>) =>
   gql(key, `mutation($input: ${name.charAt(0).toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { revision position replayed family { id status revision blockers } } }`, { input });

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { postGraphQL } from '../support/graphql-client.js';
 
 /** Onboarding an organisation over HTTP: register it, issue keys, use and revoke them. */
 const ADMIN = 'onboarding-admin-key-0123456789';
 const temp = makeTempDir('tracker-onboarding-');
 let tracker: TrackerProcess;
 
-const gql = async (key: string, query: string, variables: Record<string, unknown> = {}) => {
-  const response = await fetch(`${tracker.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: Array<{ extensions: { code: string } }> };
-};
+const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const ISSUE = `mutation($input: IssueApiKeyInput!) { issueApiKey(input: $input) { keyId apiKey role } }`;
 
