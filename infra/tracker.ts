@@ -12,6 +12,7 @@ import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
+import { formatPosition, parsePosition, type Position } from './event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
 import { createContextFactory } from './http/graphql-context.js';
@@ -47,7 +48,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
-    readiness: () => ({ ready: projector.ready(), details: { eventStore: config.eventStore.kind, projections: projector.status() } }),
+    readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
     context: createContextFactory(new StatementCache(readDb), createFamilyWriter({ store, newEventId }, projector, clock), clock),
   });
   const server = createServer(app);
@@ -69,6 +70,23 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     },
   };
 };
+
+/**
+ * /readyz: ready once every projection has caught up. Each projection's `behind` is the
+ * distance from its checkpoint to the newest event: events on the embedded store, bytes of
+ * the transaction log on EventStoreDB.
+ */
+const readiness = (projector: Projector, head: Position | undefined, eventStore: string) => ({
+  ready: projector.ready(),
+  details: {
+    eventStore,
+    headPosition: head ? formatPosition(head) : null,
+    projections: projector.status().map((status) => {
+      const at = status.position ? parsePosition(status.position) : undefined;
+      return { ...status, behind: head ? Number(head.commit - (at?.commit ?? 0n)) : 0 };
+    }),
+  },
+});
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {

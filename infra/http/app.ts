@@ -12,7 +12,7 @@ export interface AppOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
   readonly logger: Logger;
-  readonly readiness: () => { ready: boolean; details: Record<string, unknown> };
+  readonly readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
   readonly context: (authorization: string | null) => GraphQLContext;
 }
 
@@ -24,9 +24,10 @@ export const createApp = (options: AppOptions): Express => {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    const { ready, details } = options.readiness();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
+  app.get('/readyz', (_req, res, next) => {
+    options.readiness().then(({ ready, details }) => {
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
+    }, next);
   });
 
   const yoga = createYoga({

@@ -67,7 +67,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const clock = () => new Date();
   const app = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
-    readiness: () => ({ ready: true, details: {} }),
+    readiness: () => Promise.resolve({ ready: true, details: {} }),
     context: createContextFactory(new StatementCache(db), createFamilyWriter({ store, newEventId }, projector, clock), clock),
   });
   const server = createServer(app);

@@ -59,9 +59,10 @@ describe('npm start on a fresh data directory', () => {
     expect(await response.json()).toMatchObject({
       status: 'ready',
       eventStore: 'sqlite',
+      headPosition: '3',
       projections: [
-        { name: 'organizations', caughtUp: true, stalled: null },
-        { name: 'families', caughtUp: true, stalled: null },
+        { name: 'organizations', caughtUp: true, stalled: null, position: '3', behind: 0 },
+        { name: 'families', caughtUp: true, stalled: null, position: '3', behind: 0 },
       ],
     });
   });
