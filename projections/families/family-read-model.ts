@@ -17,6 +17,8 @@ export interface FamilyRow {
   readonly updated_at: string;
   readonly country: string | null;
   readonly state_json: string;
+  /** The caller's strongest access scope in force: 3 FULL (and the lead), 2 DOCUMENTS, 1 STATUS. */
+  readonly viewer_scope: number;
 }
 
 export interface FamilyFilter {
@@ -36,6 +38,10 @@ const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId AND (a.expire
 
 /** Per family row: is it visible? An index seek, so an ordered page stops after `first` matches. */
 const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
+
+/** The caller's strongest scope on the family, as a number (see FamilyRow.viewer_scope). */
+const VIEWER_SCOPE = `(SELECT max(CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 ELSE 1 END) FROM family_access a
+  WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope`;
 
 /** The visible family ids as a set: for counts and aggregates over many families. */
 const VISIBLE_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;
@@ -69,7 +75,7 @@ export class FamilyReadModel {
 
   /** The visible families among `ids`, in one statement. */
   familiesByIds(ids: readonly string[]): Map<string, FamilyRow> {
-    const rows = this.all<FamilyRow>(`SELECT f.* FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE}`, { ids: JSON.stringify(ids) });
+    const rows = this.all<FamilyRow>(`SELECT f.*, ${VIEWER_SCOPE} FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE}`, { ids: JSON.stringify(ids) });
     return new Map(rows.map((row) => [row.family_id, row]));
   }
 
@@ -108,7 +114,7 @@ export class FamilyReadModel {
       parameters,
     )[0]?.n ?? 0;
     const page = this.all<FamilyRow>(
-      `SELECT f.* FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
+      `SELECT f.*, ${VIEWER_SCOPE} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
       { ...parameters, limit: first + 1, after: afterId ?? '' },
     );
     return { rows: page.slice(0, first), hasNextPage: page.length > first, totalCount };

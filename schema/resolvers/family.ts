@@ -4,6 +4,7 @@ import { daysBetween, type CalendarDate } from '../../services/shared/calendar-d
 import type { DeadlineState, FamilyState } from '../../services/family/state.js';
 import { blockers, nextDeadline } from '../../services/family/status.js';
 import type { GraphQLContext } from '../context.js';
+import { childView, relativeView, visibleRelatives } from './redaction.js';
 
 /**
  * Decoded family states, shared by all requests. A row's state never changes for a given
@@ -44,14 +45,8 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
   updatedAt: (row) => row.updated_at,
   leadOrganization: (row, _args, { loaders }) =>
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
-  children: (row) => [...stateOf(row).children.values()].map((c) => ({ ...c, id: c.childId })),
-  relatives: (row) =>
-    [...stateOf(row).relatives.values()].map((r) => ({
-      ...r,
-      id: r.relativeId,
-      locationStatus: r.location,
-      notLocatedSince: r.location === 'TRACING' || r.location === 'UNREACHABLE' ? (r.soughtSince ?? null) : null,
-    })),
+  children: (row) => [...stateOf(row).children.values()].map((child) => childView(row, child)),
+  relatives: (row) => visibleRelatives(row, stateOf(row).relatives.values()).map((relative) => relativeView(row, relative)),
   documents: (row) => [...stateOf(row).documents.values()].map((d) => ({ ...d, id: d.documentId })),
   legalMatters: (row) => [...stateOf(row).matters.values()].map((m) => ({ ...m, id: m.matterId })),
   deadlines: (row, _args, { today }) =>
