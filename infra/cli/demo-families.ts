@@ -104,7 +104,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'father-oscar', relationship: 'FATHER', givenName: 'Oscar', phone: '+504 9999 0000', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'aunt-gloria', relationship: 'AUNT', givenName: 'Gloria', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'RecordSeparation', separatedOn: addYears(today, -6), cause: 'PARENT_DEPORTED', childIds: ['child-jose'] }),
-        s(us, { type: 'ReferFamily', referralId: 'referral-hn', toOrganizationId: hn.organizationId, purpose: 'Locate the deported father', scope: 'STATUS' }),
+        s(us, { type: 'ReferFamily', referralId: 'referral-hn', toOrganizationId: hn.organizationId, purpose: 'Locate the deported father', scope: 'DOCUMENTS' }),
         s(hn, { type: 'AcceptReferral', referralId: 'referral-hn' }),
         s(us, { type: 'StartTracing', relativeId: 'father-oscar', defenderOrganizationId: hn.organizationId, region: c('HN') }, 5 * 365),
         s(hn, { type: 'RecordContactAttempt', relativeId: 'father-oscar', channel: 'PHONE', result: 'NO_ANSWER' }),

@@ -19,6 +19,8 @@ export interface FamilyRow {
   readonly state_json: string;
   /** The caller's strongest access scope in force: 3 FULL (and the lead), 2 DOCUMENTS, 1 STATUS. */
   readonly viewer_scope: number;
+  /** 1 when the caller's organisation may change the family: it leads it, or holds a write scope. */
+  readonly viewer_can_write: number;
 }
 
 export interface FamilyFilter {
@@ -41,7 +43,9 @@ const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.fam
 
 /** The caller's strongest scope on the family, as a number (see FamilyRow.viewer_scope). */
 const VIEWER_SCOPE = `(SELECT max(CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 ELSE 1 END) FROM family_access a
-  WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope`;
+  WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope,
+  EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
+    AND (a.via = 'LEAD' OR (a.via IN ('REFERRAL', 'GRANT') AND a.scope IN ('FULL', 'DOCUMENTS')))) AS viewer_can_write`;
 
 /** The visible family ids as a set: for counts and aggregates over many families. */
 const VISIBLE_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;

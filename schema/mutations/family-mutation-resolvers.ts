@@ -1,6 +1,7 @@
 import type { FamilyCommand, FamilyCommandType } from '../../services/family/commands.js';
 import { familyIdForOpening } from '../../services/family/family-service.js';
 import { DomainError } from '../../services/shared/domain-error.js';
+import type { FamilyRow } from '../../projections/families/family-read-model.js';
 import type { GraphQLContext } from '../context.js';
 import { FAMILY_MUTATIONS, mutationName } from './family-mutation-specs.js';
 
@@ -11,6 +12,21 @@ type Input = Record<string, unknown> & { familyId?: string; commandId?: string |
 
 const withoutNulls = (fields: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
+
+/** Answering a referral needs only to see the family: the decider checks it is the receiving organisation. */
+const REFERRAL_ANSWERS: readonly FamilyCommandType[] = ['AcceptReferral', 'DeclineReferral'];
+
+/**
+ * Who may change a family: advocates and administrators of the lead organisation, or of an
+ * organisation referred or granted a write scope (FULL or DOCUMENTS). A family the caller cannot
+ * see is NOT_FOUND, like an unknown id; one they can see but not change is FORBIDDEN.
+ */
+const authorizeWrite = (type: FamilyCommandType, family: FamilyRow | null, familyId: string, context: GraphQLContext): void => {
+  if (!family) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
+  if (REFERRAL_ANSWERS.includes(type)) return;
+  if (context.viewer.role === 'PARTNER') throw new DomainError('FORBIDDEN', 'Partners can follow a family and answer referrals, not change it');
+  if (family.viewer_can_write !== 1) throw new DomainError('FORBIDDEN', 'Your organisation can see this family but its access does not allow changes');
+};
 
 /**
  * One resolver serves every family mutation: input -> command -> handler -> wait until the read
@@ -24,9 +40,7 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
   const familyId = type === 'OpenFamilyCase'
     ? familyIdForOpening(context.viewer.organizationId, commandId ?? undefined, context.writer.newId)
     : (givenFamilyId ?? '');
-  if (type !== 'OpenFamilyCase' && !(await context.loaders.family.load(familyId))) {
-    throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
-  }
+  if (type !== 'OpenFamilyCase') authorizeWrite(type, await context.loaders.family.load(familyId), familyId, context);
   const command = {
     ...withoutNulls(fields),
     ...(type === 'OpenFamilyCase' ? { leadOrganizationId: context.viewer.organizationId } : {}),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILY_MUTATIONS, mutationName } from '../../schema/mutations/family-mutation-specs.js';
+import { postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
@@ -120,12 +121,15 @@ describe('every family mutation over HTTP', () => {
   });
 
   it('runs acceptReferral and declineReferral as the receiving organisation', async () => {
-    // The receiving organisation here is the caller's own (system); the lead is another one.
+    // The caller (system) opens a family and hands it to another organisation, which refers it back.
+    await postGraphQL(tracker.url, KEY, 'mutation { registerOrganization(input: { organizationId: "lead-org", name: "Lead", kind: LEGAL_SERVICE_PROVIDER }) { replayed } }');
+    const leadKey = (await postGraphQL(tracker.url, KEY, 'mutation { issueApiKey(input: { organizationId: "lead-org", userId: "lead", userName: "Lead", role: ADVOCATE, label: "e2e" }) { apiKey } }')).data.issueApiKey.apiKey as string;
     const opened = await call('openFamilyCase', { programme: 'ASYLUM' });
     const familyId = opened.data!['openFamilyCase']!.family.id;
     await call('transferFamily', { familyId, toOrganizationId: 'lead-org', previousLeadKeepsReadAccess: true });
     for (const [referral, answer] of [['r-accept', 'acceptReferral'], ['r-decline', 'declineReferral']] as const) {
-      expect((await call('referFamily', { familyId, referralId: referral, toOrganizationId: 'system', purpose: 'p', scope: 'FULL' })).errors).toBeUndefined();
+      const referred = await postGraphQL(tracker.url, leadKey, `mutation { referFamily(input: { familyId: "${familyId}", referralId: "${referral}", toOrganizationId: "system", purpose: "p", scope: FULL }) { revision } }`);
+      expect(referred.errors).toBeUndefined();
       const answered = await call(answer, { familyId, referralId: referral });
       expect(answered.errors, answer).toBeUndefined();
     }

@@ -34,9 +34,25 @@ afterAll(async () => {
 });
 
 describe('redaction by scope', () => {
+  it('a STATUS-scope organisation cannot change the family: FORBIDDEN', async () => {
+    const us = keys['Legal Aid of New York']!;
+    const id = ((await postGraphQL(tracker.url, us, '{ families(first: 10) { edges { node { id programme } } } }')).data.families.edges as Array<{ node: { id: string; programme: string } }>)
+      .find((e) => e.node.programme === 'TRAFFICKING_REUNIFICATION')!.node.id;
+    await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "status-only", toOrganizationId: "demo-nc-legal", purpose: "watch", scope: STATUS }) { revision } }', { id });
+    const nc = keys['North Carolina Immigrant Legal Services']!;
+    await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "status-only" }) { revision } }', { id });
+    const attempt = await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { recordFollowUp(input: { familyId: $id, childId: "child-sofia" }) { revision } }', { id });
+    expect(attempt.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+
   it('STATUS scope: status and blockers, but no names, birth dates or locations', async () => {
-    const ca = await familiesOf(keys['Defensores de Centroamérica']!);
-    const deported = ca.find((family) => family.programme === 'SEPARATED_FAMILY')!;
+    const us = keys['Legal Aid of New York']!;
+    const deportedId = ((await postGraphQL(tracker.url, us, '{ families(first: 10) { edges { node { id programme } } } }')).data.families.edges as Array<{ node: { id: string; programme: string } }>)
+      .find((e) => e.node.programme === 'SEPARATED_FAMILY')!.node.id;
+    await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "watch", toOrganizationId: "demo-nc-legal", purpose: "monitoring", scope: STATUS }) { revision } }', { id: deportedId });
+    const nc = keys['North Carolina Immigrant Legal Services']!;
+    expect((await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "watch" }) { revision } }', { id: deportedId })).errors).toBeUndefined();
+    const deported = (await familiesOf(nc)).find((family) => family.programme === 'SEPARATED_FAMILY')!;
     expect(deported.children).toEqual([{ givenName: null, birthDate: null, placement: null, custody: null }]);
     expect(deported.relatives.map((r) => r.givenName)).toEqual([null, null]);
     expect(deported.blockers).toContain('father unreachable');
