@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { accessLogProjection } from '../projections/access-log/access-log-projection.js';
 import { familiesProjection } from '../projections/families/families-projection.js';
 import { StatementCache } from '../projections/families/family-read-model.js';
 import { organizationsProjection } from '../projections/organizations/organizations-projection.js';
@@ -24,7 +25,7 @@ export interface RunningTracker {
   readonly close: () => Promise<void>;
 }
 
-export const PROJECTIONS = [organizationsProjection, familiesProjection];
+export const PROJECTIONS = [organizationsProjection, familiesProjection, accessLogProjection];
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -49,7 +50,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     production: config.production,
     logger,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
-    context: createContextFactory(new StatementCache(readDb), createFamilyWriter({ store, newEventId }, projector, clock), clock),
+    context: createContextFactory(new StatementCache(readDb), createFamilyWriter(store, projector, clock), clock),
   });
   const server = createServer(app);
   await listen(server, config.port, config.host);

@@ -5,6 +5,7 @@ import type { Actor } from '../services/shared/decider.js';
 import type { FamilyCommand } from '../services/family/commands.js';
 import type { FamilyCommandOptions } from '../services/family/family-service.js';
 import type { OrganizationCommand } from '../services/organization/organization.js';
+import type { RequestAccessLog } from './access-log.js';
 
 /**
  * The write side as resolvers see it; infra implements it (positions are the API's opaque
@@ -17,11 +18,14 @@ export interface FamilyWriter {
   readonly now: () => string;
   readonly newId: () => string;
   readonly newApiKey: () => { readonly key: string; readonly hash: string };
+  /** Appends the reads of personal data of one request to the access log (outside the family streams). */
+  readonly logAccess: (entry: { viewer: Actor; views: Array<{ familyId: string; fields: string }>; viewedAt: string }) => Promise<void>;
 }
 
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
+  readonly accessLog: RequestAccessLog;
   readonly writer: FamilyWriter;
   readonly readModel: FamilyReadModel;
   readonly loaders: Loaders;

@@ -38,5 +38,6 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Organization: organizationResolvers,
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },
+      AccessLogEntry: { organization: organizationField },
     },
   });

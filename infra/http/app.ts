@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
 import { createYoga, maskError } from 'graphql-yoga';
@@ -37,7 +38,7 @@ export const createApp = (options: AppOptions): Express => {
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
-    plugins: [...limitPlugins(options.production), useInputFieldNames(), useGraphQlJit()],
+    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog(), useGraphQlJit()],
     context: ({ request }) => options.context(request.headers.get('authorization')),
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {

@@ -1,14 +1,18 @@
 import type { Projector } from '../../projections/projector.js';
 import type { FamilyWriter } from '../../schema/context.js';
 import type { HandlerDependencies } from '../../services/command-handler.js';
+import type { EventStore } from '../event-store/port.js';
 import { executeFamilyCommand } from '../../services/family/family-service.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { newEventId } from '../event-store/event-id.js';
+import { ACCESS_LOG_STREAM_PREFIX } from '../../projections/access-log/access-log-projection.js';
 import { formatPosition, parsePosition, type Position } from '../event-store/position.js';
 
 /** The write side for GraphQL: the command handler on the configured store, and the projector to wait on. */
-export const createFamilyWriter = (dependencies: HandlerDependencies<Position>, projector: Projector, clock: () => Date): FamilyWriter => ({
+export const createFamilyWriter = (store: EventStore, projector: Projector, clock: () => Date): FamilyWriter => {
+  const dependencies: HandlerDependencies<Position> = { store, newEventId };
+  return {
   execute: async (command, options) => {
     const result = await executeFamilyCommand(dependencies, command, options);
     return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
@@ -23,8 +27,17 @@ export const createFamilyWriter = (dependencies: HandlerDependencies<Position>, 
   },
   now: () => clock().toISOString(),
   newId: newEventId,
+  // The access log is an append-only record with no invariant to protect: `any` is right here.
+  logAccess: async (entry) => {
+    await store.appendToStream(
+      `${ACCESS_LOG_STREAM_PREFIX}${entry.viewedAt.slice(0, 10)}`,
+      [{ id: newEventId(), type: 'PersonalDataViewed', data: { viewer: { ...entry.viewer }, views: entry.views, viewedAt: entry.viewedAt }, metadata: { schemaVersion: 1 } }],
+      { expectedRevision: 'any' },
+    );
+  },
   newApiKey: () => {
     const key = generateApiKey();
     return { key, hash: hashApiKey(key) };
   },
-});
+};
+};

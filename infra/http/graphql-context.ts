@@ -1,5 +1,6 @@
 import { createLoaders, type FamilyWriter, type GraphQLContext } from '../../schema/context.js';
 import { unauthenticated } from '../../schema/errors.js';
+import { RequestAccessLog } from '../../schema/access-log.js';
 import { FamilyReadModel, findActiveKey, type StatementCache } from '../../projections/families/family-read-model.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
@@ -19,5 +20,5 @@ export const createContextFactory = (cache: StatementCache, writer: FamilyWriter
   const viewer: Actor = { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
   const now = clock().toISOString();
   const readModel = new FamilyReadModel(cache, viewer.organizationId, now);
-  return { viewer, writer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  return { viewer, writer, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
 };

@@ -160,6 +160,11 @@ export class FamilyReadModel {
     );
   }
 
+  /** The newest reads of a family's personal data (the caller's visibility is checked by the resolver). */
+  accessLog(familyId: string, limit: number): Array<{ user_id: string; organization_id: string; role: string; fields: string; viewed_at: string }> {
+    return this.all('SELECT * FROM family_access_log WHERE family_id = @familyId ORDER BY position DESC LIMIT @limit', { familyId, limit });
+  }
+
   apiKeyHolder(keyHash: string): ApiKeyRow | undefined {
     this.statements += 1;
     return findActiveKey(this.cache, keyHash);

@@ -4,7 +4,7 @@ import { daysBetween, type CalendarDate } from '../../services/shared/calendar-d
 import type { DeadlineState, FamilyState } from '../../services/family/state.js';
 import { blockers, nextDeadline } from '../../services/family/status.js';
 import type { GraphQLContext } from '../context.js';
-import { childView, relativeView, visibleRelatives } from './redaction.js';
+import { childView, DOCUMENTS, relativeView, visibleRelatives } from './redaction.js';
 
 /**
  * Decoded family states, shared by all requests. A row's state never changes for a given
@@ -34,6 +34,11 @@ export const deadlineView = (familyId: string, deadline: Pick<DeadlineState, 'de
   daysLeft: daysBetween(today, deadline.dueOn),
 });
 
+/** Names and dates of people are served only at DOCUMENTS scope and above: each such read is logged. */
+const recordPeopleRead = (row: FamilyRow, context: GraphQLContext): void => {
+  if (row.viewer_scope >= DOCUMENTS) context.accessLog.record(row.family_id, 'people');
+};
+
 type Resolver<T> = (row: FamilyRow, args: unknown, context: GraphQLContext) => T;
 
 export const familyResolvers: Record<string, Resolver<unknown>> = {
@@ -45,8 +50,14 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
   updatedAt: (row) => row.updated_at,
   leadOrganization: (row, _args, { loaders }) =>
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
-  children: (row) => [...stateOf(row).children.values()].map((child) => childView(row, child)),
-  relatives: (row) => visibleRelatives(row, stateOf(row).relatives.values()).map((relative) => relativeView(row, relative)),
+  children: (row, _args, context) => {
+    recordPeopleRead(row, context);
+    return [...stateOf(row).children.values()].map((child) => childView(row, child));
+  },
+  relatives: (row, _args, context) => {
+    recordPeopleRead(row, context);
+    return visibleRelatives(row, stateOf(row).relatives.values()).map((relative) => relativeView(row, relative));
+  },
   documents: (row) => [...stateOf(row).documents.values()].map((d) => ({ ...d, id: d.documentId })),
   legalMatters: (row) => [...stateOf(row).matters.values()].map((m) => ({ ...m, id: m.matterId })),
   deadlines: (row, _args, { today }) =>

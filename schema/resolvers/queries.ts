@@ -1,5 +1,6 @@
 import type { FamilyFilter } from '../../projections/families/family-read-model.js';
 import type { GraphQLContext } from '../context.js';
+import { DomainError } from '../../services/shared/domain-error.js';
 import { badUserInput } from '../errors.js';
 import { deadlineView } from './family.js';
 
@@ -56,6 +57,16 @@ export const queryResolvers = {
     familiesByStatusAndCountry: context.readModel.familiesByStatusAndCountry(),
     unlocatedRelatives: context.readModel.unlocatedRelatives().map((r) => ({ country: r.country, monthsSinceSeparation: r.months_since_separation, relatives: r.relatives })),
   }),
+
+  familyAccessLog: async (_root: unknown, args: { familyId: string; first?: number | null }, context: GraphQLContext) => {
+    const first = args.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', 'first must be between 1 and 500');
+    if (!(await context.loaders.family.load(args.familyId))) throw new DomainError('NOT_FOUND', `family ${args.familyId} not found`, 'familyId');
+    if (context.viewer.role !== 'AUDITOR' && context.viewer.role !== 'ADMIN') throw new DomainError('FORBIDDEN', 'The access log is for auditors and administrators');
+    return context.readModel.accessLog(args.familyId, first).map((entry) => ({
+      userId: entry.user_id, organizationId: entry.organization_id, role: entry.role, fields: entry.fields, viewedAt: entry.viewed_at,
+    }));
+  },
 
   caseload: (_root: unknown, _args: unknown, context: GraphQLContext) =>
     context.readModel.caseload().map((entry) => ({ organizationId: entry.organization_id, status: entry.status, families: entry.families })),

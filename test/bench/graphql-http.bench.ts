@@ -10,6 +10,7 @@ import { FamilyReadModel, StatementCache } from '../../projections/families/fami
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { createLoaders } from '../../schema/context.js';
+import { RequestAccessLog } from '../../schema/access-log.js';
 import { buildSchema } from '../../schema/index.js';
 import { readOnlyWriter } from '../support/read-only-writer.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
@@ -58,7 +59,7 @@ const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): P
   const readModel = new FamilyReadModel(new StatementCache(db), 'org-a', now);
   const result = await graphql({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), source: FAMILIES_QUERY,
-    contextValue: { writer: readOnlyWriter, viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) },
+    contextValue: { writer: readOnlyWriter, accessLog: new RequestAccessLog({ userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, () => Promise.resolve(), () => now), viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) },
   });
   if (result.errors) throw new Error(result.errors[0]?.message);
   db.close();

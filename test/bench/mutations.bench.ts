@@ -68,7 +68,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const app = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
     readiness: () => Promise.resolve({ ready: true, details: {} }),
-    context: createContextFactory(new StatementCache(db), createFamilyWriter({ store, newEventId }, projector, clock), clock),
+    context: createContextFactory(new StatementCache(db), createFamilyWriter(store, projector, clock), clock),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -62,3 +62,28 @@ describe('onboarding an organisation', () => {
     expect((await gql(auditorKey, '{ families { totalCount } }')).data.families.totalCount).toBe(0);
   });
 });
+
+describe('the access log', () => {
+  it('records who read a family\'s people; auditors and administrators can query it, advocates cannot', async () => {
+    await gql(ADMIN, 'mutation { registerOrganization(input: { organizationId: "logged", name: "Logged", kind: LEGAL_SERVICE_PROVIDER }) { replayed } }');
+    const issue = async (userId: string, role: string) =>
+      (await gql(ADMIN, ISSUE, { input: { organizationId: 'logged', userId, userName: userId, role, label: 'x' } })).data.issueApiKey.apiKey as string;
+    const advocate = await issue('ada', 'ADVOCATE');
+    const auditor = await issue('otto', 'AUDITOR');
+    const familyId = (await gql(advocate, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).data.openFamilyCase.family.id as string;
+    await gql(advocate, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "Ana", birthDate: "2010-01-01", nationality: "HN" }) { revision } }', { id: familyId });
+
+    await gql(advocate, 'query($id: ID!) { family(id: $id) { status } }', { id: familyId });
+    await gql(advocate, 'query($id: ID!) { family(id: $id) { children { givenName } } }', { id: familyId });
+
+    const LOG = 'query($id: ID!) { familyAccessLog(familyId: $id) { userId role fields organization { id } viewedAt } }';
+    let entries: Array<{ userId: string }> = [];
+    for (let i = 0; i < 50 && entries.length === 0; i += 1) {
+      entries = (await gql(auditor, LOG, { id: familyId })).data.familyAccessLog;
+      if (entries.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entries).toEqual([{ userId: 'ada', role: 'ADVOCATE', fields: 'people', organization: { id: 'logged' }, viewedAt: expect.any(String) }]);
+    expect((await gql(advocate, LOG, { id: familyId })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect((await gql(auditor, LOG, { id: 'ffffffff-ffff-8fff-ffff-ffffffffffff' })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+});

@@ -95,3 +95,4 @@ describe('redaction by scope', () => {
     expect(seen.relatives.some((r: { adverse: boolean }) => r.adverse)).toBe(false);
   });
 });
+

@@ -8,4 +8,5 @@ export const readOnlyWriter: FamilyWriter = {
   now: () => new Date().toISOString(),
   newId: () => 'unused',
   newApiKey: () => ({ key: 'unused', hash: 'unused' }),
+  logAccess: () => Promise.resolve(),
 };

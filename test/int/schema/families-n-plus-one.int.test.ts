@@ -2,6 +2,7 @@ import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FamilyReadModel, StatementCache } from '../../../projections/families/family-read-model.js';
 import { createLoaders, type GraphQLContext } from '../../../schema/context.js';
+import { RequestAccessLog } from '../../../schema/access-log.js';
 import { buildSchema } from '../../../schema/index.js';
 import { readOnlyWriter } from '../../support/read-only-writer.js';
 import { dateOf } from '../../../services/shared/calendar-date.js';
@@ -31,7 +32,8 @@ const schema = buildSchema({ version: 'test', eventStoreKind: 'sqlite' });
 const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
   const readModel = new FamilyReadModel(new StatementCache(h.readDb), 'org-a', now);
-  const context: GraphQLContext = { writer: readOnlyWriter, viewer: { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
+  const context: GraphQLContext = { writer: readOnlyWriter, accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });
   expect(result.errors).toBeUndefined();
   const data = result.data as { families: { edges: unknown[] } };
