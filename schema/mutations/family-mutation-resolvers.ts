@@ -23,9 +23,15 @@ const REFERRAL_ANSWERS: readonly FamilyCommandType[] = ['AcceptReferral', 'Decli
  */
 const authorizeWrite = (type: FamilyCommandType, family: FamilyRow | null, familyId: string, context: GraphQLContext): void => {
   if (!family) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
-  if (REFERRAL_ANSWERS.includes(type)) return;
-  if (context.viewer.role === 'PARTNER') throw new DomainError('FORBIDDEN', 'Partners can follow a family and answer referrals, not change it');
+  if (REFERRAL_ANSWERS.includes(type) && context.viewer.role !== 'AUDITOR') return;
+  requireWriterRole(context);
   if (family.viewer_can_write !== 1) throw new DomainError('FORBIDDEN', 'Your organisation can see this family but its access does not allow changes');
+};
+
+/** Auditors only read; partners follow families and answer referrals. */
+const requireWriterRole = (context: GraphQLContext): void => {
+  if (context.viewer.role === 'AUDITOR') throw new DomainError('FORBIDDEN', 'Auditors can read but not change families');
+  if (context.viewer.role === 'PARTNER') throw new DomainError('FORBIDDEN', 'Partners can follow a family and answer referrals, not change it');
 };
 
 /**
@@ -34,13 +40,13 @@ const authorizeWrite = (type: FamilyCommandType, family: FamilyRow | null, famil
  * exactly as for an unknown id); auditors only read.
  */
 const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { input }: { input: Input }, context: GraphQLContext) => {
-  if (context.viewer.role === 'AUDITOR') throw new DomainError('FORBIDDEN', 'Auditors can read but not change families');
   const { commandId, expectedRevision, occurredAt, familyId: givenFamilyId, ...fields } = input;
   const now = context.writer.now();
   const familyId = type === 'OpenFamilyCase'
     ? familyIdForOpening(context.viewer.organizationId, commandId ?? undefined, context.writer.newId)
     : (givenFamilyId ?? '');
-  if (type !== 'OpenFamilyCase') authorizeWrite(type, await context.loaders.family.load(familyId), familyId, context);
+  if (type === 'OpenFamilyCase') requireWriterRole(context);
+  else authorizeWrite(type, await context.loaders.family.load(familyId), familyId, context);
   const command = {
     ...withoutNulls(fields),
     ...(type === 'OpenFamilyCase' ? { leadOrganizationId: context.viewer.organizationId } : {}),
