@@ -15,12 +15,11 @@ let tracker: TrackerProcess;
 
 const call = async (name: string, input: Record<string, unknown>) => {
   const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
-  const response = await fetch(`${tracker.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    body: JSON.stringify({ query: `mutation($input: ${type}!) { ${name}(input: $input) { revision replayed family { id status } } }`, variables: { input } }),
-  });
-  return (await response.json()) as { data?: Record<string, { revision: number; family: { id: string; status: string } }>; errors?: unknown[] };
+  const query = `mutation($input: ${type}!) { ${name}(input: $input) { revision replayed family { id status } } }`;
+  return (await postGraphQL(tracker.url, KEY, query, { input })) as {
+    data?: Record<string, { revision: number; family: { id: string; status: string } }>;
+    errors?: unknown[];
+  };
 };
 
 type Step = readonly [string, Record<string, unknown>];
