@@ -44,18 +44,49 @@ const inputFieldOf = (error: GraphQLError): string | undefined => {
   return FIELD_BEFORE_VALUE.exec(body.slice(0, offset))?.[1];
 };
 
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+/** graphql-js repeats the rejected value in its messages; the value may be a person's name. */
+const ECHOED_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
+  // Expected value of type "Date!", found "Maria"; Date must be ...
+  [new RegExp(String.raw`, found (?:${QUOTED}|[^;]*?)(?=;|\.?$)`), ''],
+  // Variable "$input" got invalid value { ... } at "input.birthDate"; ...
+  [new RegExp(String.raw` got invalid value (?:${QUOTED}|\{[\s\S]*\}|\[[\s\S]*\]|[^;]*?)(?= at "|;|$)`), ' got an invalid value'],
+  // Int cannot represent non-integer value: "Maria"
+  [/(cannot represent [^:]*?value): [\s\S]*$/, '$1.'],
+  // Value "Maria" does not exist in "Relationship" enum.
+  [new RegExp(String.raw`Value ${QUOTED} does not exist in`), 'The value does not exist in'],
+];
+
+export const withoutEchoedValues = (message: string): string =>
+  ECHOED_VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+
 /**
- * A scalar (Date, DateTime, CountryCode) that rejects a value knows only its own name. This
- * names the input field instead, from the path in graphql-js's message or, for a literal, from
- * the query text before the value.
+ * Every GraphQL error on its way to the client: a scalar (Date, DateTime, CountryCode) that
+ * rejects a value knows only its own name, so BAD_USER_INPUT names the input field instead, from
+ * the path in graphql-js's message or, for a literal, from the query text before the value; and
+ * no message repeats the rejected value (it may be a child's name typed into the wrong field).
  */
-export const withInputField = (error: GraphQLError): GraphQLError => {
-  if (error.extensions['code'] !== 'BAD_USER_INPUT') return error;
-  const field = inputFieldOf(error);
-  if (!field) return error;
-  return new GraphQLError(error.message, {
+export const forClient = (error: GraphQLError): GraphQLError => {
+  // graphql-jit's variable errors may come without extensions.
+  // A request error without a code is a rejected variable value.
+  const extensions = error.extensions as GraphQLError['extensions'] | undefined;
+  const code = (extensions?.['code'] as string | undefined) ?? 'BAD_USER_INPUT';
+  const field = code === 'BAD_USER_INPUT' ? inputFieldOf(error) : undefined;
+  const message = withoutEchoedValues(error.message);
+  if (!field && message === error.message && extensions?.['code']) return error;
+  return new GraphQLError(message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.path ? { path: error.path } : {}),
-    extensions: { ...error.extensions, field },
+    extensions: { ...extensions, code, ...(field ? { field } : {}) },
   });
+};
+
+/**
+ * An error the client did not cause: a resolver or the server failed (a GraphQLError wrapping
+ * a plain error that carries no code). Such errors are masked and logged, never shown.
+ */
+export const isUnexpected = (error: unknown): boolean => {
+  if (!(error instanceof GraphQLError)) return true;
+  const cause = error.originalError as (Error & { extensions?: { code?: unknown } }) | undefined;
+  return cause !== undefined && !(cause instanceof GraphQLError) && typeof cause.extensions?.code !== 'string';
 };

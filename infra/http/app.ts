@@ -1,12 +1,13 @@
 import express, { type Express } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError} from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
-import { domainErrorIn, toGraphQLError, withInputField } from '../../schema/errors.js';
+import { domainErrorIn, forClient, isUnexpected, toGraphQLError, withoutEchoedValues } from '../../schema/errors.js';
 import type { Logger } from '../logger.js';
 
 export interface AppOptions {
@@ -42,19 +43,20 @@ export const createApp = (options: AppOptions): Express => {
     context: ({ request }) => options.context(request.headers.get('authorization')),
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {
-      maskError: (error, message, isDev) => {
+      maskError: (error, message) => {
         const domain = domainErrorIn(error);
         if (domain) return toGraphQLError(domain);
-        if (error instanceof GraphQLError) return withInputField(error);
-        if (!(error instanceof Error) || !('extensions' in error)) options.logger.error({ err: errorSummary(error) }, 'unexpected error');
-        return maskError(error, message, isDev && !options.production);
+        if (!isUnexpected(error)) return forClient(error as GraphQLError);
+        options.logger.error({ err: errorSummary((error as GraphQLError).originalError ?? error) }, 'unexpected error');
+        return maskError(error, message, false);
       },
     },
+    // Yoga logs rejected variables with their values: the values are cut out first.
     logging: {
-      debug: (...args) => options.logger.debug({ args: args.map(String) }, 'graphql'),
-      info: (...args) => options.logger.info({ args: args.map(String) }, 'graphql'),
-      warn: (...args) => options.logger.warn({ args: args.map(String) }, 'graphql'),
-      error: (...args) => options.logger.error({ args: args.map(String) }, 'graphql'),
+      debug: (...args) => options.logger.debug({ args: loggable(args) }, 'graphql'),
+      info: (...args) => options.logger.info({ args: loggable(args) }, 'graphql'),
+      warn: (...args) => options.logger.warn({ args: loggable(args) }, 'graphql'),
+      error: (...args) => options.logger.error({ args: loggable(args) }, 'graphql'),
     },
   });
   // The body is read here, with a size limit, before yoga sees it: an oversized or malformed
@@ -90,6 +92,8 @@ const requestErrors: express.ErrorRequestHandler = (error: { status?: number; ty
     : status < 500 ? 'The request could not be read.' : 'Unexpected error.';
   graphqlError(res, status, message, status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
 };
+
+const loggable = (args: readonly unknown[]): string[] => args.map((arg) => withoutEchoedValues(String(arg)));
 
 /** What is logged of an unexpected error: its name and stack frames, never its message (it may hold personal data). */
 const errorSummary = (error: unknown): Record<string, unknown> =>

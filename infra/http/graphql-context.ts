@@ -19,6 +19,6 @@ export const createContextFactory = (cache: StatementCache, writer: FamilyWriter
   if (!holder) throw unauthenticated();
   const viewer: Actor = { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
   const now = clock().toISOString();
-  const readModel = new FamilyReadModel(cache, viewer.organizationId, now);
+  const readModel = new FamilyReadModel(cache, viewer, now);
   return { viewer, writer, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
 };

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
+import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
 
 /**
  * Queries over the families and organisations read models. One instance per request: it counts
  * the SQL statements it runs (the N+1 test and the benchmark read `statements`); prepared
  * statements are shared across requests. Every family query is filtered in SQL to the
- * families the caller's organisation may see (lead, accepted referral, grant, kept access).
+ * families the caller may see (visibility.ts).
  */
 export interface FamilyRow {
   readonly family_id: string;
@@ -32,23 +33,8 @@ export interface FamilyFilter {
   readonly updatedSince?: string | null;
 }
 
-export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string }
+export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string; readonly active: number }
 export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
-
-/** The caller's access rows that are in force now (the covering index serves it). */
-const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId AND (a.expires_at IS NULL OR a.expires_at > @now)`;
-
-/** Per family row: is it visible? An index seek, so an ordered page stops after `first` matches. */
-const VISIBLE = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
-
-/** The caller's strongest scope on the family, as a number (see FamilyRow.viewer_scope). */
-const VIEWER_SCOPE = `(SELECT max(CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 ELSE 1 END) FROM family_access a
-  WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope,
-  EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
-    AND (a.via = 'LEAD' OR (a.via IN ('REFERRAL', 'GRANT') AND a.scope IN ('FULL', 'DOCUMENTS')))) AS viewer_can_write`;
-
-/** The visible family ids as a set: for counts and aggregates over many families. */
-const VISIBLE_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;
 
 export class StatementCache {
   private readonly cache = new Map<string, Database.Statement>();
@@ -63,29 +49,41 @@ export class StatementCache {
   }
 }
 
+export interface ReadModelViewer { readonly organizationId: string; readonly role: ViewerRole }
+
+/** Auditors of the system organisation audit every family. */
+const SYSTEM_ORGANIZATION_ID = 'system';
+
 export class FamilyReadModel {
   statements = 0;
+  private readonly visibility: VisibilitySql;
+  private readonly viewerParameters: Record<string, unknown>;
 
   constructor(
     private readonly cache: StatementCache,
-    private readonly viewerOrganizationId: string,
+    viewer: ReadModelViewer,
     private readonly now: string,
-  ) {}
+  ) {
+    this.visibility = visibilityFor(viewer.role);
+    this.viewerParameters = { viewerOrganizationId: viewer.organizationId, now, auditsAll: viewer.organizationId === SYSTEM_ORGANIZATION_ID ? 1 : 0 };
+  }
 
   private all<T>(sql: string, parameters: Record<string, unknown> = {}): T[] {
     this.statements += 1;
-    return this.cache.get(sql).all({ viewerOrganizationId: this.viewerOrganizationId, now: this.now, ...parameters }) as T[];
+    return this.cache.get(sql).all({ ...this.viewerParameters, ...parameters }) as T[];
   }
 
   /** The visible families among `ids`, in one statement. */
   familiesByIds(ids: readonly string[]): Map<string, FamilyRow> {
-    const rows = this.all<FamilyRow>(`SELECT f.*, ${VIEWER_SCOPE} FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE}`, { ids: JSON.stringify(ids) });
+    const { visible, columns } = this.visibility;
+    const rows = this.all<FamilyRow>(`SELECT f.*, ${columns} FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${visible}`, { ids: JSON.stringify(ids) });
     return new Map(rows.map((row) => [row.family_id, row]));
   }
 
   /** A page of visible families in id order, after an id (exclusive), with the total. */
   listFamilies(filter: FamilyFilter, first: number, afterId: string | undefined): { rows: FamilyRow[]; hasNextPage: boolean; totalCount: number } {
-    const conditions = [VISIBLE];
+    const { visible, columns, visibleSet, countAll } = this.visibility;
+    const conditions = [visible];
     const parameters: Record<string, unknown> = {};
     if (filter.status?.length) {
       conditions.push('f.status IN (SELECT value FROM json_each(@statuses))');
@@ -112,13 +110,13 @@ export class FamilyReadModel {
     }
     const where = conditions.join(' AND ');
     const totalCount = this.all<{ n: number }>(
-      conditions.length === 1
-        ? `SELECT count(DISTINCT a.family_id) AS n FROM family_access a WHERE ${ACCESS_IN_FORCE}`
-        : `SELECT count(*) AS n FROM families f WHERE ${[VISIBLE_SET, ...conditions.slice(1)].join(' AND ')}`,
+      conditions.length === 1 && countAll
+        ? countAll
+        : `SELECT count(*) AS n FROM families f WHERE ${[visibleSet, ...conditions.slice(1)].join(' AND ')}`,
       parameters,
     )[0]?.n ?? 0;
     const page = this.all<FamilyRow>(
-      `SELECT f.*, ${VIEWER_SCOPE} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
+      `SELECT f.*, ${columns} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
       { ...parameters, limit: first + 1, after: afterId ?? '' },
     );
     return { rows: page.slice(0, first), hasNextPage: page.length > first, totalCount };
@@ -127,13 +125,13 @@ export class FamilyReadModel {
   upcomingDeadlines(withinDays: number): Array<{ family_id: string; deadline_id: string; kind: string; due_on: string; status: string }> {
     return this.all(
       `SELECT d.* FROM family_deadlines d JOIN families f ON f.family_id = d.family_id
-       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${VISIBLE_SET} ORDER BY d.due_on, d.family_id, d.deadline_id`,
+       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${this.visibility.visibleSet} ORDER BY d.due_on, d.family_id, d.deadline_id`,
       { until: addDays(dateOf(this.now), withinDays) },
     );
   }
 
   familiesByStatusAndCountry(): Array<{ status: string; country: string | null; families: number }> {
-    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${VISIBLE_SET} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
+    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${this.visibility.visibleSet} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
   }
 
   /** Relatives still sought, by the family's country and whole calendar months since separation (null: unknown). */
@@ -146,17 +144,21 @@ export class FamilyReadModel {
                  - (strftime('%d', @today) < strftime('%d', f.separated_on)) END AS months_since_separation,
          count(*) AS relatives
        FROM family_relatives r JOIN families f ON f.family_id = r.family_id
-       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${VISIBLE_SET}
+       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${this.visibility.visibleSet}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       { today: dateOf(this.now) },
     );
   }
 
-  /** Open families per lead organisation and status: counts only, to choose who can take a transfer. */
-  caseload(): Array<{ organization_id: string; status: string; families: number }> {
+  /**
+   * Open families per lead organisation and status: counts only, to choose who can take a
+   * transfer. Over every organisation's families when `everyOrganization`, else the visible ones.
+   */
+  caseload(everyOrganization: boolean): Array<{ organization_id: string; status: string; families: number }> {
+    const scope = everyOrganization ? '' : `AND ${this.visibility.visibleSet}`;
     return this.all(
       `SELECT f.lead_organization_id AS organization_id, f.status, count(*) AS families FROM families f
-       WHERE f.status <> 'CLOSED' GROUP BY 1, 2 ORDER BY 1, 2`,
+       WHERE f.status <> 'CLOSED' ${scope} GROUP BY 1, 2 ORDER BY 1, 2`,
     );
   }
 
@@ -178,4 +180,5 @@ export class FamilyReadModel {
 
 /** The holder of an active key, by the key's hash; undefined for unknown or revoked keys. */
 export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined =>
-  cache.get('SELECT organization_id, user_id, role FROM api_keys WHERE key_hash = ? AND active = 1').get(keyHash) as ApiKeyRow | undefined;
+  cache.get(`SELECT k.organization_id, k.user_id, k.role FROM api_keys k JOIN organizations o ON o.organization_id = k.organization_id
+    WHERE k.key_hash = ? AND k.active = 1 AND o.active = 1`).get(keyHash) as ApiKeyRow | undefined;

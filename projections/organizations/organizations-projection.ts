@@ -4,12 +4,16 @@ import type { Projection } from '../projection.js';
 
 const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
-/** Organisations, their members and their API keys (by hash), for authentication and `viewer`. */
+/**
+ * Organisations (active or deactivated), their members, their API keys (by hash) and the
+ * auditors they appointed: for authentication, `viewer` and what an auditor may see.
+ */
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  version: 1,
+  version: 2,
   tables: {
-    organizations: 'organization_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL',
+    organizations: 'organization_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, active INTEGER NOT NULL',
+    organization_auditors: 'auditor_organization_id TEXT NOT NULL, organization_id TEXT NOT NULL, PRIMARY KEY (auditor_organization_id, organization_id)',
     organization_members: 'organization_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (organization_id, user_id)',
     api_keys: `key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,
       role TEXT NOT NULL, label TEXT NOT NULL, active INTEGER NOT NULL`,
@@ -17,7 +21,10 @@ export const organizationsProjection: Projection = {
   indexes: ['CREATE UNIQUE INDEX IF NOT EXISTS {api_keys}_key_id ON {api_keys} (organization_id, key_id)'],
   bind: (db, table) => {
     const statements = {
-      organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?)`),
+      organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?, 1)`),
+      deactivate: db.prepare(`UPDATE ${table('organizations')} SET active = 0 WHERE organization_id = ?`),
+      appointAuditor: db.prepare(`INSERT INTO ${table('organization_auditors')} VALUES (?, ?)`),
+      dismissAuditor: db.prepare(`DELETE FROM ${table('organization_auditors')} WHERE auditor_organization_id = ? AND organization_id = ?`),
       member: db.prepare(`INSERT OR REPLACE INTO ${table('organization_members')} VALUES (?, ?, ?)`),
       removeMember: db.prepare(`DELETE FROM ${table('organization_members')} WHERE organization_id = ? AND user_id = ?`),
       key: db.prepare(`INSERT INTO ${table('api_keys')} VALUES (?, ?, ?, ?, ?, ?, 1)`),
@@ -40,6 +47,15 @@ export const organizationsProjection: Projection = {
           return;
         case 'ApiKeyRevoked':
           statements.revokeKey.run(organizationId, event.data.keyId);
+          return;
+        case 'AuditorAppointed':
+          statements.appointAuditor.run(event.data.auditorOrganizationId, organizationId);
+          return;
+        case 'AuditorDismissed':
+          statements.dismissAuditor.run(event.data.auditorOrganizationId, organizationId);
+          return;
+        case 'OrganizationDeactivated':
+          statements.deactivate.run(organizationId);
           return;
         default:
           throw new Error(`organizations projection cannot apply event type ${(event as { type: string }).type}`);

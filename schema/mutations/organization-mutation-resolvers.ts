@@ -1,4 +1,4 @@
-import { DomainError } from '../../services/shared/domain-error.js';
+import { DomainError, notFound } from '../../services/shared/domain-error.js';
 import type { OrganizationCommand, OrganizationKind, Role } from '../../services/organization/organization.js';
 import type { GraphQLContext } from '../context.js';
 
@@ -13,7 +13,7 @@ const isSystemAdmin = (context: GraphQLContext): boolean =>
 /** Administrators manage their own organisation; the system administrator manages every one. */
 const administeredOrganization = (context: GraphQLContext, organizationId: string | null | undefined): string => {
   const target = organizationId ?? context.viewer.organizationId;
-  if (context.viewer.role !== 'ADMIN') throw forbidden('Only administrators manage API keys');
+  if (context.viewer.role !== 'ADMIN') throw forbidden('Only administrators manage their organisation');
   if (target !== context.viewer.organizationId && !isSystemAdmin(context)) throw forbidden(`Only the system administrator manages organisation ${target}`);
   return target;
 };
@@ -61,11 +61,36 @@ export const organizationMutationResolvers = {
     return { keyId, apiKey: issued.replayed ? null : key, userId: input.userId, role: holder?.role ?? input.role, position: issued.position };
   },
 
+  appointAuditor: (_root: unknown, { input }: { input: AuditorInput }, context: GraphQLContext) => changeAuditor('AppointAuditor', input, context),
+  dismissAuditor: (_root: unknown, { input }: { input: AuditorInput }, context: GraphQLContext) => changeAuditor('DismissAuditor', input, context),
+
+  deactivateOrganization: async (_root: unknown, { input }: { input: { organizationId: string; reason: string; commandId?: string | null } }, context: GraphQLContext) => {
+    if (!isSystemAdmin(context)) throw forbidden('Only the system administrator deactivates organisations');
+    const organization = knownOrganization(context, input.organizationId, 'organizationId');
+    const result = await run(context, { type: 'DeactivateOrganization', organizationId: input.organizationId, reason: input.reason }, { commandId: input.commandId, input });
+    return { organization, ...result };
+  },
+
   revokeApiKey: async (_root: unknown, { input }: { input: { organizationId?: string | null; keyId: string; commandId?: string | null } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, input.organizationId);
     const result = await run(context, { type: 'RevokeApiKey', organizationId, keyId: input.keyId }, { commandId: input.commandId, input });
     return { keyId: input.keyId, position: result.position };
   },
+};
+
+interface AuditorInput { organizationId?: string | null; auditorOrganizationId: string; commandId?: string | null }
+
+const knownOrganization = (context: GraphQLContext, organizationId: string, field: string) => {
+  const organization = context.readModel.organizationsByIds([organizationId]).get(organizationId);
+  if (!organization) throw notFound(field, `organisation ${organizationId}`);
+  return organization;
+};
+
+const changeAuditor = async (type: 'AppointAuditor' | 'DismissAuditor', input: AuditorInput, context: GraphQLContext) => {
+  const organizationId = administeredOrganization(context, input.organizationId);
+  const auditorOrganization = knownOrganization(context, input.auditorOrganizationId, 'auditorOrganizationId');
+  const result = await run(context, { type, organizationId, auditorOrganizationId: input.auditorOrganizationId }, { commandId: input.commandId, input });
+  return { organization: knownOrganization(context, organizationId, 'organizationId'), auditorOrganization, ...result };
 };
 
 /** Issuing a key for a user who is already a member is fine: the member stays as they are. */

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withInputField } from '../errors.js';
+import { forClient } from '../errors.js';
 
 /**
  * Validation errors for input values (a bad Date, DateTime or CountryCode literal) name the
@@ -9,6 +9,6 @@ import { withInputField } from '../errors.js';
 export const useInputFieldNames = (): Plugin => ({
   onValidate: () => ({ result, setResult }) => {
     const errors = result as readonly Error[];
-    if (errors.length > 0) setResult(errors.map((error): Error => (error instanceof GraphQLError ? withInputField(error) : error)));
+    if (errors.length > 0) setResult(errors.map((error): Error => (error instanceof GraphQLError ? forClient(error) : error)));
   },
 });

@@ -68,6 +68,7 @@ export const queryResolvers = {
     }));
   },
 
+  /** Advocates and administrators coordinate transfers: they see every organisation's open counts. */
   caseload: (_root: unknown, _args: unknown, context: GraphQLContext) =>
-    context.readModel.caseload().map((entry) => ({ organizationId: entry.organization_id, status: entry.status, families: entry.families })),
+    context.readModel.caseload(context.viewer.role === 'ADVOCATE' || context.viewer.role === 'ADMIN').map((entry) => ({ organizationId: entry.organization_id, status: entry.status, families: entry.families })),
 };

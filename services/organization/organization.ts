@@ -7,7 +7,9 @@ import type { Personal } from '../family/events.js';
 /**
  * The organisation aggregate: who belongs to an organisation, with which role, and which API
  * keys act for them. Keys are stored only as SHA-256 hashes; the key itself is shown once by
- * the API and never reaches an event. Access rules that use these facts come later.
+ * the API and never reaches an event. An organisation may appoint other organisations as its
+ * auditors (their AUDITOR keys then see the status and history of the families it leads), and
+ * the system administrator may deactivate an organisation: every key of it stops working.
  */
 export const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,7 +23,10 @@ export type OrganizationEvent =
   | E<'MemberRoleChanged', { userId: string; role: Role }>
   | E<'MemberRemoved', { userId: string }>
   | E<'ApiKeyIssued', { keyId: string; userId: string; role: Role; keyHash: string; label: string }>
-  | E<'ApiKeyRevoked', { keyId: string }>;
+  | E<'ApiKeyRevoked', { keyId: string }>
+  | E<'AuditorAppointed', { auditorOrganizationId: string }>
+  | E<'AuditorDismissed', { auditorOrganizationId: string }>
+  | E<'OrganizationDeactivated', { reason: string }>;
 
 interface Base { readonly organizationId: string; readonly actor: Actor; readonly issuedAt: string }
 type C<Type extends string, Fields> = { readonly type: Type } & Base & Readonly<Fields>;
@@ -31,7 +36,10 @@ export type OrganizationCommand =
   | C<'ChangeMemberRole', { userId: string; role: Role }>
   | C<'RemoveMember', { userId: string }>
   | C<'IssueApiKey', { keyId: string; userId: string; keyHash: string; label: string }>
-  | C<'RevokeApiKey', { keyId: string }>;
+  | C<'RevokeApiKey', { keyId: string }>
+  | C<'AppointAuditor', { auditorOrganizationId: string }>
+  | C<'DismissAuditor', { auditorOrganizationId: string }>
+  | C<'DeactivateOrganization', { reason: string }>;
 
 export interface ApiKeyState { readonly keyId: string; readonly userId: string; readonly role: Role; readonly keyHash: string; readonly active: boolean }
 export interface OrganizationState {
@@ -40,9 +48,19 @@ export interface OrganizationState {
   readonly kind: OrganizationKind | undefined;
   readonly members: ReadonlyMap<string, Role>;
   readonly keys: ReadonlyMap<string, ApiKeyState>;
+  readonly auditors: ReadonlySet<string>;
+  readonly active: boolean;
 }
 
-export const initialOrganizationState: OrganizationState = { exists: false, organizationId: '', kind: undefined, members: new Map(), keys: new Map() };
+export const initialOrganizationState: OrganizationState = {
+  exists: false,
+  organizationId: '',
+  kind: undefined,
+  members: new Map(),
+  keys: new Map(),
+  auditors: new Set(),
+  active: false,
+};
 
 const KEY_HASH = /^[0-9a-f]{64}$/;
 
@@ -65,6 +83,7 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
     return [{ type: 'OrganizationRegistered', data: { organizationId: c.organizationId, name: c.name, kind: c.kind, countries: c.countries } }];
   }
   if (!s.exists) throw notFound('organizationId', `organisation ${c.organizationId}`);
+  if (!s.active) throw invalidTransition(`Organisation ${c.organizationId} is DEACTIVATED`);
   switch (c.type) {
     case 'AddMember':
       if (s.members.has(c.userId)) throw badInput('userId', `member ${c.userId} already exists`);
@@ -87,6 +106,16 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
     case 'RevokeApiKey':
       activeKey(s, c.keyId);
       return [{ type: 'ApiKeyRevoked', data: { keyId: c.keyId } }];
+    case 'AppointAuditor':
+      if (c.auditorOrganizationId === c.organizationId) throw badInput('auditorOrganizationId', 'an organisation cannot appoint itself as its auditor');
+      if (s.auditors.has(c.auditorOrganizationId)) throw badInput('auditorOrganizationId', `organisation ${c.auditorOrganizationId} is already an auditor`);
+      return [{ type: 'AuditorAppointed', data: { auditorOrganizationId: c.auditorOrganizationId } }];
+    case 'DismissAuditor':
+      if (!s.auditors.has(c.auditorOrganizationId)) throw notFound('auditorOrganizationId', `auditor ${c.auditorOrganizationId}`);
+      return [{ type: 'AuditorDismissed', data: { auditorOrganizationId: c.auditorOrganizationId } }];
+    case 'DeactivateOrganization':
+      if (s.kind === 'SYSTEM') throw badInput('organizationId', 'the system organisation cannot be deactivated');
+      return [{ type: 'OrganizationDeactivated', data: { reason: c.reason } }];
     default:
       return assertNever(c);
   }
@@ -100,7 +129,7 @@ const withKey = (s: OrganizationState, keyId: string, change: Partial<ApiKeyStat
 export const evolveOrganization = (s: OrganizationState, e: OrganizationEvent): OrganizationState => {
   switch (e.type) {
     case 'OrganizationRegistered':
-      return { ...s, exists: true, organizationId: e.data.organizationId, kind: e.data.kind };
+      return { ...s, exists: true, active: true, organizationId: e.data.organizationId, kind: e.data.kind };
     case 'MemberAdded':
     case 'MemberRoleChanged':
       return { ...s, members: new Map(s.members).set(e.data.userId, e.data.role) };
@@ -113,6 +142,15 @@ export const evolveOrganization = (s: OrganizationState, e: OrganizationEvent): 
       return { ...s, keys: new Map(s.keys).set(e.data.keyId, { keyId: e.data.keyId, userId: e.data.userId, role: e.data.role, keyHash: e.data.keyHash, active: true }) };
     case 'ApiKeyRevoked':
       return { ...s, keys: withKey(s, e.data.keyId, { active: false }) };
+    case 'AuditorAppointed':
+      return { ...s, auditors: new Set(s.auditors).add(e.data.auditorOrganizationId) };
+    case 'AuditorDismissed': {
+      const auditors = new Set(s.auditors);
+      auditors.delete(e.data.auditorOrganizationId);
+      return { ...s, auditors };
+    }
+    case 'OrganizationDeactivated':
+      return { ...s, active: false };
     default:
       return assertNever(e);
   }

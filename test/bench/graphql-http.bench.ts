@@ -56,7 +56,7 @@ const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): P
   const db = openReadModelDatabase(join(dataDir, 'statements.sqlite'));
   await new Projector(store, db, PROJECTIONS).catchUp();
   const now = new Date().toISOString();
-  const readModel = new FamilyReadModel(new StatementCache(db), 'org-a', now);
+  const readModel = new FamilyReadModel(new StatementCache(db), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
   const result = await graphql({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), source: FAMILIES_QUERY,
     contextValue: { writer: readOnlyWriter, accessLog: new RequestAccessLog({ userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, () => Promise.resolve(), () => now), viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) },

@@ -4,9 +4,11 @@ import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
 /**
- * The access matrix over HTTP: 4 roles of one organisation x 7 situations of a family (it leads
+ * The access matrix over HTTP: 4 roles of one organisation x 9 situations of a family (it leads
  * it; referred at STATUS, DOCUMENTS or FULL scope; referral expired; referral revoked; another
- * organisation's family) x (the family, a nested personal field, a mutation).
+ * organisation's family; led by an organisation that appointed this one as its auditor; granted
+ * FULL access) x (the family, a nested personal field, the families list, upcoming deadlines,
+ * the access log, a mutation).
  */
 const ADMIN = 'matrix-admin-key-0123456789abcd';
 const temp = makeTempDir('tracker-matrix-');
@@ -14,8 +16,9 @@ let tracker: TrackerProcess;
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
-type Situation = 'own' | 'status' | 'documents' | 'full' | 'expired' | 'revoked' | 'other';
-const SITUATIONS: readonly Situation[] = ['own', 'status', 'documents', 'full', 'expired', 'revoked', 'other'];
+type Situation = 'own' | 'status' | 'documents' | 'full' | 'expired' | 'revoked' | 'other' | 'appointed' | 'granted';
+const SITUATIONS: readonly Situation[] = ['own', 'status', 'documents', 'full', 'expired', 'revoked', 'other', 'appointed', 'granted'];
+const IN_TEN_DAYS = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const keys: Record<string, string> = {};
 const families: Partial<Record<Situation, string>> = {};
 
@@ -25,6 +28,7 @@ const issue = async (organizationId: string, userId: string, role: string): Prom
 const openFamily = async (key: string): Promise<string> => {
   const id = (await gql(key, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).data.openFamilyCase.family.id as string;
   await gql(key, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "Canary", birthDate: "2010-01-01", nationality: "HN" }) { revision } }', { id });
+  await gql(key, 'mutation($id: ID!, $d: Date!) { setDeadline(input: { familyId: $id, deadlineId: "d", kind: HEARING, dueOn: $d }) { revision } }', { id, d: IN_TEN_DAYS });
   return id;
 };
 
@@ -37,7 +41,7 @@ const refer = async (leadKey: string, viewerAdvocateKey: string, familyId: strin
 
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
-  for (const id of ['lead', 'viewer']) {
+  for (const id of ['lead', 'viewer', 'appointing']) {
     await gql(ADMIN, 'mutation($id: ID!, $n: String!) { registerOrganization(input: { organizationId: $id, name: $n, kind: LEGAL_SERVICE_PROVIDER }) { replayed } }', { id, n: id });
   }
   const lead = await issue('lead', 'lead-advocate', 'ADVOCATE');
@@ -53,6 +57,12 @@ beforeAll(async () => {
   await refer(lead, keys['ADVOCATE']!, families.revoked, 'FULL');
   await gql(lead, 'mutation($id: ID!) { revokeReferral(input: { familyId: $id, referralId: "ref" }) { revision } }', { id: families.revoked });
   families.other = await openFamily(lead);
+  families.granted = await openFamily(lead);
+  const grant = await gql(lead, 'mutation($id: ID!) { grantAccess(input: { familyId: $id, grantId: "g", organizationId: "viewer", scope: FULL }) { revision } }', { id: families.granted });
+  expect(grant.errors).toBeUndefined();
+  families.appointed = await openFamily(await issue('appointing', 'appointing-advocate', 'ADVOCATE'));
+  const appointed = await gql(ADMIN, 'mutation { appointAuditor(input: { organizationId: "appointing", auditorOrganizationId: "viewer" }) { auditorOrganization { id } } }');
+  expect(appointed.errors).toBeUndefined();
   await new Promise((resolve) => setTimeout(resolve, 1_600));
 });
 afterAll(async () => {
@@ -60,29 +70,47 @@ afterAll(async () => {
   temp.remove();
 });
 
-const visible = (s: Situation) => ['own', 'status', 'documents', 'full'].includes(s);
-const namesShown = (s: Situation) => ['own', 'documents', 'full'].includes(s);
-const mayWrite = (role: string, s: Situation) => (role === 'ADMIN' || role === 'ADVOCATE') && ['own', 'documents', 'full'].includes(s);
+const MEMBER_VISIBLE: readonly Situation[] = ['own', 'status', 'documents', 'full', 'granted'];
+const visible = (role: string, s: Situation) => MEMBER_VISIBLE.includes(s) || (role === 'AUDITOR' && s === 'appointed');
+/** Auditors see personal data only through a grant to their organisation. */
+const namesShown = (role: string, s: Situation) => (role === 'AUDITOR' ? s === 'granted' : ['own', 'documents', 'full', 'granted'].includes(s));
+const mayWrite = (role: string, s: Situation) => (role === 'ADMIN' || role === 'ADVOCATE') && ['own', 'documents', 'full', 'granted'].includes(s);
+const mayReadAccessLog = (role: string) => role === 'AUDITOR' || role === 'ADMIN';
 
 const cases = ROLES.flatMap((role) => SITUATIONS.map((situation) => [role, situation] as const));
 
 describe('access matrix', () => {
-  it.each(cases)('%s, family %s: visibility, personal fields, lists and writes', async (role, situation) => {
+  it.each(cases)('%s, family %s: visibility, personal fields, lists, deadlines, access log and writes', async (role, situation) => {
     const key = keys[role]!;
     const id = families[situation]!;
+    const seen = visible(role, situation);
     const read = await gql(key, 'query($id: ID!) { family(id: $id) { id status children { givenName birthDate } } }', { id });
     expect(read.errors).toBeUndefined();
-    if (!visible(situation)) {
+    if (!seen) {
       expect(read.data.family).toBeNull();
     } else {
-      expect(read.data.family.children).toEqual([namesShown(situation) ? { givenName: 'Canary', birthDate: '2010-01-01' } : { givenName: null, birthDate: null }]);
+      expect(read.data.family.children).toEqual([namesShown(role, situation) ? { givenName: 'Canary', birthDate: '2010-01-01' } : { givenName: null, birthDate: null }]);
     }
     const listed = (await gql(key, '{ families(first: 100) { edges { node { id } } } }')).data.families.edges.map((e: { node: { id: string } }) => e.node.id);
-    expect(listed.includes(id)).toBe(visible(situation));
+    expect(listed.includes(id)).toBe(seen);
+    const deadlines = (await gql(key, '{ upcomingDeadlines(withinDays: 30) { familyId } }')).data.upcomingDeadlines.map((d: { familyId: string }) => d.familyId);
+    expect(deadlines.includes(id)).toBe(seen);
+
+    const log = await gql(key, 'query($id: ID!) { familyAccessLog(familyId: $id) { userId } }', { id });
+    expect(log.errors?.[0]?.extensions.code).toBe(!seen ? 'NOT_FOUND' : mayReadAccessLog(role) ? undefined : 'FORBIDDEN');
 
     const write = await gql(key, 'mutation($id: ID!, $r: ID!) { addRelative(input: { familyId: $id, relativeId: $r, relationship: AUNT, givenName: "X" }) { revision } }', { id, r: `r-${role}` });
-    const expected = !visible(situation) ? 'NOT_FOUND' : mayWrite(role, situation) ? undefined : 'FORBIDDEN';
+    const expected = !seen ? 'NOT_FOUND' : mayWrite(role, situation) ? undefined : 'FORBIDDEN';
     expect(write.errors?.[0]?.extensions.code).toBe(expected);
-    if (!visible(situation)) expect(JSON.stringify(write)).not.toContain('Canary');
+    if (!seen) expect(JSON.stringify([read, log, write])).not.toContain('Canary');
+  });
+
+  it('an auditor dismissed by the appointing organisation loses sight of its families at once', async () => {
+    const id = families.appointed!;
+    const read = 'query($id: ID!) { family(id: $id) { id } }';
+    expect((await gql(keys['AUDITOR']!, read, { id })).data.family).toEqual({ id });
+    const dismissed = await gql(ADMIN, 'mutation { dismissAuditor(input: { organizationId: "appointing", auditorOrganizationId: "viewer" }) { position } }');
+    expect(dismissed.errors).toBeUndefined();
+    expect((await gql(keys['AUDITOR']!, read, { id })).data.family).toBeNull();
   });
 });

@@ -19,7 +19,7 @@ afterEach(() => h.close());
 
 describe('organisations projection', () => {
   it('given an issued key, finds its holder by the key hash only', () => {
-    expect(h.rows('SELECT * FROM organizations')).toEqual([{ organization_id: 'org-x', name: 'Org X', kind: 'PARTNER_NGO' }]);
+    expect(h.rows('SELECT * FROM organizations')).toEqual([{ organization_id: 'org-x', name: 'Org X', kind: 'PARTNER_NGO', active: 1 }]);
     expect(findActiveKey(new StatementCache(h.readDb), hashApiKey('secret-1'))).toEqual({ organization_id: 'org-x', user_id: 'ana', role: 'PARTNER' });
     expect(JSON.stringify(h.rows('SELECT * FROM api_keys'))).not.toContain('secret-1');
   });
@@ -36,5 +36,18 @@ describe('organisations projection', () => {
     await h.projector.catchUp();
     expect(findActiveKey(cache, hashApiKey('secret-2'))).toBeUndefined();
     expect(h.rows('SELECT * FROM organization_members')).toEqual([]);
+  });
+
+  it('keeps the auditors an organisation appointed, and a deactivated organisation\'s keys find no holder', async () => {
+    await run({ ...base, type: 'AppointAuditor', auditorOrganizationId: 'audit-co' });
+    await run({ ...base, type: 'AppointAuditor', auditorOrganizationId: 'audit-two' });
+    await run({ ...base, type: 'DismissAuditor', auditorOrganizationId: 'audit-co' });
+    await h.projector.catchUp();
+    expect(h.rows('SELECT * FROM organization_auditors')).toEqual([{ auditor_organization_id: 'audit-two', organization_id: 'org-x' }]);
+
+    await run({ ...base, type: 'DeactivateOrganization', reason: 'programme ended' });
+    await h.projector.catchUp();
+    expect(h.rows('SELECT active FROM organizations')).toEqual([{ active: 0 }]);
+    expect(findActiveKey(new StatementCache(h.readDb), hashApiKey('secret-1'))).toBeUndefined();
   });
 });

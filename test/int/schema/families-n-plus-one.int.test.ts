@@ -31,7 +31,7 @@ const schema = buildSchema({ version: 'test', eventStoreKind: 'sqlite' });
 
 const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
-  const readModel = new FamilyReadModel(new StatementCache(h.readDb), 'org-a', now);
+  const readModel = new FamilyReadModel(new StatementCache(h.readDb), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
   const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
   const context: GraphQLContext = { writer: readOnlyWriter, accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });

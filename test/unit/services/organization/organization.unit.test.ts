@@ -54,4 +54,19 @@ describe('organisation decider', () => {
       { type: 'MemberRemoved', data: { userId: 'u1' } },
     ]);
   });
+  it('appoints and dismisses auditors, never itself or twice', () => {
+    const appointed: OrganizationEvent = { type: 'AuditorAppointed', data: { auditorOrganizationId: 'audit-co' } };
+    expect(when(given(registered), { type: 'AppointAuditor', auditorOrganizationId: 'audit-co' })).toEqual([appointed]);
+    expect(codeOf(() => when(given(registered, appointed), { type: 'AppointAuditor', auditorOrganizationId: 'audit-co' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => when(given(registered), { type: 'AppointAuditor', auditorOrganizationId: 'org-a' }))).toBe('BAD_USER_INPUT');
+    expect(when(given(registered, appointed), { type: 'DismissAuditor', auditorOrganizationId: 'audit-co' })).toEqual([{ type: 'AuditorDismissed', data: { auditorOrganizationId: 'audit-co' } }]);
+    expect(codeOf(() => when(given(registered), { type: 'DismissAuditor', auditorOrganizationId: 'audit-co' }))).toBe('NOT_FOUND');
+  });
+  it('a deactivated organisation takes no further command; the system organisation cannot be deactivated', () => {
+    const deactivated: OrganizationEvent = { type: 'OrganizationDeactivated', data: { reason: 'closed its programme' } };
+    expect(when(given(registered), { type: 'DeactivateOrganization', reason: 'closed its programme' })).toEqual([deactivated]);
+    expect(codeOf(() => when(given(registered, memberAdded, deactivated), { type: 'IssueApiKey', keyId: 'k2', userId: 'u1', keyHash: hash, label: 'x' }))).toBe('INVALID_TRANSITION');
+    const system: OrganizationEvent = { type: 'OrganizationRegistered', data: { organizationId: 'system', name: 'System', kind: 'SYSTEM', countries: [] } };
+    expect(codeOf(() => when(given(system), { type: 'DeactivateOrganization', reason: 'x' }))).toBe('BAD_USER_INPUT');
+  });
 });

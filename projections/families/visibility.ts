@@ -1,0 +1,54 @@
+/**
+ * Which families a caller sees, and how much of each, as SQL fragments over `families f` and
+ * `family_access a`. This is the one place where read access is decided; every family query of
+ * the read model (one family, pages, counts, deadlines, statistics) is built from it.
+ *
+ * - Members of an organisation (ADMIN, ADVOCATE, PARTNER) see the families their organisation
+ *   holds access to in force now: it leads them, accepted a referral, holds a grant, or kept
+ *   read access after a transfer; their scope is the strongest such access.
+ * - AUDITOR keys see, at STATUS scope, the families their organisation holds access to, and the
+ *   families led by the organisations that appointed it as their auditor (every family for an
+ *   auditor of the system organisation). Personal data only through an explicit grant to the
+ *   auditor's organisation (`grantAccess`), at that grant's scope. Auditors never write.
+ */
+export type ViewerRole = 'ADMIN' | 'ADVOCATE' | 'AUDITOR' | 'PARTNER' | 'SYSTEM';
+
+export interface VisibilitySql {
+  /** A condition on `f`: the family is visible. An index seek per row, so ordered pages stop early. */
+  readonly visible: string;
+  /** Select-list columns `viewer_scope` (3 FULL, 2 DOCUMENTS, 1 STATUS) and `viewer_can_write` (0/1). */
+  readonly columns: string;
+  /** A condition on `f` for counts and aggregates over many families. */
+  readonly visibleSet: string;
+  /** Counts every visible family in one statement, or null when `visibleSet` must be used. */
+  readonly countAll: string | null;
+}
+
+/** The caller's access rows that are in force now (the covering index serves it). */
+const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId AND (a.expires_at IS NULL OR a.expires_at > @now)`;
+const SCOPE_NUMBER = `CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 ELSE 1 END`;
+const HOLDS_ACCESS = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
+const HELD_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;
+
+const memberVisibility: VisibilitySql = {
+  visible: HOLDS_ACCESS,
+  columns: `(SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope,
+    EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
+      AND (a.via = 'LEAD' OR (a.via IN ('REFERRAL', 'GRANT') AND a.scope IN ('FULL', 'DOCUMENTS')))) AS viewer_can_write`,
+  visibleSet: HELD_SET,
+  countAll: `SELECT count(DISTINCT a.family_id) AS n FROM family_access a WHERE ${ACCESS_IN_FORCE}`,
+};
+
+/** Led by an organisation that appointed the caller's organisation as its auditor, or audits all. */
+const AUDITED = `(@auditsAll = 1 OR f.lead_organization_id IN
+  (SELECT o.organization_id FROM organization_auditors o WHERE o.auditor_organization_id = @viewerOrganizationId))`;
+
+const auditorVisibility: VisibilitySql = {
+  visible: `(${AUDITED} OR ${HOLDS_ACCESS})`,
+  columns: `coalesce((SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
+    AND a.via = 'GRANT'), 1) AS viewer_scope, 0 AS viewer_can_write`,
+  visibleSet: `(${AUDITED} OR ${HELD_SET})`,
+  countAll: null,
+};
+
+export const visibilityFor = (role: ViewerRole): VisibilitySql => (role === 'AUDITOR' ? auditorVisibility : memberVisibility);
