@@ -1,3 +1,4 @@
+import { createFamilyHistoryReader } from './http/family-history-reader.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +51,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     production: config.production,
     logger,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
-    context: createContextFactory(new StatementCache(readDb), createFamilyWriter(store, projector, clock), clock),
+    context: createContextFactory({ cache: new StatementCache(readDb), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock }),
   });
   const server = createServer(app);
   await listen(server, config.port, config.host);

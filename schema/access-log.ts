@@ -14,7 +14,7 @@ export class RequestAccessLog {
     private readonly now: () => string,
   ) {}
 
-  record(familyId: string, fields: 'people'): void {
+  record(familyId: string, fields: 'people' | 'history'): void {
     this.views.set(`${familyId}:${fields}`, { familyId, fields });
   }
 

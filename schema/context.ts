@@ -22,11 +22,26 @@ export interface FamilyWriter {
   readonly logAccess: (entry: { viewer: Actor; views: Array<{ familyId: string; fields: string }>; viewedAt: string }) => Promise<void>;
 }
 
+/** One stored event of a family's stream, as the history resolvers read it (position opaque). */
+export interface HistoryEvent {
+  readonly revision: number;
+  readonly position: string;
+  readonly type: string;
+  readonly data: { readonly [key: string]: unknown };
+  readonly metadata: { readonly [key: string]: unknown };
+}
+
+/** Reads a family's stream straight from the event store (empty when it has none). */
+export interface FamilyHistoryReader {
+  readonly events: (familyId: string, options?: { readonly fromRevision?: number; readonly maxCount?: number }) => AsyncIterable<HistoryEvent>;
+}
+
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
   readonly accessLog: RequestAccessLog;
   readonly writer: FamilyWriter;
+  readonly history: FamilyHistoryReader;
   readonly readModel: FamilyReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;

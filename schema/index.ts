@@ -7,7 +7,8 @@ import { organizationField, queryResolvers } from './resolvers/queries.js';
 import { familyMutationResolvers } from './mutations/family-mutation-resolvers.js';
 import { organizationMutationResolvers } from './mutations/organization-mutation-resolvers.js';
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
-import { CountryCodeScalar, DateScalar, DateTimeScalar } from './scalars.js';
+import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
+import { historyResolvers } from './resolvers/history.js';
 
 export interface SchemaDependencies {
   readonly version: string;
@@ -28,9 +29,11 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Date: DateScalar,
       DateTime: DateTimeScalar,
       CountryCode: CountryCodeScalar,
+      JSON: JsonScalar,
       Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers },
       Query: {
         ...queryResolvers,
+        ...historyResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       Family: familyResolvers,

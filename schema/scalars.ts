@@ -35,3 +35,16 @@ export const DateTimeScalar = stringScalar(
 );
 
 export const CountryCodeScalar = stringScalar('CountryCode', 'An ISO 3166-1 alpha-2 country code.', isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as HN');
+
+/** Output-only JSON: event data in history. As an input it is refused (nothing takes it). */
+export const JsonScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value (output only).',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw badUserInput('JSON', 'JSON is an output type');
+  },
+  parseLiteral: () => {
+    throw Object.assign(new Error('JSON is an output type'), { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});

@@ -8,28 +8,76 @@ export interface ChainEvent {
   readonly metadata: object;
 }
 
+export type ChainProblem = 'changed' | 'missing' | 'inserted' | 'reordered' | 'broken-link';
+
 export type ChainVerdict =
   | { readonly ok: true; readonly events: number }
-  | { readonly ok: false; readonly revision: number; readonly problem: 'changed' | 'missing' | 'inserted' | 'reordered' | 'broken-link' };
+  | { readonly ok: false; readonly events: number; readonly revision: number; readonly problem: ChainProblem };
+
+const hashOf = (event: ChainEvent): string | undefined => (event.metadata as Partial<EventMetadata>).hash;
+const prevHashOf = (event: ChainEvent): string | undefined => (event.metadata as Partial<EventMetadata>).prevHash;
+
+/** The hash the event would have if it had been sealed at `revision` (its metadata less `hash`). */
+const sealedHash = (stream: string, event: ChainEvent, revision: number): string => {
+  const { hash: _hash, ...unsealed } = event.metadata as EventMetadata;
+  return eventHash({ stream, revision, type: event.type, data: event.data, metadata: unsealed });
+};
+
+/** Is the event intact at `revision` and linked to `previousHash`? */
+const sealedAt = (stream: string, event: ChainEvent | undefined, revision: number, previousHash: string): boolean =>
+  event !== undefined && prevHashOf(event) === previousHash && sealedHash(stream, event, revision) === hashOf(event);
+
+/** The revision an intact event was sealed at, searched over the stream's length and a margin. */
+const originalRevision = (stream: string, event: ChainEvent, length: number): number | undefined => {
+  for (let revision = 0; revision < length + 16; revision += 1) {
+    if (sealedHash(stream, event, revision) === hashOf(event)) return revision;
+  }
+  return undefined;
+};
 
 /**
- * Recomputes a stream's hash chain from its stored events. Reports the first revision where
- * the stored content no longer matches its hash (changed), a revision is skipped (missing),
- * repeated or out of order (inserted / reordered), or the link to the previous hash breaks.
+ * Recomputes a stream's hash chain from its stored events (in stored revision order) and names
+ * the first revision where it breaks, and how:
+ * - `changed`: the event's content or metadata differs from what was sealed;
+ * - `missing`: an event is gone (a gap in revisions, or later events renumbered to close it);
+ * - `inserted`: an event that was never sealed there sits at this revision;
+ * - `reordered`: an intact event sits at another revision than the one it was sealed at;
+ * - `broken-link`: the first event does not start the chain.
+ * A rewriter who recomputes every later hash is not caught by the chain alone: compare the
+ * head hash with one recorded elsewhere (`verify` prints it).
  */
 export const verifyHashChain = (stream: string, events: readonly ChainEvent[]): ChainVerdict => {
   let previousHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
-    if (event.revision !== index) {
-      const problem = event.revision > index ? 'missing' : event.revision < index - 1 ? 'reordered' : 'inserted';
-      return { ok: false, revision: index, problem };
-    }
-    const { hash, ...unsealed } = event.metadata as EventMetadata;
-    if (unsealed.prevHash !== previousHash) return { ok: false, revision: event.revision, problem: 'broken-link' };
-    if (eventHash({ stream, revision: event.revision, type: event.type, data: event.data, metadata: unsealed }) !== hash) {
-      return { ok: false, revision: event.revision, problem: 'changed' };
-    }
-    previousHash = hash;
+    if (event.revision !== index) return broken(events, index, event.revision > index ? 'missing' : 'inserted');
+    if (!sealedAt(stream, event, index, previousHash)) return broken(events, ...diagnose(stream, events, index, previousHash));
+    previousHash = hashOf(event) ?? '';
   }
   return { ok: true, events: events.length };
+};
+
+const broken = (events: readonly ChainEvent[], revision: number, problem: ChainProblem): ChainVerdict => ({ ok: false, events: events.length, revision, problem });
+
+/** What went wrong at the first event that is not sealed where it sits. */
+const diagnose = (stream: string, events: readonly ChainEvent[], index: number, previousHash: string): [number, ChainProblem] => {
+  const event = events[index]!;
+  const laterHashes = new Set(events.slice(index + 1).map(hashOf));
+  const intactHere = sealedHash(stream, event, index) === hashOf(event);
+  if (intactHere) {
+    // Sealed here, but after another event: the one before it was slipped in, swapped, or
+    // changed and given a freshly computed hash.
+    if (index >= 2 && prevHashOf(event) === hashOf(events[index - 2]!)) return [index - 1, 'inserted'];
+    if (laterHashes.has(prevHashOf(event))) return [index, 'reordered'];
+    return index > 0 ? [index - 1, 'changed'] : [index, 'broken-link'];
+  }
+  const original = originalRevision(stream, event, events.length);
+  if (original === undefined) {
+    // Not sealed anywhere: changed in place, or a forgery pushed the real event one further.
+    return [index, sealedAt(stream, events[index + 1], index, previousHash) ? 'inserted' : 'changed'];
+  }
+  // An intact event at the wrong revision. Its own predecessor still in the stream means the two
+  // swapped places; gone means the events in between were removed and the rest renumbered.
+  if (laterHashes.has(prevHashOf(event)) || (original === 0 && index > 0)) return [index, 'reordered'];
+  if (original > index) return [index, 'missing'];
+  return [original, 'inserted'];
 };

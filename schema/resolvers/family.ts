@@ -13,8 +13,19 @@ import { childView, DOCUMENTS, relativeView, visibleRelatives } from './redactio
 const DECODED_LIMIT = 20_000;
 const decoded = new Map<string, FamilyState>();
 
+/** A family as of a past instant or revision: its state is folded from the stream, not decoded. */
+export interface PastFamilyRow extends FamilyRow {
+  readonly state: FamilyState;
+  readonly knownAt: string;
+  /** The day blockers and days left are counted from. */
+  readonly today: CalendarDate;
+}
+
+const isPast = (row: FamilyRow): row is PastFamilyRow => 'state' in row;
+
 /** The folded state behind a row, decoded once per family revision. */
 export const stateOf = (row: FamilyRow): FamilyState => {
+  if (isPast(row)) return row.state;
   const key = `${row.family_id}@${String(row.revision)}`;
   let state = decoded.get(key);
   if (!state) {
@@ -41,10 +52,14 @@ const recordPeopleRead = (row: FamilyRow, context: GraphQLContext): void => {
 
 type Resolver<T> = (row: FamilyRow, args: unknown, context: GraphQLContext) => T;
 
+/** Today, or the day a past family is shown as of. */
+const todayFor = (row: FamilyRow, context: GraphQLContext): CalendarDate => (isPast(row) ? row.today : context.today);
+
 export const familyResolvers: Record<string, Resolver<unknown>> = {
   id: (row) => row.family_id,
   status: (row) => row.status,
   revision: (row) => row.revision,
+  knownAt: (row) => (isPast(row) ? row.knownAt : null),
   programme: (row) => row.programme,
   openedAt: (row) => row.opened_at,
   updatedAt: (row) => row.updated_at,
@@ -60,14 +75,14 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
   },
   documents: (row) => [...stateOf(row).documents.values()].map((d) => ({ ...d, id: d.documentId })),
   legalMatters: (row) => [...stateOf(row).matters.values()].map((m) => ({ ...m, id: m.matterId })),
-  deadlines: (row, _args, { today }) =>
-    [...stateOf(row).deadlines.values()].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((d) => deadlineView(row.family_id, d, today)),
+  deadlines: (row, _args, context) =>
+    [...stateOf(row).deadlines.values()].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((d) => deadlineView(row.family_id, d, todayFor(row, context))),
   referrals: (row) =>
     [...stateOf(row).referrals.values()].map((r) => ({ id: r.referralId, toOrganizationId: r.toOrganizationId, scope: r.scope, status: r.status, expiresAt: r.expiresAt ?? null })),
-  blockers: (row, _args, { today }) => blockers(stateOf(row), today),
-  nextDeadline: (row, _args, { today }) => {
+  blockers: (row, _args, context) => blockers(stateOf(row), todayFor(row, context)),
+  nextDeadline: (row, _args, context) => {
     const deadline = nextDeadline(stateOf(row));
-    return deadline ? deadlineView(row.family_id, deadline, today) : null;
+    return deadline ? deadlineView(row.family_id, deadline, todayFor(row, context)) : null;
   },
 };
 

@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../context.js';
 import { DomainError } from '../../services/shared/domain-error.js';
 import { badUserInput } from '../errors.js';
 import { deadlineView } from './family.js';
+import { familyAsOf } from './history.js';
 
 const MAX_PAGE = 100;
 const MAX_DEADLINE_DAYS = 3_650;
@@ -22,7 +23,11 @@ export const organizationField = (parent: { organizationId: string }, _args: unk
 export const queryResolvers = {
   viewer: (_root: unknown, _args: unknown, context: GraphQLContext) => context.viewer,
 
-  family: (_root: unknown, args: { id: string }, context: GraphQLContext) => context.loaders.family.load(args.id),
+  family: async (_root: unknown, args: { id: string; asOf?: string | null; atRevision?: number | null }, context: GraphQLContext) => {
+    const row = await context.loaders.family.load(args.id);
+    if (!row || ((args.asOf === undefined || args.asOf === null) && (args.atRevision === undefined || args.atRevision === null))) return row;
+    return familyAsOf(row, args, context);
+  },
 
   families: (_root: unknown, args: { filter?: FamilyFilter | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 20;

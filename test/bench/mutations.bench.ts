@@ -1,3 +1,4 @@
+import { createFamilyHistoryReader } from '../../infra/http/family-history-reader.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const app = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
     readiness: () => Promise.resolve({ ready: true, details: {} }),
-    context: createContextFactory(new StatementCache(db), createFamilyWriter(store, projector, clock), clock),
+    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock }),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

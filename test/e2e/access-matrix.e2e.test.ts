@@ -8,7 +8,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  * it; referred at STATUS, DOCUMENTS or FULL scope; referral expired; referral revoked; another
  * organisation's family; led by an organisation that appointed this one as its auditor; granted
  * FULL access) x (the family, a nested personal field, the families list, upcoming deadlines,
- * the access log, a mutation).
+ * the history and its verification, the access log, a mutation).
  */
 const ADMIN = 'matrix-admin-key-0123456789abcd';
 const temp = makeTempDir('tracker-matrix-');
@@ -96,13 +96,23 @@ describe('access matrix', () => {
     const deadlines = (await gql(key, '{ upcomingDeadlines(withinDays: 30) { familyId } }')).data.upcomingDeadlines.map((d: { familyId: string }) => d.familyId);
     expect(deadlines.includes(id)).toBe(seen);
 
+    const history = await gql(key, 'query($id: ID!) { familyHistory(familyId: $id) { edges { node { type data } } } }', { id });
+    if (!seen) {
+      expect(history.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    } else {
+      const registered = history.data.familyHistory.edges.find((e: { node: { type: string } }) => e.node.type === 'ChildRegistered').node;
+      expect(registered.data.personal?.givenName).toBe(namesShown(role, situation) ? 'Canary' : undefined);
+    }
+    const verified = await gql(key, 'query($id: ID!) { verifyFamilyHistory(familyId: $id) { ok } }', { id });
+    expect(verified.errors?.[0]?.extensions.code ?? verified.data.verifyFamilyHistory.ok).toBe(seen ? true : 'NOT_FOUND');
+
     const log = await gql(key, 'query($id: ID!) { familyAccessLog(familyId: $id) { userId } }', { id });
     expect(log.errors?.[0]?.extensions.code).toBe(!seen ? 'NOT_FOUND' : mayReadAccessLog(role) ? undefined : 'FORBIDDEN');
 
     const write = await gql(key, 'mutation($id: ID!, $r: ID!) { addRelative(input: { familyId: $id, relativeId: $r, relationship: AUNT, givenName: "X" }) { revision } }', { id, r: `r-${role}` });
     const expected = !seen ? 'NOT_FOUND' : mayWrite(role, situation) ? undefined : 'FORBIDDEN';
     expect(write.errors?.[0]?.extensions.code).toBe(expected);
-    if (!seen) expect(JSON.stringify([read, log, write])).not.toContain('Canary');
+    if (!seen) expect(JSON.stringify([read, history, log, write])).not.toContain('Canary');
   });
 
   it('an auditor dismissed by the appointing organisation loses sight of its families at once', async () => {

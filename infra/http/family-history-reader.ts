@@ -1,0 +1,18 @@
+import type { FamilyHistoryReader, HistoryEvent } from '../../schema/context.js';
+import { isStreamNotFound } from '../../services/event-stream-port.js';
+import { familyStreamName } from '../../services/family/family-decider.js';
+import type { EventStore } from '../event-store/port.js';
+import { formatPosition } from '../event-store/position.js';
+
+/** A family's stream read from the event store for history, as-of and verification; none is empty. */
+export const createFamilyHistoryReader = (store: EventStore): FamilyHistoryReader => ({
+  events: async function* (familyId, options = {}): AsyncGenerator<HistoryEvent> {
+    try {
+      for await (const event of store.readStream(familyStreamName(familyId), options)) {
+        yield { revision: event.revision, position: formatPosition(event.position), type: event.type, data: event.data, metadata: event.metadata };
+      }
+    } catch (error) {
+      if (!isStreamNotFound(error)) throw error;
+    }
+  },
+});

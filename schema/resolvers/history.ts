@@ -1,0 +1,110 @@
+import type { FamilyRow } from '../../projections/families/family-read-model.js';
+import { familyAt, verifyFamilyStream } from '../../services/family/family-history.js';
+import { familyStreamName } from '../../services/family/family-decider.js';
+import { reunificationStatus } from '../../services/family/status.js';
+import { dateOf } from '../../services/shared/calendar-date.js';
+import { DomainError } from '../../services/shared/domain-error.js';
+import type { GraphQLContext, HistoryEvent } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { stateOf, type PastFamilyRow } from './family.js';
+import { redactEventData, showsPersonalData } from './history-redaction.js';
+
+const MAX_HISTORY_PAGE = 500;
+const CURSOR_PREFIX = 'event:';
+
+const encodeCursor = (revision: number): string => Buffer.from(`${CURSOR_PREFIX}${String(revision)}`).toString('base64url');
+
+const decodeCursor = (cursor: string): number => {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const revision = Number(text.slice(CURSOR_PREFIX.length));
+  if (!text.startsWith(CURSOR_PREFIX) || !Number.isSafeInteger(revision) || revision < 0) throw badUserInput('after', 'after is not a cursor returned by this API');
+  return revision;
+};
+
+/** The family if the caller may see it now; NOT_FOUND exactly as for an unknown id otherwise. */
+const visibleFamily = async (context: GraphQLContext, familyId: string): Promise<FamilyRow> => {
+  const row = await context.loaders.family.load(familyId);
+  if (!row) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
+  return row;
+};
+
+const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
+const eventNode = (event: HistoryEvent, data: unknown) => ({
+  type: event.type,
+  revision: event.revision,
+  position: event.position,
+  occurredAt: event.metadata['occurredAt'],
+  recordedAt: event.metadata['recordedAt'],
+  actor: event.metadata['actor'],
+  data,
+  hash: event.metadata['hash'],
+  prevHash: event.metadata['prevHash'],
+});
+
+export const historyResolvers = {
+  familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
+    const first = args.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_HISTORY_PAGE)}`);
+    const fromRevision = args.after ? decodeCursor(args.after) + 1 : 0;
+    const row = await visibleFamily(context, args.familyId);
+    const events = await collect(context.history.events(args.familyId, { fromRevision, maxCount: first + 1 }));
+    const state = stateOf(row);
+    const edges = events.slice(0, first).map((event) => {
+      const node = eventNode(event, redactEventData(event.type, event.data, row, state));
+      return { cursor: encodeCursor(event.revision), node, ...node };
+    });
+    if (edges.some((edge) => showsPersonalData(edge.node.data as Record<string, unknown>))) context.accessLog.record(row.family_id, 'history');
+    return {
+      edges,
+      totalCount: Math.max(row.revision + 1, (events.at(-1)?.revision ?? -1) + 1),
+      pageInfo: {
+        hasNextPage: events.length > first,
+        hasPreviousPage: fromRevision > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  },
+
+  verifyFamilyHistory: async (_root: unknown, args: { familyId: string }, context: GraphQLContext) => {
+    await visibleFamily(context, args.familyId);
+    const verdict = await verifyFamilyStream(familyStreamName(args.familyId), context.history.events(args.familyId));
+    return {
+      familyId: args.familyId,
+      ok: verdict.ok,
+      events: verdict.events,
+      brokenAtRevision: verdict.ok ? null : verdict.revision,
+      problem: verdict.ok ? null : verdict.problem.toUpperCase().replace('-', '_'),
+      headHash: verdict.headHash ?? null,
+    };
+  },
+};
+
+/**
+ * `family(id, asOf, atRevision)`: the family folded from the events recorded by then, shown
+ * through the same resolvers (status, blockers, redaction) as the live family, with blockers and
+ * days left counted from that day. Visibility and scope are the caller's access now.
+ */
+export const familyAsOf = async (row: FamilyRow, args: { asOf?: string | null; atRevision?: number | null }, context: GraphQLContext): Promise<PastFamilyRow | null> => {
+  if (args.atRevision !== undefined && args.atRevision !== null && args.atRevision < 0) throw badUserInput('atRevision', 'atRevision must be 0 or more');
+  const limit = { ...(args.asOf ? { asOf: args.asOf } : {}), ...(args.atRevision === undefined || args.atRevision === null ? {} : { atRevision: args.atRevision }) };
+  const point = await familyAt(context.history.events(row.family_id), limit);
+  if (!point) return null;
+  return {
+    ...row,
+    lead_organization_id: point.state.leadOrganizationId,
+    programme: point.state.programme ?? null,
+    status: reunificationStatus(point.state),
+    revision: point.revision,
+    opened_at: point.openedAt,
+    updated_at: point.updatedAt,
+    state: point.state,
+    knownAt: point.updatedAt,
+    today: dateOf(args.asOf ?? point.updatedAt),
+  };
+};
