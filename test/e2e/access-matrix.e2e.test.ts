@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL } from '../support/graphql-client.js';
+import { issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
@@ -22,8 +22,7 @@ const IN_TEN_DAYS = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0
 const keys: Record<string, string> = {};
 const families: Partial<Record<Situation, string>> = {};
 
-const issue = async (organizationId: string, userId: string, role: string): Promise<string> =>
-  (await gql(ADMIN, 'mutation($o: ID!, $u: ID!, $n: String!, $r: Role!) { issueApiKey(input: { organizationId: $o, userId: $u, userName: $n, role: $r, label: "m" }) { apiKey } }', { o: organizationId, u: userId, n: userId, r: role })).data.issueApiKey.apiKey;
+const issue = (organizationId: string, userId: string, role: string): Promise<string> => issueKey(tracker.url, ADMIN, organizationId, userId, role);
 
 const openFamily = async (key: string): Promise<string> => {
   const id = (await gql(key, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).data.openFamilyCase.family.id as string;
@@ -42,7 +41,7 @@ const refer = async (leadKey: string, viewerAdvocateKey: string, familyId: strin
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of ['lead', 'viewer', 'appointing']) {
-    await gql(ADMIN, 'mutation($id: ID!, $n: String!) { registerOrganization(input: { organizationId: $id, name: $n, kind: LEGAL_SERVICE_PROVIDER }) { replayed } }', { id, n: id });
+    await registerOrganization(tracker.url, ADMIN, id);
   }
   const lead = await issue('lead', 'lead-advocate', 'ADVOCATE');
   for (const role of ROLES) keys[role] = await issue('viewer', `viewer-${role.toLowerCase()}`, role);

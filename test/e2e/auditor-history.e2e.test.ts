@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, type GraphQLResponse } from '../support/graphql-client.js';
+import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
@@ -16,12 +16,8 @@ let beforeOpening = '';
 let whileSearching = '';
 
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
-const ok = (response: GraphQLResponse): any => {
-  expect(response.errors).toBeUndefined();
-  return response.data;
-};
-const issue = async (organizationId: string, userId: string, role: string): Promise<string> =>
-  ok(await gql(ADMIN, 'mutation($o: ID!, $u: ID!, $n: String!, $r: Role!) { issueApiKey(input: { organizationId: $o, userId: $u, userName: $n, role: $r, label: "t" }) { apiKey } }', { o: organizationId, u: userId, n: userId, r: role })).issueApiKey.apiKey as string;
+const ok = dataOf;
+const issue = (organizationId: string, userId: string, role: string): Promise<string> => issueKey(tracker.url, ADMIN, organizationId, userId, role);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const HISTORY = `query($id: ID!, $first: Int, $after: String) { familyHistory(familyId: $id, first: $first, after: $after) {
@@ -32,7 +28,7 @@ const HISTORY = `query($id: ID!, $first: Int, $after: String) { familyHistory(fa
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of ['lead-org', 'partner-org', 'audit-org']) {
-    ok(await gql(ADMIN, 'mutation($id: ID!, $n: String!) { registerOrganization(input: { organizationId: $id, name: $n, kind: LEGAL_SERVICE_PROVIDER }) { replayed } }', { id, n: id }));
+    await registerOrganization(tracker.url, ADMIN, id);
   }
   keys['lead'] = await issue('lead-org', 'lena', 'ADVOCATE');
   keys['partner'] = await issue('partner-org', 'pablo', 'PARTNER');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, type GraphQLResponse } from '../support/graphql-client.js';
+import { dataOf, issueKey, postGraphQL, registerOrganization, type GraphQLResponse } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
@@ -23,12 +23,8 @@ let foreignFamily = '';
 let ownFamily = '';
 
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
-const ok = (response: GraphQLResponse): any => {
-  expect(response.errors).toBeUndefined();
-  return response.data;
-};
-const issue = async (organizationId: string, userId: string, role: string): Promise<string> =>
-  ok(await gql(ADMIN, 'mutation($o: ID!, $u: ID!, $n: String!, $r: Role!) { issueApiKey(input: { organizationId: $o, userId: $u, userName: $n, role: $r, label: "t" }) { apiKey } }', { o: organizationId, u: userId, n: userId, r: role })).issueApiKey.apiKey as string;
+const ok = dataOf;
+const issue = (organizationId: string, userId: string, role: string): Promise<string> => issueKey(tracker.url, ADMIN, organizationId, userId, role);
 
 /** The same response for two ids once each id is replaced by a placeholder. */
 const normalised = (response: unknown, id: string): string => JSON.stringify(response).replaceAll(id, '<id>');
@@ -36,7 +32,7 @@ const normalised = (response: unknown, id: string): string => JSON.stringify(res
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'debug' });
   for (const id of ['victim-org', 'attacker-org']) {
-    ok(await gql(ADMIN, 'mutation($id: ID!, $n: String!) { registerOrganization(input: { organizationId: $id, name: $n, kind: LEGAL_SERVICE_PROVIDER }) { replayed } }', { id, n: id }));
+    await registerOrganization(tracker.url, ADMIN, id);
   }
   keys['victim'] = await issue('victim-org', 'victim-advocate', 'ADVOCATE');
   keys['attacker'] = await issue('attacker-org', 'attacker-advocate', 'ADVOCATE');
