@@ -81,3 +81,38 @@ const diagnose = (stream: string, events: readonly ChainEvent[], index: number, 
   if (original > index) return [index, 'missing'];
   return [original, 'inserted'];
 };
+
+/**
+ * Follows many streams' chains through a read of the whole store (in global order), holding only
+ * each stream's head. A stream that breaks is set aside; read it whole and pass it to
+ * verifyHashChain to learn where and how.
+ */
+export class ChainFollower {
+  private readonly heads = new Map<string, { readonly revision: number; readonly hash: string }>();
+  private readonly brokenStreams = new Set<string>();
+  events = 0;
+
+  accept(stream: string, event: ChainEvent): void {
+    this.events += 1;
+    if (this.brokenStreams.has(stream)) return;
+    const head = this.heads.get(stream);
+    const revision = head ? head.revision + 1 : 0;
+    if (event.revision !== revision || !sealedAt(stream, event, revision, head?.hash ?? GENESIS_HASH)) {
+      this.brokenStreams.add(stream);
+      return;
+    }
+    this.heads.set(stream, { revision, hash: hashOf(event) ?? '' });
+  }
+
+  get broken(): readonly string[] {
+    return [...this.brokenStreams].sort();
+  }
+
+  /** Every intact stream's head, in stream order: the seal to record elsewhere. */
+  get intactHeads(): Array<{ readonly stream: string; readonly revision: number; readonly hash: string }> {
+    return [...this.heads.entries()]
+      .filter(([stream]) => !this.brokenStreams.has(stream))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([stream, head]) => ({ stream, ...head }));
+  }
+}

@@ -2,8 +2,10 @@
  * `npm run tracker -- <command>`: the operators' and auditors' command line.
  * Every command has --help. Configuration comes from the same environment as `npm start`.
  */
+import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { rebuildProjections } from '../../projections/rebuild.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
@@ -11,13 +13,32 @@ import { Projector } from '../../projections/projector.js';
 import { loadConfig } from '../config.js';
 import { openEventStore } from '../event-store/open-event-store.js';
 import { PROJECTIONS } from '../tracker.js';
+import { checkProjections } from '../../projections/check.js';
+import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
+import { backupDataDir } from './backup.js';
+
+const readModelsFile = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
 
 const openStores = () => {
   const config = loadConfig();
   const store = openEventStore(config.eventStore);
-  const db = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'));
-  return { store, db, close: async () => { db.close(); await store.close(); } };
+  const db = openReadModelDatabase(readModelsFile(config.dataDir));
+  return { config, store, db, close: async () => { db.close(); await store.close(); } };
 };
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const instant = (value: string): string => {
+  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an RFC 3339 time with an offset, e.g. 2024-06-01T12:00:00Z');
+  return value;
+};
+const revision = (value: string): number => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('expected a revision: 0 or more');
+  return number;
+};
+
+/** A progress bar on stderr, so that stdout stays the command's output. */
+const progressBar = (format: string) => new SingleBar({ format, hideCursor: true, stream: process.stderr }, Presets.shades_classic);
 
 const program = new Command('tracker').description('Family reunification tracker: operator and auditor tools').showHelpAfterError();
 const projections = program.command('projections').description('read-model projections');
@@ -51,6 +72,109 @@ projections
     const projector = new Projector(store, db, PROJECTIONS);
     process.stdout.write(`${JSON.stringify(projector.status(), null, 2)}\n`);
     await close();
+  });
+
+projections
+  .command('check')
+  .description('rebuild every projection into a scratch database and compare it with the live read models, row by row')
+  .action(async () => {
+    const { store, config, close } = openStores();
+    const scratch = mkdtempSync(join(tmpdir(), 'tracker-check-'));
+    try {
+      const results = await checkProjections(store, readModelsFile(config.dataDir), PROJECTIONS, scratch);
+      for (const result of results) {
+        if (result.ok) process.stdout.write(`${result.projection}: ok (${String(result.rows)} rows equal a fresh rebuild)\n`);
+        else if ('behind' in result) process.stdout.write(`${result.projection}: live checkpoint ${result.behind.live} differs from the rebuild's ${result.behind.rebuilt} (still catching up? run again)\n`);
+        else process.stdout.write(`${result.projection}: DIFFERS in ${result.table}\n  only live:    ${JSON.stringify(result.onlyLive)}\n  only rebuilt: ${JSON.stringify(result.onlyRebuilt)}\n`);
+      }
+      if (results.some((result) => !result.ok)) process.exitCode = 1;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      await close();
+    }
+  });
+
+program
+  .command('replay')
+  .description("print a family's status, blockers and case as the tracker knew it at a time or revision (no personal data)")
+  .requiredOption('--family <id>', 'the family id')
+  .option('--as-of <time>', 'RFC 3339 time: fold the events recorded by then', instant)
+  .option('--at-revision <n>', 'fold the events up to this revision', revision)
+  .action(async (options: { family: string; asOf?: string; atRevision?: number }) => {
+    const { store, close } = openStores();
+    const family = await replayFamily(store, options.family, { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.atRevision === undefined ? {} : { atRevision: options.atRevision }) });
+    await close();
+    if (!family) program.error(`family ${options.family}: nothing recorded by then (or no such family)`, { exitCode: 2 });
+    process.stdout.write(`${JSON.stringify(family, null, 2)}\n`);
+  });
+
+program
+  .command('verify')
+  .description("recompute the hash chains of one family's stream or of every family and organisation stream")
+  .option('--family <id>', 'only this family')
+  .action(async (options: { family?: string }) => {
+    const { store, close } = openStores();
+    const total = options.family ? undefined : Number((await store.headPosition())?.commit ?? 0n);
+    const bar = progressBar('verify |{bar}| {percentage}% | {value} events checked');
+    if (total !== undefined) bar.start(total, 0);
+    const started = performance.now();
+    const report = await verifyStreams(store, { ...(options.family ? { familyId: options.family } : {}), onProgress: (events) => total !== undefined && bar.update(Math.min(events, total)) });
+    if (total !== undefined) bar.stop();
+    await close();
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`verified ${String(report.streams)} streams, ${String(report.events)} events in ${seconds.toFixed(1)} s\n`);
+    for (const broken of report.broken) process.stdout.write(`BROKEN ${broken.stream}: ${broken.problem} at revision ${String(broken.revision)}\n`);
+    process.stdout.write(report.broken.length === 0 ? `all intact; seal ${report.seal}\n` : `${String(report.broken.length)} stream(s) broken; seal of the intact ones ${report.seal}\n`);
+    if (report.broken.length > 0 || (options.family && report.events === 0)) process.exitCode = 1;
+  });
+
+program
+  .command('export')
+  .description('write the history of one or every family as JSON lines, redacted unless --include-personal-data with a key that may see it')
+  .option('--family <id>', 'only this family')
+  .option('--include-personal-data', "show personal data as far as the key's access allows (recorded in the access log)")
+  .option('--key <apiKey>', 'the API key to export with (or TRACKER_API_KEY)')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (options: { family?: string; includePersonalData?: boolean; key?: string; out?: string }) => {
+    const apiKey = options.key ?? process.env['TRACKER_API_KEY'];
+    if (options.includePersonalData && !apiKey) program.error('--include-personal-data needs an API key (--key or TRACKER_API_KEY)', { exitCode: 2 });
+    const { store, db, close } = openStores();
+    const out = options.out ? createWriteStream(options.out) : process.stdout;
+    const bar = progressBar('export |{bar}| {value}/{total} families');
+    try {
+      let started = false;
+      const result = await exportHistory(store, db, {
+        ...(options.family ? { familyId: options.family } : {}),
+        ...(options.includePersonalData && apiKey ? { apiKey } : {}),
+        now: new Date(),
+        write: (line) => out.write(`${line}\n`),
+        onProgress: (done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      process.stderr.write(`exported ${String(result.events)} events of ${String(result.families)} families\n`);
+    } catch (error) {
+      if (error instanceof ExportError) program.error(error.message, { exitCode: 2 });
+      throw error;
+    } finally {
+      if (out !== process.stdout) out.end();
+      await close();
+    }
+  });
+
+program
+  .command('backup')
+  .description('copy the event store and read models into a new directory while the server runs (SQLite online backup), then check each copy')
+  .argument('<directory>', 'where to write events.sqlite, read-models.sqlite and manifest.json (must not exist or be empty)')
+  .action(async (directory: string) => {
+    const config = loadConfig();
+    const copies = await backupDataDir({ readModels: readModelsFile(config.dataDir), ...(config.eventStore.kind === 'sqlite' ? { events: config.eventStore.file } : {}) }, directory);
+    for (const copy of copies) process.stdout.write(`${copy.name}: ${String(copy.bytes)} bytes, integrity_check ${copy.integrity}\n`);
+    if (config.eventStore.kind === 'eventstoredb') process.stdout.write('the event store is EventStoreDB: back it up with its own tools\n');
+    if (copies.some((copy) => copy.integrity !== 'ok')) process.exitCode = 1;
   });
 
 await program.parseAsync();

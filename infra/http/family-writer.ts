@@ -6,7 +6,7 @@ import { executeFamilyCommand } from '../../services/family/family-service.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { newEventId } from '../event-store/event-id.js';
-import { ACCESS_LOG_STREAM_PREFIX } from '../../projections/access-log/access-log-projection.js';
+import { appendAccessLog } from '../access-log-writer.js';
 import { formatPosition, parsePosition, type Position } from '../event-store/position.js';
 
 /** The write side for GraphQL: the command handler on the configured store, and the projector to wait on. */
@@ -27,14 +27,7 @@ export const createFamilyWriter = (store: EventStore, projector: Projector, cloc
   },
   now: () => clock().toISOString(),
   newId: newEventId,
-  // The access log is an append-only record with no invariant to protect: `any` is right here.
-  logAccess: async (entry) => {
-    await store.appendToStream(
-      `${ACCESS_LOG_STREAM_PREFIX}${entry.viewedAt.slice(0, 10)}`,
-      [{ id: newEventId(), type: 'PersonalDataViewed', data: { viewer: { ...entry.viewer }, views: entry.views, viewedAt: entry.viewedAt }, metadata: { schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
-  },
+  logAccess: (entry) => appendAccessLog(store, entry),
   newApiKey: () => {
     const key = generateApiKey();
     return { key, hash: hashApiKey(key) };

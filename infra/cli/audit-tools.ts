@@ -1,0 +1,158 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { FamilyReadModel, findActiveKey, StatementCache, type FamilyRow } from '../../projections/families/family-read-model.js';
+import { decodeFamilyState } from '../../projections/families/state-codec.js';
+import { redactEventData } from '../../schema/resolvers/history-redaction.js';
+import { familyAt, type HistoryLimit } from '../../services/family/family-history.js';
+import { familyStreamName } from '../../services/family/family-decider.js';
+import { blockers, nextDeadline, reunificationStatus } from '../../services/family/status.js';
+import { dateOf } from '../../services/shared/calendar-date.js';
+import type { Actor } from '../../services/shared/decider.js';
+import { ChainFollower, verifyHashChain, type ChainVerdict } from '../../services/verify-hash-chain.js';
+import { hashApiKey } from '../auth/api-keys.js';
+import type { EventStore, RecordedEvent } from '../event-store/port.js';
+import { formatPosition } from '../event-store/position.js';
+import { appendAccessLog } from '../access-log-writer.js';
+
+/**
+ * The auditors' and operators' tools behind `npm run tracker -- replay | verify | export`, as
+ * functions over an open event store and read-model database (the CLI wires them; tests call
+ * them through the CLI).
+ */
+
+const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
+const familyEvents = async function* (store: EventStore, familyId: string): AsyncGenerator<RecordedEvent> {
+  try {
+    yield* store.readStream(familyStreamName(familyId));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'StreamNotFoundError')) throw error;
+  }
+};
+
+/** The family as known at the limit: status, blockers and the shape of the case, without personal data. */
+export const replayFamily = async (store: EventStore, familyId: string, limit: HistoryLimit) => {
+  const point = await familyAt(familyEvents(store, familyId), limit);
+  if (!point) return undefined;
+  const { state } = point;
+  const today = dateOf(limit.asOf ?? point.updatedAt);
+  const deadline = nextDeadline(state);
+  return {
+    familyId,
+    knownAt: point.updatedAt,
+    revision: point.revision,
+    status: reunificationStatus(state),
+    blockers: blockers(state, today),
+    leadOrganizationId: state.leadOrganizationId,
+    programme: state.programme ?? null,
+    nextDeadline: deadline ? { kind: deadline.kind, dueOn: deadline.dueOn } : null,
+    children: [...state.children.values()].map((c) => ({ childId: c.childId, nationality: c.nationality, custody: c.custody })),
+    relatives: [...state.relatives.values()].map((r) => ({ relativeId: r.relativeId, relationship: r.relationship, location: r.location })),
+    documents: [...state.documents.values()].map((d) => ({ documentId: d.documentId, documentType: d.documentType, status: d.status })),
+    legalMatters: [...state.matters.values()].map((m) => ({ matterId: m.matterId, matterType: m.matterType, status: m.status })),
+    deadlines: [...state.deadlines.values()].map((d) => ({ deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: d.status })),
+  };
+};
+
+/** Streams whose events are sealed into a hash chain. */
+const CHAINED_STREAM = /^(family|organization)-/;
+
+export interface VerifyReport {
+  readonly streams: number;
+  readonly events: number;
+  readonly broken: ReadonlyArray<{ readonly stream: string } & Extract<ChainVerdict, { ok: false }>>;
+  /** SHA-256 over every intact stream's name and head hash: record it to detect a later rewrite. */
+  readonly seal: string;
+}
+
+/**
+ * Verifies one family's stream, or every chained stream in one pass over the store, holding only
+ * each stream's head; a broken stream is read again whole to say where and how it breaks.
+ */
+export const verifyStreams = async (store: EventStore, options: { readonly familyId?: string; readonly onProgress?: (events: number) => void }): Promise<VerifyReport> => {
+  const follower = new ChainFollower();
+  const events = options.familyId ? familyEvents(store, options.familyId) : store.readAll();
+  for await (const event of events) {
+    if (!CHAINED_STREAM.test(event.stream)) continue;
+    follower.accept(event.stream, event);
+    if (follower.events % 10_000 === 0) options.onProgress?.(follower.events);
+  }
+  options.onProgress?.(follower.events);
+  const broken = [];
+  for (const stream of follower.broken) {
+    const verdict = verifyHashChain(stream, await collect(store.readStream(stream)));
+    if (!verdict.ok) broken.push({ stream, ...verdict });
+  }
+  const heads = follower.intactHeads;
+  const seal = createHash('sha256').update(heads.map((head) => `${head.stream} ${head.hash}\n`).join('')).digest('hex');
+  return { streams: heads.length + follower.broken.length, events: follower.events, broken, seal };
+};
+
+export interface ExportOptions {
+  readonly familyId?: string;
+  /** Show personal data as far as this API key may see it; the export is then in the access log. */
+  readonly apiKey?: string;
+  readonly now: Date;
+  readonly write: (line: string) => void;
+  readonly onProgress?: (families: number, total: number) => void;
+}
+
+/** Who exports: the key's holder (their access decides what is shown), or nobody (STATUS redaction). */
+const exporter = (cache: StatementCache, apiKey: string | undefined): Actor | undefined => {
+  if (apiKey === undefined) return undefined;
+  const holder = findActiveKey(cache, hashApiKey(apiKey));
+  if (!holder) throw new ExportError('the API key is unknown or revoked');
+  return { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
+};
+
+export class ExportError extends Error {}
+
+/** Families to export, with the exporter's scope on each (STATUS for an export without a key). */
+const familiesToExport = (cache: StatementCache, actor: Actor | undefined, familyId: string | undefined, now: string): FamilyRow[] => {
+  if (actor) {
+    const readModel = new FamilyReadModel(cache, actor, now);
+    if (familyId) return [...readModel.familiesByIds([familyId]).values()];
+    const rows: FamilyRow[] = [];
+    for (let page = readModel.listFamilies({}, 100, undefined); ; page = readModel.listFamilies({}, 100, rows.at(-1)?.family_id)) {
+      rows.push(...page.rows);
+      if (!page.hasNextPage) return rows;
+    }
+  }
+  const sql = `SELECT *, 1 AS viewer_scope, 0 AS viewer_can_write FROM families ${familyId ? 'WHERE family_id = ?' : ''} ORDER BY family_id`;
+  return cache.get(sql).all(...(familyId ? [familyId] : [])) as FamilyRow[];
+};
+
+/**
+ * Writes the history of one or every family as JSON lines, redacted like `familyHistory`:
+ * without a key as for a STATUS-scope reader (no names, dates, places or free text); with a key,
+ * as far as that key may see, and the export of personal data is recorded in the access log.
+ */
+export const exportHistory = async (store: EventStore, readDb: Database.Database, options: ExportOptions): Promise<{ families: number; events: number }> => {
+  const cache = new StatementCache(readDb);
+  const actor = exporter(cache, options.apiKey);
+  const now = options.now.toISOString();
+  const rows = familiesToExport(cache, actor, options.familyId, now);
+  if (options.familyId && rows.length === 0) throw new ExportError(`family ${options.familyId} not found`);
+  let events = 0;
+  const withPersonalData: string[] = [];
+  for (const [index, row] of rows.entries()) {
+    const state = decodeFamilyState(row.state_json);
+    let showedPersonal = false;
+    for await (const event of familyEvents(store, row.family_id)) {
+      const data = redactEventData(event.type, event.data, row, state);
+      showedPersonal ||= data['personal'] !== undefined;
+      const { occurredAt, recordedAt, actor: recordedBy, hash, prevHash } = event.metadata;
+      options.write(JSON.stringify({ familyId: row.family_id, revision: event.revision, position: formatPosition(event.position), type: event.type, occurredAt, recordedAt, actor: recordedBy, data, hash, prevHash }));
+      events += 1;
+    }
+    if (showedPersonal) withPersonalData.push(row.family_id);
+    options.onProgress?.(index + 1, rows.length);
+  }
+  if (actor && withPersonalData.length > 0) await appendAccessLog(store, { viewer: actor, views: withPersonalData.map((familyId) => ({ familyId, fields: 'export' })), viewedAt: now });
+  return { families: rows.length, events };
+};
+
