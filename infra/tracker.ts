@@ -54,6 +54,10 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     context: createContextFactory({ cache: new StatementCache(readDb), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock }),
   });
   const server = createServer(app);
+  // Idle keep-alive connections outlive the usual client and proxy idle timeouts (60 s), so a
+  // client never sends a request on a connection the server is closing at that moment.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${String(port)}`;

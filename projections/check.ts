@@ -27,9 +27,27 @@ export const checkProjections = async (store: EventStore, liveFile: string, proj
     const projector = new Projector(store, rebuilt, projections);
     await projector.catchUp();
     rebuilt.prepare('ATTACH DATABASE ? AS live').run(liveFile);
+    await alignCheckpoints(rebuilt, projector, projections);
     return projections.map((projection) => compare(rebuilt, projection));
   } finally {
     rebuilt.close();
+  }
+};
+
+const ALIGN_ATTEMPTS = 50;
+const ALIGN_PAUSE_MS = 100;
+
+/**
+ * With the server running, new events may arrive while the check runs: the rebuild catches up
+ * again when the live read models are ahead, and waits for them when they are behind.
+ */
+const alignCheckpoints = async (db: Database.Database, projector: Projector, projections: readonly Projection[]): Promise<void> => {
+  for (let attempt = 0; attempt < ALIGN_ATTEMPTS; attempt += 1) {
+    const apart = projections.filter((projection) => checkpointOf(db, projection, 'live') !== checkpointOf(db, projection, 'main'));
+    if (apart.length === 0) return;
+    const liveAhead = apart.some((projection) => Number(checkpointOf(db, projection, 'live')) > Number(checkpointOf(db, projection, 'main')));
+    if (liveAhead) await projector.catchUp();
+    else await new Promise((resolve) => setTimeout(resolve, ALIGN_PAUSE_MS));
   }
 };
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { loadFamilies } from '../support/family-load.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { benchAudit } from './audit.bench.js';
 import { benchEventStoreAppends } from './event-store-append.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
@@ -35,6 +36,7 @@ try {
   process.stderr.write(`loaded ${String(loaded)} events\n`);
   await step('projection rebuild', () => benchProjectionRebuild(eventsFile, temp.dir));
   await step('GraphQL over HTTP', () => benchGraphqlHttp(eventsFile, temp.dir));
+  await step('auditors: verify and asOf', () => benchAudit(eventsFile));
 } finally {
   temp.remove();
 }
