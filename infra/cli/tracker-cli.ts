@@ -123,7 +123,7 @@ program
     if (total !== undefined) bar.stop();
     await close();
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`verified ${String(report.streams)} streams, ${String(report.events)} events in ${seconds.toFixed(1)} s\n`);
+    process.stdout.write(`verified ${String(report.streams)} stream(s), ${String(report.events)} events in ${seconds.toFixed(1)} s\n`);
     for (const broken of report.broken) process.stdout.write(`BROKEN ${broken.stream}: ${broken.problem} at revision ${String(broken.revision)}\n`);
     process.stdout.write(report.broken.length === 0 ? `all intact; seal ${report.seal}\n` : `${String(report.broken.length)} stream(s) broken; seal of the intact ones ${report.seal}\n`);
     if (report.broken.length > 0 || (options.family && report.events === 0)) process.exitCode = 1;
