@@ -1,4 +1,5 @@
 import { createFamilyHistoryReader } from './http/family-history-reader.js';
+import { attachGraphQLWebSocket } from './http/websocket.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,7 @@ import { openEventStore } from './event-store/open-event-store.js';
 import { formatPosition, parsePosition, type Position } from './event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
-import { createContextFactory } from './http/graphql-context.js';
+import { createContextFactory, isActiveKey } from './http/graphql-context.js';
 import type { Logger } from './logger.js';
 
 export interface RunningTracker {
@@ -32,6 +33,9 @@ const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
+/** How long open streams (SSE subscriptions) may run on after a stop before they are cut. */
+const STREAM_GRACE_MS = 1_000;
+
 export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openEventStore(config.eventStore);
@@ -46,18 +50,20 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
   if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000, [organizationsProjection.name]);
 
   const clock = (): Date => new Date();
-  const app = createApp({
+  const cache = new StatementCache(readDb);
+  const { app, yoga } = createApp({
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
-    context: createContextFactory({ cache: new StatementCache(readDb), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock }),
+    context: createContextFactory({ cache, writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms) }),
   });
   const server = createServer(app);
   // Idle keep-alive connections outlive the usual client and proxy idle timeouts (60 s), so a
   // client never sends a request on a connection the server is closing at that moment.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const closeWebSockets = attachGraphQLWebSocket(server, yoga, logger, (authorization) => isActiveKey(cache, authorization));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${String(port)}`;
@@ -67,9 +73,13 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     url,
     projector,
     close: async () => {
+      await closeWebSockets();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Open subscription streams never go idle: they get a moment to finish, then are cut.
+      const cut = setTimeout(() => server.closeAllConnections(), STREAM_GRACE_MS);
       await closed;
+      clearTimeout(cut);
       await projector.stop();
       readDb.close();
       await store.close();

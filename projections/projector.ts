@@ -109,6 +109,14 @@ export class Projector {
   }
 
   /**
+   * Resolves when any projection applied a batch, or after `timeoutMs`: "notify, then pull" for
+   * subscribers, who then read what they need from the read models (no queue per subscriber).
+   */
+  waitForProgress(timeoutMs: number): Promise<void> {
+    return this.progressed.wait(timeoutMs);
+  }
+
+  /**
    * Read-your-writes: resolves true once every projection (or the named ones) has passed
    * `position`, false on timeout or a stall.
    */

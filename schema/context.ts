@@ -36,12 +36,23 @@ export interface FamilyHistoryReader {
   readonly events: (familyId: string, options?: { readonly fromRevision?: number; readonly maxCount?: number }) => AsyncIterable<HistoryEvent>;
 }
 
+/** What long-lived subscriptions need beyond one request: fresh reads and the projector's progress. */
+export interface LiveReads {
+  /** Resolves when the read models advanced, or after `timeoutMs`. */
+  readonly waitForProgress: (timeoutMs: number) => Promise<void>;
+  /** A read model that judges access as of now (a referral may have expired since the start). */
+  readonly readModelNow: () => FamilyReadModel;
+  /** Whether the caller's API key is still active (not revoked, its organisation not deactivated). */
+  readonly keyIsActive: () => boolean;
+}
+
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
   readonly accessLog: RequestAccessLog;
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
+  readonly live: LiveReads;
   readonly readModel: FamilyReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;

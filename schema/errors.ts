@@ -13,8 +13,8 @@ export const toGraphQLError = (error: DomainError): GraphQLError =>
 export const badUserInput = (field: string, message: string): GraphQLError =>
   toGraphQLError(new DomainError('BAD_USER_INPUT', message, field));
 
-export const unauthenticated = (): GraphQLError =>
-  new GraphQLError('A valid API key is required (Authorization: Bearer <key>).', {
+export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>).'): GraphQLError =>
+  new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 

@@ -9,6 +9,7 @@ import { organizationMutationResolvers } from './mutations/organization-mutation
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
+import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 
 export interface SchemaDependencies {
   readonly version: string;
@@ -30,10 +31,12 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       DateTime: DateTimeScalar,
       CountryCode: CountryCodeScalar,
       JSON: JsonScalar,
+      Subscription: subscriptionResolvers,
       Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers },
       Query: {
         ...queryResolvers,
         ...historyResolvers,
+        ...statusFeedQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       Family: familyResolvers,

@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
-import type { GraphQLError} from 'graphql';
-import { type GraphQLSchema } from 'graphql';
+import { getOperationAST, OperationTypeNode, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
@@ -9,6 +8,7 @@ import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import { domainErrorIn, forClient, isUnexpected, toGraphQLError, withoutEchoedValues } from '../../schema/errors.js';
 import type { Logger } from '../logger.js';
+import { authorizationOf, type EnvelopingYoga } from './websocket.js';
 
 export interface AppOptions {
   readonly schema: GraphQLSchema;
@@ -19,7 +19,7 @@ export interface AppOptions {
 }
 
 /** The HTTP surface: GraphQL at /graphql, liveness at /healthz, readiness at /readyz. */
-export const createApp = (options: AppOptions): Express => {
+export const createApp = (options: AppOptions): { app: Express; yoga: EnvelopingYoga } => {
   const app = express();
   app.disable('x-powered-by');
 
@@ -39,8 +39,13 @@ export const createApp = (options: AppOptions): Express => {
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
-    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog(), useGraphQlJit()],
-    context: ({ request }) => options.context(request.headers.get('authorization')),
+    // Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal arguments.
+    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog(), useGraphQlJit({}, { enableIf: isNotSubscription })],
+    // HTTP and SSE carry the key in the Authorization header; WebSocket in connectionParams.
+    context: (initial) => {
+      const { request, connectionParams } = initial as { request?: Request; connectionParams?: Record<string, unknown> };
+      return options.context(connectionParams ? (authorizationOf(connectionParams) ?? null) : (request?.headers.get('authorization') ?? null));
+    },
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {
       maskError: (error, message) => {
@@ -65,10 +70,12 @@ export const createApp = (options: AppOptions): Express => {
   app.use(yoga.graphqlEndpoint, express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }));
   app.use(yoga.graphqlEndpoint, yoga);
   app.use(requestErrors);
-  return app;
+  return { app, yoga };
 };
 
 export const MAX_BODY = '1mb';
+
+const isNotSubscription = (args: ExecutionArgs): boolean => getOperationAST(args.document, args.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION;
 
 const graphqlError = (res: express.Response, status: number, message: string, code: string): void => {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });

@@ -8,6 +8,12 @@ import { hashApiKey } from '../auth/api-keys.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** Whether an Authorization value carries an active key (for WebSocket connection_init). */
+export const isActiveKey = (cache: StatementCache, authorization: string | undefined): boolean => {
+  const key = BEARER.exec(authorization ?? '')?.[1];
+  return key !== undefined && findActiveKey(cache, hashApiKey(key)) !== undefined;
+};
+
 /**
  * Builds each request's context from its API key. No key, an unknown key or a revoked key is
  * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
@@ -15,17 +21,24 @@ const BEARER = /^Bearer\s+(\S+)$/i;
  */
 export interface ContextDependencies {
   readonly cache: StatementCache;
+  readonly waitForProgress: (timeoutMs: number) => Promise<void>;
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
   readonly clock: () => Date;
 }
 
-export const createContextFactory = ({ cache, writer, history, clock }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const key = BEARER.exec(authorization ?? '')?.[1];
-  const holder = key ? findActiveKey(cache, hashApiKey(key)) : undefined;
+  const keyHash = key ? hashApiKey(key) : undefined;
+  const holder = keyHash ? findActiveKey(cache, keyHash) : undefined;
   if (!holder) throw unauthenticated();
   const viewer: Actor = { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
   const now = clock().toISOString();
   const readModel = new FamilyReadModel(cache, viewer, now);
-  return { viewer, writer, history, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const live = {
+    waitForProgress,
+    readModelNow: () => new FamilyReadModel(cache, viewer, clock().toISOString()),
+    keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
+  };
+  return { viewer, writer, history, live, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
 };

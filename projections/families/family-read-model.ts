@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
+import { formatPosition, parsePosition, type Position } from '../../infra/event-store/position.js';
 
 /**
  * Queries over the families and organisations read models. One instance per request: it counts
@@ -31,6 +32,16 @@ export interface FamilyFilter {
   readonly agingOutWithinDays?: number | null;
   readonly hasUnlocatedRelative?: boolean | null;
   readonly updatedSince?: string | null;
+}
+
+export interface StatusChangeRow {
+  readonly position_commit: bigint;
+  readonly position_prepare: bigint;
+  readonly family_id: string;
+  readonly previous_status: string | null;
+  readonly status: string;
+  readonly occurred_at: string;
+  readonly recorded_at: string;
 }
 
 export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string; readonly active: number }
@@ -167,6 +178,33 @@ export class FamilyReadModel {
     return this.all('SELECT * FROM family_access_log WHERE family_id = @familyId ORDER BY position DESC LIMIT @limit', { familyId, limit });
   }
 
+  /**
+   * The status changes after a position, oldest first, of the families the caller may see now
+   * (all of them, or those among `familyIds`). Positions come back as bigints.
+   */
+  statusChangesAfter(after: Position | undefined, familyIds: readonly string[] | undefined, limit: number): StatusChangeRow[] {
+    this.statements += 1;
+    const among = familyIds ? 'AND c.family_id IN (SELECT value FROM json_each(@ids))' : '';
+    const sql = `SELECT c.* FROM status_changes c JOIN families f ON f.family_id = c.family_id
+      WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${this.visibility.visibleSet}
+      ORDER BY c.position_commit, c.position_prepare LIMIT @limit`;
+    return this.cache.get(sql).safeIntegers(true).all({
+      ...this.viewerParameters,
+      afterCommit: after?.commit ?? -1n,
+      afterPrepare: after?.prepare ?? -1n,
+      limit: BigInt(limit),
+      ...(familyIds ? { ids: JSON.stringify(familyIds) } : {}),
+    }) as StatusChangeRow[];
+  }
+
+  /** The newest status change's position: where a subscription without a cursor starts. */
+  statusFeedHead(): Position | undefined {
+    this.statements += 1;
+    const row = this.cache.get('SELECT position_commit AS "commit", position_prepare AS "prepare" FROM status_changes ORDER BY position_commit DESC, position_prepare DESC LIMIT 1')
+      .safeIntegers(true).get() as Position | undefined;
+    return row ? { commit: row.commit, prepare: row.prepare } : undefined;
+  }
+
   apiKeyHolder(keyHash: string): ApiKeyRow | undefined {
     this.statements += 1;
     return findActiveKey(this.cache, keyHash);
@@ -182,3 +220,9 @@ export class FamilyReadModel {
 export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined =>
   cache.get(`SELECT k.organization_id, k.user_id, k.role FROM api_keys k JOIN organizations o ON o.organization_id = k.organization_id
     WHERE k.key_hash = ? AND k.active = 1 AND o.active = 1`).get(keyHash) as ApiKeyRow | undefined;
+
+/** A status change's cursor: its event's position, the same string a mutation returns as `position`. */
+export const feedCursor = (row: Pick<StatusChangeRow, 'position_commit' | 'position_prepare'>): string =>
+  formatPosition({ commit: row.position_commit, prepare: row.position_prepare });
+
+export const parseFeedCursor = (cursor: string): Position | undefined => parsePosition(cursor);

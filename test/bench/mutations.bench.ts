@@ -66,10 +66,10 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   await projector.catchUp();
   projector.start();
   const clock = () => new Date();
-  const app = createApp({
+  const { app } = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
     readiness: () => Promise.resolve({ ready: true, details: {} }),
-    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock }),
+    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms) }),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -34,7 +34,7 @@ const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
   const readModel = new FamilyReadModel(new StatementCache(h.readDb), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
   const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
-  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });
   expect(result.errors).toBeUndefined();
   const data = result.data as { families: { edges: unknown[] } };

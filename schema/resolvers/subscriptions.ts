@@ -1,0 +1,82 @@
+import { feedCursor, parseFeedCursor, type FamilyReadModel, type StatusChangeRow } from '../../projections/families/family-read-model.js';
+import { DomainError } from '../../services/shared/domain-error.js';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput, unauthenticated } from '../errors.js';
+
+/**
+ * Partners follow status changes by "notify, then pull": each subscriber keeps only its cursor;
+ * when the projector advances (or every few seconds) it reads its next page from the read model,
+ * with access judged as of that moment. Nothing queues up per subscriber, so a slow or silent
+ * one costs nothing while it does not read, and misses nothing when it does.
+ */
+const PAGE = 100;
+const MAX_FAMILY_IDS = 100;
+/** Even when nothing happens, access is checked again this often (a referral may expire). */
+const RECHECK_MS = 2_000;
+
+const changeView = (row: StatusChangeRow) => ({
+  cursor: feedCursor(row),
+  familyId: row.family_id,
+  previousStatus: row.previous_status,
+  status: row.status,
+  occurredAt: row.occurred_at,
+  recordedAt: row.recorded_at,
+});
+
+const cursorOf = (after: string) => {
+  const position = parseFeedCursor(after);
+  if (!position) throw badUserInput('after', 'after is not a cursor returned by this API');
+  return position;
+};
+
+const distinctIds = (familyIds: readonly string[] | null | undefined): string[] | undefined => {
+  if (!familyIds) return undefined;
+  const ids = [...new Set(familyIds)];
+  if (ids.length === 0 || ids.length > MAX_FAMILY_IDS) throw badUserInput('familyIds', `familyIds takes 1 to ${String(MAX_FAMILY_IDS)} ids (or none for every family)`);
+  return ids;
+};
+
+/** The first named family the caller cannot see now, if any. */
+const firstHidden = (readModel: FamilyReadModel, ids: readonly string[] | undefined): string | undefined => {
+  if (!ids) return undefined;
+  const visible = readModel.familiesByIds(ids);
+  return ids.find((id) => !visible.has(id));
+};
+
+interface FeedArgs { readonly familyIds?: readonly string[] | null; readonly after?: string | null }
+
+export const statusFeedQueryResolvers = {
+  familyStatusChanges: (_root: unknown, args: FeedArgs & { first?: number | null }, context: GraphQLContext) => {
+    const first = args.first ?? PAGE;
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', 'first must be between 1 and 500');
+    const ids = distinctIds(args.familyIds);
+    const hidden = firstHidden(context.readModel, ids);
+    if (hidden) throw new DomainError('NOT_FOUND', `family ${hidden} not found`, 'familyIds');
+    const rows = context.readModel.statusChangesAfter(args.after ? cursorOf(args.after) : undefined, ids, first + 1);
+    const changes = rows.slice(0, first).map(changeView);
+    return { changes, endCursor: changes.at(-1)?.cursor ?? args.after ?? null, hasMore: rows.length > first };
+  },
+};
+
+export const subscriptionResolvers = {
+  familyStatusChanged: {
+    subscribe: async function* (_root: unknown, args: FeedArgs, context: GraphQLContext) {
+      const ids = distinctIds(args.familyIds);
+      const hidden = firstHidden(context.readModel, ids);
+      if (hidden) throw new DomainError('NOT_FOUND', `family ${hidden} not found`, 'familyIds');
+      let cursor = args.after ? cursorOf(args.after) : context.readModel.statusFeedHead();
+      for (;;) {
+        if (!context.live.keyIsActive()) throw unauthenticated('The API key was revoked: the subscription has ended.');
+        const readModel = context.live.readModelNow();
+        const lost = firstHidden(readModel, ids);
+        if (lost) throw new DomainError('FORBIDDEN', `Access to family ${lost} has ended (referral revoked or expired): the subscription has ended.`);
+        const page = readModel.statusChangesAfter(cursor, ids, PAGE);
+        for (const row of page) {
+          cursor = { commit: row.position_commit, prepare: row.position_prepare };
+          yield { familyStatusChanged: changeView(row) };
+        }
+        if (page.length < PAGE) await context.live.waitForProgress(RECHECK_MS);
+      }
+    },
+  },
+};
