@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark, each beside a baseline measured in the same run, printed
  * as one table. Figures are ratios because the machines are shared and noisy; absolute
  * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
- * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration.
+ * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration,
+ * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out.
  */
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
@@ -13,6 +14,7 @@ import { benchEventStoreAppends } from './event-store-append.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
 import { benchProjectionRebuild } from './projection-rebuild.bench.js';
+import { benchSubscriptions } from './subscriptions.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
@@ -41,5 +43,6 @@ try {
   temp.remove();
 }
 await step('mutations over HTTP', benchMutations);
+await step('subscription fan-out', () => benchSubscriptions(Number(process.env['BENCH_SUBSCRIBERS'] ?? 500), Number(process.env['BENCH_CHANGES'] ?? 1_000)));
 
 process.stdout.write(`\n${formatTable(rows)}\n`);
