@@ -15,6 +15,8 @@ const EnvironmentSchema = z.object({
   TRACKER_BOOTSTRAP_ADMIN_KEY: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRACKER_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
+  TRACKER_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
 });
 
 export interface Config {
@@ -25,6 +27,7 @@ export interface Config {
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof EnvironmentSchema>['LOG_LEVEL'];
+  readonly webhooks: { readonly retryBaseMs: number; readonly maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -50,6 +53,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     bootstrapAdminKey: values.TRACKER_BOOTSTRAP_ADMIN_KEY,
     production: values.NODE_ENV === 'production',
     logLevel: values.LOG_LEVEL,
+    webhooks: { retryBaseMs: values.TRACKER_WEBHOOK_RETRY_BASE_MS, maxAttempts: values.TRACKER_WEBHOOK_MAX_ATTEMPTS },
   };
 };
 

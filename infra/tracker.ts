@@ -1,5 +1,8 @@
 import { createFamilyHistoryReader } from './http/family-history-reader.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookOutbox } from './webhooks/outbox.js';
+import { createWebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +38,8 @@ const packageVersion = (): string =>
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 /** How long open streams (SSE subscriptions) may run on after a stop before they are cut. */
 const STREAM_GRACE_MS = 1_000;
+/** A webhook endpoint that has not answered by then counts as a failed attempt. */
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
   mkdirSync(config.dataDir, { recursive: true });
@@ -51,12 +56,28 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
 
   const clock = (): Date => new Date();
   const cache = new StatementCache(readDb);
+  const outbox = new WebhookOutbox(join(config.dataDir, 'webhooks.sqlite'));
+  const dispatcher = new WebhookDispatcher(cache, outbox, {
+    ...config.webhooks,
+    timeoutMs: WEBHOOK_TIMEOUT_MS,
+    clock,
+    logger,
+    waitForProgress: (ms) => projector.waitForProgress(ms),
+  });
+  dispatcher.start();
   const { app, yoga } = createApp({
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
-    context: createContextFactory({ cache, writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms) }),
+    context: createContextFactory({
+      cache,
+      writer: createFamilyWriter(store, projector, clock),
+      history: createFamilyHistoryReader(store),
+      clock,
+      waitForProgress: (ms) => projector.waitForProgress(ms),
+      webhooks: createWebhookDeliveries(outbox),
+    }),
   });
   const server = createServer(app);
   // Idle keep-alive connections outlive the usual client and proxy idle timeouts (60 s), so a
@@ -80,6 +101,8 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
       const cut = setTimeout(() => server.closeAllConnections(), STREAM_GRACE_MS);
       await closed;
       clearTimeout(cut);
+      await dispatcher.stop();
+      outbox.close();
       await projector.stop();
       readDb.close();
       await store.close();

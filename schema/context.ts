@@ -46,6 +46,30 @@ export interface LiveReads {
   readonly keyIsActive: () => boolean;
 }
 
+/** One webhook delivery as the API shows it. */
+export interface WebhookDeliveryView {
+  readonly deliveryId: string;
+  readonly webhookId: string;
+  readonly familyId: string;
+  readonly sequence: number;
+  readonly status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+  readonly payload: string;
+}
+
+/** The webhook outbox as resolvers see it (infra implements it). */
+export interface WebhookDeliveries {
+  readonly list: (webhookId: string, options: { readonly status?: WebhookDeliveryView['status'] | null; readonly first: number; readonly beforeSequence?: number }) => WebhookDeliveryView[];
+  /** Puts a delivery of one of these webhooks back in the queue; undefined when it is not theirs. */
+  readonly replay: (webhookIds: readonly string[], deliveryId: string) => WebhookDeliveryView | undefined;
+  readonly newSecret: () => string;
+}
+
 /** What every resolver gets: the authenticated caller, this request's read model and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
@@ -53,6 +77,7 @@ export interface GraphQLContext {
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
   readonly live: LiveReads;
+  readonly webhooks: WebhookDeliveries;
   readonly readModel: FamilyReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;

@@ -10,6 +10,7 @@ import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
+import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
 export interface SchemaDependencies {
   readonly version: string;
@@ -32,11 +33,12 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       CountryCode: CountryCodeScalar,
       JSON: JsonScalar,
       Subscription: subscriptionResolvers,
-      Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers },
+      Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers, ...webhookMutationResolvers },
       Query: {
         ...queryResolvers,
         ...historyResolvers,
         ...statusFeedQueryResolvers,
+        ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       Family: familyResolvers,
@@ -45,5 +47,6 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },
       AccessLogEntry: { organization: organizationField },
+      Webhook: webhookTypeResolvers,
     },
   });

@@ -1,4 +1,4 @@
-import { createLoaders, type FamilyHistoryReader, type FamilyWriter, type GraphQLContext } from '../../schema/context.js';
+import { createLoaders, type FamilyHistoryReader, type FamilyWriter, type GraphQLContext, type WebhookDeliveries } from '../../schema/context.js';
 import { unauthenticated } from '../../schema/errors.js';
 import { RequestAccessLog } from '../../schema/access-log.js';
 import { FamilyReadModel, findActiveKey, type StatementCache } from '../../projections/families/family-read-model.js';
@@ -22,12 +22,13 @@ export const isActiveKey = (cache: StatementCache, authorization: string | undef
 export interface ContextDependencies {
   readonly cache: StatementCache;
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
+  readonly webhooks: WebhookDeliveries;
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
   readonly clock: () => Date;
 }
 
-export const createContextFactory = ({ cache, writer, history, clock, waitForProgress }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const key = BEARER.exec(authorization ?? '')?.[1];
   const keyHash = key ? hashApiKey(key) : undefined;
   const holder = keyHash ? findActiveKey(cache, keyHash) : undefined;
@@ -40,5 +41,5 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
     readModelNow: () => new FamilyReadModel(cache, viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
 };

@@ -44,6 +44,8 @@ export interface StatusChangeRow {
   readonly recorded_at: string;
 }
 
+export interface WebhookInfoRow { readonly webhook_id: string; readonly organization_id: string; readonly url: string; readonly registered_at: string; readonly active: number }
+
 export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string; readonly active: number }
 export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
 
@@ -203,6 +205,11 @@ export class FamilyReadModel {
     const row = this.cache.get('SELECT position_commit AS "commit", position_prepare AS "prepare" FROM status_changes ORDER BY position_commit DESC, position_prepare DESC LIMIT 1')
       .safeIntegers(true).get() as Position | undefined;
     return row ? { commit: row.commit, prepare: row.prepare } : undefined;
+  }
+
+  /** An organisation's webhooks (never their secrets). */
+  webhooksOf(organizationId: string): WebhookInfoRow[] {
+    return this.all('SELECT webhook_id, organization_id, url, registered_at, active FROM webhooks WHERE organization_id = @organizationId ORDER BY registered_at, webhook_id', { organizationId });
   }
 
   apiKeyHolder(keyHash: string): ApiKeyRow | undefined {

@@ -11,7 +11,7 @@ const isSystemAdmin = (context: GraphQLContext): boolean =>
   context.viewer.role === 'ADMIN' && context.viewer.organizationId === SYSTEM_ORGANIZATION_ID;
 
 /** Administrators manage their own organisation; the system administrator manages every one. */
-const administeredOrganization = (context: GraphQLContext, organizationId: string | null | undefined): string => {
+export const administeredOrganization = (context: GraphQLContext, organizationId: string | null | undefined): string => {
   const target = organizationId ?? context.viewer.organizationId;
   if (context.viewer.role !== 'ADMIN') throw forbidden('Only administrators manage their organisation');
   if (target !== context.viewer.organizationId && !isSystemAdmin(context)) throw forbidden(`Only the system administrator manages organisation ${target}`);
@@ -20,7 +20,7 @@ const administeredOrganization = (context: GraphQLContext, organizationId: strin
 
 type OrganizationCommandInput = OrganizationCommand extends infer C ? (C extends unknown ? Omit<C, 'actor' | 'issuedAt'> : never) : never;
 
-const run = async (context: GraphQLContext, command: OrganizationCommandInput, options: { commandId?: string | null | undefined; input?: unknown } = {}) => {
+export const runOrganizationCommand = async (context: GraphQLContext, command: OrganizationCommandInput, options: { commandId?: string | null | undefined; input?: unknown } = {}) => {
   const result = await context.writer.executeOrganization(
     { ...command, actor: context.viewer, issuedAt: context.writer.now() },
     { ...(options.commandId ? { commandId: options.commandId } : {}), ...(options.input === undefined ? {} : { input: options.input }) },
@@ -36,7 +36,7 @@ export const organizationMutationResolvers = {
     context: GraphQLContext,
   ) => {
     if (!isSystemAdmin(context)) throw forbidden('Only the system administrator registers organisations');
-    const result = await run(
+    const result = await runOrganizationCommand(
       context,
       { type: 'RegisterOrganization', organizationId: input.organizationId, name: input.name, kind: input.kind, countries: (input.countries ?? []) as never },
       { commandId: input.commandId, input },
@@ -51,11 +51,11 @@ export const organizationMutationResolvers = {
   ) => {
     const organizationId = administeredOrganization(context, input.organizationId);
     const member = { type: 'AddMember' as const, organizationId, userId: input.userId, role: input.role, name: input.userName };
-    await run(context, member, input.commandId ? { commandId: `${input.commandId}:member`, input } : {}).catch(ignoreExistingMember);
+    await runOrganizationCommand(context, member, input.commandId ? { commandId: `${input.commandId}:member`, input } : {}).catch(ignoreExistingMember);
     // With a commandId the key id is derived from it, so a repeat names the same key.
     const keyId = input.commandId ? `key-${input.commandId}` : context.writer.newId();
     const { key, hash } = context.writer.newApiKey();
-    const issued = await run(context, { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label }, { commandId: input.commandId, input });
+    const issued = await runOrganizationCommand(context, { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label }, { commandId: input.commandId, input });
     const holder = issued.replayed ? undefined : context.readModel.apiKeyHolder(hash);
     // An existing member keeps their role; the key acts with it.
     return { keyId, apiKey: issued.replayed ? null : key, userId: input.userId, role: holder?.role ?? input.role, position: issued.position };
@@ -67,13 +67,13 @@ export const organizationMutationResolvers = {
   deactivateOrganization: async (_root: unknown, { input }: { input: { organizationId: string; reason: string; commandId?: string | null } }, context: GraphQLContext) => {
     if (!isSystemAdmin(context)) throw forbidden('Only the system administrator deactivates organisations');
     const organization = knownOrganization(context, input.organizationId, 'organizationId');
-    const result = await run(context, { type: 'DeactivateOrganization', organizationId: input.organizationId, reason: input.reason }, { commandId: input.commandId, input });
+    const result = await runOrganizationCommand(context, { type: 'DeactivateOrganization', organizationId: input.organizationId, reason: input.reason }, { commandId: input.commandId, input });
     return { organization, ...result };
   },
 
   revokeApiKey: async (_root: unknown, { input }: { input: { organizationId?: string | null; keyId: string; commandId?: string | null } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, input.organizationId);
-    const result = await run(context, { type: 'RevokeApiKey', organizationId, keyId: input.keyId }, { commandId: input.commandId, input });
+    const result = await runOrganizationCommand(context, { type: 'RevokeApiKey', organizationId, keyId: input.keyId }, { commandId: input.commandId, input });
     return { keyId: input.keyId, position: result.position };
   },
 };
@@ -89,7 +89,7 @@ const knownOrganization = (context: GraphQLContext, organizationId: string, fiel
 const changeAuditor = async (type: 'AppointAuditor' | 'DismissAuditor', input: AuditorInput, context: GraphQLContext) => {
   const organizationId = administeredOrganization(context, input.organizationId);
   const auditorOrganization = knownOrganization(context, input.auditorOrganizationId, 'auditorOrganizationId');
-  const result = await run(context, { type, organizationId, auditorOrganizationId: input.auditorOrganizationId }, { commandId: input.commandId, input });
+  const result = await runOrganizationCommand(context, { type, organizationId, auditorOrganizationId: input.auditorOrganizationId }, { commandId: input.commandId, input });
   return { organization: knownOrganization(context, organizationId, 'organizationId'), auditorOrganization, ...result };
 };
 

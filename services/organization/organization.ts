@@ -26,7 +26,11 @@ export type OrganizationEvent =
   | E<'ApiKeyRevoked', { keyId: string }>
   | E<'AuditorAppointed', { auditorOrganizationId: string }>
   | E<'AuditorDismissed', { auditorOrganizationId: string }>
-  | E<'OrganizationDeactivated', { reason: string }>;
+  | E<'OrganizationDeactivated', { reason: string }>
+  /** The signing secret is kept here, as the dispatcher needs it to sign; it is never personal data. */
+  | E<'WebhookRegistered', { webhookId: string; url: string; secret: string }>
+  | E<'WebhookSecretRotated', { webhookId: string; secret: string }>
+  | E<'WebhookRemoved', { webhookId: string }>;
 
 interface Base { readonly organizationId: string; readonly actor: Actor; readonly issuedAt: string }
 type C<Type extends string, Fields> = { readonly type: Type } & Base & Readonly<Fields>;
@@ -39,7 +43,10 @@ export type OrganizationCommand =
   | C<'RevokeApiKey', { keyId: string }>
   | C<'AppointAuditor', { auditorOrganizationId: string }>
   | C<'DismissAuditor', { auditorOrganizationId: string }>
-  | C<'DeactivateOrganization', { reason: string }>;
+  | C<'DeactivateOrganization', { reason: string }>
+  | C<'RegisterWebhook', { webhookId: string; url: string; secret: string }>
+  | C<'RotateWebhookSecret', { webhookId: string; secret: string }>
+  | C<'RemoveWebhook', { webhookId: string }>;
 
 export interface ApiKeyState { readonly keyId: string; readonly userId: string; readonly role: Role; readonly keyHash: string; readonly active: boolean }
 export interface OrganizationState {
@@ -50,6 +57,7 @@ export interface OrganizationState {
   readonly keys: ReadonlyMap<string, ApiKeyState>;
   readonly auditors: ReadonlySet<string>;
   readonly active: boolean;
+  readonly webhooks: ReadonlySet<string>;
 }
 
 export const initialOrganizationState: OrganizationState = {
@@ -60,7 +68,12 @@ export const initialOrganizationState: OrganizationState = {
   keys: new Map(),
   auditors: new Set(),
   active: false,
+  webhooks: new Set(),
 };
+
+const WEBHOOK_URL = /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
+const MAX_WEBHOOKS = 10;
+const SECRET = /^whsec_[A-Za-z0-9_-]{32,}$/;
 
 const KEY_HASH = /^[0-9a-f]{64}$/;
 
@@ -113,6 +126,19 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
     case 'DismissAuditor':
       if (!s.auditors.has(c.auditorOrganizationId)) throw notFound('auditorOrganizationId', `auditor ${c.auditorOrganizationId}`);
       return [{ type: 'AuditorDismissed', data: { auditorOrganizationId: c.auditorOrganizationId } }];
+    case 'RegisterWebhook':
+      if (!WEBHOOK_URL.test(c.url) || c.url.length > 2_000) throw badInput('url', 'url must be an http or https URL');
+      if (s.webhooks.has(c.webhookId)) throw badInput('webhookId', `webhook ${c.webhookId} already exists`);
+      if (s.webhooks.size >= MAX_WEBHOOKS) throw badInput('url', `an organisation has at most ${String(MAX_WEBHOOKS)} webhooks`);
+      if (!SECRET.test(c.secret)) throw badInput('secret', 'not a webhook secret');
+      return [{ type: 'WebhookRegistered', data: { webhookId: c.webhookId, url: c.url, secret: c.secret } }];
+    case 'RotateWebhookSecret':
+      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', `webhook ${c.webhookId}`);
+      if (!SECRET.test(c.secret)) throw badInput('secret', 'not a webhook secret');
+      return [{ type: 'WebhookSecretRotated', data: { webhookId: c.webhookId, secret: c.secret } }];
+    case 'RemoveWebhook':
+      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', `webhook ${c.webhookId}`);
+      return [{ type: 'WebhookRemoved', data: { webhookId: c.webhookId } }];
     case 'DeactivateOrganization':
       if (s.kind === 'SYSTEM') throw badInput('organizationId', 'the system organisation cannot be deactivated');
       return [{ type: 'OrganizationDeactivated', data: { reason: c.reason } }];
@@ -151,6 +177,15 @@ export const evolveOrganization = (s: OrganizationState, e: OrganizationEvent): 
     }
     case 'OrganizationDeactivated':
       return { ...s, active: false };
+    case 'WebhookRegistered':
+      return { ...s, webhooks: new Set(s.webhooks).add(e.data.webhookId) };
+    case 'WebhookSecretRotated':
+      return s;
+    case 'WebhookRemoved': {
+      const webhooks = new Set(s.webhooks);
+      webhooks.delete(e.data.webhookId);
+      return { ...s, webhooks };
+    }
     default:
       return assertNever(e);
   }

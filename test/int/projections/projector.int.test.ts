@@ -54,15 +54,16 @@ describe('projector', () => {
     await h.projector.catchUp();
     const before = readModelSnapshot(h.readDb, familiesProjection);
 
-    const v2: Projection = { ...familiesProjection, version: 2 };
+    const next = familiesProjection.version + 1;
+    const v2: Projection = { ...familiesProjection, version: next };
     h.reopen([organizationsProjection, v2]);
-    expect(h.projector.status()[1]).toMatchObject({ version: 2, rebuilding: true, eventsApplied: 0 });
+    expect(h.projector.status()[1]).toMatchObject({ version: next, rebuilding: true, eventsApplied: 0 });
     expect(h.rows('SELECT count(*) AS n FROM families')).toEqual([{ n: 5 }]);
     await h.projector.catchUp();
 
-    expect(h.projector.status()[1]).toMatchObject({ version: 2, rebuilding: false, caughtUp: true, eventsApplied: total });
-    expect(h.rows("SELECT name FROM sqlite_master WHERE name LIKE 'families__v%' AND type = 'table'")).toEqual([{ name: 'families__v2' }]);
-    expect(h.rows("SELECT version, active FROM projection_checkpoints WHERE name = 'families'")).toEqual([{ version: 2, active: 1 }]);
+    expect(h.projector.status()[1]).toMatchObject({ version: next, rebuilding: false, caughtUp: true, eventsApplied: total });
+    expect(h.rows("SELECT name FROM sqlite_master WHERE name LIKE 'families__v%' AND type = 'table'")).toEqual([{ name: `families__v${String(next)}` }]);
+    expect(h.rows("SELECT version, active FROM projection_checkpoints WHERE name = 'families'")).toEqual([{ version: next, active: 1 }]);
     expect(firstDifference(before, readModelSnapshot(h.readDb, v2))).toBeUndefined();
   });
 
@@ -83,7 +84,7 @@ describe('projector', () => {
     await loadFamilies(h.store, 3, 10);
     await h.projector.catchUp();
     const live = readModelSnapshot(h.readDb, familiesProjection);
-    h.readDb.prepare("UPDATE families__v1 SET status = 'CLOSED' WHERE family_id = 'load-0000001'").run();
+    h.readDb.prepare(`UPDATE families__v${String(familiesProjection.version)} SET status = 'CLOSED' WHERE family_id = 'load-0000001'`).run();
     expect(firstDifference(readModelSnapshot(h.readDb, familiesProjection), live)).toMatch(/^families, row 2: live .*"status":"CLOSED"/);
   });
 });

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { WebhookOutbox } from '../../../infra/webhooks/outbox.js';
+import { createWebhookDeliveries } from '../../../infra/webhooks/webhook-deliveries.js';
 import { createFamilyHistoryReader } from '../../../infra/http/family-history-reader.js';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +37,7 @@ const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
   const readModel = new FamilyReadModel(new StatementCache(h.readDb), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
   const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
-  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, webhooks: createWebhookDeliveries(new WebhookOutbox(join(h.file, '..', 'webhooks.sqlite'))), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });
   expect(result.errors).toBeUndefined();
   const data = result.data as { families: { edges: unknown[] } };

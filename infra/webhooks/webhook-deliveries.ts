@@ -1,0 +1,29 @@
+import type { WebhookDeliveries, WebhookDeliveryView } from '../../schema/context.js';
+import type { DeliveryRow, WebhookOutbox } from './outbox.js';
+import { newWebhookSecret } from './signature.js';
+
+const view = (row: DeliveryRow): WebhookDeliveryView => ({
+  deliveryId: row.delivery_id,
+  webhookId: row.webhook_id,
+  familyId: row.family_id,
+  sequence: row.seq,
+  status: row.status,
+  attempts: row.attempts,
+  lastStatusCode: row.last_status_code,
+  lastError: row.last_error,
+  nextAttemptAt: row.status === 'PENDING' && row.next_attempt_at > 0 ? new Date(row.next_attempt_at).toISOString() : null,
+  createdAt: row.created_at,
+  deliveredAt: row.delivered_at,
+  payload: row.payload,
+});
+
+/** The outbox behind `webhookDeliveries` and `replayWebhookDelivery`. */
+export const createWebhookDeliveries = (outbox: WebhookOutbox): WebhookDeliveries => ({
+  list: (webhookId, options) =>
+    outbox.deliveries(webhookId, { status: options.status ?? null, first: options.first, ...(options.beforeSequence === undefined ? {} : { beforeSeq: options.beforeSequence }) }).map(view),
+  replay: (webhookIds, deliveryId) => {
+    const row = outbox.replay(webhookIds, deliveryId);
+    return row ? view(row) : undefined;
+  },
+  newSecret: newWebhookSecret,
+});

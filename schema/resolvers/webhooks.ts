@@ -1,0 +1,82 @@
+import type { WebhookInfoRow } from '../../projections/families/family-read-model.js';
+import { DomainError } from '../../services/shared/domain-error.js';
+import type { GraphQLContext, WebhookDeliveryView } from '../context.js';
+import { badUserInput } from '../errors.js';
+import { administeredOrganization, runOrganizationCommand } from '../mutations/organization-mutation-resolvers.js';
+import { organizationField } from './queries.js';
+
+/**
+ * Webhooks for partners that cannot hold a connection: registered on the organisation's stream
+ * (the secret is shown once), delivered by the dispatcher from the durable outbox, and visible
+ * here with every attempt. Members of the organisation read them; its administrators change them.
+ */
+const MAX_DELIVERY_PAGE = 200;
+
+const webhookView = (row: WebhookInfoRow) => ({
+  id: row.webhook_id, url: row.url, organizationId: row.organization_id, registeredAt: row.registered_at, active: row.active === 1,
+});
+
+const deliveryView = (delivery: WebhookDeliveryView) => ({ ...delivery, id: delivery.deliveryId });
+
+/** The webhook if it belongs to the organisation; NOT_FOUND otherwise (another organisation's is unknown). */
+const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: string): WebhookInfoRow => {
+  const webhook = context.readModel.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
+  if (!webhook) throw new DomainError('NOT_FOUND', `webhook ${webhookId} not found`, 'webhookId');
+  return webhook;
+};
+
+const decodeSequence = (after: string): number => {
+  const sequence = Number(Buffer.from(after, 'base64url').toString('utf8').replace(/^delivery:/, ''));
+  if (!Number.isSafeInteger(sequence) || sequence < 0) throw badUserInput('after', 'after is not a cursor returned by this API');
+  return sequence;
+};
+const encodeSequence = (sequence: number): string => Buffer.from(`delivery:${String(sequence)}`).toString('base64url');
+
+export const webhookQueryResolvers = {
+  webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.readModel.webhooksOf(context.viewer.organizationId).map(webhookView),
+
+  webhookDeliveries: (_root: unknown, args: { webhookId: string; status?: WebhookDeliveryView['status'] | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
+    const first = args.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_DELIVERY_PAGE)}`);
+    ownWebhook(context, context.viewer.organizationId, args.webhookId);
+    const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: decodeSequence(args.after) } : {}) });
+    const page = rows.slice(0, first);
+    const last = page.at(-1);
+    return { deliveries: page.map(deliveryView), endCursor: last ? encodeSequence(last.sequence) : null, hasMore: rows.length > first };
+  },
+};
+
+export const webhookMutationResolvers = {
+  registerWebhook: async (_root: unknown, { input }: { input: { organizationId?: string | null; url: string; commandId?: string | null } }, context: GraphQLContext) => {
+    const organizationId = administeredOrganization(context, input.organizationId);
+    const webhookId = input.commandId ? `webhook-${input.commandId}` : context.writer.newId();
+    const secret = context.webhooks.newSecret();
+    const result = await runOrganizationCommand(context, { type: 'RegisterWebhook', organizationId, webhookId, url: input.url, secret }, { commandId: input.commandId, input });
+    return { webhook: webhookView(ownWebhook(context, organizationId, webhookId)), secret: result.replayed ? null : secret, position: result.position };
+  },
+
+  rotateWebhookSecret: async (_root: unknown, { input }: { input: { organizationId?: string | null; webhookId: string; commandId?: string | null } }, context: GraphQLContext) => {
+    const organizationId = administeredOrganization(context, input.organizationId);
+    ownWebhook(context, organizationId, input.webhookId);
+    const secret = context.webhooks.newSecret();
+    const result = await runOrganizationCommand(context, { type: 'RotateWebhookSecret', organizationId, webhookId: input.webhookId, secret }, { commandId: input.commandId, input });
+    return { webhook: webhookView(ownWebhook(context, organizationId, input.webhookId)), secret: result.replayed ? null : secret, position: result.position };
+  },
+
+  removeWebhook: async (_root: unknown, { input }: { input: { organizationId?: string | null; webhookId: string; commandId?: string | null } }, context: GraphQLContext) => {
+    const organizationId = administeredOrganization(context, input.organizationId);
+    ownWebhook(context, organizationId, input.webhookId);
+    const result = await runOrganizationCommand(context, { type: 'RemoveWebhook', organizationId, webhookId: input.webhookId }, { commandId: input.commandId, input });
+    return { webhookId: input.webhookId, position: result.position };
+  },
+
+  replayWebhookDelivery: (_root: unknown, { input }: { input: { deliveryId: string } }, context: GraphQLContext) => {
+    const organizationId = administeredOrganization(context, null);
+    const own = context.readModel.webhooksOf(organizationId).map((row) => row.webhook_id);
+    const replayed = context.webhooks.replay(own, input.deliveryId);
+    if (!replayed) throw new DomainError('NOT_FOUND', `delivery ${input.deliveryId} not found`, 'deliveryId');
+    return deliveryView(replayed);
+  },
+};
+
+export const webhookTypeResolvers = { organization: organizationField };
