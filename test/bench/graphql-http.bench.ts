@@ -26,10 +26,11 @@ const FAMILIES_QUERY = `{ families(first: 50) { totalCount edges { node {
 const KEY = 'bench-key-0123456789abcdef0123456789';
 const DURATION_S = Number(process.env['BENCH_HTTP_SECONDS'] ?? 10);
 const CONNECTIONS = 10;
+const NOT_FOUND_SECONDS = 3;
 
-const load = (url: string, body: string, authorization?: string) =>
+const load = (url: string, body: string, authorization?: string, duration = DURATION_S) =>
   autocannon({
-    url: `${url}/graphql`, method: 'POST', connections: CONNECTIONS, duration: DURATION_S, body,
+    url: `${url}/graphql`, method: 'POST', connections: CONNECTIONS, duration, body,
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
   });
 
@@ -79,6 +80,11 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
     await new Promise((r) => setTimeout(r, 500));
   }
   const families = await load(tracker.url, JSON.stringify({ query: FAMILIES_QUERY }), `Bearer ${KEY}`);
+  // Tenant isolation must not leak through timing: another organisation's real family (load-0000001
+  // is led by org-b) and an id that does not exist should answer alike.
+  const notFound = (id: string) => load(tracker.url, JSON.stringify({ query: `{ family(id: "${id}") { id status } }` }), `Bearer ${KEY}`, NOT_FOUND_SECONDS);
+  const foreign = await notFound('load-0000001');
+  const unknown = await notFound('0193a5c2-0000-7000-8000-000000000000');
   await tracker.stop();
 
   const bare = await startBareYoga();
@@ -100,6 +106,13 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
       baseline: `${String(hello.latency.p50)} / ${String(hello.latency.p99)} ms bare yoga`,
       ratio: '-',
       target: 'p99 < 50 ms',
+    },
+    {
+      benchmark: `family(id) of another organisation vs an unknown id, ${String(NOT_FOUND_SECONDS)} s each: mean latency`,
+      value: `${foreign.latency.average.toFixed(2)} ms foreign`,
+      baseline: `${unknown.latency.average.toFixed(2)} ms unknown`,
+      ratio: formatRatio(unknown.latency.average, foreign.latency.average),
+      target: 'about 100%',
     },
     {
       benchmark: 'SQL statements per families(first: 50) request',

@@ -13,7 +13,10 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const ADMIN = 'webhooks-admin-key-0123456789abcdef';
 const temp = makeTempDir('tracker-webhooks-');
-const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '4' };
+// Enough attempts to outlast a receiver that is down for a few seconds; after the restart, few,
+// so that a delivery that keeps failing is parked quickly.
+const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '40' };
+const ENV_AFTER_RESTART = { ...ENV, TRACKER_WEBHOOK_MAX_ATTEMPTS: '4' };
 let tracker: TrackerProcess;
 const keys: Record<string, string> = {};
 
@@ -126,9 +129,9 @@ describe('webhooks', () => {
     for (const id of families) await closeFamily(id);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await tracker.stop()).toBe(0);
-    tracker = await startTrackerProcess(ENV);
     await receiver.start(port);
-    await until('4 deliveries after the restart', () => families.every((id) => receiver.delivered().filter((d) => d.familyId === id).length === 2));
+    tracker = await startTrackerProcess(ENV_AFTER_RESTART);
+    await until('4 deliveries after the restart', () => families.every((id) => receiver.delivered().filter((d) => d.familyId === id).length === 2), 30_000);
     for (const id of families) expect(receiver.delivered().filter((d) => d.familyId === id).map((d) => d.status)).toEqual(['INTAKE', 'CLOSED']);
     const ids = receiver.delivered().map((d) => d.deliveryId);
     expect(new Set(ids).size).toBe(ids.length);
