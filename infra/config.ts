@@ -17,6 +17,7 @@ const EnvironmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRACKER_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   TRACKER_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
 });
 
 export interface Config {
@@ -27,7 +28,7 @@ export interface Config {
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof EnvironmentSchema>['LOG_LEVEL'];
-  readonly webhooks: { readonly retryBaseMs: number; readonly maxAttempts: number };
+  readonly webhooks: { readonly retryBaseMs: number; readonly maxAttempts: number; readonly allowPrivateNetworks: boolean };
 }
 
 export class ConfigError extends Error {
@@ -53,7 +54,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     bootstrapAdminKey: values.TRACKER_BOOTSTRAP_ADMIN_KEY,
     production: values.NODE_ENV === 'production',
     logLevel: values.LOG_LEVEL,
-    webhooks: { retryBaseMs: values.TRACKER_WEBHOOK_RETRY_BASE_MS, maxAttempts: values.TRACKER_WEBHOOK_MAX_ATTEMPTS },
+    webhooks: {
+      retryBaseMs: values.TRACKER_WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: values.TRACKER_WEBHOOK_MAX_ATTEMPTS,
+      allowPrivateNetworks: values.TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+    },
   };
 };
 

@@ -1,6 +1,7 @@
 import { FamilyReadModel, feedCursor, type StatementCache } from '../../projections/families/family-read-model.js';
 import type { Logger } from '../logger.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
+import { refusedTarget } from './target-address.js';
 import type { DeliveryRow, WebhookOutbox } from './outbox.js';
 
 export interface WebhookRow {
@@ -17,6 +18,8 @@ export interface DispatcherOptions {
   readonly retryBaseMs: number;
   /** Attempts before a delivery is parked as FAILED (it can be replayed). */
   readonly maxAttempts: number;
+  /** Allow targets on loopback and private networks (development, tests, an internal relay). */
+  readonly allowPrivateNetworks: boolean;
   readonly timeoutMs: number;
   readonly clock: () => Date;
   readonly logger: Logger;
@@ -125,6 +128,8 @@ export class WebhookDispatcher {
 
   private async post(webhook: WebhookRow, delivery: DeliveryRow): Promise<{ ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string }> {
     const timestamp = Math.floor(this.options.clock().getTime() / 1000);
+    const refused = this.options.allowPrivateNetworks ? undefined : await refusedTarget(webhook.url);
+    if (refused) return { ok: false, statusCode: null, error: refused };
     try {
       const response = await fetch(webhook.url, {
         method: 'POST',

@@ -15,7 +15,7 @@ const ADMIN = 'webhooks-admin-key-0123456789abcdef';
 const temp = makeTempDir('tracker-webhooks-');
 // Enough attempts to outlast a receiver that is down for a few seconds; after the restart, few,
 // so that a delivery that keeps failing is parked quickly.
-const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '40' };
+const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '40', TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
 const ENV_AFTER_RESTART = { ...ENV, TRACKER_WEBHOOK_MAX_ATTEMPTS: '4' };
 let tracker: TrackerProcess;
 const keys: Record<string, string> = {};
