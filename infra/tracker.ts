@@ -62,7 +62,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     timeoutMs: WEBHOOK_TIMEOUT_MS,
     clock,
     logger,
-    waitForProgress: (ms) => projector.waitForProgress(ms),
+    waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
   });
   dispatcher.start();
   const { app, yoga } = createApp({
@@ -75,7 +75,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
       writer: createFamilyWriter(store, projector, clock),
       history: createFamilyHistoryReader(store),
       clock,
-      waitForProgress: (ms) => projector.waitForProgress(ms),
+      waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
       webhooks: createWebhookDeliveries(outbox),
     }),
   });

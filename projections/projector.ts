@@ -41,6 +41,8 @@ export class Projector {
   private readonly runners: Runner[];
   private readonly appended = new Signal();
   private readonly progressed = new Signal();
+  /** Per projection: it applied a batch (subscribers of one read model wake only for it). */
+  private readonly advanced = new Map<string, Signal>();
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
   private wakeSubscription: { stop(): Promise<void> } | undefined;
@@ -109,11 +111,21 @@ export class Projector {
   }
 
   /**
-   * Resolves when any projection applied a batch, or after `timeoutMs`: "notify, then pull" for
-   * subscribers, who then read what they need from the read models (no queue per subscriber).
+   * Resolves when any projection (or the named one) applied a batch, or after `timeoutMs`:
+   * "notify, then pull" for subscribers, who then read what they need from the read models (no
+   * queue per subscriber).
    */
-  waitForProgress(timeoutMs: number): Promise<void> {
-    return this.progressed.wait(timeoutMs);
+  waitForProgress(timeoutMs: number, projectionName?: string): Promise<void> {
+    return projectionName === undefined ? this.progressed.wait(timeoutMs) : this.advancedSignal(projectionName).wait(timeoutMs);
+  }
+
+  private advancedSignal(name: string): Signal {
+    let signal = this.advanced.get(name);
+    if (!signal) {
+      signal = new Signal();
+      this.advanced.set(name, signal);
+    }
+    return signal;
   }
 
   /**
@@ -183,6 +195,7 @@ export class Projector {
     if (batch.length < BATCH_SIZE) this.markCaughtUp(runner);
     this.onBatch?.(runner.projection.name, batch.length);
     this.progressed.notify();
+    this.advanced.get(runner.projection.name)?.notify();
     return batch.length;
   }
 

@@ -187,8 +187,11 @@ export class FamilyReadModel {
   statusChangesAfter(after: Position | undefined, familyIds: readonly string[] | undefined, limit: number): StatusChangeRow[] {
     this.statements += 1;
     const among = familyIds ? 'AND c.family_id IN (SELECT value FROM json_each(@ids))' : '';
-    const sql = `SELECT c.* FROM status_changes c JOIN families f ON f.family_id = c.family_id
-      WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${this.visibility.visibleSet}
+    // CROSS JOIN keeps the feed as the outer loop: a seek to the cursor, then an access check per
+    // row until the page is full, whatever the number of families the caller can see (profiled:
+    // the set form visited every visible family per call and was most of the fan-out's CPU).
+    const sql = `SELECT c.* FROM status_changes c CROSS JOIN families f ON f.family_id = c.family_id
+      WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${this.visibility.visible}
       ORDER BY c.position_commit, c.position_prepare LIMIT @limit`;
     return this.cache.get(sql).safeIntegers(true).all({
       ...this.viewerParameters,

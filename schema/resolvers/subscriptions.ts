@@ -66,6 +66,8 @@ export const subscriptionResolvers = {
       if (hidden) throw new DomainError('NOT_FOUND', `family ${hidden} not found`, 'familyIds');
       let cursor = args.after ? cursorOf(args.after) : context.readModel.statusFeedHead();
       for (;;) {
+        // Before every page: the key is still active and the named families still visible (two
+        // index lookups); the page itself is filtered by access as of now.
         if (!context.live.keyIsActive()) throw unauthenticated('The API key was revoked: the subscription has ended.');
         const readModel = context.live.readModelNow();
         const lost = firstHidden(readModel, ids);

@@ -71,7 +71,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const { app } = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
     readiness: () => Promise.resolve({ ready: true, details: {} }),
-    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms), webhooks: createWebhookDeliveries(new WebhookOutbox(join(temp.dir, 'webhooks.sqlite'))) }),
+    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms, 'families'), webhooks: createWebhookDeliveries(new WebhookOutbox(join(temp.dir, 'webhooks.sqlite'))) }),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
