@@ -6,7 +6,7 @@ import { executeFamilyCommand } from '../../services/family/family-service.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { newEventId } from '../event-store/event-id.js';
-import { appendAccessLog } from '../access-log-writer.js';
+import { createAccessLogBatcher } from '../access-log-writer.js';
 import { formatPosition, parsePosition, type Position } from '../event-store/position.js';
 
 /** The write side for GraphQL: the command handler on the configured store, and the projector to wait on. */
@@ -27,7 +27,7 @@ export const createFamilyWriter = (store: EventStore, projector: Projector, cloc
   },
   now: () => clock().toISOString(),
   newId: newEventId,
-  logAccess: (entry) => appendAccessLog(store, entry),
+  logAccess: createAccessLogBatcher(store),
   newApiKey: () => {
     const key = generateApiKey();
     return { key, hash: hashApiKey(key) };
