@@ -1,9 +1,8 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isCalendarDate } from '../services/shared/calendar-date.js';
+import { isCalendarDate, isInstant } from '../services/shared/calendar-date.js';
 import { isCountryCode } from '../services/shared/countries.js';
 import { badUserInput } from './errors.js';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 const stringScalar = (name: string, description: string, valid: (text: string) => boolean, explain: string) => {
   const parse = (value: unknown): string => {
@@ -30,7 +29,7 @@ export const DateScalar = stringScalar('Date', 'A calendar date, strictly YYYY-M
 export const DateTimeScalar = stringScalar(
   'DateTime',
   'An RFC 3339 date-time with an offset.',
-  (text) => RFC3339.test(text) && !Number.isNaN(Date.parse(text)) && isCalendarDate(text.slice(0, 10)),
+  isInstant,
   'must be an RFC 3339 date-time with an offset, e.g. 2024-06-01T12:00:00Z',
 );
 

@@ -11,7 +11,7 @@ import { rebuildProjections } from '../../projections/rebuild.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { Projector } from '../../projections/projector.js';
 import { loadConfig } from '../config.js';
-import { isCalendarDate } from '../../services/shared/calendar-date.js';
+import { isInstant } from '../../services/shared/calendar-date.js';
 import { openEventStore } from '../event-store/open-event-store.js';
 import { PROJECTIONS } from '../tracker.js';
 import { checkProjections } from '../../projections/check.js';
@@ -27,9 +27,8 @@ const openStores = () => {
   return { config, store, db, close: async () => { db.close(); await store.close(); } };
 };
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const instant = (value: string): string => {
-  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value)) || !isCalendarDate(value.slice(0, 10))) throw new InvalidArgumentError('expected an RFC 3339 time with an offset, e.g. 2024-06-01T12:00:00Z');
+  if (!isInstant(value)) throw new InvalidArgumentError('expected an RFC 3339 time with an offset, e.g. 2024-06-01T12:00:00Z');
   return value;
 };
 const revision = (value: string): number => {
