@@ -10,8 +10,9 @@ import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { ChainFollower, verifyHashChain, type ChainVerdict } from '../../services/verify-hash-chain.js';
 import { hashApiKey } from '../auth/api-keys.js';
-import type { EventStore, RecordedEvent } from '../event-store/port.js';
-import { formatPosition } from '../event-store/position.js';
+import type { EventStore } from '../event-store/port.js';
+import { createFamilyHistoryReader } from '../http/family-history-reader.js';
+import { collect } from '../../services/shared/async-iterable.js';
 import { appendAccessLog } from '../access-log-writer.js';
 
 /**
@@ -20,18 +21,10 @@ import { appendAccessLog } from '../access-log-writer.js';
  * them through the CLI).
  */
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-};
-
-const familyEvents = async function* (store: EventStore, familyId: string): AsyncGenerator<RecordedEvent> {
-  try {
-    yield* store.readStream(familyStreamName(familyId));
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'StreamNotFoundError')) throw error;
-  }
+/** A family's stream as history reads it (none is empty), tagged with its stream name. */
+const familyEvents = async function* (store: EventStore, familyId: string) {
+  const stream = familyStreamName(familyId);
+  for await (const event of createFamilyHistoryReader(store).events(familyId)) yield { ...event, stream };
 };
 
 /** The family as known at the limit: status, blockers and the shape of the case, without personal data. */
@@ -146,7 +139,7 @@ export const exportHistory = async (store: EventStore, readDb: Database.Database
       const data = redactEventData(event.type, event.data, row, state);
       showedPersonal ||= data['personal'] !== undefined;
       const { occurredAt, recordedAt, actor: recordedBy, hash, prevHash } = event.metadata;
-      options.write(JSON.stringify({ familyId: row.family_id, revision: event.revision, position: formatPosition(event.position), type: event.type, occurredAt, recordedAt, actor: recordedBy, data, hash, prevHash }));
+      options.write(JSON.stringify({ familyId: row.family_id, revision: event.revision, position: event.position, type: event.type, occurredAt, recordedAt, actor: recordedBy, data, hash, prevHash }));
       events += 1;
     }
     if (showedPersonal) withPersonalData.push(row.family_id);

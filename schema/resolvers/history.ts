@@ -3,6 +3,7 @@ import { familyAt, verifyFamilyStream } from '../../services/family/family-histo
 import { familyStreamName } from '../../services/family/family-decider.js';
 import { reunificationStatus } from '../../services/family/status.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
+import { collect } from '../../services/shared/async-iterable.js';
 import { DomainError } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, HistoryEvent } from '../context.js';
 import { badUserInput } from '../errors.js';
@@ -26,12 +27,6 @@ const visibleFamily = async (context: GraphQLContext, familyId: string): Promise
   const row = await context.loaders.family.load(familyId);
   if (!row) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
   return row;
-};
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 };
 
 const eventNode = (event: HistoryEvent, data: unknown) => ({

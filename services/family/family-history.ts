@@ -1,4 +1,5 @@
 import type { EventMetadata } from '../event-envelope.js';
+import { collect } from '../shared/async-iterable.js';
 import { verifyHashChain, type ChainEvent, type ChainVerdict } from '../verify-hash-chain.js';
 import type { FamilyEvent } from './events.js';
 import { evolve } from './evolve.js';
@@ -52,8 +53,7 @@ export const familyAt = async (events: AsyncIterable<ChainEvent>, limit: History
 
 /** Recomputes the family stream's hash chain; see verifyHashChain for what each problem means. */
 export const verifyFamilyStream = async (stream: string, events: AsyncIterable<ChainEvent>): Promise<ChainVerdict & { readonly headHash: string | undefined }> => {
-  const all: ChainEvent[] = [];
-  for await (const event of events) all.push(event);
+  const all = await collect(events);
   const verdict = verifyHashChain(stream, all);
   return { ...verdict, headHash: (all.at(-1)?.metadata as Partial<EventMetadata> | undefined)?.hash };
 };

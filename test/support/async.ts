@@ -14,11 +14,7 @@ export const within = <T>(ms: number, promise: Promise<T>, what: string): Promis
     );
   });
 
-export const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-};
+export { collect } from '../../services/shared/async-iterable.js';
 
 /** Takes items from an iterator until `accept` has taken `count` of them. */
 export const take = async <T>(
