@@ -6,21 +6,13 @@ import { dateOf } from '../../services/shared/calendar-date.js';
 import { collect } from '../../services/shared/async-iterable.js';
 import { DomainError } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, HistoryEvent } from '../context.js';
+import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { stateOf, type PastFamilyRow } from './family.js';
 import { redactEventData, showsPersonalData } from './history-redaction.js';
 
 const MAX_HISTORY_PAGE = 500;
-const CURSOR_PREFIX = 'event:';
-
-const encodeCursor = (revision: number): string => Buffer.from(`${CURSOR_PREFIX}${String(revision)}`).toString('base64url');
-
-const decodeCursor = (cursor: string): number => {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const revision = Number(text.slice(CURSOR_PREFIX.length));
-  if (!text.startsWith(CURSOR_PREFIX) || !Number.isSafeInteger(revision) || revision < 0) throw badUserInput('after', 'after is not a cursor returned by this API');
-  return revision;
-};
+const eventCursor = opaqueCursor('event');
 
 /** The family if the caller may see it now; NOT_FOUND exactly as for an unknown id otherwise. */
 const visibleFamily = async (context: GraphQLContext, familyId: string): Promise<FamilyRow> => {
@@ -45,13 +37,13 @@ export const historyResolvers = {
   familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_HISTORY_PAGE)}`);
-    const fromRevision = args.after ? decodeCursor(args.after) + 1 : 0;
+    const fromRevision = args.after ? eventCursor.decodeIndex(args.after) + 1 : 0;
     const row = await visibleFamily(context, args.familyId);
     const events = await collect(context.history.events(args.familyId, { fromRevision, maxCount: first + 1 }));
     const state = stateOf(row);
     const edges = events.slice(0, first).map((event) => {
       const node = eventNode(event, redactEventData(event.type, event.data, row, state));
-      return { cursor: encodeCursor(event.revision), node, ...node };
+      return { cursor: eventCursor.encode(event.revision), node, ...node };
     });
     if (edges.some((edge) => showsPersonalData(edge.node.data as Record<string, unknown>))) context.accessLog.record(row.family_id, 'history');
     return {

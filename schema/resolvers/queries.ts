@@ -1,6 +1,7 @@
 import type { FamilyFilter } from '../../projections/families/family-read-model.js';
 import type { GraphQLContext } from '../context.js';
 import { DomainError } from '../../services/shared/domain-error.js';
+import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { deadlineView } from './family.js';
 import { familyAsOf } from './history.js';
@@ -8,13 +9,7 @@ import { familyAsOf } from './history.js';
 const MAX_PAGE = 100;
 const MAX_DEADLINE_DAYS = 3_650;
 
-const encodeCursor = (familyId: string): string => Buffer.from(`family:${familyId}`).toString('base64url');
-
-const decodeCursor = (cursor: string): string => {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('family:') || text.length < 8) throw badUserInput('after', 'after is not a cursor returned by this API');
-  return text.slice('family:'.length);
-};
+const familyCursor = opaqueCursor('family');
 
 /** Resolves an object's `organizationId` to its organisation (for Viewer and CaseloadEntry). */
 export const organizationField = (parent: { organizationId: string }, _args: unknown, context: GraphQLContext) =>
@@ -36,9 +31,9 @@ export const queryResolvers = {
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null && (filter.agingOutWithinDays < 0 || filter.agingOutWithinDays > MAX_DEADLINE_DAYS)) {
       throw badUserInput('agingOutWithinDays', `agingOutWithinDays must be between 0 and ${String(MAX_DEADLINE_DAYS)}`);
     }
-    const page = context.readModel.listFamilies(filter, first, args.after ? decodeCursor(args.after) : undefined);
+    const page = context.readModel.listFamilies(filter, first, args.after ? familyCursor.decode(args.after) : undefined);
     for (const row of page.rows) context.loaders.family.prime(row.family_id, row);
-    const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.family_id), node: row }));
+    const edges = page.rows.map((row) => ({ cursor: familyCursor.encode(row.family_id), node: row }));
     return {
       edges,
       totalCount: page.totalCount,

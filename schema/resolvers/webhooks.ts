@@ -1,6 +1,7 @@
 import type { WebhookInfoRow } from '../../projections/families/family-read-model.js';
 import { DomainError } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, WebhookDeliveryView } from '../context.js';
+import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { administeredOrganization, runOrganizationCommand } from '../mutations/organization-mutation-resolvers.js';
 import { organizationField } from './queries.js';
@@ -25,12 +26,7 @@ const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: 
   return webhook;
 };
 
-const decodeSequence = (after: string): number => {
-  const sequence = Number(Buffer.from(after, 'base64url').toString('utf8').replace(/^delivery:/, ''));
-  if (!Number.isSafeInteger(sequence) || sequence < 0) throw badUserInput('after', 'after is not a cursor returned by this API');
-  return sequence;
-};
-const encodeSequence = (sequence: number): string => Buffer.from(`delivery:${String(sequence)}`).toString('base64url');
+const deliveryCursor = opaqueCursor('delivery');
 
 export const webhookQueryResolvers = {
   webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.readModel.webhooksOf(context.viewer.organizationId).map(webhookView),
@@ -39,10 +35,10 @@ export const webhookQueryResolvers = {
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_DELIVERY_PAGE)}`);
     ownWebhook(context, context.viewer.organizationId, args.webhookId);
-    const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: decodeSequence(args.after) } : {}) });
+    const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: deliveryCursor.decodeIndex(args.after) } : {}) });
     const page = rows.slice(0, first);
     const last = page.at(-1);
-    return { deliveries: page.map(deliveryView), endCursor: last ? encodeSequence(last.sequence) : null, hasMore: rows.length > first };
+    return { deliveries: page.map(deliveryView), endCursor: last ? deliveryCursor.encode(last.sequence) : null, hasMore: rows.length > first };
   },
 };
 
