@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
 /**
  * `npm run tracker -- <command>` as an operator runs it, against the demo data while the server
@@ -31,9 +31,7 @@ const familyIds = async (key: string): Promise<string[]> =>
 
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: temp.dir }, encoding: 'utf8' });
-  for (const [, name, key] of demo.stdout.matchAll(/ {2}(.+) \(demo\):\n {4}(trk_\S+)/g)) keys[name!] = key!;
-  for (let i = 0; i < 100 && (await familyIds(keys['Legal Aid of New York']!).catch(() => [])).length < 3; i += 1) await new Promise((r) => setTimeout(r, 100));
+  Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familyIds(demoKeys['Legal Aid of New York']!)).length >= 3));
 });
 afterAll(async () => {
   await tracker?.stop();

@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
 /** Family mutations over HTTP: the first slice of the mutations issue (see the README example). */
-const ROOT = join(import.meta.dirname, '../..');
 const temp = makeTempDir('tracker-mutations-');
 let tracker: TrackerProcess;
 let usKey = '';
@@ -19,10 +16,9 @@ const mutate = (key: string, name: string, input: Record<string, unknown>) =>
 
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: temp.dir }, encoding: 'utf8' });
-  usKey = /Legal Aid of New York \(demo\):\n {4}(trk_\S+)/.exec(demo.stdout)?.[1] ?? '';
-  mxKey = /Defensores de Puebla \(demo\):\n {4}(trk_\S+)/.exec(demo.stdout)?.[1] ?? '';
-  for (let i = 0; i < 100 && (await gql(usKey, '{ viewer { userId } }').catch(() => ({ errors: [1] }))).errors; i += 1) await new Promise((r) => setTimeout(r, 100));
+  const keys = await loadDemo(temp.dir, async (demoKeys) => !(await gql(demoKeys['Legal Aid of New York']!, '{ viewer { userId } }')).errors);
+  usKey = keys['Legal Aid of New York'] ?? '';
+  mxKey = keys['Defensores de Puebla'] ?? '';
 });
 afterAll(async () => {
   await tracker?.stop();

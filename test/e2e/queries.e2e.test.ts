@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
 /**
  * The advocates' queries over HTTP: the tracker runs as `npm start` does; `npm run demo` loads
  * the five case patterns from another process, which the server picks up by polling.
  */
-const ROOT = join(import.meta.dirname, '../..');
 let tracker: TrackerProcess;
 const keys: Record<string, string> = {};
 const temp = makeTempDir('tracker-queries-');
@@ -27,11 +24,7 @@ const familyIds = async (key: string, filter: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: 'queries-admin-key-0123456789abcdef' });
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: temp.dir }, encoding: 'utf8' });
-  expect(demo.status).toBe(0);
-  for (const [, name, key] of demo.stdout.matchAll(/ {2}(.+) \(demo\):\n {4}(trk_\S+)/g)) keys[name!] = key!;
-  const us = keys['Legal Aid of New York']!;
-  for (let attempt = 0; attempt < 100 && (await familyIds(us).catch(() => [])).length < 5; attempt += 1) await new Promise((r) => setTimeout(r, 100));
+  Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familyIds(demoKeys['Legal Aid of New York']!)).length >= 5));
 });
 afterAll(async () => {
   await tracker?.stop();

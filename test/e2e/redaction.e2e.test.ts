@@ -1,16 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
 /**
  * What each scope may see of a family's people, over HTTP, with the demo's referrals:
  * Defensores de Puebla hold FULL referrals, Defensores de Centroamérica a DOCUMENTS referral
  * (children in detention) and a STATUS referral (deported parent).
  */
-const ROOT = join(import.meta.dirname, '../..');
 const temp = makeTempDir('tracker-redaction-');
 let tracker: TrackerProcess;
 const keys: Record<string, string> = {};
@@ -24,9 +21,7 @@ const familiesOf = async (key: string): Promise<Node[]> =>
 
 beforeAll(async () => {
   tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: temp.dir }, encoding: 'utf8' });
-  for (const [, name, key] of demo.stdout.matchAll(/ {2}(.+) \(demo\):\n {4}(trk_\S+)/g)) keys[name!] = key!;
-  for (let i = 0; i < 100 && (await familiesOf(keys['Defensores de Centroamérica']!).catch(() => [])).length < 2; i += 1) await new Promise((r) => setTimeout(r, 100));
+  Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familiesOf(demoKeys['Defensores de Centroamérica']!)).length >= 2));
 });
 afterAll(async () => {
   await tracker?.stop();

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { within } from './async.js';
 
-const MAIN = join(import.meta.dirname, '../../infra/main.ts');
+const ROOT = join(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'infra/main.ts');
 
 export interface TrackerProcess {
   readonly url: string;
@@ -57,3 +58,17 @@ export const runTrackerToExit = (env: Record<string, string>): Promise<{ code: n
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => resolve({ code, output }));
   });
+
+/**
+ * Loads the demo families into a data directory with `npm run demo`'s script, while `tracker`
+ * serves it, and waits until `ready` (a query with one of the demo keys) says the read models
+ * have them. Returns the demo API keys by organisation name.
+ */
+export const loadDemo = async (dataDir: string, ready: (keys: Record<string, string>) => Promise<boolean>): Promise<Record<string, string>> => {
+  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: dataDir }, encoding: 'utf8' });
+  if (demo.status !== 0) throw new Error(`the demo failed to load: ${demo.stderr}`);
+  const keys: Record<string, string> = {};
+  for (const [, name, key] of demo.stdout.matchAll(/ {2}(.+) \(demo\):\n {4}(trk_\S+)/g)) keys[name!] = key!;
+  for (let i = 0; i < 100 && !(await ready(keys).catch(() => false)); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  return keys;
+};
