@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   { files: ['services/**/*.ts'], rules: forbidLayers('infra', 'schema', 'projections') },
-  { files: ['projections/**/*.ts'], rules: forbidLayers('schema', 'infra/http') },
+  { files: ['projections/**/*.ts'], rules: forbidLayers('infra', 'schema') },
   {
     files: ['test/**/*.ts'],
     // Tests read JSON responses of known shape; `any` there is checked by the assertions.

@@ -1,7 +1,7 @@
 import { ACCESS_LOG_STREAM_PREFIX } from '../projections/access-log/access-log-projection.js';
 import type { Actor } from '../services/shared/decider.js';
 import { newEventId } from './event-store/event-id.js';
-import type { EventStore } from './event-store/port.js';
+import type { EventStore } from '../services/event-store/port.js';
 
 export interface AccessLogEntry {
   readonly viewer: Actor;

@@ -18,7 +18,7 @@ import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
-import { formatPosition, parsePosition, type Position } from './event-store/position.js';
+import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
 import { createContextFactory, isActiveKey } from './http/graphql-context.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { EventStore } from '../infra/event-store/port.js';
+import type { EventStore } from '../services/event-store/port.js';
 import { physicalTable, type Projection } from './projection.js';
 import { Projector } from './projector.js';
 import { openReadModelDatabase } from './read-model-database.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../infra/event-store/port.js';
+import type { RecordedEvent } from '../services/event-store/port.js';
 
 /**
  * A projection: a deterministic fold from events to read-model rows. The projector (one

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { EventStore, RecordedEvent } from '../infra/event-store/port.js';
-import { comparePositions, formatPosition, type Position } from '../infra/event-store/position.js';
-import { Signal } from '../infra/event-store/signal.js';
+import type { EventStore, RecordedEvent } from '../services/event-store/port.js';
+import { comparePositions, formatPosition, type Position } from '../services/event-store/position.js';
+import { Signal } from '../services/shared/signal.js';
 import { physicalTable, type BoundProjection, type Projection } from './projection.js';
 
 const BATCH_SIZE = 1_000;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventStore } from '../infra/event-store/port.js';
+import type { EventStore } from '../services/event-store/port.js';
 import { physicalTable, type Projection } from './projection.js';
 import { Projector } from './projector.js';
 

@@ -1,6 +1,8 @@
 import type { CommandMetadata, EventMetadata } from './event-envelope.js';
 import { sealEvents } from './event-envelope.js';
-import { isStreamNotFound, isWrongExpectedRevision, type StreamStore } from './event-stream-port.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store/errors.js';
+import type { EventStore, EventToAppend } from './event-store/port.js';
+import type { Position } from './event-store/position.js';
 import type { Decider, DomainEvent } from './shared/decider.js';
 import { DomainError } from './shared/domain-error.js';
 import { canonicalJson, sha256 } from './shared/hash-chain.js';
@@ -8,8 +10,11 @@ import { canonicalJson, sha256 } from './shared/hash-chain.js';
 /** Attempts at read-decide-append when other writers keep winning the race. */
 export const MAX_ATTEMPTS = 25;
 
-export interface HandlerDependencies<Position> {
-  readonly store: StreamStore<Position>;
+/** What the handler needs of the event-store port: read a stream, append with an expectation. */
+export type StreamStore = Pick<EventStore, 'readStream' | 'appendToStream'>;
+
+export interface HandlerDependencies {
+  readonly store: StreamStore;
   readonly newEventId: () => string;
 }
 
@@ -23,7 +28,7 @@ export interface CommandRequest<Command> {
   readonly expectedRevision?: number;
 }
 
-export interface CommandResult<Position> {
+export interface CommandResult {
   /** The stream's revision after the command (the last event it appended). */
   readonly revision: number;
   readonly position: Position;
@@ -31,29 +36,29 @@ export interface CommandResult<Position> {
   readonly replayed: boolean;
 }
 
-interface AppliedCommand<Position> {
+interface AppliedCommand {
   readonly payloadHash: string | undefined;
   readonly revision: number;
   readonly position: Position;
 }
 
-interface LoadedStream<State, Position> {
+interface LoadedStream<State> {
   readonly state: State;
   readonly revision: number | undefined;
   readonly lastHash: string | undefined;
-  readonly applied: ReadonlyMap<string, AppliedCommand<Position>>;
+  readonly applied: ReadonlyMap<string, AppliedCommand>;
 }
 
 /** Folds the stream; the events' own metadata tells which commands it has applied. */
-const load = async <Event extends DomainEvent, State, Position>(
-  store: StreamStore<Position>,
+const load = async <Event extends DomainEvent, State>(
+  store: StreamStore,
   stream: string,
   decider: Decider<unknown, Event, State>,
-): Promise<LoadedStream<State, Position>> => {
+): Promise<LoadedStream<State>> => {
   let state = decider.initialState;
   let revision: number | undefined;
   let lastHash: string | undefined;
-  const applied = new Map<string, AppliedCommand<Position>>();
+  const applied = new Map<string, AppliedCommand>();
   try {
     for await (const stored of store.readStream(stream)) {
       state = decider.evolve(state, { type: stored.type, data: stored.data } as Event);
@@ -65,7 +70,7 @@ const load = async <Event extends DomainEvent, State, Position>(
       }
     }
   } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
+    if (!(error instanceof StreamNotFoundError)) throw error;
   }
   return { state, revision, lastHash, applied };
 };
@@ -79,12 +84,12 @@ const conflict = (message: string): DomainError => new DomainError('CONFLICT', m
  * with another payload is IDEMPOTENCY_KEY_REUSED. This holds on every store, because the
  * answer comes from the stream the handler folds anyway, not from a separate index.
  */
-export const handleCommand = async <Command, Event extends DomainEvent, State, Position>(
-  dependencies: HandlerDependencies<Position>,
+export const handleCommand = async <Command, Event extends DomainEvent, State>(
+  dependencies: HandlerDependencies,
   decider: Decider<Command, Event, State>,
   request: CommandRequest<Command>,
   schemaVersion: number,
-): Promise<CommandResult<Position>> => {
+): Promise<CommandResult> => {
   const { commandId } = request.metadata;
   const payloadHash = commandId === undefined ? undefined : sha256(canonicalJson(request.idempotentPayload ?? null));
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -111,12 +116,13 @@ export const handleCommand = async <Command, Event extends DomainEvent, State, P
       newEventId: dependencies.newEventId,
     });
     try {
-      const appended = await dependencies.store.appendToStream(request.stream, sealed, {
+      // Sealed events are JSON by construction: their hash is computed over their canonical JSON.
+      const appended = await dependencies.store.appendToStream(request.stream, sealed as unknown as readonly EventToAppend[], {
         expectedRevision: loaded.revision ?? 'no_stream',
       });
       return { revision: appended.nextExpectedRevision, position: appended.position, replayed: false };
     } catch (error) {
-      if (!isWrongExpectedRevision(error)) throw error;
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (request.expectedRevision !== undefined) {
         throw conflict(`the family changed after revision ${String(request.expectedRevision)}`);
       }

@@ -1,9 +1,9 @@
-import type { Position } from '../event-store/position.js';
+import type { Position } from '../../services/event-store/position.js';
 import type { HandlerDependencies } from '../../services/command-handler.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
-import { isStreamNotFound } from '../../services/event-stream-port.js';
+import { StreamNotFoundError } from '../../services/event-store/errors.js';
 import type { Actor } from '../../services/shared/decider.js';
-import type { EventStore } from '../event-store/port.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { generateApiKey, hashApiKey } from './api-keys.js';
 
 export const SYSTEM_ORGANIZATION_ID = 'system';
@@ -19,7 +19,7 @@ const exists = async (store: EventStore, stream: string): Promise<boolean> => {
   try {
     for await (const _ of store.readStream(stream, { maxCount: 1 })) return true;
   } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
+    if (!(error instanceof StreamNotFoundError)) throw error;
   }
   return false;
 };
@@ -31,7 +31,7 @@ const exists = async (store: EventStore, stream: string): Promise<boolean> => {
  */
 export const bootstrapSystemOrganization = async (
   store: EventStore,
-  dependencies: HandlerDependencies<Position>,
+  dependencies: HandlerDependencies,
   configuredKey: string | undefined,
   now: string,
 ): Promise<BootstrapResult> => {

@@ -10,7 +10,7 @@ import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { ChainFollower, verifyHashChain, type ChainVerdict } from '../../services/verify-hash-chain.js';
 import { hashApiKey } from '../auth/api-keys.js';
-import type { EventStore } from '../event-store/port.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { createFamilyHistoryReader } from '../http/family-history-reader.js';
 import { collect } from '../../services/shared/async-iterable.js';
 import { appendAccessLog } from '../access-log-writer.js';

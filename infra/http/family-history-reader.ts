@@ -1,8 +1,8 @@
 import type { FamilyHistoryReader, HistoryEvent } from '../../schema/context.js';
-import { isStreamNotFound } from '../../services/event-stream-port.js';
+import { StreamNotFoundError } from '../../services/event-store/errors.js';
 import { familyStreamName } from '../../services/family/family-decider.js';
-import type { EventStore } from '../event-store/port.js';
-import { formatPosition } from '../event-store/position.js';
+import type { EventStore } from '../../services/event-store/port.js';
+import { formatPosition } from '../../services/event-store/position.js';
 
 /** A family's stream read from the event store for history, as-of and verification; none is empty. */
 export const createFamilyHistoryReader = (store: EventStore): FamilyHistoryReader => ({
@@ -12,7 +12,7 @@ export const createFamilyHistoryReader = (store: EventStore): FamilyHistoryReade
         yield { revision: event.revision, position: formatPosition(event.position), type: event.type, data: event.data, metadata: event.metadata };
       }
     } catch (error) {
-      if (!isStreamNotFound(error)) throw error;
+      if (!(error instanceof StreamNotFoundError)) throw error;
     }
   },
 });

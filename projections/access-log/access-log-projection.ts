@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../infra/event-store/port.js';
+import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { Projection } from '../projection.js';
 
 export const ACCESS_LOG_STREAM_PREFIX = 'access-log-';

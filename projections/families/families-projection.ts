@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../../infra/event-store/port.js';
+import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { FamilyEvent } from '../../services/family/events.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';

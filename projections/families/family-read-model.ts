@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
-import { formatPosition, parsePosition, type Position } from '../../infra/event-store/position.js';
+import { formatPosition, parsePosition, type Position } from '../../services/event-store/position.js';
 
 /**
  * Queries over the families and organisations read models. One instance per request: it counts

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../infra/event-store/port.js';
+import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { OrganizationEvent } from '../../services/organization/organization.js';
 import type { Projection } from '../projection.js';
 

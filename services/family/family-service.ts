@@ -16,11 +16,11 @@ export interface FamilyCommandOptions {
 }
 
 /** Runs one family command through the handler, with the metadata every event carries. */
-export const executeFamilyCommand = async <Position>(
-  dependencies: HandlerDependencies<Position>,
+export const executeFamilyCommand = async (
+  dependencies: HandlerDependencies,
   unchecked: FamilyCommand,
   options: FamilyCommandOptions = {},
-): Promise<CommandResult<Position>> => {
+): Promise<CommandResult> => {
   const command = checkFamilyCommand(unchecked);
   const correlationId = options.correlationId ?? options.commandId ?? dependencies.newEventId();
   return handleCommand(

@@ -3,11 +3,11 @@ import { organizationDecider, organizationStreamName, type OrganizationCommand }
 
 export const ORGANIZATION_EVENT_SCHEMA_VERSION = 1;
 
-export const executeOrganizationCommand = <Position>(
-  dependencies: HandlerDependencies<Position>,
+export const executeOrganizationCommand = (
+  dependencies: HandlerDependencies,
   command: OrganizationCommand,
   options: { readonly commandId?: string; readonly input?: unknown } = {},
-): Promise<CommandResult<Position>> => {
+): Promise<CommandResult> => {
   const correlationId = options.commandId ?? dependencies.newEventId();
   return handleCommand(
     dependencies,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { EventToAppend, JsonObject } from '../../infra/event-store/port.js';
+import type { EventToAppend, JsonObject } from '../../services/event-store/port.js';
 import { openDurableDatabase } from '../../infra/event-store/sqlite/open-database.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { makeTempDir } from '../support/temp-dir.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { hashApiKey } from '../../infra/auth/api-keys.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { EventStore } from '../../infra/event-store/port.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { createApp } from '../../infra/http/app.js';
 import { createFamilyWriter } from '../../infra/http/family-writer.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EventStore } from '../../infra/event-store/port.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { PROJECTIONS } from '../../infra/tracker.js';
 import { rebuildProjections } from '../../projections/rebuild.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../../infra/event-store/errors.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../../services/event-store/errors.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { EventStore, EventToAppend, RecordedEvent } from '../../infra/event-store/port.js';
-import { comparePositions, formatPosition, parsePosition } from '../../infra/event-store/position.js';
+import type { EventStore, EventToAppend, RecordedEvent } from '../../services/event-store/port.js';
+import { comparePositions, formatPosition, parsePosition } from '../../services/event-store/position.js';
 import { collect, take, within } from '../support/async.js';
 
 export interface EventStoreFixture {

@@ -4,10 +4,10 @@
  * SIGKILL at a random moment. Usage: crash-writer <db file> <ack log> <writers> <round>
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { StreamNotFoundError } from '../../infra/event-store/errors.js';
+import { StreamNotFoundError } from '../../services/event-store/errors.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { EventStore, EventToAppend } from '../../infra/event-store/port.js';
-import { formatPosition } from '../../infra/event-store/position.js';
+import type { EventStore, EventToAppend } from '../../services/event-store/port.js';
+import { formatPosition } from '../../services/event-store/position.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 
 const STREAMS_PER_WRITER = 5;

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { Position } from '../../infra/event-store/position.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import type { HandlerDependencies } from '../../services/command-handler.js';
 import type { FamilyCommand } from '../../services/family/commands.js';
@@ -17,7 +16,7 @@ export const openFamilyHarness = () => {
   const temp = makeTempDir('tracker-family-');
   const file = join(temp.dir, 'events.sqlite');
   const store = SqliteEventStore.open(file);
-  const dependencies: HandlerDependencies<Position> = { store, newEventId };
+  const dependencies: HandlerDependencies = { store, newEventId };
   return {
     store,
     file,

@@ -1,5 +1,5 @@
 import { newEventId } from '../../infra/event-store/event-id.js';
-import type { EventStore } from '../../infra/event-store/port.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { sealEvents } from '../../services/event-envelope.js';
 import type { FamilyCommandInput } from '../../services/family/commands.js';
 import { decide } from '../../services/family/decide.js';

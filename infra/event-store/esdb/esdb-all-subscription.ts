@@ -5,9 +5,9 @@ import {
   type AllStreamSubscription,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import type { AllSubscription, AllSubscriptionItem } from '../port.js';
-import { comparePositions, type Position } from '../position.js';
-import { Signal } from '../signal.js';
+import type { AllSubscription, AllSubscriptionItem } from '../../../services/event-store/port.js';
+import { comparePositions, type Position } from '../../../services/event-store/position.js';
+import { Signal } from '../../../services/shared/signal.js';
 import { fromEsdbEvent, isSystemEvent } from './esdb-mapping.js';
 
 /** The client's stream is paused above this many undelivered items and resumed below LOW. */

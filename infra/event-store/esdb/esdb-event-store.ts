@@ -17,8 +17,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
-} from '../port.js';
-import { comparePositions, type Position } from '../position.js';
+} from '../../../services/event-store/port.js';
+import { comparePositions, type Position } from '../../../services/event-store/position.js';
 import { fromEsdbEvent, isSystemEvent, toEsdbExpectedRevision, toPortError } from './esdb-mapping.js';
 import { EsdbAllSubscription } from './esdb-all-subscription.js';
 

@@ -8,8 +8,8 @@ import {
   type AppendExpectedRevision,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
-import type { ExpectedRevision, JsonObject, RecordedEvent } from '../port.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
+import type { ExpectedRevision, JsonObject, RecordedEvent } from '../../../services/event-store/port.js';
 
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): AppendExpectedRevision => {
   switch (expected) {

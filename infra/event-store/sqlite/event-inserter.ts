@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { DuplicateEventIdError } from '../errors.js';
-import type { EventToAppend } from '../port.js';
+import { DuplicateEventIdError } from '../../../services/event-store/errors.js';
+import type { EventToAppend } from '../../../services/event-store/port.js';
 
 /** Rows per INSERT statement: one statement per 100 events costs far less than 100 calls. */
 const ROWS_PER_STATEMENT = 100;

@@ -1,4 +1,4 @@
-import type { AllSubscription, AllSubscriptionItem, RecordedEvent } from '../port.js';
+import type { AllSubscription, AllSubscriptionItem, RecordedEvent } from '../../../services/event-store/port.js';
 
 interface PollingSource {
   /** Position (exclusive) to start after. */

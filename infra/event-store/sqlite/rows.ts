@@ -1,5 +1,5 @@
-import type { JsonObject, RecordedEvent } from '../port.js';
-import { positionOf } from '../position.js';
+import type { JsonObject, RecordedEvent } from '../../../services/event-store/port.js';
+import { positionOf } from '../../../services/event-store/position.js';
 
 /** A row of `events` as read with safe integers (every INTEGER column is a bigint). */
 export interface EventRow {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type {
   AllSubscription,
   AppendResult,
@@ -10,9 +10,9 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
-} from '../port.js';
-import { positionOf, type Position } from '../position.js';
-import { Signal } from '../signal.js';
+} from '../../../services/event-store/port.js';
+import { positionOf, type Position } from '../../../services/event-store/position.js';
+import { Signal } from '../../../services/shared/signal.js';
 import { openDurableDatabase } from './open-database.js';
 import { EventInserter } from './event-inserter.js';
 import { EVENT_COLUMNS, EVENTS_WITH_STREAM, toRecordedEvent, type EventRow } from './rows.js';

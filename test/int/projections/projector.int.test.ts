@@ -3,7 +3,7 @@ import { familiesProjection } from '../../../projections/families/families-proje
 import { organizationsProjection } from '../../../projections/organizations/organizations-projection.js';
 import type { Projection } from '../../../projections/projection.js';
 import { firstDifference, readModelSnapshot } from '../../../projections/read-model-snapshot.js';
-import { positionOf } from '../../../infra/event-store/position.js';
+import { positionOf } from '../../../services/event-store/position.js';
 import { command } from '../../support/family-fixtures.js';
 import { loadFamilies } from '../../support/family-load.js';
 import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEventIdError } from '../../../../infra/event-store/errors.js';
-import type { EventToAppend } from '../../../../infra/event-store/port.js';
+import { DuplicateEventIdError } from '../../../../services/event-store/errors.js';
+import type { EventToAppend } from '../../../../services/event-store/port.js';
 import { SqliteEventStore } from '../../../../infra/event-store/sqlite/sqlite-event-store.js';
 import { collect, take, within } from '../../../support/async.js';
 import { makeTempDir } from '../../../support/temp-dir.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePositions, formatPosition, parsePosition, positionOf } from '../../../infra/event-store/position.js';
+import { comparePositions, formatPosition, parsePosition, positionOf } from '../../../../services/event-store/position.js';
 
 describe('global positions', () => {
   it('print the embedded store position as a plain number', () => {
