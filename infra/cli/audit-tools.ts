@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { FamilyReadModel, findActiveKey, StatementCache, type FamilyRow } from '../../projections/families/family-read-model.js';
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
-import { redactEventData } from '../../schema/resolvers/history-redaction.js';
+import { redactEventData } from '../../projections/families/history-redaction.js';
 import { familyAt, type HistoryLimit } from '../../services/family/family-history.js';
 import { familyStreamName } from '../../services/family/family-decider.js';
 import { blockers, nextDeadline, reunificationStatus } from '../../services/family/status.js';

@@ -4,7 +4,7 @@ import { daysBetween, type CalendarDate } from '../../services/shared/calendar-d
 import type { DeadlineState, FamilyState } from '../../services/family/state.js';
 import { blockers, nextDeadline } from '../../services/family/status.js';
 import type { GraphQLContext } from '../context.js';
-import { childView, DOCUMENTS, relativeView, visibleRelatives } from './redaction.js';
+import { childView, DOCUMENTS, relativeView, visibleRelatives } from '../../projections/families/redaction.js';
 
 /**
  * Decoded family states, shared by all requests. A row's state never changes for a given

@@ -9,7 +9,7 @@ import type { GraphQLContext, HistoryEvent } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { stateOf, type PastFamilyRow } from './family.js';
-import { redactEventData, showsPersonalData } from './history-redaction.js';
+import { redactEventData, showsPersonalData } from '../../projections/families/history-redaction.js';
 
 const MAX_HISTORY_PAGE = 500;
 const eventCursor = opaqueCursor('event');

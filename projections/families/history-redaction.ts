@@ -1,4 +1,4 @@
-import type { FamilyRow } from '../../projections/families/family-read-model.js';
+import type { FamilyRow } from './family-read-model.js';
 import type { FamilyState } from '../../services/family/state.js';
 import { DOCUMENTS, FULL } from './redaction.js';
 
