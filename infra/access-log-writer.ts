@@ -1,22 +1,15 @@
-import { ACCESS_LOG_STREAM_PREFIX } from '../projections/access-log/access-log-projection.js';
-import type { Actor } from '../services/shared/decider.js';
+import { accessLogStreamOf, personalDataViewed, type PersonalDataViewedData } from '../services/access-log/personal-data-viewed.js';
+import type { EventStore, EventToAppend, JsonObject } from '../services/event-store/port.js';
 import { newEventId } from './event-store/event-id.js';
-import type { EventStore } from '../services/event-store/port.js';
 
-export interface AccessLogEntry {
-  readonly viewer: Actor;
-  readonly views: ReadonlyArray<{ readonly familyId: string; readonly fields: string }>;
-  readonly viewedAt: string;
-}
+export type AccessLogEntry = PersonalDataViewedData;
 
-const streamOf = (entry: AccessLogEntry): string => `${ACCESS_LOG_STREAM_PREFIX}${entry.viewedAt.slice(0, 10)}`;
+const streamOf = (entry: AccessLogEntry): string => accessLogStreamOf(entry.viewedAt);
 
-const eventOf = (entry: AccessLogEntry) => ({
-  id: newEventId(),
-  type: 'PersonalDataViewed',
-  data: { viewer: { ...entry.viewer }, views: entry.views.map((view) => ({ ...view })), viewedAt: entry.viewedAt },
-  metadata: { schemaVersion: 1 },
-});
+const eventOf = (entry: AccessLogEntry): EventToAppend => {
+  const event = personalDataViewed(entry);
+  return { id: newEventId(), type: event.type, data: event.data as unknown as JsonObject, metadata: { schemaVersion: 1 } };
+};
 
 /**
  * Appends reads of personal data to the access log: one stream per day, outside the family

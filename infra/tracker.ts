@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { accessLogProjection } from '../projections/access-log/access-log-projection.js';
 import { familiesProjection } from '../projections/families/families-projection.js';
-import { StatementCache } from '../projections/families/family-read-model.js';
+import { StatementCache } from '../projections/statement-cache.js';
 import { organizationsProjection } from '../projections/organizations/organizations-projection.js';
 import { Projector } from '../projections/projector.js';
 import { openReadModelDatabase } from '../projections/read-model-database.js';

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import type { FamilyReadModel, FamilyRow, OrganizationRow } from '../projections/families/family-read-model.js';
+import type { AccessLogReadModel } from '../projections/access-log/access-log-read-model.js';
+import type { FamilyReadModel, FamilyRow } from '../projections/families/family-read-model.js';
+import type { OrganizationReadModel, OrganizationRow } from '../projections/organizations/organization-read-model.js';
 import type { CalendarDate } from '../services/shared/calendar-date.js';
 import type { Actor } from '../services/shared/decider.js';
 import type { FamilyCommand } from '../services/family/commands.js';
@@ -70,7 +72,7 @@ export interface WebhookDeliveries {
   readonly newSecret: () => string;
 }
 
-/** What every resolver gets: the authenticated caller, this request's read model and loaders. */
+/** What every resolver gets: the authenticated caller, this request's read models and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
   readonly accessLog: RequestAccessLog;
@@ -79,6 +81,8 @@ export interface GraphQLContext {
   readonly live: LiveReads;
   readonly webhooks: WebhookDeliveries;
   readonly readModel: FamilyReadModel;
+  readonly organizations: OrganizationReadModel;
+  readonly accessLogEntries: AccessLogReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;
 }
@@ -89,13 +93,13 @@ export interface Loaders {
 }
 
 /** One loader per lookup per request: nested lookups of a page become one SQL statement. */
-export const createLoaders = (readModel: FamilyReadModel): Loaders => ({
+export const createLoaders = (readModel: FamilyReadModel, organizations: OrganizationReadModel): Loaders => ({
   family: new DataLoader((ids: readonly string[]) => {
     const rows = readModel.familiesByIds(ids);
     return Promise.resolve(ids.map((id) => rows.get(id) ?? null));
   }),
   organization: new DataLoader((ids: readonly string[]) => {
-    const rows = readModel.organizationsByIds(ids);
+    const rows = organizations.organizationsByIds(ids);
     return Promise.resolve(ids.map((id) => rows.get(id) ?? null));
   }),
 });

@@ -1,12 +1,12 @@
 import type { Position } from '../../services/event-store/position.js';
 import type { HandlerDependencies } from '../../services/command-handler.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import { SYSTEM_ORGANIZATION_ID } from '../../services/organization/organization.js';
 import { StreamNotFoundError } from '../../services/event-store/errors.js';
 import type { Actor } from '../../services/shared/decider.js';
 import type { EventStore } from '../../services/event-store/port.js';
 import { generateApiKey, hashApiKey } from './api-keys.js';
 
-export const SYSTEM_ORGANIZATION_ID = 'system';
 const SYSTEM_ACTOR: Actor = { userId: 'bootstrap', organizationId: SYSTEM_ORGANIZATION_ID, role: 'SYSTEM' };
 
 export interface BootstrapResult {

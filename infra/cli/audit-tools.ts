@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { FamilyReadModel, findActiveKey, StatementCache, type FamilyRow } from '../../projections/families/family-read-model.js';
+import { FamilyReadModel, type FamilyRow } from '../../projections/families/family-read-model.js';
+import { findActiveKey } from '../../projections/organizations/organization-read-model.js';
+import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
 import { redactEventData } from '../../projections/families/history-redaction.js';
 import { familyAt, type HistoryLimit } from '../../services/family/family-history.js';
@@ -107,7 +109,7 @@ export class ExportError extends Error {}
 /** Families to export, with the exporter's scope on each (STATUS for an export without a key). */
 const familiesToExport = (cache: StatementCache, actor: Actor | undefined, familyId: string | undefined, now: string): FamilyRow[] => {
   if (actor) {
-    const readModel = new FamilyReadModel(cache, actor, now);
+    const readModel = new FamilyReadModel(new RequestQueries(cache), actor, now);
     if (familyId) return [...readModel.familiesByIds([familyId]).values()];
     const rows: FamilyRow[] = [];
     for (let page = readModel.listFamilies({}, 100, undefined); ; page = readModel.listFamilies({}, 100, rows.at(-1)?.family_id)) {

@@ -5,6 +5,7 @@
  */
 import { executeFamilyCommand, familyIdForOpening } from '../../services/family/family-service.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import { SYSTEM_ORGANIZATION_ID } from '../../services/organization/organization.js';
 import type { Actor } from '../../services/shared/decider.js';
 import type { FamilyCommand } from '../../services/family/commands.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
@@ -25,7 +26,7 @@ const store = openEventStore(config.eventStore);
 const dependencies = { store, newEventId };
 const now = new Date();
 const issuedAt = now.toISOString();
-const system: Actor = { userId: 'demo-loader', organizationId: 'system', role: 'SYSTEM' };
+const system: Actor = { userId: 'demo-loader', organizationId: SYSTEM_ORGANIZATION_ID, role: 'SYSTEM' };
 
 const registerOrganizations = async (): Promise<{ orgs: DemoOrganizations; keys: Array<[string, string]> } | undefined> => {
   const keys: Array<[string, string]> = [];

@@ -1,7 +1,10 @@
 import { createLoaders, type FamilyHistoryReader, type FamilyWriter, type GraphQLContext, type WebhookDeliveries } from '../../schema/context.js';
 import { unauthenticated } from '../../schema/errors.js';
 import { RequestAccessLog } from '../../schema/access-log.js';
-import { FamilyReadModel, findActiveKey, type StatementCache } from '../../projections/families/family-read-model.js';
+import { AccessLogReadModel } from '../../projections/access-log/access-log-read-model.js';
+import { FamilyReadModel } from '../../projections/families/family-read-model.js';
+import { findActiveKey, OrganizationReadModel } from '../../projections/organizations/organization-read-model.js';
+import { RequestQueries, type StatementCache } from '../../projections/statement-cache.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { hashApiKey } from '../auth/api-keys.js';
@@ -35,11 +38,13 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
   if (!holder) throw unauthenticated();
   const viewer: Actor = { userId: holder.user_id, organizationId: holder.organization_id, role: holder.role as Actor['role'] };
   const now = clock().toISOString();
-  const readModel = new FamilyReadModel(cache, viewer, now);
+  const queries = new RequestQueries(cache);
+  const readModel = new FamilyReadModel(queries, viewer, now);
+  const organizations = new OrganizationReadModel(queries);
   const live = {
     waitForProgress,
-    readModelNow: () => new FamilyReadModel(cache, viewer, clock().toISOString()),
+    readModelNow: () => new FamilyReadModel(new RequestQueries(cache), viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
 };

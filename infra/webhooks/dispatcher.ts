@@ -1,4 +1,5 @@
-import { FamilyReadModel, feedCursor, type StatementCache } from '../../projections/families/family-read-model.js';
+import { FamilyReadModel, feedCursor } from '../../projections/families/family-read-model.js';
+import { RequestQueries, type StatementCache } from '../../projections/statement-cache.js';
 import type { Logger } from '../logger.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import { refusedTarget } from './target-address.js';
@@ -87,7 +88,7 @@ export class WebhookDispatcher {
   private enqueue(webhook: WebhookRow): boolean {
     const now = this.options.clock().toISOString();
     const after = this.outbox.cursorOf(webhook.webhook_id) ?? { commit: webhook.registered_commit, prepare: webhook.registered_prepare };
-    const readModel = new FamilyReadModel(this.cache, { organizationId: webhook.organization_id, role: 'PARTNER' }, now);
+    const readModel = new FamilyReadModel(new RequestQueries(this.cache), { organizationId: webhook.organization_id, role: 'PARTNER' }, now);
     const changes = readModel.statusChangesAfter(after, undefined, ENQUEUE_PAGE);
     const last = changes.at(-1);
     if (!last) return false;

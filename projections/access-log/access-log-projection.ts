@@ -1,7 +1,6 @@
+import { ACCESS_LOG_STREAM_PREFIX, type PersonalDataViewed } from '../../services/access-log/personal-data-viewed.js';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { Projection } from '../projection.js';
-
-export const ACCESS_LOG_STREAM_PREFIX = 'access-log-';
 
 /** Who read which family's personal data, when, and which group of fields. */
 export const accessLogProjection: Projection = {
@@ -18,7 +17,7 @@ export const accessLogProjection: Projection = {
       applyBatch(events: readonly RecordedEvent[]) {
         for (const event of events) {
           if (!event.stream.startsWith(ACCESS_LOG_STREAM_PREFIX) || event.type !== 'PersonalDataViewed') continue;
-          const data = event.data as { viewer: { userId: string; organizationId: string; role: string }; views: Array<{ familyId: string; fields: string }>; viewedAt: string };
+          const { data } = event as unknown as PersonalDataViewed;
           for (const view of data.views) {
             insert.run(event.position.commit, view.familyId, data.viewer.userId, data.viewer.organizationId, data.viewer.role, view.fields, data.viewedAt);
           }

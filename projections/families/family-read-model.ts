@@ -1,12 +1,12 @@
-import type Database from 'better-sqlite3';
+import { SYSTEM_ORGANIZATION_ID } from '../../services/organization/organization.js';
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
-import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
 import { formatPosition, parsePosition, type Position } from '../../services/event-store/position.js';
+import type { RequestQueries } from '../statement-cache.js';
+import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
 
 /**
- * Queries over the families and organisations read models. One instance per request: it counts
- * the SQL statements it runs (the N+1 test and the benchmark read `statements`); prepared
- * statements are shared across requests. Every family query is filtered in SQL to the
+ * Queries over the families read model (families, their deadlines and relatives, the status
+ * change feed). One instance per request and viewer; every query is filtered in SQL to the
  * families the caller may see (visibility.ts).
  */
 export interface FamilyRow {
@@ -44,46 +44,24 @@ export interface StatusChangeRow {
   readonly recorded_at: string;
 }
 
-export interface WebhookInfoRow { readonly webhook_id: string; readonly organization_id: string; readonly url: string; readonly registered_at: string; readonly active: number }
-
-export interface OrganizationRow { readonly organization_id: string; readonly name: string; readonly kind: string; readonly active: number }
-export interface ApiKeyRow { readonly organization_id: string; readonly user_id: string; readonly role: string }
-
-export class StatementCache {
-  private readonly cache = new Map<string, Database.Statement>();
-  constructor(readonly db: Database.Database) {}
-  get(sql: string): Database.Statement {
-    let statement = this.cache.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.cache.set(sql, statement);
-    }
-    return statement;
-  }
-}
-
 export interface ReadModelViewer { readonly organizationId: string; readonly role: ViewerRole }
 
-/** Auditors of the system organisation audit every family. */
-const SYSTEM_ORGANIZATION_ID = 'system';
-
 export class FamilyReadModel {
-  statements = 0;
   private readonly visibility: VisibilitySql;
   private readonly viewerParameters: Record<string, unknown>;
 
   constructor(
-    private readonly cache: StatementCache,
+    private readonly queries: RequestQueries,
     viewer: ReadModelViewer,
     private readonly now: string,
   ) {
     this.visibility = visibilityFor(viewer.role);
+    // Auditors of the system organisation audit every family.
     this.viewerParameters = { viewerOrganizationId: viewer.organizationId, now, auditsAll: viewer.organizationId === SYSTEM_ORGANIZATION_ID ? 1 : 0 };
   }
 
   private all<T>(sql: string, parameters: Record<string, unknown> = {}): T[] {
-    this.statements += 1;
-    return this.cache.get(sql).all({ ...this.viewerParameters, ...parameters }) as T[];
+    return this.queries.all<T>(sql, { ...this.viewerParameters, ...parameters });
   }
 
   /** The visible families among `ids`, in one statement. */
@@ -175,17 +153,11 @@ export class FamilyReadModel {
     );
   }
 
-  /** The newest reads of a family's personal data (the caller's visibility is checked by the resolver). */
-  accessLog(familyId: string, limit: number): Array<{ user_id: string; organization_id: string; role: string; fields: string; viewed_at: string }> {
-    return this.all('SELECT * FROM family_access_log WHERE family_id = @familyId ORDER BY position DESC LIMIT @limit', { familyId, limit });
-  }
-
   /**
    * The status changes after a position, oldest first, of the families the caller may see now
    * (all of them, or those among `familyIds`). Positions come back as bigints.
    */
   statusChangesAfter(after: Position | undefined, familyIds: readonly string[] | undefined, limit: number): StatusChangeRow[] {
-    this.statements += 1;
     const among = familyIds ? 'AND c.family_id IN (SELECT value FROM json_each(@ids))' : '';
     // CROSS JOIN keeps the feed as the outer loop: a seek to the cursor, then an access check per
     // row until the page is full, whatever the number of families the caller can see (profiled:
@@ -193,43 +165,21 @@ export class FamilyReadModel {
     const sql = `SELECT c.* FROM status_changes c CROSS JOIN families f ON f.family_id = c.family_id
       WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${this.visibility.visible}
       ORDER BY c.position_commit, c.position_prepare LIMIT @limit`;
-    return this.cache.get(sql).safeIntegers(true).all({
+    return this.queries.allSafeIntegers<StatusChangeRow>(sql, {
       ...this.viewerParameters,
       afterCommit: after?.commit ?? -1n,
       afterPrepare: after?.prepare ?? -1n,
       limit: BigInt(limit),
       ...(familyIds ? { ids: JSON.stringify(familyIds) } : {}),
-    }) as StatusChangeRow[];
+    });
   }
 
   /** The newest status change's position: where a subscription without a cursor starts. */
   statusFeedHead(): Position | undefined {
-    this.statements += 1;
-    const row = this.cache.get('SELECT position_commit AS "commit", position_prepare AS "prepare" FROM status_changes ORDER BY position_commit DESC, position_prepare DESC LIMIT 1')
-      .safeIntegers(true).get() as Position | undefined;
+    const [row] = this.queries.allSafeIntegers<Position>('SELECT position_commit AS "commit", position_prepare AS "prepare" FROM status_changes ORDER BY position_commit DESC, position_prepare DESC LIMIT 1');
     return row ? { commit: row.commit, prepare: row.prepare } : undefined;
   }
-
-  /** An organisation's webhooks (never their secrets). */
-  webhooksOf(organizationId: string): WebhookInfoRow[] {
-    return this.all('SELECT webhook_id, organization_id, url, registered_at, active FROM webhooks WHERE organization_id = @organizationId ORDER BY registered_at, webhook_id', { organizationId });
-  }
-
-  apiKeyHolder(keyHash: string): ApiKeyRow | undefined {
-    this.statements += 1;
-    return findActiveKey(this.cache, keyHash);
-  }
-
-  organizationsByIds(ids: readonly string[]): Map<string, OrganizationRow> {
-    const rows = this.all<OrganizationRow>('SELECT * FROM organizations WHERE organization_id IN (SELECT value FROM json_each(@ids))', { ids: JSON.stringify(ids) });
-    return new Map(rows.map((row) => [row.organization_id, row]));
-  }
 }
-
-/** The holder of an active key, by the key's hash; undefined for unknown or revoked keys. */
-export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined =>
-  cache.get(`SELECT k.organization_id, k.user_id, k.role FROM api_keys k JOIN organizations o ON o.organization_id = k.organization_id
-    WHERE k.key_hash = ? AND k.active = 1 AND o.active = 1`).get(keyHash) as ApiKeyRow | undefined;
 
 /** A status change's cursor: its event's position, the same string a mutation returns as `position`. */
 export const feedCursor = (row: Pick<StatusChangeRow, 'position_commit' | 'position_prepare'>): string =>

@@ -1,8 +1,7 @@
 import { DomainError, notFound } from '../../services/shared/domain-error.js';
-import type { OrganizationCommand, OrganizationKind, Role } from '../../services/organization/organization.js';
+import { SYSTEM_ORGANIZATION_ID, type OrganizationCommand, type OrganizationKind, type Role } from '../../services/organization/organization.js';
 import type { GraphQLContext } from '../context.js';
 
-const SYSTEM_ORGANIZATION_ID = 'system';
 const READ_YOUR_WRITES_MS = 5_000;
 
 const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN', message);
@@ -56,7 +55,7 @@ export const organizationMutationResolvers = {
     const keyId = input.commandId ? `key-${input.commandId}` : context.writer.newId();
     const { key, hash } = context.writer.newApiKey();
     const issued = await runOrganizationCommand(context, { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label }, { commandId: input.commandId, input });
-    const holder = issued.replayed ? undefined : context.readModel.apiKeyHolder(hash);
+    const holder = issued.replayed ? undefined : context.organizations.apiKeyHolder(hash);
     // An existing member keeps their role; the key acts with it.
     return { keyId, apiKey: issued.replayed ? null : key, userId: input.userId, role: holder?.role ?? input.role, position: issued.position };
   },
@@ -81,7 +80,7 @@ export const organizationMutationResolvers = {
 interface AuditorInput { organizationId?: string | null; auditorOrganizationId: string; commandId?: string | null }
 
 const knownOrganization = (context: GraphQLContext, organizationId: string, field: string) => {
-  const organization = context.readModel.organizationsByIds([organizationId]).get(organizationId);
+  const organization = context.organizations.organizationsByIds([organizationId]).get(organizationId);
   if (!organization) throw notFound(field, `organisation ${organizationId}`);
   return organization;
 };

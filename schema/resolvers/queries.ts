@@ -63,7 +63,7 @@ export const queryResolvers = {
     if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', 'first must be between 1 and 500');
     if (!(await context.loaders.family.load(args.familyId))) throw new DomainError('NOT_FOUND', `family ${args.familyId} not found`, 'familyId');
     if (context.viewer.role !== 'AUDITOR' && context.viewer.role !== 'ADMIN') throw new DomainError('FORBIDDEN', 'The access log is for auditors and administrators');
-    return context.readModel.accessLog(args.familyId, first).map((entry) => ({
+    return context.accessLogEntries.accessLog(args.familyId, first).map((entry) => ({
       userId: entry.user_id, organizationId: entry.organization_id, role: entry.role, fields: entry.fields, viewedAt: entry.viewed_at,
     }));
   },

@@ -1,4 +1,4 @@
-import type { WebhookInfoRow } from '../../projections/families/family-read-model.js';
+import type { WebhookInfoRow } from '../../projections/organizations/organization-read-model.js';
 import { DomainError } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, WebhookDeliveryView } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
@@ -21,7 +21,7 @@ const deliveryView = (delivery: WebhookDeliveryView) => ({ ...delivery, id: deli
 
 /** The webhook if it belongs to the organisation; NOT_FOUND otherwise (another organisation's is unknown). */
 const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: string): WebhookInfoRow => {
-  const webhook = context.readModel.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
+  const webhook = context.organizations.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
   if (!webhook) throw new DomainError('NOT_FOUND', `webhook ${webhookId} not found`, 'webhookId');
   return webhook;
 };
@@ -29,7 +29,7 @@ const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: 
 const deliveryCursor = opaqueCursor('delivery');
 
 export const webhookQueryResolvers = {
-  webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.readModel.webhooksOf(context.viewer.organizationId).map(webhookView),
+  webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.organizations.webhooksOf(context.viewer.organizationId).map(webhookView),
 
   webhookDeliveries: (_root: unknown, args: { webhookId: string; status?: WebhookDeliveryView['status'] | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
@@ -68,7 +68,7 @@ export const webhookMutationResolvers = {
 
   replayWebhookDelivery: (_root: unknown, { input }: { input: { deliveryId: string } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, null);
-    const own = context.readModel.webhooksOf(organizationId).map((row) => row.webhook_id);
+    const own = context.organizations.webhooksOf(organizationId).map((row) => row.webhook_id);
     const replayed = context.webhooks.replay(own, input.deliveryId);
     if (!replayed) throw new DomainError('NOT_FOUND', `delivery ${input.deliveryId} not found`, 'deliveryId');
     return deliveryView(replayed);

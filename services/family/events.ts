@@ -1,6 +1,7 @@
 import type { CalendarDate } from '../shared/calendar-date.js';
 import type { CountryCode } from '../shared/countries.js';
 import type { DomainEvent } from '../shared/decider.js';
+import type { Personal } from '../shared/personal-data.js';
 import type * as V from './vocabulary.js';
 
 /**
@@ -10,7 +11,6 @@ import type * as V from './vocabulary.js';
  * encrypted per person and erased by destroying that person's key without rewriting history.
  * Version 1 of every type; a changed shape gets a new version and an upcaster on read.
  */
-export type Personal<Fields> = { readonly subjectId: string } & Fields;
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
 

@@ -2,7 +2,7 @@ import type { CountryCode } from '../shared/countries.js';
 import type { Actor, Decider, DomainEvent } from '../shared/decider.js';
 import { assertNever } from '../shared/decider.js';
 import { DomainError, badInput, invalidTransition, notFound } from '../shared/domain-error.js';
-import type { Personal } from '../family/events.js';
+import type { Personal } from '../shared/personal-data.js';
 
 /**
  * The organisation aggregate: who belongs to an organisation, with which role, and which API
@@ -11,6 +11,9 @@ import type { Personal } from '../family/events.js';
  * auditors (their AUDITOR keys then see the status and history of the families it leads), and
  * the system administrator may deactivate an organisation: every key of it stops working.
  */
+/** The organisation that runs the system; its administrators register organisations, its auditors audit every family. */
+export const SYSTEM_ORGANIZATION_ID = 'system';
+
 export const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
 export type Role = (typeof ROLES)[number];
 export const ORGANIZATION_KINDS = ['LEGAL_SERVICE_PROVIDER', 'DEFENDER', 'PARTNER_NGO', 'FUNDER', 'AUDITOR', 'SYSTEM'] as const;

@@ -6,7 +6,9 @@ import { hashApiKey } from '../../infra/auth/api-keys.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { PROJECTIONS } from '../../infra/tracker.js';
-import { FamilyReadModel, StatementCache } from '../../projections/families/family-read-model.js';
+import { FamilyReadModel } from '../../projections/families/family-read-model.js';
+import { OrganizationReadModel } from '../../projections/organizations/organization-read-model.js';
+import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { createLoaders } from '../../schema/context.js';
@@ -57,14 +59,16 @@ const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): P
   const db = openReadModelDatabase(join(dataDir, 'statements.sqlite'));
   await new Projector(store, db, PROJECTIONS).catchUp();
   const now = new Date().toISOString();
-  const readModel = new FamilyReadModel(new StatementCache(db), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
+  const queries = new RequestQueries(new StatementCache(db));
+  const readModel = new FamilyReadModel(queries, { organizationId: 'org-a', role: 'ADVOCATE' }, now);
+  const organizations = new OrganizationReadModel(queries);
   const result = await graphql({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), source: FAMILIES_QUERY,
-    contextValue: { writer: readOnlyWriter, accessLog: new RequestAccessLog({ userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, () => Promise.resolve(), () => now), viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, loaders: createLoaders(readModel), today: dateOf(now) },
+    contextValue: { writer: readOnlyWriter, accessLog: new RequestAccessLog({ userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, () => Promise.resolve(), () => now), viewer: { userId: 'bench-user', organizationId: 'org-a', role: 'ADVOCATE' }, readModel, organizations, loaders: createLoaders(readModel, organizations), today: dateOf(now) },
   });
   if (result.errors) throw new Error(result.errors[0]?.message);
   db.close();
-  return readModel.statements;
+  return queries.statements;
 };
 
 export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Promise<BenchRow[]> => {

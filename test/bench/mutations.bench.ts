@@ -14,7 +14,7 @@ import { createFamilyWriter } from '../../infra/http/family-writer.js';
 import { createContextFactory } from '../../infra/http/graphql-context.js';
 import { createLogger } from '../../infra/logger.js';
 import { PROJECTIONS } from '../../infra/tracker.js';
-import { StatementCache } from '../../projections/families/family-read-model.js';
+import { StatementCache } from '../../projections/statement-cache.js';
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { buildSchema } from '../../schema/index.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../infra/auth/api-keys.js';
-import { findActiveKey, StatementCache } from '../../../projections/families/family-read-model.js';
+import { findActiveKey } from '../../../projections/organizations/organization-read-model.js';
+import { StatementCache } from '../../../projections/statement-cache.js';
 import { executeOrganizationCommand } from '../../../services/organization/organization-service.js';
 import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';
 

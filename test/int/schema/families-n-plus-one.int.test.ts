@@ -4,7 +4,10 @@ import { createWebhookDeliveries } from '../../../infra/webhooks/webhook-deliver
 import { createFamilyHistoryReader } from '../../../infra/http/family-history-reader.js';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FamilyReadModel, StatementCache } from '../../../projections/families/family-read-model.js';
+import { AccessLogReadModel } from '../../../projections/access-log/access-log-read-model.js';
+import { FamilyReadModel } from '../../../projections/families/family-read-model.js';
+import { OrganizationReadModel } from '../../../projections/organizations/organization-read-model.js';
+import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { createLoaders, type GraphQLContext } from '../../../schema/context.js';
 import { RequestAccessLog } from '../../../schema/access-log.js';
 import { buildSchema } from '../../../schema/index.js';
@@ -35,13 +38,15 @@ const schema = buildSchema({ version: 'test', eventStoreKind: 'sqlite' });
 
 const run = async (first: number) => {
   const now = '2024-06-01T00:00:00.000Z';
-  const readModel = new FamilyReadModel(new StatementCache(h.readDb), { organizationId: 'org-a', role: 'ADVOCATE' }, now);
+  const queries = new RequestQueries(new StatementCache(h.readDb));
+  const readModel = new FamilyReadModel(queries, { organizationId: 'org-a', role: 'ADVOCATE' }, now);
+  const organizations = new OrganizationReadModel(queries);
   const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
-  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, webhooks: createWebhookDeliveries(new WebhookOutbox(join(h.file, '..', 'webhooks.sqlite'))), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, loaders: createLoaders(readModel), today: dateOf(now) };
+  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, webhooks: createWebhookDeliveries(new WebhookOutbox(join(h.file, '..', 'webhooks.sqlite'))), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
   const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: context });
   expect(result.errors).toBeUndefined();
   const data = result.data as { families: { edges: unknown[] } };
-  return { statements: readModel.statements, edges: data.families.edges.length };
+  return { statements: queries.statements, edges: data.families.edges.length };
 };
 
 describe('SQL statements per GraphQL request', () => {
