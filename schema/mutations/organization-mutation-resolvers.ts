@@ -49,12 +49,14 @@ export const organizationMutationResolvers = {
     context: GraphQLContext,
   ) => {
     const organizationId = administeredOrganization(context, input.organizationId);
-    const member = { type: 'AddMember' as const, organizationId, userId: input.userId, role: input.role, name: input.userName };
-    await runOrganizationCommand(context, member, input.commandId ? { commandId: `${input.commandId}:member`, input } : {}).catch(ignoreExistingMember);
     // With a commandId the key id is derived from it, so a repeat names the same key.
     const keyId = input.commandId ? `key-${input.commandId}` : context.writer.newId();
     const { key, hash } = context.writer.newApiKey();
-    const issued = await runOrganizationCommand(context, { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label }, { commandId: input.commandId, input });
+    const issued = await runOrganizationCommand(
+      context,
+      { type: 'IssueApiKey', organizationId, keyId, userId: input.userId, keyHash: hash, label: input.label, asNewMember: { role: input.role, name: input.userName } },
+      { commandId: input.commandId, input },
+    );
     const holder = issued.replayed ? undefined : context.organizations.apiKeyHolder(hash);
     // An existing member keeps their role; the key acts with it.
     return { keyId, apiKey: issued.replayed ? null : key, userId: input.userId, role: holder?.role ?? input.role, position: issued.position };
@@ -90,11 +92,5 @@ const changeAuditor = async (type: 'AppointAuditor' | 'DismissAuditor', input: A
   const auditorOrganization = knownOrganization(context, input.auditorOrganizationId, 'auditorOrganizationId');
   const result = await runOrganizationCommand(context, { type, organizationId, auditorOrganizationId: input.auditorOrganizationId }, { commandId: input.commandId, input });
   return { organization: knownOrganization(context, organizationId, 'organizationId'), auditorOrganization, ...result };
-};
-
-/** Issuing a key for a user who is already a member is fine: the member stays as they are. */
-const ignoreExistingMember = (error: unknown): undefined => {
-  if (error instanceof DomainError && error.code === 'BAD_USER_INPUT' && error.field === 'userId') return undefined;
-  throw error;
 };
 

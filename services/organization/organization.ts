@@ -36,13 +36,15 @@ export type OrganizationEvent =
   | E<'WebhookRemoved', { webhookId: string }>;
 
 interface Base { readonly organizationId: string; readonly actor: Actor; readonly issuedAt: string }
+export interface NewMember { readonly role: Role; readonly name: string; readonly email?: string }
 type C<Type extends string, Fields> = { readonly type: Type } & Base & Readonly<Fields>;
 export type OrganizationCommand =
   | C<'RegisterOrganization', { name: string; kind: OrganizationKind; countries: readonly CountryCode[] }>
   | C<'AddMember', { userId: string; role: Role; name: string; email?: string }>
   | C<'ChangeMemberRole', { userId: string; role: Role }>
   | C<'RemoveMember', { userId: string }>
-  | C<'IssueApiKey', { keyId: string; userId: string; keyHash: string; label: string }>
+  /** With `asNewMember`, a user who is not yet a member is added in the same step; a member keeps their role. */
+  | C<'IssueApiKey', { keyId: string; userId: string; keyHash: string; label: string; asNewMember?: NewMember }>
   | C<'RevokeApiKey', { keyId: string }>
   | C<'AppointAuditor', { auditorOrganizationId: string }>
   | C<'DismissAuditor', { auditorOrganizationId: string }>
@@ -93,6 +95,11 @@ const activeKey = (s: OrganizationState, keyId: string): ApiKeyState => {
   return key;
 };
 
+const memberAdded = (userId: string, joining: NewMember): OrganizationEvent => ({
+  type: 'MemberAdded',
+  data: { userId, role: joining.role, personal: { subjectId: userId, name: joining.name, ...(joining.email ? { email: joining.email } : {}) } },
+});
+
 export const decideOrganization = (c: OrganizationCommand, s: OrganizationState): OrganizationEvent[] => {
   if (c.type === 'RegisterOrganization') {
     if (s.exists) throw new DomainError('CONFLICT', `Organisation ${c.organizationId} already exists`);
@@ -103,7 +110,7 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
   switch (c.type) {
     case 'AddMember':
       if (s.members.has(c.userId)) throw badInput('userId', `member ${c.userId} already exists`);
-      return [{ type: 'MemberAdded', data: { userId: c.userId, role: c.role, personal: { subjectId: c.userId, name: c.name, ...(c.email ? { email: c.email } : {}) } } }];
+      return [memberAdded(c.userId, c)];
     case 'ChangeMemberRole':
       if (member(s, c.userId) === c.role) throw badInput('role', `member ${c.userId} already has role ${c.role}`);
       return [{ type: 'MemberRoleChanged', data: { userId: c.userId, role: c.role } }];
@@ -114,10 +121,14 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
         { type: 'MemberRemoved', data: { userId: c.userId } },
       ];
     case 'IssueApiKey': {
-      const role = member(s, c.userId);
+      const joining = s.members.has(c.userId) ? undefined : c.asNewMember;
+      const role = joining?.role ?? member(s, c.userId);
       if (s.keys.has(c.keyId)) throw badInput('keyId', `API key ${c.keyId} already exists`);
       if (!KEY_HASH.test(c.keyHash)) throw badInput('keyHash', 'keyHash must be a SHA-256 hex digest');
-      return [{ type: 'ApiKeyIssued', data: { keyId: c.keyId, userId: c.userId, role, keyHash: c.keyHash, label: c.label } }];
+      return [
+        ...(joining ? [memberAdded(c.userId, joining)] : []),
+        { type: 'ApiKeyIssued', data: { keyId: c.keyId, userId: c.userId, role, keyHash: c.keyHash, label: c.label } },
+      ];
     }
     case 'RevokeApiKey':
       activeKey(s, c.keyId);

@@ -41,6 +41,14 @@ describe('organisation decider', () => {
     expect(codeOf(() => when(given(registered, memberAdded), { type: 'IssueApiKey', keyId: 'k1', userId: 'u1', keyHash: 'secret-key', label: 'x' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => when(given(registered), { type: 'IssueApiKey', keyId: 'k1', userId: 'ghost', keyHash: hash, label: 'x' }))).toBe('NOT_FOUND');
   });
+  it('issues a key to a new user and adds them as a member in the same step', () => {
+    expect(when(given(registered), { type: 'IssueApiKey', keyId: 'k1', userId: 'u1', keyHash: hash, label: 'laptop', asNewMember: { role: 'ADVOCATE', name: 'Ada' } }))
+      .toEqual([memberAdded, keyIssued]);
+  });
+  it('issues a key to an existing member with their own role, whatever asNewMember says', () => {
+    expect(when(given(registered, memberAdded), { type: 'IssueApiKey', keyId: 'k1', userId: 'u1', keyHash: hash, label: 'laptop', asNewMember: { role: 'ADMIN', name: 'Someone else' } }))
+      .toEqual([keyIssued]);
+  });
   it('revokes an active key once', () => {
     expect(when(given(registered, memberAdded, keyIssued), { type: 'RevokeApiKey', keyId: 'k1' })).toEqual([{ type: 'ApiKeyRevoked', data: { keyId: 'k1' } }]);
     const revoked = given(registered, memberAdded, keyIssued, { type: 'ApiKeyRevoked', data: { keyId: 'k1' } });
