@@ -35,12 +35,12 @@ export const PROJECTIONS = [organizationsProjection, familiesProjection, accessL
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 /** How long open streams (SSE subscriptions) may run on after a stop before they are cut. */
 const STREAM_GRACE_MS = 1_000;
 /** A webhook endpoint that has not answered by then counts as a failed attempt. */
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openEventStore(config.eventStore);

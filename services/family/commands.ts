@@ -6,7 +6,7 @@ import type * as V from './vocabulary.js';
 /**
  * Family commands, imperative, one per mutation. Every command carries who issued it, when the
  * system received it (`issuedAt`) and when it happened in the world (`occurredAt`, defaulting
- * to `issuedAt`). Values are already checked for shape (see parse-command.ts); the decider
+ * to `issuedAt`). Values are already checked for shape (see check-command.ts); the decider
  * checks the rules of the process.
  */
 export interface CommandBase {
