@@ -13,24 +13,24 @@ import { formatPosition, parsePosition } from '../../services/event-store/positi
 export const createFamilyWriter = (store: EventStore, projector: Projector, clock: () => Date): FamilyWriter => {
   const dependencies: HandlerDependencies = { store, newEventId };
   return {
-  execute: async (command, options) => {
-    const result = await executeFamilyCommand(dependencies, command, options);
-    return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
-  },
-  waitFor: (position, timeoutMs) => {
-    const parsed = parsePosition(position);
-    return parsed ? projector.waitFor(parsed, timeoutMs) : Promise.resolve(false);
-  },
-  executeOrganization: async (command, options) => {
-    const result = await executeOrganizationCommand(dependencies, command, options);
-    return { position: formatPosition(result.position), replayed: result.replayed };
-  },
-  now: () => clock().toISOString(),
-  newId: newEventId,
-  logAccess: createAccessLogBatcher(store),
-  newApiKey: () => {
-    const key = generateApiKey();
-    return { key, hash: hashApiKey(key) };
-  },
-};
+    execute: async (command, options) => {
+      const result = await executeFamilyCommand(dependencies, command, options);
+      return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
+    },
+    waitFor: (position, timeoutMs) => {
+      const parsed = parsePosition(position);
+      return parsed ? projector.waitFor(parsed, timeoutMs) : Promise.resolve(false);
+    },
+    executeOrganization: async (command, options) => {
+      const result = await executeOrganizationCommand(dependencies, command, options);
+      return { position: formatPosition(result.position), replayed: result.replayed };
+    },
+    now: () => clock().toISOString(),
+    newId: newEventId,
+    logAccess: createAccessLogBatcher(store),
+    newApiKey: () => {
+      const key = generateApiKey();
+      return { key, hash: hashApiKey(key) };
+    },
+  };
 };
