@@ -3,10 +3,6 @@ import type { CountryCode } from '../../services/shared/countries.js';
 import type { FamilyCommandInput } from '../../services/family/commands.js';
 import type { Actor } from '../../services/shared/decider.js';
 
-/**
- * The five case patterns of DOMAIN.md as demo families, dated relative to today so that their
- * deadlines are near or far whenever the demo runs. Names are invented.
- */
 export interface DemoOrganizations {
   readonly usLegal: Actor;
   readonly mxDefenders: Actor;
@@ -19,6 +15,10 @@ export type Step = { readonly by: Actor; readonly command: FamilyCommandInput; r
 
 const c = (code: string): CountryCode => code as CountryCode;
 
+/**
+ * The five case patterns of DOMAIN.md as demo families, dated relative to today so that their
+ * deadlines are near or far whenever the demo runs. Names are invented.
+ */
 export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: string; steps: Step[] }> => {
   // Defenders act on a family only once it is referred to them and they accepted.
   const today = dateOf(now.toISOString());

@@ -17,11 +17,6 @@ export const isActiveKey = (cache: StatementCache, authorization: string | undef
   return key !== undefined && findActiveKey(cache, hashApiKey(key)) !== undefined;
 };
 
-/**
- * Builds each request's context from its API key. No key, an unknown key or a revoked key is
- * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
- * nothing about how much of a guessed key was right.
- */
 export interface ContextDependencies {
   readonly cache: StatementCache;
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
@@ -31,6 +26,11 @@ export interface ContextDependencies {
   readonly clock: () => Date;
 }
 
+/**
+ * Builds each request's context from its API key. No key, an unknown key or a revoked key is
+ * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
+ * nothing about how much of a guessed key was right.
+ */
 export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const key = BEARER.exec(authorization ?? '')?.[1];
   const keyHash = key ? hashApiKey(key) : undefined;

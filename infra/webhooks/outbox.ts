@@ -1,12 +1,5 @@
 import Database from 'better-sqlite3';
 
-/**
- * The durable webhook outbox: one SQLite file beside the event store (not a read model: it is
- * never rebuilt). Each status change an organisation may see becomes one delivery per webhook,
- * enqueued together with the webhook's feed cursor in one transaction, so a restart neither
- * loses nor repeats an enqueue. Delivered, failed and pending deliveries stay for
- * `webhookDeliveries`.
- */
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 
 export interface DeliveryRow {
@@ -45,6 +38,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (webhook_id, status, seq);
 `;
 
+/**
+ * The durable webhook outbox: its own SQLite file in the data directory, `webhooks.sqlite`
+ * (not a read model: it is never rebuilt, and it is kept with EventStoreDB too). Each status
+ * change an organisation may see becomes one delivery per webhook, enqueued together with the
+ * webhook's feed cursor in one transaction, so a restart neither loses nor repeats an enqueue.
+ * Delivered, failed and pending deliveries stay for `webhookDeliveries`.
+ */
 export class WebhookOutbox {
   private readonly db: Database.Database;
 
@@ -81,7 +81,7 @@ export class WebhookOutbox {
     this.db.prepare("UPDATE deliveries SET status = 'DELIVERED', attempts = attempts + 1, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE delivery_id = ?").run(statusCode, at, deliveryId);
   }
 
-  /** A failed attempt: try again at `nextAttemptAt` (ms since epoch), or give up (FAILED) when `give up`. */
+  /** A failed attempt: try again at `nextAttemptAt` (ms since epoch), or give up (FAILED) when `giveUp`. */
   markAttemptFailed(deliveryId: string, failure: { error: string; statusCode: number | null; nextAttemptAt: number; giveUp: boolean }): void {
     this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, last_error = ?, last_status_code = ?, next_attempt_at = ?, status = ? WHERE delivery_id = ?')
       .run(failure.error, failure.statusCode, failure.nextAttemptAt, failure.giveUp ? 'FAILED' : 'PENDING', deliveryId);

@@ -4,11 +4,6 @@ import { formatPosition, parsePosition, type Position } from '../../services/eve
 import type { RequestQueries } from '../statement-cache.js';
 import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
 
-/**
- * Queries over the families read model (families, their deadlines and relatives, the status
- * change feed). One instance per request and viewer; every query is filtered in SQL to the
- * families the caller may see (visibility.ts).
- */
 export interface FamilyRow {
   readonly family_id: string;
   readonly lead_organization_id: string;
@@ -46,6 +41,14 @@ export interface StatusChangeRow {
 
 export interface ReadModelViewer { readonly organizationId: string; readonly role: ViewerRole }
 
+/**
+ * Queries over the families read model (families, their deadlines and relatives, the status
+ * change feed) for one viewer at one moment (`now`, against which expiries are compared): one
+ * instance per request, subscription page, webhook pass or CLI export. Every query that returns
+ * families or their changes is filtered in SQL to the families the caller may see
+ * (visibility.ts); two are not: `caseload(true)` counts every organisation's families, and
+ * `statusFeedHead` gives only a position.
+ */
 export class FamilyReadModel {
   private readonly visibility: VisibilitySql;
   private readonly viewerParameters: Record<string, unknown>;

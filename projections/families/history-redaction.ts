@@ -2,12 +2,7 @@ import type { FamilyRow } from './family-read-model.js';
 import type { FamilyState } from '../../services/family/state.js';
 import { DOCUMENTS, FULL } from './redaction.js';
 
-/**
- * An event's data as the caller may see it, by the same scopes as the live family
- * (redaction.ts): FULL sees everything; DOCUMENTS sees names and birth dates but no place or
- * country where anyone is, and nothing about a relative marked "never disclose to"; STATUS sees
- * no personal data, no places and no free text. Fields left out are named in `redacted`.
- */
+/** The personal fields shown from DOCUMENTS scope up; every other personal field is FULL only. */
 const NAMES_AND_DATES = new Set(['subjectId', 'givenName', 'familyName', 'birthDate']);
 /** Where a person is or goes: shown at FULL scope only. */
 const WHEREABOUTS = new Set(['country', 'region', 'placement']);
@@ -40,6 +35,12 @@ const splitPersonal = (personal: Data, scope: number): { kept: Data | undefined;
 const hiddenAt = (type: string, key: string, scope: number): boolean =>
   (WHEREABOUTS.has(key) && scope < FULL) || (FREE_TEXT.has(key) && scope < DOCUMENTS && !(key === 'reason' && CODED_REASON.has(type)));
 
+/**
+ * An event's data as the caller may see it, by the same scopes as the live family
+ * (redaction.ts): FULL sees everything; DOCUMENTS sees names and birth dates but no place or
+ * country where anyone is, and nothing about a relative marked "never disclose to"; STATUS sees
+ * no personal data, no places and no free text. Fields left out are named in `redacted`.
+ */
 export const redactEventData = (type: string, data: Data, row: FamilyRow, state: FamilyState): Data => {
   const scope = row.viewer_scope;
   if (scope >= FULL) return data;

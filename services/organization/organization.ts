@@ -8,9 +8,11 @@ import type { Personal } from '../shared/personal-data.js';
  * The organisation aggregate: who belongs to an organisation, with which role, and which API
  * keys act for them. Keys are stored only as SHA-256 hashes; the key itself is shown once by
  * the API and never reaches an event. An organisation may appoint other organisations as its
- * auditors (their AUDITOR keys then see the status and history of the families it leads), and
+ * auditors (their AUDITOR keys then see the status and history of the families it leads) and
+ * register webhooks (each with its signing secret, kept in the event for the dispatcher), and
  * the system administrator may deactivate an organisation: every key of it stops working.
  */
+
 /** The organisation that runs the system; its administrators register organisations, its auditors audit every family. */
 export const SYSTEM_ORGANIZATION_ID = 'system';
 
