@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Projection } from './projection.js';
 
 /**
- * Every row of a projection's read model (through its views), in a stable order: what the
- * rebuild check compares. Used by `projections check` and the crash and rebuild tests.
+ * Every row of a projection's read model (through its views), in a stable order, for the crash
+ * and rebuild tests to compare. `projections check` does not use it: it compares the tables in
+ * SQL (`EXCEPT` both ways, check.ts).
  */
 export const readModelSnapshot = (db: Database.Database, projection: Projection): Record<string, unknown[]> =>
   Object.fromEntries(

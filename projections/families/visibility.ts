@@ -1,7 +1,8 @@
 /**
  * Which families a caller sees, and how much of each, as SQL fragments over `families f` and
  * `family_access a`. This is the one place where read access is decided; every family query of
- * the read model (one family, pages, counts, deadlines, statistics) is built from it.
+ * the read model (one family, pages, counts, deadlines, statistics, the status-change feed of
+ * subscriptions and webhooks) is built from it.
  *
  * - Members of an organisation (ADMIN, ADVOCATE, PARTNER) see the families their organisation
  *   holds access to in force now: it leads them, accepted a referral, holds a grant, or kept

@@ -5,8 +5,10 @@ import type { Projection } from '../projection.js';
 const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
 /**
- * Organisations (active or deactivated), their members, their API keys (by hash) and the
- * auditors they appointed: for authentication, `viewer` and what an auditor may see.
+ * Organisations (active or deactivated), their members, their API keys (by hash), the
+ * auditors they appointed and their webhooks: for authentication, `viewer`, what an auditor
+ * may see, and the dispatcher. The webhooks table holds each signing secret in the clear (the
+ * dispatcher signs with it); the API's reads of it leave the secret out.
  */
 export const organizationsProjection: Projection = {
   name: 'organizations',

@@ -76,7 +76,10 @@ export interface SubscribeToAllOptions {
 }
 
 export interface EventStore {
-  /** Appends atomically: all events or none. Throws `WrongExpectedRevisionError`. */
+  /**
+   * Appends atomically: all events or none. Throws `WrongExpectedRevisionError`; the embedded
+   * store also refuses an event id already stored at another place (`DuplicateEventIdError`).
+   */
   appendToStream(
     stream: string,
     events: readonly EventToAppend[],

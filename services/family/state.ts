@@ -65,7 +65,7 @@ export interface DeadlineState {
   readonly status: DeadlineStatus;
   readonly childId: string | undefined;
   readonly matterId: string | undefined;
-  /** Set for deadlines computed from facts (e.g. `birthDate+SIJ:US-NY`); they recompute. */
+  /** Set for deadlines computed from facts (e.g. `birthDate;age limit 21 in US-NY`); they recompute. */
   readonly derivedFrom: string | undefined;
 }
 

@@ -1,4 +1,8 @@
-/** The closed vocabularies of the family case; GraphQL enums mirror these lists. */
+/**
+ * The closed vocabularies of the family case. The command checks use these lists and the
+ * GraphQL enums are generated from them (schema/mutations/mutation-sdl.ts), so the two cannot
+ * disagree.
+ */
 
 export const PROGRAMMES = ['DETENTION', 'SEPARATED_FAMILY', 'SIJ', 'ASYLUM', 'TRAFFICKING_REUNIFICATION'] as const;
 export type Programme = (typeof PROGRAMMES)[number];
