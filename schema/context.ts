@@ -40,7 +40,7 @@ export interface FamilyHistoryReader {
 
 /** What long-lived subscriptions need beyond one request: fresh reads and the projector's progress. */
 export interface LiveReads {
-  /** Resolves when the read models advanced, or after `timeoutMs`. */
+  /** Resolves when the families read model (the status-change feed) advanced, or after `timeoutMs`. */
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
   /** A read model that judges access as of now (a referral may have expired since the start). */
   readonly readModelNow: () => FamilyReadModel;

@@ -23,9 +23,10 @@ export interface EnvelopingYoga {
 
 /**
  * GraphQL over WebSocket (the graphql-ws protocol) at the same path as HTTP, through yoga's
- * envelop pipeline: the same plugins (limits, error masking, access log, jit), and the same
- * authentication, with the key in `connectionParams.authorization`. A connection without a valid
- * key is refused at `connection_init` (close code 4403).
+ * envelop pipeline: the same plugins (limits, error masking, access log; graphql-jit for queries
+ * and mutations, never for subscriptions), and the same authentication, with the key in
+ * `connectionParams.authorization`. A connection without a valid key is refused at
+ * `connection_init` (close code 4403).
  */
 export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, logger: Logger, isKeyValid: (authorization: string | undefined) => boolean): (() => Promise<void>) => {
   const sockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });

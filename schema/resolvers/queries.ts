@@ -11,7 +11,7 @@ const MAX_DEADLINE_DAYS = 3_650;
 
 const familyCursor = opaqueCursor('family');
 
-/** Resolves an object's `organizationId` to its organisation (for Viewer and CaseloadEntry). */
+/** Resolves an object's `organizationId` to its organisation (Viewer, CaseloadEntry, AccessLogEntry, Webhook). */
 export const organizationField = (parent: { organizationId: string }, _args: unknown, context: GraphQLContext) =>
   context.loaders.organization.load(parent.organizationId).then((org) => org ?? { organization_id: parent.organizationId, name: null, kind: null });
 
