@@ -150,4 +150,3 @@ export const exportHistory = async (store: EventStore, readDb: Database.Database
   if (actor && withPersonalData.length > 0) await appendAccessLog(store, { viewer: actor, views: withPersonalData.map((familyId) => ({ familyId, fields: 'export' })), viewedAt: now });
   return { families: rows.length, events };
 };
-

@@ -93,4 +93,3 @@ const changeAuditor = async (type: 'AppointAuditor' | 'DismissAuditor', input: A
   const result = await runOrganizationCommand(context, { type, organizationId, auditorOrganizationId: input.auditorOrganizationId }, { commandId: input.commandId, input });
   return { organization: knownOrganization(context, organizationId, 'organizationId'), auditorOrganization, ...result };
 };
-
