@@ -7,7 +7,7 @@ import { DomainError } from '../services/shared/domain-error.js';
  */
 export const toGraphQLError = (error: DomainError): GraphQLError =>
   new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) },
+    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}), ...(error.code === 'UNAVAILABLE' ? { http: { status: 503 } } : {}) },
   });
 
 export const badUserInput = (field: string, message: string): GraphQLError =>

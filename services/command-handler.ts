@@ -94,6 +94,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
   const payloadHash = commandId === undefined ? undefined : sha256(canonicalJson(request.idempotentPayload ?? null));
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const loaded = await load(dependencies.store, request.stream, decider as Decider<unknown, Event, State>);
+    decider.authorize?.(request.command, loaded.state);
     const previous = commandId === undefined ? undefined : loaded.applied.get(commandId);
     if (previous) {
       if (previous.payloadHash !== payloadHash) {

@@ -56,6 +56,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'OpenLegalMatter', matterId: 'asylum-maria', matterType: 'ASYLUM', childId: 'child-maria', jurisdiction: 'US' }),
         s(us, { type: 'OpenLegalMatter', matterId: 'sij-maria', matterType: 'SIJ', childId: 'child-maria', jurisdiction: 'US-NC' }),
         s(us, { type: 'TransferFamily', toOrganizationId: orgs.ncLegal.organizationId, previousLeadKeepsReadAccess: true }),
+        s(orgs.ncLegal, { type: 'AcceptTransfer' }),
       ],
     },
     {

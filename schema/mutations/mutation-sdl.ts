@@ -33,7 +33,8 @@ export const familyMutationSdl = (): string => {
     ...inputs,
     `"""The family after the change (read-your-writes), its revision and the event-store position written."""
 type FamilyPayload {
-  family: Family!
+  """The family as the caller sees it after the change; null when the change ended the caller's own access (e.g. a declined referral)."""
+  family: Family
   revision: Int!
   position: String!
   """True when this commandId had already been applied: nothing new was written."""

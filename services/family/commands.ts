@@ -72,7 +72,11 @@ export type FamilyCommand =
   | C<'RevokeReferral', { referralId: string }>
   | C<'GrantAccess', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
   | C<'RevokeAccess', { grantId: string }>
+  /** Proposes the transfer; the receiving organisation accepts or declines it. */
   | C<'TransferFamily', { toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  | C<'AcceptTransfer', Record<never, never>>
+  | C<'DeclineTransfer', Record<never, never>>
+  | C<'CancelTransfer', Record<never, never>>
   | C<'SuspendService', { reason: string }>
   | C<'ResumeService', Record<never, never>>
   | C<'PlanReunification', { childId: string; relativeId: string }>

@@ -70,16 +70,39 @@ export const revokeAccess = (c: FamilyCommandOf<'RevokeAccess'>, s: FamilyState)
   return [{ type: 'AccessRevoked', data: { grantId: c.grantId } }];
 };
 
-/** The lead moves; open deadlines, documents and matters stay in the stream and so move with it. */
+/**
+ * A transfer is proposed by the lead and takes effect when the receiving organisation accepts
+ * it; one at a time. Open deadlines, documents and matters stay in the stream and so move with it.
+ */
 export const transferFamily = (c: FamilyCommandOf<'TransferFamily'>, s: FamilyState): FamilyEvent[] => {
   if (c.toOrganizationId === s.leadOrganizationId) {
-    throw invalidTransition(`Cannot transfer family: organisation ${c.toOrganizationId} already leads it`);
+    throw invalidTransition('Cannot transfer family: that organisation already leads it');
   }
+  if (s.pendingTransfer) throw invalidTransition('Cannot transfer family: a transfer is already waiting for an answer (cancel it first)');
   return [{
-    type: 'FamilyTransferred',
+    type: 'FamilyTransferProposed',
     data: { fromOrganizationId: s.leadOrganizationId, toOrganizationId: c.toOrganizationId, previousLeadKeepsReadAccess: c.previousLeadKeepsReadAccess },
   }];
 };
+
+const pendingTransfer = (s: FamilyState, type: FamilyCommandType) => {
+  if (!s.pendingTransfer) throw invalidTransition(`Cannot ${type === 'AcceptTransfer' ? 'accept' : type === 'DeclineTransfer' ? 'decline' : 'cancel'} a transfer: none is waiting for an answer`);
+  return s.pendingTransfer;
+};
+
+export const acceptTransfer = (c: FamilyCommandOf<'AcceptTransfer'>, s: FamilyState): FamilyEvent[] => {
+  const transfer = pendingTransfer(s, c.type);
+  return [{
+    type: 'FamilyTransferred',
+    data: { fromOrganizationId: s.leadOrganizationId, toOrganizationId: transfer.toOrganizationId, previousLeadKeepsReadAccess: transfer.previousLeadKeepsReadAccess },
+  }];
+};
+
+export const declineTransfer = (c: FamilyCommandOf<'DeclineTransfer'>, s: FamilyState): FamilyEvent[] =>
+  [{ type: 'FamilyTransferDeclined', data: { toOrganizationId: pendingTransfer(s, c.type).toOrganizationId } }];
+
+export const cancelTransfer = (c: FamilyCommandOf<'CancelTransfer'>, s: FamilyState): FamilyEvent[] =>
+  [{ type: 'FamilyTransferCancelled', data: { toOrganizationId: pendingTransfer(s, c.type).toOrganizationId } }];
 
 export const suspendService = (c: FamilyCommandOf<'SuspendService'>, s: FamilyState): FamilyEvent[] => {
   if (s.lifecycle !== 'OPEN') throw invalidTransition(`Cannot suspend service: family is ${s.lifecycle}`);

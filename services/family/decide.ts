@@ -68,6 +68,9 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   GrantAccess: handoffs.grantAccess,
   RevokeAccess: handoffs.revokeAccess,
   TransferFamily: handoffs.transferFamily,
+  AcceptTransfer: handoffs.acceptTransfer,
+  DeclineTransfer: handoffs.declineTransfer,
+  CancelTransfer: handoffs.cancelTransfer,
   SuspendService: handoffs.suspendService,
   ResumeService: handoffs.resumeService,
   PlanReunification: outcome.planReunification,
@@ -77,6 +80,9 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   CloseFamilyCase: outcome.closeFamilyCase,
   ReopenFamilyCase: outcome.reopenFamilyCase,
 };
+
+/** Every family command type, in the order of the handler table. */
+export const FAMILY_COMMAND_TYPES = Object.keys(HANDLERS) as readonly FamilyCommandType[];
 
 /**
  * The family decider's decide: the checks every command shares (the family exists, the

@@ -87,6 +87,10 @@ export type FamilyEvent =
   | E<'ReferralRevoked', { referralId: string }>
   | E<'AccessGranted', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
   | E<'AccessRevoked', { grantId: string }>
+  /** The lead proposed a transfer; the lead moves only when the receiving organisation accepts. */
+  | E<'FamilyTransferProposed', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  | E<'FamilyTransferDeclined', { toOrganizationId: string }>
+  | E<'FamilyTransferCancelled', { toOrganizationId: string }>
   | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
   // programme interruptions
   | E<'ServiceSuspended', { reason: string }>

@@ -161,9 +161,15 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'DECLINED' }) };
     case 'ReferralRevoked':
       return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'REVOKED' }) };
+    case 'FamilyTransferProposed':
+      return { ...state, pendingTransfer: { toOrganizationId: event.data.toOrganizationId, previousLeadKeepsReadAccess: event.data.previousLeadKeepsReadAccess } };
+    case 'FamilyTransferDeclined':
+    case 'FamilyTransferCancelled':
+      return { ...state, pendingTransfer: undefined };
     case 'FamilyTransferred':
       return {
         ...state,
+        pendingTransfer: undefined,
         leadOrganizationId: event.data.toOrganizationId,
         formerLeadsWithReadAccess: event.data.previousLeadKeepsReadAccess
           ? add(state.formerLeadsWithReadAccess, event.data.fromOrganizationId)

@@ -1,4 +1,5 @@
 import type { Decider } from '../shared/decider.js';
+import { authorizeFamilyCommand } from './access-policy.js';
 import type { FamilyCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { FamilyEvent } from './events.js';
@@ -9,6 +10,7 @@ export const familyDecider: Decider<FamilyCommand, FamilyEvent, FamilyState> = {
   initialState: initialFamilyState,
   decide,
   evolve,
+  authorize: authorizeFamilyCommand,
 };
 
 export const familyStreamName = (familyId: string): string => `family-${familyId}`;

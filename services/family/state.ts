@@ -86,6 +86,12 @@ export interface AccessGrantState {
   readonly active: boolean;
 }
 
+/** A transfer the lead proposed, waiting for the receiving organisation's answer. */
+export interface PendingTransferState {
+  readonly toOrganizationId: string;
+  readonly previousLeadKeepsReadAccess: boolean;
+}
+
 export interface FamilyState {
   readonly exists: boolean;
   readonly familyId: string;
@@ -105,6 +111,7 @@ export interface FamilyState {
   readonly concerns: ReadonlySet<string>;
   /** Organisations that keep read access after a transfer away from them. */
   readonly formerLeadsWithReadAccess: ReadonlySet<string>;
+  readonly pendingTransfer: PendingTransferState | undefined;
   readonly reunificationPlanned: boolean;
   readonly reunifiedChildIds: ReadonlySet<string>;
   readonly personIds: ReadonlySet<string>;
@@ -128,6 +135,7 @@ export const initialFamilyState: FamilyState = {
   consents: new Set(),
   concerns: new Set(),
   formerLeadsWithReadAccess: new Set(),
+  pendingTransfer: undefined,
   reunificationPlanned: false,
   reunifiedChildIds: new Set(),
   personIds: new Set(),

@@ -7,6 +7,12 @@ export interface Decider<Command, Event, State> {
   /** Throws a DomainError when the command is rejected; returns at least one event otherwise. */
   readonly decide: (command: Command, state: State) => readonly Event[];
   readonly evolve: (state: State, event: Event) => State;
+  /**
+   * Throws a DomainError when the command's actor may not issue it on this state. The command
+   * handler runs it on the state it has just folded, before answering a repeated commandId, so
+   * a replay is authorised like a first attempt.
+   */
+  readonly authorize?: (command: Command, state: State) => void;
 }
 
 /** A domain event as the deciders produce it: the envelope is added by the command handler. */

@@ -8,7 +8,9 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'INVALID_TRANSITION'
   | 'CONFLICT'
-  | 'IDEMPOTENCY_KEY_REUSED';
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The tracker cannot answer safely right now (a read model behind or stalled); retry later. */
+  | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

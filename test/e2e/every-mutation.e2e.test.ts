@@ -90,6 +90,7 @@ const main = (): Step[] => [
   ['closeFamilyCase', { reason: 'OTHER' }],
   ['reopenFamilyCase', { reason: 'new information' }],
   ['transferFamily', { toOrganizationId: 'another-org', previousLeadKeepsReadAccess: true }],
+  ['cancelTransfer', {}],
 ];
 
 beforeAll(async () => {
@@ -102,7 +103,7 @@ afterAll(async () => {
 
 describe('every family mutation over HTTP', () => {
   it('covers every mutation the schema offers', () => {
-    const run = new Set(['openFamilyCase', 'acceptReferral', 'declineReferral', ...main().map(([name]) => name)]);
+    const run = new Set(['openFamilyCase', 'acceptReferral', 'declineReferral', 'acceptTransfer', 'declineTransfer', ...main().map(([name]) => name)]);
     expect(Object.keys(FAMILY_MUTATIONS).map(mutationName).filter((name) => !run.has(name))).toEqual([]);
   });
 
@@ -119,18 +120,23 @@ describe('every family mutation over HTTP', () => {
     }
   });
 
-  it('runs acceptReferral and declineReferral as the receiving organisation', async () => {
+  it('runs the answers to referrals and transfers as the receiving organisation', async () => {
     // The caller (system) opens a family and hands it to another organisation, which refers it back.
     await postGraphQL(tracker.url, KEY, 'mutation { registerOrganization(input: { organizationId: "lead-org", name: "Lead", kind: LEGAL_SERVICE_PROVIDER }) { replayed } }');
     const leadKey = (await postGraphQL(tracker.url, KEY, 'mutation { issueApiKey(input: { organizationId: "lead-org", userId: "lead", userName: "Lead", role: ADVOCATE, label: "e2e" }) { apiKey } }')).data.issueApiKey.apiKey as string;
     const opened = await call('openFamilyCase', { programme: 'ASYLUM' });
     const familyId = opened.data!['openFamilyCase']!.family.id;
-    await call('transferFamily', { familyId, toOrganizationId: 'lead-org', previousLeadKeepsReadAccess: true });
+    expect((await call('transferFamily', { familyId, toOrganizationId: 'lead-org', previousLeadKeepsReadAccess: true })).errors).toBeUndefined();
+    const accepted = await postGraphQL(tracker.url, leadKey, `mutation { acceptTransfer(input: { familyId: "${familyId}" }) { revision } }`);
+    expect(accepted.errors).toBeUndefined();
     for (const [referral, answer] of [['r-accept', 'acceptReferral'], ['r-decline', 'declineReferral']] as const) {
       const referred = await postGraphQL(tracker.url, leadKey, `mutation { referFamily(input: { familyId: "${familyId}", referralId: "${referral}", toOrganizationId: "system", purpose: "p", scope: FULL }) { revision } }`);
       expect(referred.errors).toBeUndefined();
       const answered = await call(answer, { familyId, referralId: referral });
       expect(answered.errors, answer).toBeUndefined();
     }
+    const offered = await postGraphQL(tracker.url, leadKey, `mutation { transferFamily(input: { familyId: "${familyId}", toOrganizationId: "system" }) { revision } }`);
+    expect(offered.errors).toBeUndefined();
+    expect((await call('declineTransfer', { familyId })).errors).toBeUndefined();
   });
 });

@@ -57,6 +57,9 @@ describe('families projection', () => {
     await h.execute(command('RevokeReferral', { familyId, referralId: 'ref', ...at('2024-01-05T00:00:00.000Z') }));
     await h.execute(command('TransferFamily', { familyId, toOrganizationId: 'org-c', previousLeadKeepsReadAccess: true, ...at('2024-01-06T00:00:00.000Z') }));
     await h.projector.catchUp();
+    expect(access()).toContainEqual({ organization_id: 'org-c', scope: 'STATUS', via: 'TRANSFER' });
+    await h.execute(command('AcceptTransfer', { familyId, actor: { userId: 'c', organizationId: 'org-c', role: 'ADVOCATE' }, ...at('2024-01-06T01:00:00.000Z') }));
+    await h.projector.catchUp();
     expect(access()).toEqual([{ organization_id: 'org-a', scope: 'FULL', via: 'FORMER_LEAD' }, { organization_id: 'org-c', scope: 'FULL', via: 'LEAD' }]);
   });
 

@@ -46,6 +46,9 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('AddRelative', { relativeId: 'father', relationship: 'FATHER', givenName: 'Ramón', biological: true, vitalStatus: 'ALIVE', adverse: true });
     await c.run('OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'girl', jurisdiction: 'US-TX' });
     await c.run('StartTracing', { relativeId: 'father', defenderOrganizationId: 'org-mx-defenders' });
+    // The Defenders act on the family once it is referred to them and they accepted.
+    await c.run('ReferFamily', { referralId: 'tracing', toOrganizationId: 'org-mx-defenders', purpose: 'locate and serve the father', scope: 'FULL' });
+    await c.run('AcceptReferral', { referralId: 'tracing' }, MX_DEFENDER);
     expect(await c.view()).toMatchObject({ status: 'SEARCHING', blockers: ['father not located since 2024-06-10', 'SIJ age-out in 65 days'], next: { kind: 'SIJ_AGE_OUT', dueOn: '2024-08-14' } });
 
     c.on('2024-06-20');
@@ -87,6 +90,8 @@ describe('case patterns (DOMAIN.md)', () => {
     expect((await c.view()).blockers).toEqual(['asylum one-year filing deadline in 22 days']);
 
     await c.run('TransferFamily', { toOrganizationId: 'org-nc-legal', previousLeadKeepsReadAccess: true });
+    expect((await h.state('transfer')).leadOrganizationId).not.toBe('org-nc-legal');
+    await c.run('AcceptTransfer', {}, NC_ATTORNEY);
     const state = await h.state('transfer');
     expect(state.leadOrganizationId).toBe('org-nc-legal');
     expect(state.deadlines.get('asylum-asylum-one-year')?.status).toBe('OPEN');

@@ -29,11 +29,18 @@ describe('family decider: hand-offs', () => {
     expect(when(given(opened, referred()), 'RevokeReferral', { referralId: 'ref-1' })[0]?.type).toBe('ReferralRevoked');
     rejected(given(opened, referred(), event('ReferralRevoked', { referralId: 'ref-1' })), 'RevokeReferral', { referralId: 'ref-1' }, 'INVALID_TRANSITION', /REVOKED/);
   });
-  it('transfers the lead to another organisation', () => {
-    expect(when(state, 'TransferFamily', { toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true })).toEqual([
+  it('proposes a transfer; the lead moves only when the receiving organisation accepts it', () => {
+    const proposed = event('FamilyTransferProposed', { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true });
+    expect(when(state, 'TransferFamily', { toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true })).toEqual([proposed]);
+    rejected(state, 'TransferFamily', { toOrganizationId: 'org-a', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already leads/);
+    const waiting = given(opened, childRegistered(), proposed);
+    rejected(waiting, 'TransferFamily', { toOrganizationId: 'org-x', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already waiting/);
+    expect(when(waiting, 'AcceptTransfer', {})).toEqual([
       { type: 'FamilyTransferred', data: { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true } },
     ]);
-    rejected(state, 'TransferFamily', { toOrganizationId: 'org-a', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already leads/);
+    expect(when(waiting, 'DeclineTransfer', {})).toEqual([{ type: 'FamilyTransferDeclined', data: { toOrganizationId: 'org-nc' } }]);
+    expect(when(waiting, 'CancelTransfer', {})).toEqual([{ type: 'FamilyTransferCancelled', data: { toOrganizationId: 'org-nc' } }]);
+    rejected(state, 'AcceptTransfer', {}, 'INVALID_TRANSITION', /none is waiting/);
   });
 });
 
