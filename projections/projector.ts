@@ -46,12 +46,15 @@ export class Projector {
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
   private wakeSubscription: { stop(): Promise<void> } | undefined;
+  private checkedAgainstHead = false;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Database.Database,
     projections: readonly Projection[],
     private readonly onBatch?: (name: string, applied: number) => void,
+    /** Told when a projection's checkpoint is beyond the store's head and it rebuilds (to log it). */
+    private readonly onCheckpointAhead?: (name: string, checkpoint: string, head: string | null) => void,
   ) {
     this.runners = projections.map((projection) => this.prepare(projection));
   }
@@ -67,6 +70,10 @@ export class Projector {
    * the same position (all of them, in a rebuild) share each batch read: the store is read once.
    */
   async catchUp(): Promise<void> {
+    if (!this.checkedAgainstHead) {
+      this.checkedAgainstHead = true;
+      this.restartCheckpointsAhead(await this.store.headPosition());
+    }
     const done = new Set<Runner>();
     for (;;) {
       const pending = this.runners.filter((r) => !r.stalled && !done.has(r) && !this.stopped);
@@ -197,6 +204,28 @@ export class Projector {
     this.progressed.notify();
     this.advanced.get(runner.projection.name)?.notify();
     return batch.length;
+  }
+
+  /**
+   * A checkpoint beyond the store's last event means the store is older than the read models
+   * (an older events.sqlite restored from a backup): the projection's rows describe events the
+   * store no longer has, and it would skip new events up to its checkpoint. Its rows are emptied
+   * and it rebuilds from the start. Checked once, before the first batch (no batch can run
+   * between reading the head and comparing with it). Limit: a store that was written past the
+   * checkpoint after the restore, before this start, is not recognised.
+   */
+  private restartCheckpointsAhead(head: Position | undefined): void {
+    for (const runner of this.runners) {
+      if (!runner.position || (head && comparePositions(runner.position, head) <= 0)) continue;
+      const { projection } = runner;
+      this.onCheckpointAhead?.(projection.name, formatPosition(runner.position), head ? formatPosition(head) : null);
+      this.db.transaction(() => {
+        for (const base of Object.keys(projection.tables)) this.db.exec(`DELETE FROM ${physicalTable(base, projection.version)}`);
+        this.db.prepare('UPDATE projection_checkpoints SET position_commit = NULL, position_prepare = NULL, events_applied = 0 WHERE name = ? AND version = ?').run(projection.name, projection.version);
+      }).immediate();
+      runner.position = undefined;
+      runner.eventsApplied = 0;
+    }
   }
 
   private markCaughtUp(runner: Runner): void {
