@@ -16,8 +16,10 @@ import { openReadModelDatabase } from '../projections/read-model-database.js';
 import { buildSchema } from '../schema/index.js';
 import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
+import type { EventStore } from '../services/event-store/port.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
@@ -43,9 +45,9 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openEventStore(config.eventStore);
-  const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'));
-  const projector = new Projector(store, readDb, PROJECTIONS);
+  const { lock, store, readDb } = await openDataDir(config, logger);
+  const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
+    logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
 
   const bootstrap = await bootstrapSystemOrganization(store, { store, newEventId }, config.bootstrapAdminKey, new Date().toISOString());
@@ -106,8 +108,32 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
       await projector.stop();
       readDb.close();
       await store.close();
+      lock.release();
     },
   };
+};
+
+/**
+ * Takes the data directory (one server per directory), then opens the event store and the read
+ * models, each checked for damage: a damaged event store is refused, damaged read models are
+ * set aside and rebuilt. On a refusal everything opened so far is closed again.
+ */
+const openDataDir = async (config: Config, logger: Logger) => {
+  const lock = lockDataDir(config.dataDir);
+  let store: EventStore | undefined;
+  try {
+    store = openEventStore(config.eventStore);
+    const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'), {
+      ifDamaged: 'set-aside',
+      onSetAside: ({ file, problem, setAsideAs }) =>
+        logger.error({ file, setAsideAs, problem: problem.slice(0, 500) }, 'the read models are damaged: set aside, every projection rebuilds from the event store'),
+    });
+    return { lock, store, readDb };
+  } catch (error) {
+    await store?.close();
+    lock.release();
+    throw error;
+  }
 };
 
 /**

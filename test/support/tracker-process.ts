@@ -13,9 +13,23 @@ export interface TrackerProcess {
   readonly stop: () => Promise<number | null>;
 }
 
-/** Starts the tracker exactly as `npm start` does, on a free loopback port. */
-export const startTrackerProcess = async (env: Record<string, string>): Promise<TrackerProcess> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/** The tracker exited during start-up, with this exit code and output. */
+export class TrackerExitedError extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly output: string,
+  ) {
+    super(`tracker exited with ${String(code)}: ${output}`);
+  }
+}
+
+/**
+ * Starts the tracker exactly as `npm start` does, on a free loopback port. `launcher`: a command
+ * that runs the tracker's command line given after it (e.g. in its own mount namespace).
+ */
+export const startTrackerProcess = async (env: Record<string, string>, launcher: readonly string[] = []): Promise<TrackerProcess> => {
+  const [command = process.execPath, ...args] = [...launcher, process.execPath, '--import', 'tsx', MAIN];
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -31,7 +45,7 @@ export const startTrackerProcess = async (env: Record<string, string>): Promise<
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      void exited.then((code) => reject(new Error(`tracker exited with ${String(code)}: ${output}`)));
+      void exited.then((code) => reject(new TrackerExitedError(code, output)));
     }),
     'tracker start',
   );
@@ -44,6 +58,22 @@ export const startTrackerProcess = async (env: Record<string, string>): Promise<
       return within(10_000, exited, 'tracker stop');
     },
   };
+};
+
+/**
+ * Starts the tracker, expecting it to refuse: the exit code and output of the refusal, or (when
+ * it started after all) a stopped process's output with `started: true`, so that a test of a
+ * refusal fails rather than hangs on code that does not refuse.
+ */
+export const startExpectingRefusal = async (env: Record<string, string>): Promise<{ started: boolean; code: number | null; output: string }> => {
+  try {
+    const tracker = await startTrackerProcess(env);
+    const code = await tracker.stop();
+    return { started: true, code, output: tracker.output() };
+  } catch (error) {
+    if (error instanceof TrackerExitedError) return { started: false, code: error.code, output: error.output };
+    throw error;
+  }
 };
 
 /** Runs the tracker and waits for it to exit by itself (a start-up failure). */
