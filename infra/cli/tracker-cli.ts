@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { rebuildProjections } from '../../projections/rebuild.js';
-import { openReadModelDatabase } from '../../projections/read-model-database.js';
+import { DamagedReadModelsError, openReadModelDatabase } from '../../projections/read-model-database.js';
 import { Projector } from '../../projections/projector.js';
-import { loadConfig } from '../config.js';
+import Database from 'better-sqlite3';
+import { ConfigError, loadConfig } from '../config.js';
+import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
+import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
 import { isInstant } from '../../services/shared/calendar-date.js';
 import { openEventStore } from '../event-store/open-event-store.js';
 import { PROJECTIONS } from '../tracker.js';
@@ -20,11 +23,27 @@ import { backupDataDir } from './backup.js';
 
 const readModelsFile = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
 
-const openStores = () => {
+/** The event store alone (verify, replay); opening it checks it for damage. */
+const openEvents = () => {
   const config = loadConfig();
   const store = openEventStore(config.eventStore);
-  const db = openReadModelDatabase(readModelsFile(config.dataDir));
-  return { config, store, db, close: async () => { db.close(); await store.close(); } };
+  return { config, store };
+};
+
+/**
+ * The event store and the read models. `locked`: the command writes the read models, so it
+ * first takes the data directory (refused while a server runs) and may set damaged read models
+ * aside; the others refuse damaged read models and may run beside a server.
+ */
+const openStores = (options: { readonly locked?: boolean } = {}) => {
+  const config = loadConfig();
+  const lock = options.locked ? lockDataDir(config.dataDir) : undefined;
+  const store = openEventStore(config.eventStore);
+  const db = openReadModelDatabase(readModelsFile(config.dataDir), {
+    ifDamaged: options.locked ? 'set-aside' : 'refuse',
+    onSetAside: ({ setAsideAs }) => process.stderr.write(`the read models were damaged: set aside as ${setAsideAs}\n`),
+  });
+  return { config, store, db, close: async () => { db.close(); await store.close(); lock?.release(); } };
 };
 
 const instant = (value: string): string => {
@@ -50,7 +69,7 @@ projections
   .action(async (name?: string) => {
     const chosen = PROJECTIONS.filter((p) => name === undefined || p.name === name);
     if (chosen.length === 0) program.error(`unknown projection '${name ?? ''}' (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
-    const { store, db, close } = openStores();
+    const { store, db, close } = openStores({ locked: true });
     const total = Number((await store.headPosition())?.commit ?? 0n) * chosen.length;
     const bar = new SingleBar({ format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s', hideCursor: true }, Presets.shades_classic);
     const started = performance.now();
@@ -66,9 +85,9 @@ projections
 
 projections
   .command('status')
-  .description("each projection's version, checkpoint and whether it has caught up")
+  .description("each projection's version and checkpoint (stop the server first; a running server shows them at /readyz)")
   .action(async () => {
-    const { store, db, close } = openStores();
+    const { store, db, close } = openStores({ locked: true });
     const projector = new Projector(store, db, PROJECTIONS);
     process.stdout.write(`${JSON.stringify(projector.status(), null, 2)}\n`);
     await close();
@@ -101,7 +120,8 @@ program
   .option('--as-of <time>', 'RFC 3339 time: fold the events recorded by then', instant)
   .option('--at-revision <n>', 'fold the events up to this revision', revision)
   .action(async (options: { family: string; asOf?: string; atRevision?: number }) => {
-    const { store, close } = openStores();
+    const { store } = openEvents();
+    const close = () => store.close();
     const family = await replayFamily(store, options.family, { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.atRevision === undefined ? {} : { atRevision: options.atRevision }) });
     await close();
     if (!family) program.error(`family ${options.family}: nothing recorded by then (or no such family)`, { exitCode: 2 });
@@ -113,7 +133,8 @@ program
   .description("recompute the hash chains of one family's stream or of every family and organisation stream")
   .option('--family <id>', 'only this family')
   .action(async (options: { family?: string }) => {
-    const { store, close } = openStores();
+    const { store } = openEvents();
+    const close = () => store.close();
     const total = options.family ? undefined : Number((await store.headPosition())?.commit ?? 0n);
     const bar = progressBar('verify |{bar}| {percentage}% | {value} events checked');
     if (total !== undefined) bar.start(total, 0);
@@ -177,4 +198,33 @@ program
     if (copies.some((copy) => copy.integrity !== 'ok')) process.exitCode = 1;
   });
 
-await program.parseAsync();
+/** Exit code when the CLI refuses or fails to use the data directory's storage. */
+const STORAGE_FAILED = 3;
+
+/**
+ * Damaged files, a data directory in use and any other storage error end the command with a
+ * message and exit code 3, never a stack trace; a bad configuration with its message and 2.
+ */
+const reportFailure = (error: unknown): boolean => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return true;
+  }
+  if (error instanceof DamagedDatabaseError || error instanceof DamagedReadModelsError || error instanceof DataDirInUseError) {
+    process.stderr.write(`tracker: ${error.message}\n`);
+  } else if (error instanceof Database.SqliteError) {
+    const damaged = isDamage(error) ? ' A file there is damaged: restore events.sqlite from a backup, or delete read-models.sqlite (the read models rebuild).' : '';
+    process.stderr.write(`tracker: storage error in ${loadConfig().dataDir}: ${error.message} (${error.code}).${damaged}\n`);
+  } else {
+    return false;
+  }
+  process.exitCode = STORAGE_FAILED;
+  return true;
+};
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (!reportFailure(error)) throw error;
+}
