@@ -40,7 +40,7 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
     // Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal arguments.
-    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog(), useGraphQlJit({}, { enableIf: isNotSubscription })],
+    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog((error) => logAccessLogFailure(options.logger, error)), useGraphQlJit({}, { enableIf: isNotSubscription })],
     // HTTP and SSE carry the key in the Authorization header; WebSocket in connectionParams.
     context: (initial) => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: Record<string, unknown> };
@@ -105,3 +105,8 @@ const loggable = (args: readonly unknown[]): string[] => args.map((arg) => witho
 /** What is logged of an unexpected error: its name and stack frames, never its message (it may hold personal data). */
 const errorSummary = (error: unknown): Record<string, unknown> =>
   error instanceof Error ? { name: error.name, stack: error.stack?.split('\n').slice(1, 6).join('\n') } : { type: typeof error };
+
+/** The access log could not be written (a full disk, say): the error's name, SQLite code and stack. */
+const logAccessLogFailure = (logger: Logger, error: unknown): void => {
+  logger.error({ err: errorSummary(error), code: (error as { code?: unknown } | undefined)?.code }, 'access log write failed');
+};

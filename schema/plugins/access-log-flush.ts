@@ -4,16 +4,24 @@ import type { GraphQLContext } from '../context.js';
 
 /**
  * Writes each request's reads of personal data to the access log before the response leaves.
- * If the log cannot be written, the caller gets an error instead of the data: no unrecorded read.
+ * If the log cannot be written (a full disk, any storage error), the caller gets UNAVAILABLE
+ * (HTTP 503, retry later) instead of the data: no unrecorded read. The failure is the server's,
+ * never the client's, so it is told to `onFailure` (to log it) and never masked as bad input.
  */
-export const useAccessLog = (): Plugin => ({
+export const useAccessLog = (onFailure: (error: unknown) => void = () => undefined): Plugin => ({
   onExecute: ({ args }) => ({
     onExecuteDone: async ({ setResult }) => {
       try {
         await (args.contextValue as unknown as GraphQLContext).accessLog.flush();
-      } catch {
-        setResult({ errors: [new GraphQLError('Unexpected error.')] });
+      } catch (error) {
+        onFailure(error);
+        setResult({ errors: [accessLogUnavailable()] });
       }
     },
   }),
 });
+
+const accessLogUnavailable = (): GraphQLError =>
+  new GraphQLError('The access log could not be written, so nothing was shown; retry later.', {
+    extensions: { code: 'UNAVAILABLE', http: { status: 503 } },
+  });
