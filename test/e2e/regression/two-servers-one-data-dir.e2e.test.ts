@@ -64,5 +64,5 @@ describe('regression: two servers on one data directory corrupted a projection',
     const family = dataOf(await postGraphQL(next.url, key, 'query($id: ID!) { family(id: $id) { id } }', { id: opened.openFamilyCase.family.id }));
     expect(family.family.id).toBe(opened.openFamilyCase.family.id);
     expect(await next.stop()).toBe(0);
-  });
+  }, 150_000);
 });
