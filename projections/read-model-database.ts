@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { integrityProblem, isDamage } from '../infra/event-store/sqlite/open-database.js';
 
 export interface ReadModelOpenOptions {
   /**
@@ -61,15 +60,22 @@ export const openReadModelDatabase = (file: string, options: ReadModelOpenOption
   return db;
 };
 
-/** The first problem SQLite finds in an existing file, or undefined (also for no file yet). */
+/**
+ * The first problem `PRAGMA integrity_check` finds in an existing file, or undefined (also for
+ * no file yet). The same check as the event store's at open (infra/event-store/sqlite/
+ * open-database.ts, which projections may not import); a file SQLite cannot even read as a
+ * database (SQLITE_NOTADB, SQLITE_CORRUPT*) counts as damaged too.
+ */
 const damageOf = (file: string): string | undefined => {
   if (!existsSync(file)) return undefined;
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { timeout: 10_000, fileMustExist: true });
-    return integrityProblem(db);
+    const result = (db.pragma('integrity_check(1)') as Array<{ integrity_check: string }>).map((row) => row.integrity_check).join('\n');
+    return result === 'ok' ? undefined : result;
   } catch (error) {
-    if (isDamage(error)) return (error as Error).message;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return (error as Error).message;
     throw error;
   } finally {
     db?.close();
