@@ -1,6 +1,8 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { DomainError } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
+import { toGraphQLError } from '../errors.js';
 
 /**
  * Writes each request's reads of personal data to the access log before the response leaves.
@@ -22,6 +24,4 @@ export const useAccessLog = (onFailure: (error: unknown) => void = () => undefin
 });
 
 const accessLogUnavailable = (): GraphQLError =>
-  new GraphQLError('The access log could not be written, so nothing was shown; retry later.', {
-    extensions: { code: 'UNAVAILABLE', http: { status: 503 } },
-  });
+  toGraphQLError(new DomainError('UNAVAILABLE', 'The access log could not be written, so nothing was shown; retry later.'));
