@@ -32,6 +32,17 @@ export interface RunningTracker {
   readonly close: () => Promise<void>;
 }
 
+/**
+ * What tests may supply instead of the process's own: the clock the server reads "now" from
+ * (access expiry, deadlines, the time commands are issued; the event store stamps its own
+ * recordedAt) and where the first start shows the generated
+ * administrator key. Default: the wall clock and standard error.
+ */
+export interface TrackerOptions {
+  readonly clock?: () => Date;
+  readonly stderr?: NodeJS.WritableStream;
+}
+
 export const PROJECTIONS = [organizationsProjection, familiesProjection, accessLogProjection];
 
 const packageVersion = (): string =>
@@ -43,20 +54,20 @@ const STREAM_GRACE_MS = 1_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
-export const startTracker = async (config: Config, logger: Logger): Promise<RunningTracker> => {
+export const startTracker = async (config: Config, logger: Logger, options: TrackerOptions = {}): Promise<RunningTracker> => {
+  const clock = options.clock ?? ((): Date => new Date());
   mkdirSync(config.dataDir, { recursive: true });
   const { lock, store, readDb } = await openDataDir(config, logger);
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
 
-  const bootstrap = await bootstrapSystemOrganization(store, { store, newEventId }, config.bootstrapAdminKey, new Date().toISOString());
+  const bootstrap = await bootstrapSystemOrganization(store, { store, newEventId }, config.bootstrapAdminKey, clock().toISOString());
   if (bootstrap.generatedKey) {
-    process.stderr.write(`\nFirst start: the system administrator's API key (shown once, store it now):\n\n  ${bootstrap.generatedKey}\n\n`);
+    (options.stderr ?? process.stderr).write(`\nFirst start: the system administrator's API key (shown once, store it now):\n\n  ${bootstrap.generatedKey}\n\n`);
   }
   if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000, [organizationsProjection.name]);
 
-  const clock = (): Date => new Date();
   const cache = new StatementCache(readDb);
   const outbox = new WebhookOutbox(join(config.dataDir, 'webhooks.sqlite'));
   const dispatcher = new WebhookDispatcher(cache, outbox, {
