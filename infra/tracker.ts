@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { accessLogProjection } from '../projections/access-log/access-log-projection.js';
+import { PROJECTIONS } from '../projections/all-projections.js';
 import { familiesProjection } from '../projections/families/families-projection.js';
 import { StatementCache } from '../projections/statement-cache.js';
 import { organizationsProjection } from '../projections/organizations/organizations-projection.js';
@@ -42,8 +42,6 @@ export interface TrackerOptions {
   readonly clock?: () => Date;
   readonly stderr?: NodeJS.WritableStream;
 }
-
-export const PROJECTIONS = [organizationsProjection, familiesProjection, accessLogProjection];
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -16,7 +16,7 @@ import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
 import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
 import { isInstant } from '../../services/shared/calendar-date.js';
 import { openEventStore } from '../event-store/open-event-store.js';
-import { PROJECTIONS } from '../tracker.js';
+import { PROJECTIONS } from '../../projections/all-projections.js';
 import { checkProjections } from '../../projections/check.js';
 import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
 import { backupDataDir } from './backup.js';

@@ -5,7 +5,7 @@ import { graphql } from 'graphql';
 import { hashApiKey } from '../../infra/auth/api-keys.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
-import { PROJECTIONS } from '../../infra/tracker.js';
+import { PROJECTIONS } from '../../projections/all-projections.js';
 import { FamilyReadModel } from '../../projections/families/family-read-model.js';
 import { OrganizationReadModel } from '../../projections/organizations/organization-read-model.js';
 import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';

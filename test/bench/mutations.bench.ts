@@ -13,7 +13,7 @@ import { createApp } from '../../infra/http/app.js';
 import { createFamilyWriter } from '../../infra/http/family-writer.js';
 import { createContextFactory } from '../../infra/http/graphql-context.js';
 import { createLogger } from '../../infra/logger.js';
-import { PROJECTIONS } from '../../infra/tracker.js';
+import { PROJECTIONS } from '../../projections/all-projections.js';
 import { StatementCache } from '../../projections/statement-cache.js';
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EventStore } from '../../services/event-store/port.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
-import { PROJECTIONS } from '../../infra/tracker.js';
+import { PROJECTIONS } from '../../projections/all-projections.js';
 import { rebuildProjections } from '../../projections/rebuild.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { formatRate, formatRatio, perSecond, type BenchRow } from './table.js';

@@ -4,7 +4,7 @@
  * Usage: projector-runner <events file> <read-model file>
  */
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
-import { PROJECTIONS } from '../../infra/tracker.js';
+import { PROJECTIONS } from '../../projections/all-projections.js';
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 

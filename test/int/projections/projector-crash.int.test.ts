@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
-import { PROJECTIONS } from '../../../infra/tracker.js';
+import { PROJECTIONS } from '../../../projections/all-projections.js';
 import { Projector } from '../../../projections/projector.js';
 import { openReadModelDatabase } from '../../../projections/read-model-database.js';
 import { firstDifference, readModelSnapshot } from '../../../projections/read-model-snapshot.js';
