@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * The access matrix over HTTP: 4 roles of one organisation x 9 situations of a family (it leads
@@ -12,7 +12,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const ADMIN = 'matrix-admin-key-0123456789abcd';
 const temp = makeTempDir('tracker-matrix-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
@@ -39,7 +39,7 @@ const refer = async (leadKey: string, viewerAdvocateKey: string, familyId: strin
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of ['lead', 'viewer', 'appointing']) {
     await registerOrganization(tracker.url, ADMIN, id);
   }

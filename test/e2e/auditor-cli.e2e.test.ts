@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * `npm run tracker -- <command>` as an operator runs it, against the demo data while the server
@@ -14,7 +14,7 @@ import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/t
  */
 const ROOT = join(import.meta.dirname, '../..');
 const temp = makeTempDir('tracker-cli-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 const ADMIN = 'cli-admin-key-0123456789abcdefgh';
 const DEMO_NAMES = ['Lupita', 'Rosa', 'Ramón', 'María', 'Elena'];
@@ -30,7 +30,7 @@ const familyIds = async (key: string): Promise<string[]> =>
   dataOf(await gql(key, '{ families(first: 100) { edges { node { id } } } }')).families.edges.map((edge: { node: { id: string } }) => edge.node.id);
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familyIds(demoKeys['Legal Aid of New York']!)).length >= 3));
 });
 afterAll(async () => {

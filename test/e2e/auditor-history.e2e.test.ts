@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Auditors over HTTP: a family's history (paged, hash-chained, redacted by scope), the family
@@ -9,7 +9,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const ADMIN = 'history-admin-key-0123456789abcd';
 const temp = makeTempDir('tracker-history-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 let familyId = '';
 let beforeOpening = '';
@@ -26,7 +26,7 @@ const HISTORY = `query($id: ID!, $first: Int, $after: String) { familyHistory(fa
 } }`;
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of ['lead-org', 'partner-org', 'audit-org']) {
     await registerOrganization(tracker.url, ADMIN, id);
   }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * The bad-input battery: every request is answered with a GraphQL error and a code, never a
@@ -10,7 +10,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const KEY = 'bad-input-admin-key-0123456789';
 const temp = makeTempDir('tracker-bad-input-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let familyId = '';
 
 const post = async (body: string, contentType = 'application/json', method = 'POST') => {
@@ -33,7 +33,7 @@ const storedEvents = (): number => {
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
   const opened = await post(JSON.stringify({ query: 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }' }));
   familyId = (opened.body as { data: { openFamilyCase: { family: { id: string } } } }).data.openFamilyCase.family.id;
   await post(mutation('registerChild', `familyId: "${familyId}", childId: "c1", givenName: "Ana", birthDate: "2010-01-01", nationality: "HN"`));

@@ -4,7 +4,7 @@ import { mutationName } from '../../schema/mutations/family-mutation-specs.js';
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
 /**
@@ -15,7 +15,7 @@ import { postGraphQL } from '../support/graphql-client.js';
  */
 const ADMIN = 'patterns-admin-key-0123456789ab';
 const temp = makeTempDir('tracker-patterns-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys = new Map<string, string>();
 const now = new Date();
 const today = dateOf(now.toISOString());
@@ -56,7 +56,7 @@ const MILESTONES: Record<string, Milestones> = {
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of Object.values(ORGS)) {
     const registered = await gql(ADMIN, 'mutation($id: ID!, $name: String!) { registerOrganization(input: { organizationId: $id, name: $name, kind: LEGAL_SERVICE_PROVIDER }) { replayed } }', { id, name: id });
     expect(registered.errors).toBeUndefined();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILY_MUTATIONS, mutationName } from '../../schema/mutations/family-mutation-specs.js';
 import { postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Every family mutation's success path over HTTP, in an order the rules allow, on families of
@@ -11,7 +11,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const KEY = 'every-mutation-admin-key-012345';
 const temp = makeTempDir('tracker-every-mutation-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 
 const call = async (name: string, input: Record<string, unknown>) => {
   const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
@@ -94,7 +94,7 @@ const main = (): Step[] => [
 ];
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
 });
 afterAll(async () => {
   await tracker?.stop();

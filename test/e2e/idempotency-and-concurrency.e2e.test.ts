@@ -2,18 +2,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
 const KEY = 'concurrency-admin-key-0123456789';
 const temp = makeTempDir('tracker-concurrency-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let familyId = '';
 
 const gql = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, KEY, query, variables);
 
 const ADD = 'mutation($input: AddRelativeInput!) { addRelative(input: $input) { revision position replayed family { revision } } }';
-const start = () => startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
+const start = () => startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
 const eventsOf = (id: string): number => {
   const db = new Database(join(temp.dir, 'events.sqlite'), { readonly: true });
   const { n } = db.prepare('SELECT count(*) AS n FROM events e JOIN streams s USING (stream_id) WHERE s.name = ?').get(`family-${id}`) as { n: number };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
 /** Family mutations over HTTP: the first slice of the mutations issue (see the README example). */
 const temp = makeTempDir('tracker-mutations-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let usKey = '';
 let mxKey = '';
 
@@ -15,7 +15,7 @@ const mutate = (key: string, name: string, input: Record<string, unknown>) =>
   gql(key, `mutation($input: ${name.charAt(0).toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { revision position replayed family { id status revision blockers } } }`, { input });
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir });
   const keys = await loadDemo(temp.dir, async (demoKeys) => !(await gql(demoKeys['Legal Aid of New York']!, '{ viewer { userId } }')).errors);
   usKey = keys['Legal Aid of New York'] ?? '';
   mxKey = keys['Defensores de Puebla'] ?? '';

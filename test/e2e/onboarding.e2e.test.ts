@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
 /** Onboarding an organisation over HTTP: register it, issue keys, use and revoke them. */
 const ADMIN = 'onboarding-admin-key-0123456789';
 const temp = makeTempDir('tracker-onboarding-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
 const ISSUE = `mutation($input: IssueApiKeyInput!) { issueApiKey(input: $input) { keyId apiKey role } }`;
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
 });
 afterAll(async () => {
   await tracker?.stop();

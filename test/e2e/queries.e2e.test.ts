@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
-import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * The advocates' queries over HTTP: the tracker runs as `npm start` does; `npm run demo` loads
  * the five case patterns from another process, which the server picks up by polling.
  */
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 const temp = makeTempDir('tracker-queries-');
 
@@ -23,7 +23,7 @@ const familyIds = async (key: string, filter: Record<string, unknown> = {}) =>
   ((await query(key, 'query($f: FamilyFilter) { families(filter: $f, first: 100) { edges { node { id } } } }', { f: filter })).data?.['families'].edges as Array<{ node: { id: string } }>).map((e) => e.node.id);
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: 'queries-admin-key-0123456789abcdef' });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: 'queries-admin-key-0123456789abcdef' });
   Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familyIds(demoKeys['Legal Aid of New York']!)).length >= 5));
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { loadDemo, startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * What each scope may see of a family's people, over HTTP, with the demo's referrals:
@@ -9,7 +9,7 @@ import { loadDemo, startTrackerProcess, type TrackerProcess } from '../support/t
  * (children in detention) and a STATUS referral (deported parent).
  */
 const temp = makeTempDir('tracker-redaction-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 
 const PEOPLE = `{ families(first: 10) { edges { node {
@@ -20,7 +20,7 @@ const familiesOf = async (key: string): Promise<Node[]> =>
   ((await postGraphQL(tracker.url, key, PEOPLE)).data.families.edges as Array<{ node: Node }>).map((edge) => edge.node);
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir });
   Object.assign(keys, await loadDemo(temp.dir, async (demoKeys) => (await familiesOf(demoKeys['Defensores de Centroamérica']!)).length >= 2));
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { subscribe, type Transport } from '../support/subscription-clients.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Partners' status-change subscriptions over SSE (graphql-sse client) and WebSocket (graphql-ws
@@ -11,7 +11,7 @@ import { startTrackerProcess, type TrackerProcess } from '../support/tracker-pro
  */
 const ADMIN = 'subscriptions-admin-key-0123456789';
 const temp = makeTempDir('tracker-subscriptions-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 const TRANSPORTS: readonly Transport[] = ['sse', 'ws'];
 
@@ -33,7 +33,7 @@ const feedEnd = async (key: string): Promise<string | null> => {
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const id of ['lead-org', 'partner-org', 'other-org']) await registerOrganization(tracker.url, ADMIN, id);
   keys['lead'] = await issueKey(tracker.url, ADMIN, 'lead-org', 'lead-advocate', 'ADVOCATE');
   keys['partner'] = await issueKey(tracker.url, ADMIN, 'partner-org', 'partner', 'PARTNER');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization, type GraphQLResponse } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Tenant isolation probed from the outside, the way an attacker holding a valid key of another
@@ -17,7 +17,7 @@ const FATHER = 'Qwertcanary';
 const PLACE = 'Xylocanaryville';
 const CANARIES = [CHILD, FATHER, PLACE];
 const temp = makeTempDir('tracker-isolation-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 let foreignFamily = '';
 let ownFamily = '';
@@ -30,7 +30,7 @@ const issue = (organizationId: string, userId: string, role: string): Promise<st
 const normalised = (response: unknown, id: string): string => JSON.stringify(response).replaceAll(id, '<id>');
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'debug' });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, LOG_LEVEL: 'debug' });
   for (const id of ['victim-org', 'attacker-org']) {
     await registerOrganization(tracker.url, ADMIN, id);
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../infra/webhooks/signature.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Webhooks against a real HTTP receiver on a loopback port that fails the first attempts, is down
@@ -17,7 +17,7 @@ const temp = makeTempDir('tracker-webhooks-');
 // so that a delivery that keeps failing is parked quickly.
 const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '40', TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
 const ENV_AFTER_RESTART = { ...ENV, TRACKER_WEBHOOK_MAX_ATTEMPTS: '4' };
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 
 interface Received { readonly deliveryId: string; readonly body: string; readonly signature: string; readonly accepted: boolean }
@@ -79,7 +79,7 @@ const until = async (what: string, condition: () => boolean, ms = 20_000): Promi
 
 beforeAll(async () => {
   await receiver.start();
-  tracker = await startTrackerProcess(ENV);
+  tracker = await startTrackerInProcess(ENV);
   await registerOrganization(tracker.url, ADMIN, 'partner-org', 'PARTNER_NGO');
   await registerOrganization(tracker.url, ADMIN, 'other-org');
   keys['admin'] = await issueKey(tracker.url, ADMIN, 'partner-org', 'partner-admin', 'ADMIN');
@@ -130,7 +130,7 @@ describe('webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await tracker.stop()).toBe(0);
     await receiver.start(port);
-    tracker = await startTrackerProcess(ENV_AFTER_RESTART);
+    tracker = await startTrackerInProcess(ENV_AFTER_RESTART);
     await until('4 deliveries after the restart', () => families.every((id) => receiver.delivered().filter((d) => d.familyId === id).length === 2), 30_000);
     for (const id of families) expect(receiver.delivered().filter((d) => d.familyId === id).map((d) => d.status)).toEqual(['INTAKE', 'CLOSED']);
     const ids = receiver.delivered().map((d) => d.deliveryId);

@@ -14,6 +14,27 @@ export const within = <T>(ms: number, promise: Promise<T>, what: string): Promis
     );
   });
 
+/**
+ * Polls `condition` every `pollMs` until it holds; throws naming `what` (and the last error,
+ * if the condition threw) once `ms` have passed. A condition that throws counts as "not yet".
+ */
+export const waitUntil = async (what: string, condition: () => boolean | Promise<boolean>, ms = 10_000, pollMs = 50): Promise<void> => {
+  const deadline = Date.now() + ms;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+      throw new Error(`timed out after ${String(ms)} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+};
+
 export { collect } from '../../services/shared/async-iterable.js';
 
 /** Takes items from an iterator until `accept` has taken `count` of them. */

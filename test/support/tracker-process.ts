@@ -1,16 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { within } from './async.js';
+import type { Tracker } from './in-process-tracker.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'infra/main.ts');
 
-export interface TrackerProcess {
-  readonly url: string;
+export interface TrackerProcess extends Tracker {
   readonly child: ChildProcess;
-  readonly output: () => string;
-  /** SIGTERM, then the exit code. */
-  readonly stop: () => Promise<number | null>;
 }
 
 /** The tracker exited during start-up, with this exit code and output. */
@@ -24,8 +21,11 @@ export class TrackerExitedError extends Error {
 }
 
 /**
- * Starts the tracker exactly as `npm start` does, on a free loopback port. `launcher`: a command
- * that runs the tracker's command line given after it (e.g. in its own mount namespace).
+ * Starts the tracker exactly as `npm start` does, on a free loopback port; `stop` sends SIGTERM
+ * and returns the exit code. `launcher`: a command that runs the tracker's command line given
+ * after it (e.g. in its own mount namespace). For tests of the process itself (start-up,
+ * signals, memory); tests of what it serves use startTrackerInProcess, which skips the 2 to 3 s
+ * of a process start.
  */
 export const startTrackerProcess = async (env: Record<string, string>, launcher: readonly string[] = []): Promise<TrackerProcess> => {
   const [command = process.execPath, ...args] = [...launcher, process.execPath, '--import', 'tsx', MAIN];
@@ -88,17 +88,3 @@ export const runTrackerToExit = (env: Record<string, string>): Promise<{ code: n
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => resolve({ code, output }));
   });
-
-/**
- * Loads the demo families into a data directory with `npm run demo`'s script, while `tracker`
- * serves it, and waits until `ready` (a query with one of the demo keys) says the read models
- * have them. Returns the demo API keys by organisation name.
- */
-export const loadDemo = async (dataDir: string, ready: (keys: Record<string, string>) => Promise<boolean>): Promise<Record<string, string>> => {
-  const demo = spawnSync(process.execPath, ['--import', 'tsx', 'infra/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, TRACKER_DATA_DIR: dataDir }, encoding: 'utf8' });
-  if (demo.status !== 0) throw new Error(`the demo failed to load: ${demo.stderr}`);
-  const keys: Record<string, string> = {};
-  for (const [, name, key] of demo.stdout.matchAll(/ {2}(.+) \(demo\):\n {4}(trk_\S+)/g)) keys[name!] = key!;
-  for (let i = 0; i < 100 && !(await ready(keys).catch(() => false)); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-  return keys;
-};

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 // Regression: a variable with a value its type rejects (a word for an enum, a word for an Int)
 // made graphql-jit return an error without `extensions`; the error mapping read
 // `extensions.code` and threw, and the client got a 500 "Unexpected error.".
 const ADMIN = 'regression-admin-key-0123456789ab';
 const temp = makeTempDir('tracker-regression-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
 });
 afterAll(async () => {
   await tracker?.stop();
