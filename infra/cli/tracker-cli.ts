@@ -2,9 +2,10 @@
  * `npm run tracker -- <command>`: the operators' and auditors' command line.
  * Every command has --help. Configuration comes from the same environment as `npm start`.
  */
-import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { rebuildProjections } from '../../projections/rebuild.js';
@@ -59,7 +60,7 @@ const revision = (value: string): number => {
 /** A progress bar on stderr, so that stdout stays the command's output. */
 const progressBar = (format: string) => new SingleBar({ format, hideCursor: true, stream: process.stderr }, Presets.shades_classic);
 
-const program = new Command('tracker').description('Family reunification tracker: operator and auditor tools').showHelpAfterError();
+export const program = new Command('tracker').description('Family reunification tracker: operator and auditor tools').showHelpAfterError();
 const projections = program.command('projections').description('read-model projections');
 
 projections
@@ -223,8 +224,12 @@ const reportFailure = (error: unknown): boolean => {
   return true;
 };
 
-try {
-  await program.parseAsync();
-} catch (error) {
-  if (!reportFailure(error)) throw error;
+// Parsed when run as the command, not when imported (the tests read every command's help in-process).
+const runAsCommand = process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+if (runAsCommand) {
+  try {
+    await program.parseAsync();
+  } catch (error) {
+    if (!reportFailure(error)) throw error;
+  }
 }
