@@ -18,6 +18,12 @@ const gql = (key: string, query: string, variables: Record<string, unknown> = {}
 const ROLES = ['ADMIN', 'ADVOCATE', 'AUDITOR', 'PARTNER'] as const;
 type Situation = 'own' | 'status' | 'documents' | 'full' | 'expired' | 'revoked' | 'other' | 'appointed' | 'granted';
 const SITUATIONS: readonly Situation[] = ['own', 'status', 'documents', 'full', 'expired', 'revoked', 'other', 'appointed', 'granted'];
+/**
+ * The server reads "now" from this clock: the wall clock plus an offset, which the set-up moves
+ * past the expiring referral's expiry once everything is in place (no race with a real expiry).
+ */
+let clockOffsetMs = 0;
+const EXPIRES_IN_MS = 3_600_000;
 const IN_TEN_DAYS = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const keys: Record<string, string> = {};
 const families: Partial<Record<Situation, string>> = {};
@@ -39,7 +45,7 @@ const refer = async (leadKey: string, viewerAdvocateKey: string, familyId: strin
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN }, { clock: () => new Date(Date.now() + clockOffsetMs) });
   for (const id of ['lead', 'viewer', 'appointing']) {
     await registerOrganization(tracker.url, ADMIN, id);
   }
@@ -51,7 +57,9 @@ beforeAll(async () => {
     await refer(lead, keys['ADVOCATE']!, families[situation], scope);
   }
   families.expired = await openFamily(lead);
-  await refer(lead, keys['ADVOCATE']!, families.expired, 'FULL', new Date(Date.now() + 1_500).toISOString());
+  await refer(lead, keys['ADVOCATE']!, families.expired, 'FULL', new Date(Date.now() + EXPIRES_IN_MS).toISOString());
+  const beforeExpiry = await gql(keys['ADVOCATE']!, 'query($id: ID!) { family(id: $id) { id } }', { id: families.expired });
+  expect(beforeExpiry.data.family).toEqual({ id: families.expired });
   families.revoked = await openFamily(lead);
   await refer(lead, keys['ADVOCATE']!, families.revoked, 'FULL');
   await gql(lead, 'mutation($id: ID!) { revokeReferral(input: { familyId: $id, referralId: "ref" }) { revision } }', { id: families.revoked });
@@ -62,7 +70,7 @@ beforeAll(async () => {
   families.appointed = await openFamily(await issue('appointing', 'appointing-advocate', 'ADVOCATE'));
   const appointed = await gql(ADMIN, 'mutation { appointAuditor(input: { organizationId: "appointing", auditorOrganizationId: "viewer" }) { auditorOrganization { id } } }');
   expect(appointed.errors).toBeUndefined();
-  await new Promise((resolve) => setTimeout(resolve, 1_600));
+  clockOffsetMs = EXPIRES_IN_MS + 60_000;
 });
 afterAll(async () => {
   await tracker?.stop();
