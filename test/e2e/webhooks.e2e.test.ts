@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../infra/webhooks/signature.js';
+import { waitUntil } from '../support/async.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
@@ -69,13 +70,10 @@ let secret = '';
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 const openFamily = async (): Promise<string> => dataOf(await gql(keys['advocate']!, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
 const closeFamily = async (id: string) => dataOf(await gql(keys['advocate']!, 'mutation($id: ID!) { closeFamilyCase(input: { familyId: $id, reason: WITHDRAWN }) { revision } }', { id }));
-const until = async (what: string, condition: () => boolean, ms = 20_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+const until = (what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> => waitUntil(what, condition, ms);
+type DeliveryView = { id: string; familyId: string; status: string; attempts: number; lastStatusCode: number; lastError: string };
+const deliveriesOf = async (status?: string): Promise<DeliveryView[]> =>
+  dataOf(await gql(keys['advocate']!, 'query($id: ID!, $s: WebhookDeliveryStatus) { webhookDeliveries(webhookId: $id, status: $s, first: 100) { deliveries { id familyId status attempts lastStatusCode lastError } } }', { id: webhookId, s: status ?? null })).webhookDeliveries.deliveries;
 
 beforeAll(async () => {
   await receiver.start();
@@ -127,7 +125,11 @@ describe('webhooks', () => {
     await receiver.stop();
     const families = [await openFamily(), await openFamily()];
     for (const id of families) await closeFamily(id);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Before the stop the tracker has queued all four and failed an attempt (one delivery at a time per webhook).
+    await until('all four queued and an attempt failed while the receiver is down', async () => {
+      const pending = (await deliveriesOf('PENDING')).filter((d) => families.includes(d.familyId));
+      return pending.length === 4 && pending.some((d) => d.attempts > 0);
+    });
     expect(await tracker.stop()).toBe(0);
     await receiver.start(port);
     tracker = await startTrackerInProcess(ENV_AFTER_RESTART);
@@ -140,12 +142,8 @@ describe('webhooks', () => {
   it('a delivery that keeps failing is parked as FAILED, shown with its error, and can be replayed', async () => {
     receiver.rejectAll = true;
     const id = await openFamily();
-    const failedQuery = 'query($id: ID!) { webhookDeliveries(webhookId: $id, status: FAILED) { deliveries { id familyId attempts lastStatusCode lastError } } }';
-    let failed: Array<{ id: string; familyId: string; attempts: number; lastStatusCode: number; lastError: string }> = [];
-    for (let i = 0; i < 200 && failed.length === 0; i += 1) {
-      failed = dataOf(await gql(keys['advocate']!, failedQuery, { id: webhookId })).webhookDeliveries.deliveries;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    let failed: DeliveryView[] = [];
+    await until('the delivery to be parked as FAILED', async () => (failed = await deliveriesOf('FAILED')).length > 0);
     expect(failed).toEqual([expect.objectContaining({ familyId: id, attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500' })]);
 
     receiver.rejectAll = false;
