@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextMillisecond, waitUntil } from '../support/async.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
@@ -18,7 +19,6 @@ let whileSearching = '';
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 const ok = dataOf;
 const issue = (organizationId: string, userId: string, role: string): Promise<string> => issueKey(tracker.url, ADMIN, organizationId, userId, role);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const HISTORY = `query($id: ID!, $first: Int, $after: String) { familyHistory(familyId: $id, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -38,16 +38,16 @@ beforeAll(async () => {
   ok(await gql(ADMIN, 'mutation { appointAuditor(input: { organizationId: "lead-org", auditorOrganizationId: "audit-org" }) { position } }'));
 
   beforeOpening = new Date().toISOString();
-  await pause(20);
+  await nextMillisecond();
   familyId = ok(await gql(keys['lead'], 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id;
   const record = async (mutation: string) => ok(await gql(keys['lead']!, `mutation($id: ID!) { ${mutation} { revision } }`, { id: familyId }));
   await record('registerChild(input: { familyId: $id, childId: "c", givenName: "Marisol", birthDate: "2010-05-06", nationality: "HN" })');
   await record('addRelative(input: { familyId: $id, relativeId: "father", relationship: FATHER, givenName: "Tomas" })');
   await record('addRelative(input: { familyId: $id, relativeId: "uncle", relationship: UNCLE, givenName: "Brutus", adverse: true })');
   await record('startTracing(input: { familyId: $id, relativeId: "father", defenderOrganizationId: "partner-org", region: "HN" })');
-  await pause(20);
+  await nextMillisecond();
   whileSearching = new Date().toISOString();
-  await pause(20);
+  await nextMillisecond();
   await record('recordParentLocated(input: { familyId: $id, relativeId: "father", country: "HN", method: PARTNER_NGO, place: "San Pedro Sula" })');
   await record('referFamily(input: { familyId: $id, referralId: "ref", toOrganizationId: "partner-org", purpose: "follow the father", scope: STATUS })');
   ok(await gql(keys['partnerAdvocate'], 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "ref" }) { revision } }', { id: familyId }));
@@ -114,7 +114,7 @@ describe('familyHistory', () => {
   it('a lead reading personal data in the history is in the access log; a STATUS read is not', async () => {
     const LOG = 'query($id: ID!) { familyAccessLog(familyId: $id) { userId fields } }';
     const entries = async () => ok(await gql(keys['auditor']!, LOG, { id: familyId })).familyAccessLog as Array<{ userId: string; fields: string }>;
-    for (let i = 0; i < 50 && !(await entries()).some((e) => e.userId === 'lena' && e.fields === 'history'); i += 1) await pause(50);
+    await waitUntil("the lead's history read in the access log", async () => (await entries()).some((e) => e.userId === 'lena' && e.fields === 'history'));
     expect(await entries()).toContainEqual({ userId: 'lena', fields: 'history' });
     expect((await entries()).some((e) => e.userId === 'pablo')).toBe(false);
   });

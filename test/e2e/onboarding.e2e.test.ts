@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/temp-dir.js';
+import { waitUntil } from '../support/async.js';
 import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { postGraphQL } from '../support/graphql-client.js';
 
@@ -78,10 +79,7 @@ describe('the access log', () => {
 
     const LOG = 'query($id: ID!) { familyAccessLog(familyId: $id) { userId role fields organization { id } viewedAt } }';
     let entries: Array<{ userId: string }> = [];
-    for (let i = 0; i < 50 && entries.length === 0; i += 1) {
-      entries = (await gql(auditor, LOG, { id: familyId })).data.familyAccessLog;
-      if (entries.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('the read of the people in the access log', async () => (entries = (await gql(auditor, LOG, { id: familyId })).data.familyAccessLog).length > 0);
     expect(entries).toEqual([{ userId: 'ada', role: 'ADVOCATE', fields: 'people', organization: { id: 'logged' }, viewedAt: expect.any(String) }]);
     expect((await gql(advocate, LOG, { id: familyId })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     expect((await gql(auditor, LOG, { id: 'ffffffff-ffff-8fff-ffff-ffffffffffff' })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');

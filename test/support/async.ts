@@ -35,6 +35,15 @@ export const waitUntil = async (what: string, condition: () => boolean | Promise
   }
 };
 
+/**
+ * Waits until the wall clock has moved past the millisecond it reads now, so that an instant
+ * taken before this call is strictly earlier than anything recorded after it.
+ */
+export const nextMillisecond = (): Promise<void> => {
+  const now = Date.now();
+  return waitUntil('the clock to tick', () => Date.now() > now, 1_000, 1);
+};
+
 export { collect } from '../../services/shared/async-iterable.js';
 
 /** Takes items from an iterator until `accept` has taken `count` of them. */
