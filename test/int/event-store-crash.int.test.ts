@@ -7,6 +7,7 @@ import type { EventToAppend, RecordedEvent } from '../../services/event-store/po
 import { comparePositions, formatPosition } from '../../services/event-store/position.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { collect } from '../support/async.js';
+import { crashTestSeed, killDelays } from '../support/crash-seed.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const ROUNDS = Number(process.env['CRASH_ROUNDS'] ?? 20);
@@ -24,9 +25,9 @@ const acknowledgedSoFar = (ackLog: string): number => (existsSync(ackLog) ? read
 
 /**
  * Runs the writer until it has acknowledged a few more appends (so every round writes, even on
- * a loaded machine), then for a random while longer, then kills it with SIGKILL.
+ * a loaded machine), then for `killAfterMs` longer (seeded), then kills it with SIGKILL.
  */
-const runAndKill = (dbFile: string, ackLog: string, round: number): Promise<void> =>
+const runAndKill = (dbFile: string, ackLog: string, round: number, killAfterMs: number): Promise<void> =>
   new Promise((resolve, reject) => {
     endTornLine(ackLog);
     const args = ['--import', 'tsx', WRITER, dbFile, ackLog, String(WRITERS), String(round)];
@@ -38,7 +39,7 @@ const runAndKill = (dbFile: string, ackLog: string, round: number): Promise<void
       const waitForProgress = setInterval(() => {
         if (acknowledgedSoFar(ackLog) < before + 3) return;
         clearInterval(waitForProgress);
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 300));
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       }, 10);
       child.once('exit', () => clearInterval(waitForProgress));
     });
@@ -85,7 +86,8 @@ describe('embedded store under kill -9', () => {
   it(`keeps every acknowledged event exactly once across ${String(ROUNDS)} SIGKILLs`, async () => {
     const dbFile = join(temp.dir, 'events.sqlite');
     const ackLog = join(temp.dir, 'acks.jsonl');
-    for (let round = 0; round < ROUNDS; round += 1) await runAndKill(dbFile, ackLog, round);
+    const delays = killDelays(crashTestSeed('event-store crash'), ROUNDS, 0, 299);
+    for (let round = 0; round < ROUNDS; round += 1) await runAndKill(dbFile, ackLog, round, delays[round]!);
 
     const acknowledged = readAcknowledgements(ackLog);
     const db = new Database(dbFile);

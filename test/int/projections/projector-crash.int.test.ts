@@ -6,6 +6,7 @@ import { PROJECTIONS } from '../../../projections/all-projections.js';
 import { Projector } from '../../../projections/projector.js';
 import { openReadModelDatabase } from '../../../projections/read-model-database.js';
 import { firstDifference, readModelSnapshot } from '../../../projections/read-model-snapshot.js';
+import { crashTestSeed, killDelays } from '../../support/crash-seed.js';
 import { loadFamilies } from '../../support/family-load.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -40,8 +41,8 @@ describe('projector under kill -9', () => {
     await store.close();
 
     const outcomes: string[] = [];
-    for (let round = 0; round < KILLS; round += 1) {
-      outcomes.push(await runProjector(eventsFile, readFile, 30 + Math.floor(Math.random() * 600)));
+    for (const delay of killDelays(crashTestSeed('projector crash'), KILLS, 30, 629)) {
+      outcomes.push(await runProjector(eventsFile, readFile, delay));
     }
     outcomes.push(await runProjector(eventsFile, readFile));
 
