@@ -71,13 +71,17 @@ export const familyEvents = (i: number, seed: number, eventsPerFamily: number) =
 };
 
 /** Appends `families` families of about `eventsPerFamily` events each; returns the event count. */
-export const loadFamilies = async (store: EventStore, families: number, eventsPerFamily = 20, seed = 7, onProgress?: (done: number) => void): Promise<number> => {
+export const loadFamilies = (store: EventStore, families: number, eventsPerFamily = 20, seed = 7, onProgress?: (done: number) => void): Promise<number> =>
+  loadFamilyRange(store, { from: 0, to: families }, eventsPerFamily, seed, onProgress);
+
+/** Appends families number `from` to `to - 1` (as loadFamilies numbers them), to load in parts. */
+export const loadFamilyRange = async (store: EventStore, range: { readonly from: number; readonly to: number }, eventsPerFamily = 20, seed = 7, onProgress?: (done: number) => void): Promise<number> => {
   let total = 0;
-  for (let i = 0; i < families; i += 1) {
+  for (let i = range.from; i < range.to; i += 1) {
     const { stream, sealed } = familyEvents(i, seed, eventsPerFamily);
     await store.appendToStream(stream, sealed as never, { expectedRevision: 'no_stream' });
     total += sealed.length;
-    onProgress?.(i + 1);
+    onProgress?.(i + 1 - range.from);
   }
   return total;
 };
