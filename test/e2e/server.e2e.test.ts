@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/async.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { runTrackerToExit, startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
 
@@ -104,11 +105,32 @@ describe('npm start with a bad configuration', () => {
     expect(output).toMatch(/PORT/);
   });
 
+});
+
+describe('npm start without a configured administrator key', () => {
+  const temp = makeTempDir('tracker-e2e-');
+  let tracker: TrackerProcess;
+  beforeAll(async () => {
+    tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
+  });
+  afterAll(() => temp.remove());
+
+  it('prints a generated administrator key on the first start, on stderr, and the key works', async () => {
+    const NOTICE = /First start: the system administrator's API key \(shown once, store it now\):\s+(trk_\S+)/;
+    // stderr and stdout are separate pipes: the notice may arrive just after the "listening" line.
+    await waitUntil('the first-start notice', () => NOTICE.test(tracker.output()), 5_000);
+    const key = NOTICE.exec(tracker.output())?.[1];
+    expect(key).toMatch(/^trk_/);
+    const response = await fetch(`${tracker.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key!}` },
+      body: JSON.stringify({ query: '{ viewer { role organization { id } } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { viewer: { role: 'ADMIN', organization: { id: 'system' } } } });
+  });
+
   it('exits cleanly with 0 on SIGTERM', async () => {
-    const temp = makeTempDir('tracker-e2e-');
-    const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir });
     const code = await tracker.stop();
     expect({ code, output: code === 0 ? '' : tracker.output() }).toEqual({ code: 0, output: '' });
-    temp.remove();
   });
 });
