@@ -34,9 +34,9 @@ export interface RunningTracker {
 
 /**
  * What tests may supply instead of the process's own: the clock the server reads "now" from
- * (access expiry, deadlines, the time commands are issued; the event store stamps its own
- * recordedAt) and where the first start shows the generated
- * administrator key. Default: the wall clock and standard error.
+ * (access expiry, deadlines, when commands are issued; the event store stamps its own
+ * recordedAt), and where the first start shows the generated administrator key. Default: the
+ * wall clock and standard error.
  */
 export interface TrackerOptions {
   readonly clock?: () => Date;

@@ -29,9 +29,7 @@ export interface DemoData {
   readonly keys: ReadonlyArray<readonly [name: string, key: string]>;
 }
 
-type Dependencies<Position> = HandlerDependencies<Position>;
-
-const registerOrganizations = async <Position>(dependencies: Dependencies<Position>, issuedAt: string): Promise<{ orgs: DemoOrganizations; keys: Array<[string, string]> } | undefined> => {
+const registerOrganizations = async (dependencies: HandlerDependencies, issuedAt: string): Promise<{ orgs: DemoOrganizations; keys: Array<[string, string]> } | undefined> => {
   const keys: Array<[string, string]> = [];
   const orgs: Record<string, Actor> = {};
   for (const org of ORGANIZATIONS) {
@@ -47,7 +45,7 @@ const registerOrganizations = async <Position>(dependencies: Dependencies<Positi
   return { orgs: orgs as unknown as DemoOrganizations, keys };
 };
 
-const loadFamilies = async <Position>(dependencies: Dependencies<Position>, orgs: DemoOrganizations, now: Date): Promise<number> => {
+const loadFamilies = async (dependencies: HandlerDependencies, orgs: DemoOrganizations, now: Date): Promise<number> => {
   const issuedAt = now.toISOString();
   let count = 0;
   for (const family of demoFamilies(orgs, now)) {
@@ -63,7 +61,7 @@ const loadFamilies = async <Position>(dependencies: Dependencies<Position>, orgs
 };
 
 /** Loads the demo into `store`, dated relative to `now`; undefined when it is already there. */
-export const loadDemoData = async <Position>(store: Dependencies<Position>['store'], now: Date): Promise<DemoData | undefined> => {
+export const loadDemoData = async (store: HandlerDependencies['store'], now: Date): Promise<DemoData | undefined> => {
   const dependencies = { store, newEventId };
   const registered = await registerOrganizations(dependencies, now.toISOString());
   if (!registered) return undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression (issue 12, finding 1): an organisation referred at DOCUMENTS scope, once it had
@@ -12,7 +12,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
  */
 const ADMIN_KEY = 'trk_regression_takeover_admin_key_000000000000';
 const temp = makeTempDir('tracker-takeover-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 
 const call = (org: string, mutation: string, input: Record<string, unknown>) =>
@@ -29,7 +29,7 @@ const refer = async (familyId: string, referralId: string, scope: string): Promi
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
   for (const org of ['lead', 'referred', 'outsider', 'receiver']) {
     await registerOrganization(tracker.url, ADMIN_KEY, org);
     keys[org] = await issueKey(tracker.url, ADMIN_KEY, org, `${org}-advocate`, 'ADVOCATE');
