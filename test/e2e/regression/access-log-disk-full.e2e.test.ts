@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../support/async.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
@@ -44,15 +45,11 @@ const fillUp = (file: string): void => {
 };
 
 /** Waits until every projection has applied every event (so no read-model write is pending). */
-const settled = async (url: string): Promise<void> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+const settled = (url: string): Promise<void> =>
+  waitUntil('the read models to settle', async () => {
     const body = (await (await fetch(`${url}/readyz`)).json()) as { projections: Array<{ behind: number }> };
-    if (body.projections.every((projection) => projection.behind === 0)) return;
-    if (Date.now() > deadline) throw new Error('the read models did not settle');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+    return body.projections.every((projection) => projection.behind === 0);
+  }, 30_000);
 
 afterAll(async () => {
   await tracker?.stop();

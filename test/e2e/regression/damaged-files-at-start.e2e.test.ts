@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
+import { waitUntil } from '../../support/async.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { loadFamilies } from '../../support/family-load.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -62,15 +63,17 @@ const damageMiddle = (file: string): void => {
   closeSync(fd);
 };
 
-/** Waits until /readyz says ready (the read models caught up), within a deadline. */
+/** Waits until /readyz says ready (the read models caught up), within a deadline; then (or at the deadline) its answer. */
 const readiness = async (url: string): Promise<{ status: string; projections: Array<{ name: string; behind: number }> }> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  let body = { status: 'no answer', projections: [] as Array<{ name: string; behind: number }> };
+  const ready = async (): Promise<boolean> => {
     const response = await fetch(`${url}/readyz`);
-    const body = (await response.json()) as { status: string; projections: Array<{ name: string; behind: number }> };
-    if (response.status === 200 || Date.now() > deadline) return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    body = (await response.json()) as typeof body;
+    return response.status === 200;
+  };
+  // At the deadline the caller's assertions on the last answer say what was wrong.
+  await waitUntil('/readyz to say ready', ready, 30_000).catch(() => undefined);
+  return body;
 };
 
 afterAll(async () => {
