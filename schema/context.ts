@@ -70,6 +70,8 @@ export interface WebhookDeliveries {
   /** Puts a delivery of one of these webhooks back in the queue; undefined when it is not theirs. */
   readonly replay: (webhookIds: readonly string[], deliveryId: string) => WebhookDeliveryView | undefined;
   readonly newSecret: () => string;
+  /** Whether a webhook may be sent to this URL now (its host resolves only to allowed addresses). */
+  readonly targetIsAllowed: (url: string) => Promise<boolean>;
 }
 
 /** What every resolver gets: the authenticated caller, this request's read models and loaders. */
