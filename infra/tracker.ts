@@ -69,6 +69,7 @@ export const startTracker = async (config: Config, logger: Logger): Promise<Runn
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
+    rateLimit: config.rateLimit,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
     context: createContextFactory({
       cache,

@@ -74,6 +74,12 @@ export interface WebhookDeliveries {
   readonly targetIsAllowed: (url: string) => Promise<boolean>;
 }
 
+/** The caller's rate-limit budget: work beyond an ordinary request is charged in requests. */
+export interface RateBudget {
+  /** Spends `points` more of the caller's requests; throws RATE_LIMITED (HTTP 429) when they are not there. */
+  readonly charge: (points: number) => Promise<void>;
+}
+
 /** What every resolver gets: the authenticated caller, this request's read models and loaders. */
 export interface GraphQLContext {
   readonly viewer: Actor;
@@ -87,6 +93,8 @@ export interface GraphQLContext {
   readonly accessLogEntries: AccessLogReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;
+  /** Added by the rate-limit plugin; absent when no limit is configured (and in tests without the plugin). */
+  readonly rateLimit?: RateBudget;
 }
 
 export interface Loaders {
