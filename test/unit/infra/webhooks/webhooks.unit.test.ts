@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay } from '../../../../infra/webhooks/dispatcher.js';
+import { interleaveByOrganization, retryDelay } from '../../../../infra/webhooks/dispatcher.js';
 import { newWebhookSecret, signatureHeader, verifySignature } from '../../../../infra/webhooks/signature.js';
 
 describe('webhook retries', () => {
@@ -21,5 +21,15 @@ describe('webhook signatures', () => {
     expect(verifySignature(newWebhookSecret(), header, body, 1_700_000_100)).toBe(false);
     expect(verifySignature(secret, header, body, 1_700_001_000)).toBe(false);
     expect(verifySignature(secret, 'garbage', body, 1_700_000_000)).toBe(false);
+  });
+});
+
+describe('webhook dispatch order', () => {
+  const hook = (organization: string, n: number) => ({ webhook_id: `${organization}-${String(n)}`, organization_id: organization, url: '', secret: '', registered_commit: 0n, registered_prepare: 0n });
+  const hooks = [hook('a', 1), hook('a', 2), hook('a', 3), hook('b', 1), hook('c', 1), hook('c', 2)];
+  it('takes each organisation\'s first webhook before any organisation\'s second, starting elsewhere each pass', () => {
+    expect(interleaveByOrganization(hooks, 0).map((w) => w.webhook_id)).toEqual(['a-1', 'b-1', 'c-1', 'a-2', 'c-2', 'a-3']);
+    expect(interleaveByOrganization(hooks, 1).map((w) => w.webhook_id)).toEqual(['b-1', 'c-1', 'a-1', 'c-2', 'a-2', 'a-3']);
+    expect(interleaveByOrganization([], 3)).toEqual([]);
   });
 });
