@@ -101,7 +101,7 @@ export const historyResolvers = {
     if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_HISTORY_PAGE)}`);
     const fromRevision = args.after ? eventCursor.decodeIndex(args.after) + 1 : 0;
     const row = await visibleFamily(context, args.familyId);
-    await chargeForEvents(context, Math.min(first + 1, Math.max(0, row.revision + 1 - fromRevision)));
+    await chargeForEvents(context, Math.min(first, Math.max(0, row.revision + 1 - fromRevision)));
     const events = await collect(context.history.events(args.familyId, { fromRevision, maxCount: first + 1 }));
     const state = stateOf(row);
     const edges = events.slice(0, first).map((event) => {
