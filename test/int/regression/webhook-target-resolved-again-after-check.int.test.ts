@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../infra/logger.js';
-import { StatementCache } from '../../../projections/families/family-read-model.js';
+import { StatementCache } from '../../../projections/statement-cache.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../../../infra/webhooks/dispatcher.js';
 import { WebhookOutbox } from '../../../infra/webhooks/outbox.js';
 import type { ResolvedAddress } from '../../../infra/webhooks/target-address.js';
