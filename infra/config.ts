@@ -18,6 +18,11 @@ const EnvironmentSchema = z.object({
   TRACKER_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   TRACKER_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  TRACKER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TRACKER_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(100),
+  TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION: z.coerce.number().int().min(1).max(1_000).default(10),
+  TRACKER_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  TRACKER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
 });
 
 export interface Config {
@@ -28,7 +33,16 @@ export interface Config {
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof EnvironmentSchema>['LOG_LEVEL'];
-  readonly webhooks: { readonly retryBaseMs: number; readonly maxAttempts: number; readonly allowPrivateNetworks: boolean };
+  readonly webhooks: {
+    readonly retryBaseMs: number;
+    readonly maxAttempts: number;
+    readonly allowPrivateNetworks: boolean;
+    readonly timeoutMs: number;
+    readonly maxInFlight: number;
+    readonly maxInFlightPerOrganization: number;
+  };
+  /** Requests (and subscriptions) per API key per window; 0 turns the limit off. */
+  readonly rateLimit: { readonly requests: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -58,7 +72,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       retryBaseMs: values.TRACKER_WEBHOOK_RETRY_BASE_MS,
       maxAttempts: values.TRACKER_WEBHOOK_MAX_ATTEMPTS,
       allowPrivateNetworks: values.TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      timeoutMs: values.TRACKER_WEBHOOK_TIMEOUT_MS,
+      maxInFlight: values.TRACKER_WEBHOOK_MAX_IN_FLIGHT,
+      maxInFlightPerOrganization: values.TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION,
     },
+    rateLimit: { requests: values.TRACKER_RATE_LIMIT_REQUESTS, windowSeconds: values.TRACKER_RATE_LIMIT_WINDOW_SECONDS },
   };
 };
 

@@ -2,6 +2,7 @@ import { createFamilyHistoryReader } from './http/family-history-reader.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
+import { systemResolver } from './webhooks/target-address.js';
 import { createWebhookDeliveries } from './webhooks/webhook-deliveries.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -48,8 +49,6 @@ const packageVersion = (): string =>
 
 /** How long open streams (SSE subscriptions) may run on after a stop before they are cut. */
 const STREAM_GRACE_MS = 1_000;
-/** A webhook endpoint that has not answered by then counts as a failed attempt. */
-const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger, options: TrackerOptions = {}): Promise<RunningTracker> => {
@@ -70,7 +69,6 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const outbox = new WebhookOutbox(join(config.dataDir, 'webhooks.sqlite'));
   const dispatcher = new WebhookDispatcher(cache, outbox, {
     ...config.webhooks,
-    timeoutMs: WEBHOOK_TIMEOUT_MS,
     clock,
     logger,
     waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
@@ -80,6 +78,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
     logger,
+    rateLimit: config.rateLimit,
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
     context: createContextFactory({
       cache,
@@ -87,7 +86,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       history: createFamilyHistoryReader(store),
       clock,
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
-      webhooks: createWebhookDeliveries(outbox),
+      webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
     }),
   });
   const server = createServer(app);

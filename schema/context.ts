@@ -70,6 +70,14 @@ export interface WebhookDeliveries {
   /** Puts a delivery of one of these webhooks back in the queue; undefined when it is not theirs. */
   readonly replay: (webhookIds: readonly string[], deliveryId: string) => WebhookDeliveryView | undefined;
   readonly newSecret: () => string;
+  /** Whether a webhook may be sent to this URL now (its host resolves only to allowed addresses). */
+  readonly targetIsAllowed: (url: string) => Promise<boolean>;
+}
+
+/** The caller's rate-limit budget: work beyond an ordinary request is charged in requests. */
+export interface RateBudget {
+  /** Spends `points` more of the caller's requests; throws RATE_LIMITED (HTTP 429) when they are not there. */
+  readonly charge: (points: number) => Promise<void>;
 }
 
 /** What every resolver gets: the authenticated caller, this request's read models and loaders. */
@@ -85,6 +93,8 @@ export interface GraphQLContext {
   readonly accessLogEntries: AccessLogReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;
+  /** Added by the rate-limit plugin; absent when no limit is configured (and in tests without the plugin). */
+  readonly rateLimit?: RateBudget;
 }
 
 export interface Loaders {

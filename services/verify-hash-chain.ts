@@ -49,11 +49,53 @@ const originalRevision = (stream: string, event: ChainEvent, length: number): nu
 export const verifyHashChain = (stream: string, events: readonly ChainEvent[]): ChainVerdict => {
   let previousHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
-    if (event.revision !== index) return broken(events, index, event.revision > index ? 'missing' : 'inserted');
-    if (!sealedAt(stream, event, index, previousHash)) return broken(events, ...diagnose(stream, events, index, previousHash));
+    if (!intactAt(stream, event, index, previousHash)) return verdictAt(stream, events, index, previousHash);
     previousHash = hashOf(event) ?? '';
   }
   return { ok: true, events: events.length };
+};
+
+/** Is the event at its place and sealed there, after `previousHash`? */
+const intactAt = (stream: string, event: ChainEvent, index: number, previousHash: string): boolean =>
+  event.revision === index && sealedAt(stream, event, index, previousHash);
+
+/** The verdict for a stream whose first event out of place or not sealed there is at `index`. */
+const verdictAt = (stream: string, events: readonly ChainEvent[], index: number, previousHash: string): ChainVerdict => {
+  const revision = events[index]!.revision;
+  if (revision !== index) return broken(events, index, revision > index ? 'missing' : 'inserted');
+  return broken(events, ...diagnose(stream, events, index, previousHash));
+};
+
+/** Events hashed between two pauses of verifyHashChainInPages (a few milliseconds of work). */
+export const VERIFY_PAGE = 200;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * verifyHashChain over a stream as it is read, pausing for a turn of the event loop after every
+ * `VERIFY_PAGE` events so that a long stream never holds up other callers for more than one
+ * page's hashing. Same verdicts as verifyHashChain (it diagnoses a break with the same code;
+ * the diagnosis itself, only for a broken stream, runs without pauses). Also gives the hash of
+ * the stream's last event.
+ */
+export const verifyHashChainInPages = async (
+  stream: string,
+  events: AsyncIterable<ChainEvent>,
+  pause: () => Promise<void> = nextTurn,
+): Promise<ChainVerdict & { readonly headHash: string | undefined }> => {
+  const read: ChainEvent[] = [];
+  let previousHash = GENESIS_HASH;
+  let brokenAt: number | undefined;
+  for await (const event of events) {
+    const index = read.push(event) - 1;
+    if (brokenAt === undefined) {
+      if (intactAt(stream, event, index, previousHash)) previousHash = hashOf(event) ?? '';
+      else brokenAt = index;
+    }
+    if (read.length % VERIFY_PAGE === 0) await pause();
+  }
+  const verdict = brokenAt === undefined ? { ok: true as const, events: read.length } : verdictAt(stream, read, brokenAt, previousHash);
+  return { ...verdict, headHash: read.length > 0 ? hashOf(read.at(-1)!) : undefined };
 };
 
 const broken = (events: readonly ChainEvent[], revision: number, problem: ChainProblem): ChainVerdict => ({ ok: false, events: events.length, revision, problem });

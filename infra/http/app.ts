@@ -4,6 +4,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
+import { useRateLimit, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import { domainErrorIn, forClient, isUnexpected, toGraphQLError, withoutEchoedValues } from '../../schema/errors.js';
@@ -16,6 +17,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
   readonly context: (authorization: string | null) => GraphQLContext;
+  /** Per-key request limits (the tracker passes its configuration); absent: no limit. */
+  readonly rateLimit?: RateLimitOptions;
 }
 
 /** The HTTP surface: GraphQL at /graphql, liveness at /healthz, readiness at /readyz. */
@@ -40,7 +43,8 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
     // Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal arguments.
-    plugins: [...limitPlugins(options.production), useInputFieldNames(), useAccessLog((error) => logAccessLogFailure(options.logger, error)), useGraphQlJit({}, { enableIf: isNotSubscription })],
+    // The rate limit comes first: a caller over its limit costs no parsing or validation.
+    plugins: [useRateLimit(options.rateLimit ?? { requests: 0, windowSeconds: 1 }), ...limitPlugins(options.production), useInputFieldNames(), useAccessLog((error) => logAccessLogFailure(options.logger, error)), useGraphQlJit({}, { enableIf: isNotSubscription })],
     // HTTP and SSE carry the key in the Authorization header; WebSocket in connectionParams.
     context: (initial) => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: Record<string, unknown> };

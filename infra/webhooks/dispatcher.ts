@@ -2,7 +2,8 @@ import { FamilyReadModel, feedCursor } from '../../projections/families/family-r
 import { RequestQueries, type StatementCache } from '../../projections/statement-cache.js';
 import type { Logger } from '../logger.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
-import { refusedTarget } from './target-address.js';
+import { pinnedPost } from './pinned-post.js';
+import { checkTarget, systemResolver, type Resolver } from './target-address.js';
 import type { DeliveryRow, WebhookOutbox } from './outbox.js';
 
 export interface WebhookRow {
@@ -21,11 +22,20 @@ export interface DispatcherOptions {
   readonly maxAttempts: number;
   /** Allow targets on loopback and private networks (development, tests, an internal relay). */
   readonly allowPrivateNetworks: boolean;
+  /** An attempt that has not been answered by then fails (and holds its slot no longer). */
   readonly timeoutMs: number;
+  /** Attempts in flight at once, over all webhooks. */
+  readonly maxInFlight: number;
+  /** Attempts in flight at once for one organisation's webhooks. */
+  readonly maxInFlightPerOrganization: number;
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
+  /** How target names are resolved (tests inject one); the system resolver by default. */
+  readonly resolve?: Resolver;
 }
+
+type Outcome = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
 
 const ENQUEUE_PAGE = 200;
 const IDLE_MS = 200;
@@ -43,14 +53,41 @@ export const retryDelay = (attempt: number, baseMs: number, random: () => number
 };
 
 /**
+ * Interleaves the webhooks by organisation (each organisation's first, then each one's second,
+ * ...), starting at a different organisation each pass: when the overall bound is reached, free
+ * slots go round the organisations instead of to whichever sorts first.
+ */
+export const interleaveByOrganization = (webhooks: readonly WebhookRow[], offset: number): WebhookRow[] => {
+  const byOrganization = new Map<string, WebhookRow[]>();
+  for (const webhook of webhooks) byOrganization.set(webhook.organization_id, [...(byOrganization.get(webhook.organization_id) ?? []), webhook]);
+  const groups = [...byOrganization.values()];
+  const rotated = groups.map((_, i) => groups[(i + offset) % groups.length]!);
+  const longest = Math.max(0, ...groups.map((group) => group.length));
+  return Array.from({ length: longest }, (_, rank) => rotated.flatMap((group) => (group[rank] ? [group[rank]] : []))).flat();
+};
+
+/**
  * Delivers status changes to webhooks from the durable outbox: enqueues what each webhook's
  * organisation may see (notify, then pull from the status-change feed, as subscriptions do),
  * then POSTs each webhook's oldest pending delivery, signed, retrying with backoff until a 2xx or
- * the attempt limit. One delivery at a time per webhook keeps each family's order.
+ * the attempt limit.
+ *
+ * Guarantees: one delivery at a time per webhook, so each family's order holds. Webhooks are
+ * attempted concurrently: an attempt never waits for another webhook's attempt, only for a free
+ * slot when its organisation already has `maxInFlightPerOrganization` attempts in flight or all
+ * organisations together have `maxInFlight`; a slow endpoint holds a slot for at most `timeoutMs`.
+ * An attempt cut short by `stop` is not counted; the delivery stays pending and is sent again
+ * after the restart (receivers de-duplicate by delivery id).
  */
 export class WebhookDispatcher {
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private passes = 0;
+  private wakeUp: (() => void) | undefined;
+  private readonly stopping = new AbortController();
+  /** Webhook id -> its organisation, for each attempt in flight. */
+  private readonly inFlight = new Map<string, string>();
+  private readonly attempts = new Set<Promise<void>>();
 
   constructor(
     private readonly cache: StatementCache,
@@ -64,25 +101,71 @@ export class WebhookDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
+    this.wakeUp?.();
     await this.loop;
+    await Promise.allSettled([...this.attempts]);
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const busy = await this.pass().catch((error: unknown) => {
+      let next = { busy: false, dueInMs: IDLE_MS };
+      try {
+        next = this.pass();
+      } catch (error) {
         this.options.logger.error({ err: { name: error instanceof Error ? error.name : typeof error } }, 'webhook dispatcher pass failed');
-        return false;
-      });
-      if (!busy && !this.stopped) await this.options.waitForProgress(IDLE_MS);
+      }
+      if (!next.busy && !this.stopped) await this.idle(Math.max(1, Math.min(IDLE_MS, next.dueInMs)));
     }
   }
 
-  /** Enqueues new changes, then makes at most one attempt per webhook. True when anything happened. */
-  async pass(): Promise<boolean> {
+  /** Until the read models move, an attempt ends, or `ms` pass. */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeUp = resolve;
+      void this.options.waitForProgress(ms).then(resolve, resolve);
+    });
+  }
+
+  /**
+   * Enqueues new changes, then starts each idle webhook's due delivery while there is room.
+   * `busy` when a full page was enqueued (more may follow); `dueInMs` until the next retry is due.
+   */
+  pass(): { busy: boolean; dueInMs: number } {
     const webhooks = activeWebhooks(this.cache);
     const enqueued = webhooks.map((webhook) => this.enqueue(webhook)).some(Boolean);
-    const attempted = await Promise.all(webhooks.map((webhook) => this.deliverNext(webhook)));
-    return enqueued || attempted.some(Boolean);
+    const now = this.options.clock().getTime();
+    let dueInMs = Number.POSITIVE_INFINITY;
+    this.passes += 1;
+    for (const webhook of interleaveByOrganization(webhooks, this.passes)) {
+      if (this.inFlight.has(webhook.webhook_id)) continue;
+      const delivery = this.outbox.headOfLine(webhook.webhook_id);
+      if (!delivery) continue;
+      if (delivery.next_attempt_at > now) dueInMs = Math.min(dueInMs, delivery.next_attempt_at - now);
+      else if (this.hasRoomFor(webhook.organization_id)) this.startAttempt(webhook, delivery);
+    }
+    return { busy: enqueued, dueInMs };
+  }
+
+  private hasRoomFor(organizationId: string): boolean {
+    if (this.inFlight.size >= this.options.maxInFlight) return false;
+    let own = 0;
+    for (const organization of this.inFlight.values()) if (organization === organizationId) own += 1;
+    return own < this.options.maxInFlightPerOrganization;
+  }
+
+  private startAttempt(webhook: WebhookRow, delivery: DeliveryRow): void {
+    this.inFlight.set(webhook.webhook_id, webhook.organization_id);
+    const attempt = this.attempt(webhook, delivery)
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, webhookId: webhook.webhook_id }, 'webhook attempt failed to record');
+      })
+      .finally(() => {
+        this.inFlight.delete(webhook.webhook_id);
+        this.attempts.delete(attempt);
+        this.wakeUp?.();
+      });
+    this.attempts.add(attempt);
   }
 
   private enqueue(webhook: WebhookRow): boolean {
@@ -111,31 +194,28 @@ export class WebhookDispatcher {
     return true;
   }
 
-  private async deliverNext(webhook: WebhookRow): Promise<boolean> {
-    const delivery = this.outbox.headOfLine(webhook.webhook_id);
-    if (!delivery || delivery.next_attempt_at > this.options.clock().getTime()) return false;
+  private async attempt(webhook: WebhookRow, delivery: DeliveryRow): Promise<void> {
     const outcome = await this.post(webhook, delivery);
+    if (!outcome.ok && this.stopping.signal.aborted) return;
     const now = this.options.clock();
     if (outcome.ok) {
       this.outbox.markDelivered(delivery.delivery_id, outcome.statusCode, now.toISOString());
-      return true;
+      return;
     }
     const attempt = delivery.attempts + 1;
     const giveUp = attempt >= this.options.maxAttempts;
     this.outbox.markAttemptFailed(delivery.delivery_id, { error: outcome.error, statusCode: outcome.statusCode, nextAttemptAt: now.getTime() + retryDelay(attempt, this.options.retryBaseMs), giveUp });
     if (giveUp) this.options.logger.warn({ webhookId: webhook.webhook_id, deliveryId: delivery.delivery_id, attempts: attempt }, 'webhook delivery failed: parked for replay');
-    return true;
   }
 
-  private async post(webhook: WebhookRow, delivery: DeliveryRow): Promise<{ ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string }> {
+  /** One attempt: the target checked now, then a POST to exactly the addresses that were checked. */
+  private async post(webhook: WebhookRow, delivery: DeliveryRow): Promise<Outcome> {
     const timestamp = Math.floor(this.options.clock().getTime() / 1000);
-    const refused = this.options.allowPrivateNetworks ? undefined : await refusedTarget(webhook.url);
-    if (refused) return { ok: false, statusCode: null, error: refused };
+    const target = await checkTarget(webhook.url, { allowPrivateNetworks: this.options.allowPrivateNetworks, resolve: this.options.resolve ?? systemResolver });
+    if (!target.ok) return { ok: false, statusCode: null, error: target.reason };
     try {
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+      const { statusCode } = await pinnedPost(target.url, target.addresses, {
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopping.signal]),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'family-reunification-tracker-webhooks',
@@ -145,8 +225,7 @@ export class WebhookDispatcher {
         },
         body: delivery.payload,
       });
-      await response.body?.cancel();
-      return response.status >= 200 && response.status < 300 ? { ok: true, statusCode: response.status } : { ok: false, statusCode: response.status, error: `HTTP ${String(response.status)}` };
+      return statusCode >= 200 && statusCode < 300 ? { ok: true, statusCode } : { ok: false, statusCode, error: `HTTP ${String(statusCode)}` };
     } catch (error) {
       return { ok: false, statusCode: null, error: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'request failed' };
     }

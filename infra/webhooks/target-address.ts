@@ -1,29 +1,56 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isAllowedAddress } from './special-use-addresses.js';
 
 /**
  * Webhook URLs are typed by organisation administrators, so the server must not be made to POST
- * into its own network (SSRF): unless allowed by configuration, a target that resolves to a
- * loopback, private, link-local or unique-local address is refused before each attempt.
+ * into its own network (SSRF). A target is checked when it is registered and again before each
+ * attempt: its host is resolved once, every address must be allowed (special-use-addresses.ts),
+ * and the attempt then connects to exactly those addresses (pinned-post.ts), never to what a
+ * second lookup would say (DNS rebinding).
  */
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
 }
-for (const [network, prefix] of [['::1', 128], ['::', 128], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
 
-const isPrivateAddress = (address: string): boolean => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return PRIVATE.check(mapped, 'ipv4');
-  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
-};
+/** Resolves a host name to its addresses; the system resolver unless a test injects another. */
+export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
-/** Why the URL may not be called, or undefined when it may. */
-export const refusedTarget = async (url: string): Promise<string | undefined> => {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((entry) => entry.address);
-  if (addresses.length === 0) return `cannot resolve ${host}`;
-  return addresses.some(isPrivateAddress)
-    ? `${host} is a private or loopback address (TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows it)`
-    : undefined;
+export const systemResolver: Resolver = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
+
+export interface TargetPolicy {
+  readonly allowPrivateNetworks: boolean;
+  readonly resolve: Resolver;
+}
+
+export type CheckedTarget =
+  | { readonly ok: true; readonly url: URL; readonly addresses: readonly ResolvedAddress[] }
+  | { readonly ok: false; readonly reason: string };
+
+const PRIVATE_HINT = 'TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows loopback and private networks only';
+
+const refused = (reason: string): CheckedTarget => ({ ok: false, reason });
+
+/** Where a delivery to `url` may connect, or why it may not (for `lastError`: names no address). */
+export const checkTarget = async (url: string, policy: TargetPolicy): Promise<CheckedTarget> => {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return refused('the url is not a valid URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return refused('the url is not http or https');
+  // The WHATWG parser has already normalised numeric forms (2130706433, 0x7f.1, 127.1).
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const version = isIP(host);
+  const addresses: readonly ResolvedAddress[] = version === 4 || version === 6
+    ? [{ address: host, family: version }]
+    : await policy.resolve(host).catch(() => []);
+  if (addresses.length === 0) return refused('the target host does not resolve');
+  if (!addresses.every((entry) => isAllowedAddress(entry.address, policy.allowPrivateNetworks))) {
+    return refused(`the target resolves to a special-use address (loopback, private, link-local, multicast, reserved); ${PRIVATE_HINT}`);
+  }
+  return { ok: true, url: parsed, addresses };
 };

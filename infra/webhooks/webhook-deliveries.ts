@@ -1,6 +1,7 @@
 import type { WebhookDeliveries, WebhookDeliveryView } from '../../schema/context.js';
 import type { DeliveryRow, WebhookOutbox } from './outbox.js';
 import { newWebhookSecret } from './signature.js';
+import { checkTarget, systemResolver, type TargetPolicy } from './target-address.js';
 
 const view = (row: DeliveryRow): WebhookDeliveryView => ({
   deliveryId: row.delivery_id,
@@ -17,8 +18,11 @@ const view = (row: DeliveryRow): WebhookDeliveryView => ({
   payload: row.payload,
 });
 
-/** The outbox behind `webhookDeliveries` and `replayWebhookDelivery`. */
-export const createWebhookDeliveries = (outbox: WebhookOutbox): WebhookDeliveries => ({
+/**
+ * The outbox behind `webhookDeliveries` and `replayWebhookDelivery`, and the target check of
+ * `registerWebhook` (by default the strict one: no private networks, the system resolver).
+ */
+export const createWebhookDeliveries = (outbox: WebhookOutbox, policy: TargetPolicy = { allowPrivateNetworks: false, resolve: systemResolver }): WebhookDeliveries => ({
   list: (webhookId, options) =>
     outbox.deliveries(webhookId, { status: options.status ?? null, first: options.first, ...(options.beforeSequence === undefined ? {} : { beforeSeq: options.beforeSequence }) }).map(view),
   replay: (webhookIds, deliveryId) => {
@@ -26,4 +30,5 @@ export const createWebhookDeliveries = (outbox: WebhookOutbox): WebhookDeliverie
     return row ? view(row) : undefined;
   },
   newSecret: newWebhookSecret,
+  targetIsAllowed: async (url) => (await checkTarget(url, policy)).ok,
 });

@@ -28,6 +28,21 @@ const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: 
 
 const deliveryCursor = opaqueCursor('delivery');
 
+/** The rule a refused target broke (never the URL or what it resolves to). */
+export const WEBHOOK_TARGET_RULE =
+  'url must name a host that resolves only to public internet addresses (loopback, private, link-local, multicast, broadcast and other special-use addresses are refused)';
+
+const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
+
+/**
+ * Refused at registration as before each delivery: a target whose host does not resolve, or
+ * resolves to any special-use address. A URL that is not http(s) at all is left to the
+ * organisation's own rule (it says so).
+ */
+const requireAllowedTarget = async (context: GraphQLContext, url: string): Promise<void> => {
+  if (isHttpUrl(url) && !(await context.webhooks.targetIsAllowed(url))) throw badUserInput('url', WEBHOOK_TARGET_RULE);
+};
+
 export const webhookQueryResolvers = {
   webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.organizations.webhooksOf(context.viewer.organizationId).map(webhookView),
 
@@ -45,6 +60,7 @@ export const webhookQueryResolvers = {
 export const webhookMutationResolvers = {
   registerWebhook: async (_root: unknown, { input }: { input: { organizationId?: string | null; url: string; commandId?: string | null } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, input.organizationId);
+    await requireAllowedTarget(context, input.url);
     const webhookId = input.commandId ? `webhook-${input.commandId}` : context.writer.newId();
     const secret = context.webhooks.newSecret();
     const result = await runOrganizationCommand(context, { type: 'RegisterWebhook', organizationId, webhookId, url: input.url, secret }, { commandId: input.commandId, input });

@@ -1,6 +1,5 @@
 import type { EventMetadata } from '../event-envelope.js';
-import { collect } from '../shared/async-iterable.js';
-import { verifyHashChain, type ChainEvent, type ChainVerdict } from '../verify-hash-chain.js';
+import { verifyHashChainInPages, type ChainEvent, type ChainVerdict } from '../verify-hash-chain.js';
 import type { FamilyEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { initialFamilyState, type FamilyState } from './state.js';
@@ -51,9 +50,6 @@ export const familyAt = async (events: AsyncIterable<ChainEvent>, limit: History
   return point;
 };
 
-/** Recomputes the family stream's hash chain; see verifyHashChain for what each problem means. */
-export const verifyFamilyStream = async (stream: string, events: AsyncIterable<ChainEvent>): Promise<ChainVerdict & { readonly headHash: string | undefined }> => {
-  const all = await collect(events);
-  const verdict = verifyHashChain(stream, all);
-  return { ...verdict, headHash: (all.at(-1)?.metadata as Partial<EventMetadata> | undefined)?.hash };
-};
+/** Recomputes the family stream's hash chain, pausing between pages; see verifyHashChain for what each problem means. */
+export const verifyFamilyStream = (stream: string, events: AsyncIterable<ChainEvent>): Promise<ChainVerdict & { readonly headHash: string | undefined }> =>
+  verifyHashChainInPages(stream, events);

@@ -15,6 +15,13 @@ describe('configuration', () => {
     expect(config.eventStore).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://localhost:2113?tls=false' });
   });
 
+  it('documents its defaults for rate limits and webhook dispatch', () => {
+    const config = loadConfig({});
+    expect(config.rateLimit).toEqual({ requests: 300, windowSeconds: 10 });
+    expect(config.webhooks).toMatchObject({ timeoutMs: 10_000, maxInFlight: 100, maxInFlightPerOrganization: 10, allowPrivateNetworks: false });
+    expect(loadConfig({ TRACKER_RATE_LIMIT_REQUESTS: '0' }).rateLimit.requests).toBe(0);
+  });
+
   it('treats blank variables as unset', () => {
     expect(loadConfig({ PORT: '', EVENTSTORE_CONNECTION_STRING: ' ' }).eventStore.kind).toBe('sqlite');
   });
@@ -25,6 +32,11 @@ describe('configuration', () => {
     [{ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' }, 'EVENTSTORE_CONNECTION_STRING'],
     [{ TRACKER_BOOTSTRAP_ADMIN_KEY: 'short' }, 'TRACKER_BOOTSTRAP_ADMIN_KEY'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ TRACKER_RATE_LIMIT_REQUESTS: '-1' }, 'TRACKER_RATE_LIMIT_REQUESTS'],
+    [{ TRACKER_RATE_LIMIT_WINDOW_SECONDS: '0' }, 'TRACKER_RATE_LIMIT_WINDOW_SECONDS'],
+    [{ TRACKER_WEBHOOK_MAX_IN_FLIGHT: '0' }, 'TRACKER_WEBHOOK_MAX_IN_FLIGHT'],
+    [{ TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION: 'many' }, 'TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION'],
+    [{ TRACKER_WEBHOOK_TIMEOUT_MS: '5' }, 'TRACKER_WEBHOOK_TIMEOUT_MS'],
   ])('refuses %o, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay } from '../../../../infra/webhooks/dispatcher.js';
+import { interleaveByOrganization, retryDelay } from '../../../../infra/webhooks/dispatcher.js';
 import { newWebhookSecret, signatureHeader, verifySignature } from '../../../../infra/webhooks/signature.js';
-import { refusedTarget } from '../../../../infra/webhooks/target-address.js';
 
 describe('webhook retries', () => {
   it('double each time, with half the delay random, up to an hour', () => {
@@ -25,15 +24,12 @@ describe('webhook signatures', () => {
   });
 });
 
-describe('webhook targets', () => {
-  it.each([
-    'http://127.0.0.1:8080/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://192.168.1.10/x', 'http://172.20.0.1/x',
-    'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://[fd00::1]/x', 'http://[::ffff:127.0.0.1]/x',
-  ])('refuses %s', async (url) => {
-    expect(await refusedTarget(url)).toMatch(/private or loopback/);
-  });
-
-  it('allows a public address', async () => {
-    expect(await refusedTarget('https://93.184.215.14/hook')).toBeUndefined();
+describe('webhook dispatch order', () => {
+  const hook = (organization: string, n: number) => ({ webhook_id: `${organization}-${String(n)}`, organization_id: organization, url: '', secret: '', registered_commit: 0n, registered_prepare: 0n });
+  const hooks = [hook('a', 1), hook('a', 2), hook('a', 3), hook('b', 1), hook('c', 1), hook('c', 2)];
+  it('takes each organisation\'s first webhook before any organisation\'s second, starting elsewhere each pass', () => {
+    expect(interleaveByOrganization(hooks, 0).map((w) => w.webhook_id)).toEqual(['a-1', 'b-1', 'c-1', 'a-2', 'c-2', 'a-3']);
+    expect(interleaveByOrganization(hooks, 1).map((w) => w.webhook_id)).toEqual(['b-1', 'c-1', 'a-1', 'c-2', 'a-2', 'a-3']);
+    expect(interleaveByOrganization([], 3)).toEqual([]);
   });
 });
