@@ -1,4 +1,5 @@
 import { badInput } from '../shared/domain-error.js';
+import { toUtcInstant } from '../shared/instant.js';
 import { country, date, id, list, oneOf, text } from '../shared/input.js';
 import type { FamilyCommand } from './commands.js';
 import * as V from './vocabulary.js';
@@ -6,7 +7,8 @@ import * as V from './vocabulary.js';
 /**
  * Command construction checks for every family command, by field name: strict calendar
  * dates, ISO country codes, closed vocabularies, id syntax, bounded text and lists. Each
- * failure is BAD_USER_INPUT naming the field. Returns the command with text trimmed.
+ * failure is BAD_USER_INPUT naming the field. Returns the command with text trimmed and every
+ * instant (issuedAt, occurredAt, expiresAt, acknowledgeBy) normalised to UTC.
  */
 const DATE_FIELDS = new Set([
   'birthDate', 'arrivalDate', 'separatedOn', 'detainedOn', 'transferredOn', 'releasedOn', 'changedOn', 'filedOn',
@@ -34,8 +36,6 @@ const METHODS: Partial<Record<FamilyCommand['type'], readonly string[]>> = {
   RecordDocumentApostilled: V.LEGALISATION_METHODS,
 };
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 const checkField = (commandType: FamilyCommand['type'], field: string, value: unknown): unknown => {
   if (NOT_CHECKED.has(field) || value === undefined || value === null) return value;
   if (typeof value === 'boolean') return value;
@@ -46,8 +46,9 @@ const checkField = (commandType: FamilyCommand['type'], field: string, value: un
   if (typeof value !== 'string') throw badInput(field, `${field} has the wrong type`);
   if (DATE_FIELDS.has(field)) return date(field, value);
   if (INSTANT_FIELDS.has(field)) {
-    if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) throw badInput(field, `${field} must be an RFC 3339 date-time with an offset`);
-    return value;
+    const instant = toUtcInstant(value);
+    if (instant === undefined) throw badInput(field, `${field} must be an RFC 3339 date-time with an offset`);
+    return instant;
   }
   if (COUNTRY_FIELDS.has(field)) return country(field, value);
   if (field === 'method') return oneOf(field, value, METHODS[commandType] ?? []);

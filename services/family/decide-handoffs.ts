@@ -1,13 +1,17 @@
 import { DomainError, badInput, invalidTransition } from '../shared/domain-error.js';
+import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requireTransition } from './lookups.js';
 import type { FamilyState, ReferralState, ReferralStatus } from './state.js';
 import { REFERRAL } from './transitions.js';
 
-/** A pending or accepted referral whose expiry has passed counts as EXPIRED. */
+/**
+ * A pending or accepted referral whose expiry has passed counts as EXPIRED. Compared as instants:
+ * an expiry recorded with an offset (before inputs were normalised) is judged at its real time.
+ */
 export const referralStatusAt = (referral: ReferralState, at: string): ReferralStatus | 'EXPIRED' =>
-  (referral.status === 'PENDING' || referral.status === 'ACCEPTED') && referral.expiresAt !== undefined && referral.expiresAt <= at
+  (referral.status === 'PENDING' || referral.status === 'ACCEPTED') && referral.expiresAt !== undefined && hasExpired(referral.expiresAt, at)
     ? 'EXPIRED'
     : referral.status;
 
@@ -22,7 +26,7 @@ const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN',
 export const referFamily = (c: FamilyCommandOf<'ReferFamily'>, s: FamilyState): FamilyEvent[] => {
   requireNew(s.referrals, c.referralId, 'referralId', 'referral');
   if (c.toOrganizationId === s.leadOrganizationId) throw badInput('toOrganizationId', 'a family cannot be referred to its own lead organisation');
-  if (c.expiresAt !== undefined && c.expiresAt <= c.issuedAt) throw badInput('expiresAt', 'expiresAt must be in the future');
+  if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', 'expiresAt must be in the future');
   return [{
     type: 'FamilyReferred',
     data: {
@@ -60,7 +64,7 @@ export const revokeReferral = (c: FamilyCommandOf<'RevokeReferral'>, s: FamilySt
 export const grantAccess = (c: FamilyCommandOf<'GrantAccess'>, s: FamilyState): FamilyEvent[] => {
   requireNew(s.grants, c.grantId, 'grantId', 'access grant');
   if (c.organizationId === s.leadOrganizationId) throw badInput('organizationId', 'the lead organisation already has full access');
-  if (c.expiresAt !== undefined && c.expiresAt <= c.issuedAt) throw badInput('expiresAt', 'expiresAt must be in the future');
+  if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', 'expiresAt must be in the future');
   return [{ type: 'AccessGranted', data: { grantId: c.grantId, organizationId: c.organizationId, scope: c.scope, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) } }];
 };
 

@@ -1,4 +1,5 @@
 import { badInput, DomainError, notFound } from '../shared/domain-error.js';
+import { compareInstants } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './commands.js';
 import * as custody from './decide-custody.js';
 import * as documents from './decide-documents.js';
@@ -89,7 +90,7 @@ export const FAMILY_COMMAND_TYPES = Object.keys(HANDLERS) as readonly FamilyComm
  * case's lifecycle allows the step, occurredAt is not in the future), then the command's own.
  */
 export const decide = (command: FamilyCommand, state: FamilyState): readonly FamilyEvent[] => {
-  if (command.occurredAt > command.issuedAt) throw badInput('occurredAt', 'occurredAt must not be in the future');
+  if (compareInstants(command.occurredAt, command.issuedAt) > 0) throw badInput('occurredAt', 'occurredAt must not be in the future');
   if (command.type !== 'OpenFamilyCase') {
     if (!state.exists) throw notFound('familyId', `family ${command.familyId}`);
     if (!lifecycleAllows(state.lifecycle, command.type)) {
