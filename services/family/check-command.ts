@@ -1,4 +1,4 @@
-import { badInput } from '../shared/domain-error.js';
+import { badInput, rule } from '../shared/domain-error.js';
 import { toUtcInstant } from '../shared/instant.js';
 import { country, date, id, list, oneOf, text } from '../shared/input.js';
 import type { FamilyCommand } from './commands.js';
@@ -6,7 +6,8 @@ import * as V from './vocabulary.js';
 
 /**
  * Command construction checks for every family command, by field name: strict calendar
- * dates, ISO country codes, closed vocabularies, id syntax, bounded text and lists. Each
+ * dates, ISO country codes, closed vocabularies, id syntax, bounded text and lists, and no
+ * control or bidirectional formatting characters in any text (input.ts). Each
  * failure is BAD_USER_INPUT naming the field. Returns the command with text trimmed and every
  * instant (issuedAt, occurredAt, expiresAt, acknowledgeBy) normalised to UTC.
  */
@@ -16,7 +17,8 @@ const DATE_FIELDS = new Set([
 ]);
 const INSTANT_FIELDS = new Set(['issuedAt', 'occurredAt', 'expiresAt', 'acknowledgeBy']);
 const COUNTRY_FIELDS = new Set(['nationality', 'country', 'issuingCountry', 'region']);
-const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10 };
+const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10, receiptNumber: 100 };
+/** Free text, up to 4,000 characters; it may hold line breaks and tabs (names and short text may not). */
 const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility']);
 const FREE_LISTS = new Set(['languages', 'purposes']);
 const NOT_CHECKED = new Set(['type', 'actor', 'birthDateEstimated', 'needsInterpreter', 'biological', 'adverse', 'needsLegalisation', 'needsTranslation', 'needsService', 'previousLeadKeepsReadAccess']);
@@ -43,11 +45,11 @@ const checkField = (commandType: FamilyCommand['type'], field: string, value: un
     list(field, value);
     return value.map((item) => (FREE_LISTS.has(field) ? text(field, String(item), 100) : id(field, String(item))));
   }
-  if (typeof value !== 'string') throw badInput(field, `${field} has the wrong type`);
+  if (typeof value !== 'string') throw badInput(field, rule`has the wrong type`);
   if (DATE_FIELDS.has(field)) return date(field, value);
   if (INSTANT_FIELDS.has(field)) {
     const instant = toUtcInstant(value);
-    if (instant === undefined) throw badInput(field, `${field} must be an RFC 3339 date-time with an offset`);
+    if (instant === undefined) throw badInput(field, rule`must be an RFC 3339 date-time with an offset`);
     return instant;
   }
   if (COUNTRY_FIELDS.has(field)) return country(field, value);
@@ -56,9 +58,9 @@ const checkField = (commandType: FamilyCommand['type'], field: string, value: un
   if (vocabulary) return oneOf(field, value, vocabulary);
   const shortLimit = SHORT_TEXT[field];
   if (shortLimit !== undefined) return text(field, value, shortLimit);
-  if (LONG_TEXT.has(field)) return text(field, value, 4_000);
+  if (LONG_TEXT.has(field)) return text(field, value, 4_000, { lines: true });
   if (field.endsWith('Id')) return id(field, value);
-  throw badInput(field, `${field} is not a known input`);
+  throw badInput(field, rule`is not a known input`);
 };
 
 export const checkFamilyCommand = <C extends FamilyCommand>(command: C): C =>

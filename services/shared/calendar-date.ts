@@ -1,4 +1,4 @@
-import { badInput } from './domain-error.js';
+import { badInput, rule } from './domain-error.js';
 
 /** A calendar date, strictly `YYYY-MM-DD`, that exists in the calendar. */
 export type CalendarDate = string & { readonly __brand: 'CalendarDate' };
@@ -19,7 +19,7 @@ export const isCalendarDate = (text: string): text is CalendarDate => {
 export { isInstant } from './instant.js';
 
 export const parseCalendarDate = (field: string, text: string): CalendarDate => {
-  if (!isCalendarDate(text)) throw badInput(field, `${field} must be a real calendar date as YYYY-MM-DD`);
+  if (!isCalendarDate(text)) throw badInput(field, rule`must be a real calendar date as YYYY-MM-DD`);
   return text;
 };
 

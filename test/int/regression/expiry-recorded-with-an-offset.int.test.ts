@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FamilyReadModel, StatementCache } from '../../../projections/families/family-read-model.js';
+import { FamilyReadModel } from '../../../projections/families/family-read-model.js';
+import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { handleCommand } from '../../../services/command-handler.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
 import { familyDecider, familyStreamName } from '../../../services/family/family-decider.js';
@@ -41,7 +42,7 @@ const openWithGrant = async (familyId: string, expiresAt: string) => {
 };
 
 const visibleToPartnerAt = (now: string): string[] =>
-  [...new FamilyReadModel(new StatementCache(h.readDb), PARTNER, now).familiesByIds(['past', 'ahead', 'ahead14']).keys()].sort();
+  [...new FamilyReadModel(new RequestQueries(new StatementCache(h.readDb)), PARTNER, now).familiesByIds(['past', 'ahead', 'ahead14']).keys()].sort();
 
 beforeEach(async () => {
   h = openReadSideHarness();
