@@ -1,5 +1,6 @@
 import type { Actor } from '../shared/decider.js';
 import { DomainError, notFound, rule, type Rule } from '../shared/domain-error.js';
+import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandType } from './commands.js';
 import type { FamilyState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
@@ -72,8 +73,8 @@ export const accessHolders = (state: FamilyState): AccessHolder[] => [
 
 const SCOPE_RANK: Readonly<Record<AccessScope, number>> = { STATUS: 1, DOCUMENTS: 2, FULL: 3 };
 
-const inForce = (holder: AccessHolder, at: string): boolean =>
-  holder.expiresAt === undefined || Date.parse(holder.expiresAt) > Date.parse(at);
+/** Compared as instants; an expiry that cannot be read has passed (instant.ts). */
+const inForce = (holder: AccessHolder, at: string): boolean => holder.expiresAt === undefined || !hasExpired(holder.expiresAt, at);
 
 /** What one organisation holds of a family at an instant. */
 export interface OrganizationAccess {

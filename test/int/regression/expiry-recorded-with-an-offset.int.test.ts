@@ -5,6 +5,7 @@ import { handleCommand } from '../../../services/command-handler.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
 import { familyDecider, familyStreamName } from '../../../services/family/family-decider.js';
 import { FAMILY_EVENT_SCHEMA_VERSION } from '../../../services/family/events.js';
+import { referralStatusAt } from '../../../services/family/decide-handoffs.js';
 import { DomainError } from '../../../services/shared/domain-error.js';
 import { command, PARTNER } from '../../support/family-fixtures.js';
 import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';
@@ -85,16 +86,19 @@ describe('a referral recorded with an offset', () => {
   const accept = (familyId: string) =>
     h.execute(command('AcceptReferral', { familyId, referralId: 'r', actor: PARTNER, issuedAt: NOON, occurredAt: NOON }));
 
-  it('is EXPIRED at noon when its +12:00 expiry was at 08:00 UTC', async () => {
+  it('is EXPIRED at noon when its +12:00 expiry was at 08:00 UTC: the partner can no longer answer it (nor see the family)', async () => {
     await refer('past', PAST_AT_PLUS_12);
+    const referral = (await h.state('past')).referrals.get('r')!;
+    expect(referralStatusAt(referral, NOON)).toBe('EXPIRED');
+    expect(referralStatusAt(referral, '2030-01-01T07:59:59.999Z')).toBe('PENDING');
     const refused = await accept('past').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DomainError);
-    expect(refused).toMatchObject({ code: 'INVALID_TRANSITION' });
-    expect((refused as DomainError).message).toMatch(/EXPIRED/);
+    expect(refused).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('can still be accepted at noon when its -12:00 expiry is at 22:00 UTC', async () => {
     await refer('ahead', AHEAD_AT_MINUS_12);
+    expect(referralStatusAt((await h.state('ahead')).referrals.get('r')!, NOON)).toBe('PENDING');
     await expect(accept('ahead')).resolves.toMatchObject({ replayed: false });
   });
 });
