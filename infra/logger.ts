@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { boundedLogObject } from './log-bounds.js';
 
 export type { Logger };
 
@@ -12,6 +13,8 @@ export const createLogger = (level: string, destination?: NodeJS.WritableStream)
       level,
       base: { service: 'family-reunification-tracker' },
       redact: { paths: ['req.headers.authorization', 'authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' },
+      // Every line has a bounded size (log-bounds.ts).
+      formatters: { log: (object) => boundedLogObject(object) },
     },
     destination ?? process.stdout,
   );

@@ -1,6 +1,7 @@
+import { rule } from '../services/shared/domain-error.js';
 import { badUserInput } from './errors.js';
 
-const notACursor = () => badUserInput('after', 'after is not a cursor returned by this API');
+const notACursor = () => badUserInput('after', rule`is not a cursor returned by this API`);
 
 /**
  * Opaque page cursors: `<kind>:<value>` in base64url, so a client cannot mistake one kind for

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { DomainError } from '../services/shared/domain-error.js';
+import { GraphQLError, isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { badInput, DomainError, rule, type Rule } from '../services/shared/domain-error.js';
 
 /**
  * The one place where expected failures become GraphQL errors with a stable
@@ -10,10 +10,9 @@ export const toGraphQLError = (error: DomainError): GraphQLError =>
     extensions: { code: error.code, ...(error.field ? { field: error.field } : {}), ...(error.code === 'UNAVAILABLE' ? { http: { status: 503 } } : {}) },
   });
 
-export const badUserInput = (field: string, message: string): GraphQLError =>
-  toGraphQLError(new DomainError('BAD_USER_INPUT', message, field));
+export const badUserInput = (field: string, fieldRule: Rule): GraphQLError => toGraphQLError(badInput(field, fieldRule));
 
-export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>).'): GraphQLError =>
+export const unauthenticated = (message: Rule = rule`A valid API key is required (Authorization: Bearer <key>).`): GraphQLError =>
   new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
@@ -60,19 +59,65 @@ const ECHOED_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
 export const withoutEchoedValues = (message: string): string =>
   ECHOED_VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
 
+const namesOfSchemas = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** Every name the schema defines: types, fields, arguments, input fields, enum values, directives. */
+export const schemaNames = (schema: GraphQLSchema): ReadonlySet<string> => {
+  const cached = namesOfSchemas.get(schema);
+  if (cached) return cached;
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    names.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        names.add(field.name);
+        for (const arg of field.args) names.add(arg.name);
+      }
+    }
+    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) names.add(field.name);
+    if (isEnumType(type)) for (const value of type.getValues()) names.add(value.name);
+  }
+  for (const directive of schema.getDirectives()) {
+    names.add(directive.name);
+    for (const arg of directive.args) names.add(arg.name);
+  }
+  namesOfSchemas.set(schema, names);
+  return names;
+};
+
+const QUOTED_NAME = /"((?:[^"\\]|\\.)*)"/g;
+/** A quoted part of a message that the schema knows: `"Family"`, `"Date!"`, `"Query.family"`, `"@include"`. */
+const isSchemaText = (text: string, names: ReadonlySet<string>): boolean =>
+  /^[^A-Za-z0-9_]{1,3}$/.test(text) || text.replace(/^[$@]/, '').replace(/[[\]!]/g, '').split('.').every((part) => names.has(part));
+
+/**
+ * graphql-js also repeats names written in the operation (an unknown field, argument, variable,
+ * fragment or alias, a token of a syntax error): each quoted part the schema does not know
+ * becomes `"…"`, so that no text a client chose comes back, however long it was.
+ */
+export const withoutUnknownNames = (message: string, names: ReadonlySet<string>): string =>
+  message.replace(QUOTED_NAME, (quoted, text: string) => (isSchemaText(text, names) ? quoted : '"…"'));
+
+/** No message to a client, nor a line logged about one, is longer than this. */
+export const MAX_MESSAGE = 500;
+export const bounded = (text: string, max = MAX_MESSAGE): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 /**
  * Every GraphQL error on its way to the client: a scalar (Date, DateTime, CountryCode) that
  * rejects a value knows only its own name, so BAD_USER_INPUT names the input field instead, from
  * the path in graphql-js's message or, for a literal, from the query text before the value; and
  * no message repeats the rejected value (it may be a child's name typed into the wrong field).
  */
-export const forClient = (error: GraphQLError): GraphQLError => {
+export const forClient = (error: GraphQLError, schema: GraphQLSchema): GraphQLError => {
   // graphql-jit's variable errors may come without extensions.
   // A request error without a code is a rejected variable value.
   const extensions = error.extensions as GraphQLError['extensions'] | undefined;
   const code = (extensions?.['code'] as string | undefined) ?? 'BAD_USER_INPUT';
-  const field = code === 'BAD_USER_INPUT' ? inputFieldOf(error) : undefined;
-  const message = withoutEchoedValues(error.message);
+  const names = schemaNames(schema);
+  const named = code === 'BAD_USER_INPUT' ? inputFieldOf(error) : undefined;
+  // A variable's name is the client's; it names the field only when the schema has that name too.
+  const field = named !== undefined && names.has(named) ? named : undefined;
+  const message = bounded(withoutUnknownNames(withoutEchoedValues(error.message), names));
   if (!field && message === error.message && extensions?.['code']) return error;
   return new GraphQLError(message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),

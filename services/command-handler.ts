@@ -4,7 +4,7 @@ import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store/e
 import type { EventStore, EventToAppend } from './event-store/port.js';
 import type { Position } from './event-store/position.js';
 import type { Decider, DomainEvent } from './shared/decider.js';
-import { DomainError } from './shared/domain-error.js';
+import { conflict, DomainError, rule } from './shared/domain-error.js';
 import { canonicalJson, sha256 } from './shared/hash-chain.js';
 
 /** Attempts at read-decide-append when other writers keep winning the race. */
@@ -75,8 +75,6 @@ const load = async <Event extends DomainEvent, State>(
   return { state, revision, lastHash, applied };
 };
 
-const conflict = (message: string): DomainError => new DomainError('CONFLICT', message);
-
 /**
  * Read the stream, fold, decide, append with the exact expected revision. When another writer
  * appended in between, reload and decide again (bounded); only a real conflict reaches the
@@ -98,13 +96,13 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
     const previous = commandId === undefined ? undefined : loaded.applied.get(commandId);
     if (previous) {
       if (previous.payloadHash !== payloadHash) {
-        throw new DomainError('IDEMPOTENCY_KEY_REUSED', `commandId ${commandId ?? ''} was already used with a different input`, 'commandId');
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', rule`commandId was already used with a different input`, 'commandId');
       }
       return { revision: previous.revision, position: previous.position, replayed: true };
     }
     const current = loaded.revision ?? -1;
     if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
-      throw conflict(`expectedRevision ${String(request.expectedRevision)} does not match the current revision ${String(current)}`);
+      throw conflict(rule`expectedRevision does not match the current revision ${current}`);
     }
     const events = decider.decide(request.command, loaded.state);
     const sealed = sealEvents({
@@ -125,9 +123,9 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (request.expectedRevision !== undefined) {
-        throw conflict(`the family changed after revision ${String(request.expectedRevision)}`);
+        throw conflict(rule`The stream changed after expectedRevision`);
       }
     }
   }
-  throw conflict(`the stream kept changing; gave up after ${String(MAX_ATTEMPTS)} attempts`);
+  throw conflict(rule`The stream kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
 };

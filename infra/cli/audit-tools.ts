@@ -131,7 +131,7 @@ export const exportHistory = async (store: EventStore, readDb: Database.Database
   const actor = exporter(cache, options.apiKey);
   const now = options.now.toISOString();
   const rows = familiesToExport(cache, actor, options.familyId, now);
-  if (options.familyId && rows.length === 0) throw new ExportError(`family ${options.familyId} not found`);
+  if (options.familyId && rows.length === 0) throw new ExportError('the family was not found');
   let events = 0;
   const withPersonalData: string[] = [];
   for (const [index, row] of rows.entries()) {

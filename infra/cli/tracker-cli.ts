@@ -6,7 +6,7 @@ import { mkdtempSync, realpathSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { rebuildProjections } from '../../projections/rebuild.js';
 import { DamagedReadModelsError, openReadModelDatabase } from '../../projections/read-model-database.js';
@@ -47,14 +47,18 @@ const openStores = (options: { readonly locked?: boolean } = {}) => {
   return { config, store, db, close: async () => { db.close(); await store.close(); lock?.release(); } };
 };
 
-const instant = (value: string): string => {
-  if (!isInstant(value)) throw new InvalidArgumentError('expected an RFC 3339 time with an offset, e.g. 2024-06-01T12:00:00Z');
+/**
+ * Option values are checked in the actions, not by commander's argument parsers: commander's
+ * message for a rejected value repeats it, and no message repeats what was typed.
+ */
+const instant = (value: string | undefined): string | undefined => {
+  if (value !== undefined && !isInstant(value)) program.error('--as-of must be an RFC 3339 time with an offset, e.g. 2024-06-01T12:00:00Z', { exitCode: 2 });
   return value;
 };
-const revision = (value: string): number => {
+const revision = (value: string | undefined): number | undefined => {
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError('expected a revision: 0 or more');
-  return number;
+  if (value !== undefined && (!/^\d+$/.test(value) || !Number.isSafeInteger(number))) program.error('--at-revision must be a revision: 0 or more', { exitCode: 2 });
+  return value === undefined ? undefined : number;
 };
 
 /** A progress bar on stderr, so that stdout stays the command's output. */
@@ -69,7 +73,7 @@ projections
   .argument('[name]', `one projection: ${PROJECTIONS.map((p) => p.name).join(', ')}; default all`)
   .action(async (name?: string) => {
     const chosen = PROJECTIONS.filter((p) => name === undefined || p.name === name);
-    if (chosen.length === 0) program.error(`unknown projection '${name ?? ''}' (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
+    if (chosen.length === 0) program.error(`unknown projection (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
     const { store, db, close } = openStores({ locked: true });
     const total = Number((await store.headPosition())?.commit ?? 0n) * chosen.length;
     const bar = new SingleBar({ format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s', hideCursor: true }, Presets.shades_classic);
@@ -118,14 +122,16 @@ program
   .command('replay')
   .description("print a family's status, blockers and case as the tracker knew it at a time or revision (no personal data)")
   .requiredOption('--family <id>', 'the family id')
-  .option('--as-of <time>', 'RFC 3339 time: fold the events recorded by then', instant)
-  .option('--at-revision <n>', 'fold the events up to this revision', revision)
-  .action(async (options: { family: string; asOf?: string; atRevision?: number }) => {
+  .option('--as-of <time>', 'RFC 3339 time: fold the events recorded by then')
+  .option('--at-revision <n>', 'fold the events up to this revision')
+  .action(async (options: { family: string; asOf?: string; atRevision?: string }) => {
+    const asOf = instant(options.asOf);
+    const atRevision = revision(options.atRevision);
     const { store } = openEvents();
     const close = () => store.close();
-    const family = await replayFamily(store, options.family, { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.atRevision === undefined ? {} : { atRevision: options.atRevision }) });
+    const family = await replayFamily(store, options.family, { ...(asOf ? { asOf } : {}), ...(atRevision === undefined ? {} : { atRevision }) });
     await close();
-    if (!family) program.error(`family ${options.family}: nothing recorded by then (or no such family)`, { exitCode: 2 });
+    if (!family) program.error('the family: nothing recorded by then (or no such family)', { exitCode: 2 });
     process.stdout.write(`${JSON.stringify(family, null, 2)}\n`);
   });
 

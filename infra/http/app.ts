@@ -7,8 +7,8 @@ import { limitPlugins } from '../../schema/plugins/limits.js';
 import { useRateLimit, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
-import { domainErrorIn, forClient, isUnexpected, toGraphQLError, withoutEchoedValues } from '../../schema/errors.js';
 import type { Logger } from '../logger.js';
+import { clientError, yogaLogging } from './client-errors.js';
 import { authorizationOf, type EnvelopingYoga } from './websocket.js';
 
 export interface AppOptions {
@@ -52,21 +52,10 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
     },
     // Expected failures keep their stable code; everything else becomes "Unexpected error."
     maskedErrors: {
-      maskError: (error, message) => {
-        const domain = domainErrorIn(error);
-        if (domain) return toGraphQLError(domain);
-        if (!isUnexpected(error)) return forClient(error as GraphQLError);
-        options.logger.error({ err: errorSummary((error as GraphQLError).originalError ?? error) }, 'unexpected error');
-        return maskError(error, message, false);
-      },
+      maskError: (error, message) => clientError(error, options.schema, options.logger, () => maskError(error, message, false) as GraphQLError),
     },
-    // Yoga logs rejected variables with their values: the values are cut out first.
-    logging: {
-      debug: (...args) => options.logger.debug({ args: loggable(args) }, 'graphql'),
-      info: (...args) => options.logger.info({ args: loggable(args) }, 'graphql'),
-      warn: (...args) => options.logger.warn({ args: loggable(args) }, 'graphql'),
-      error: (...args) => options.logger.error({ args: loggable(args) }, 'graphql'),
-    },
+    // Client errors at info level with their code, bounded; see client-errors.ts.
+    logging: yogaLogging(options.logger),
   });
   // The body is read here, with a size limit, before yoga sees it: an oversized or malformed
   // body is a GraphQL error (413 / 400), never a 500.
@@ -103,8 +92,6 @@ const requestErrors: express.ErrorRequestHandler = (error: { status?: number; ty
     : status < 500 ? 'The request could not be read.' : 'Unexpected error.';
   graphqlError(res, status, message, status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
 };
-
-const loggable = (args: readonly unknown[]): string[] => args.map((arg) => withoutEchoedValues(String(arg)));
 
 /** What is logged of an unexpected error: its name and stack frames, never its message (it may hold personal data). */
 const errorSummary = (error: unknown): Record<string, unknown> =>

@@ -3,6 +3,7 @@ import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQ
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { clientError } from './client-errors.js';
 
 interface Enveloped {
   readonly schema: GraphQLSchema;
@@ -27,30 +28,62 @@ export interface EnvelopingYoga {
  * and mutations, never for subscriptions), and the same authentication, with the key in
  * `connectionParams.authorization`. A connection without a valid key is refused at
  * `connection_init` (close code 4403).
+ *
+ * Every error sent on a socket passes the same filter as over HTTP (client-errors.ts): a query
+ * that does not parse, a context that cannot be built or an operation that throws comes back as
+ * an `error` message with a stable code and no value the client wrote; nothing reaches
+ * graphql-ws's own handler (which would print the raw error with console.error and put its
+ * message in the close reason). Socket-level errors (a frame over 1 MiB, invalid UTF-8) are
+ * logged by name and code at warn level; ws closes such a socket itself (1009, 1007).
  */
 export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, logger: Logger, isKeyValid: (authorization: string | undefined) => boolean): (() => Promise<void>) => {
   const sockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  let schema: GraphQLSchema | undefined;
+  const schemaOf = (): GraphQLSchema => (schema ??= (yoga.getEnveloped({}) as Enveloped).schema);
+  const filtered = (error: unknown): GraphQLError => clientError(error, schemaOf(), logger);
+  /** An operation that throws instead of returning its errors is answered like one that returned them. */
+  const guarded = (run: (args: ExecutionArgs) => OperationResult) => async (args: ExecutionArgs) => {
+    try {
+      return await run(args);
+    } catch (error) {
+      return { errors: [filtered(error)] };
+    }
+  };
   const cleanup = useServer(
     {
+      // Close reasons never carry an error's message.
+      isProd: true,
       onConnect: (ctx) => isKeyValid(authorizationOf(ctx.connectionParams)),
-      execute: (args) => (args.rootValue as Enveloped).execute(args),
-      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      execute: guarded((args) => (args.rootValue as Enveloped).execute(args)),
+      subscribe: guarded((args) => (args.rootValue as Enveloped).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
-        const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams ?? {}, params: payload }) as Enveloped;
-        const args = {
-          schema: enveloped.schema,
-          operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        } as ExecutionArgs;
-        const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        try {
+          const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams ?? {}, params: payload }) as Enveloped;
+          const args = {
+            schema: enveloped.schema,
+            operationName: payload.operationName,
+            document: enveloped.parse(payload.query),
+            variableValues: payload.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          } as ExecutionArgs;
+          const errors = enveloped.validate(args.schema, args.document);
+          return errors.length > 0 ? errors.map(filtered) : args;
+        } catch (error) {
+          return [filtered(error)];
+        }
       },
+      // The last step before an error message is sent: whatever produced it, it is filtered.
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => filtered(error).toJSON()),
     },
     sockets,
   );
+  // graphql-ws prints a socket's error with console.error; it is logged here instead (after
+  // graphql-ws registered its listener on the same connection event, so it can be replaced).
+  sockets.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => logger.warn({ err: { name: error.name, code: error.code } }, 'websocket connection error'));
+  });
   sockets.on('error', (error) => logger.error({ err: { name: error.name } }, 'websocket server error'));
   return async () => {
     await cleanup.dispose();

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { FamilyEvent } from '../../services/family/events.js';
+import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
 import { reunificationStatus } from '../../services/family/status.js';
@@ -22,10 +23,14 @@ interface Touched {
  * snapshot of the folded state for nested fields), its relatives, deadlines and access rows,
  * and the status-change feed. Within a batch each family is folded in memory and written
  * once, at the end, in the batch's transaction.
+ *
+ * Version 3: access rows hold `expires_at` in UTC normal form, also for events recorded with an
+ * offset before inputs were normalised (an expiry that cannot be read is stored as the earliest
+ * instant: that access has ended). visibility.ts compares it with the time of the query.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 2,
+  version: 3,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
@@ -50,6 +55,10 @@ export const familiesProjection: Projection = {
   ],
   bind: (db, table) => bindFamilies(db, table),
 };
+
+/** The earliest instant the normal form has: an unreadable expiry has passed. */
+const ALREADY_EXPIRED = '0001-01-01T00:00:00.000Z';
+const expiryRow = (expiresAt: string): string => toUtcInstant(expiresAt) ?? ALREADY_EXPIRED;
 
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
@@ -78,7 +87,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
     for (const statement of clear) statement.run(familyId);
     for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null);
     for (const d of state.deadlines.values()) insertDeadline.run(familyId, d.deadlineId, d.kind, d.dueOn, d.status);
-    for (const a of accessRows(state)) insertAccess.run(familyId, a.organizationId, a.scope, a.expiresAt, a.via);
+    for (const a of accessRows(state)) insertAccess.run(familyId, a.organizationId, a.scope, a.expiresAt === null ? null : expiryRow(a.expiresAt), a.via);
   };
 
   return {

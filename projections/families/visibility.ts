@@ -25,8 +25,14 @@ export interface VisibilitySql {
   readonly countAll: string | null;
 }
 
-/** The caller's access rows that are in force now (the covering index serves it). */
-const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId AND (a.expires_at IS NULL OR a.expires_at > @now)`;
+/**
+ * The caller's access rows that are in force now (the covering index serves it). Expiry is
+ * compared as an instant (`unixepoch` reads any RFC 3339 offset), not as text, so rows written
+ * before expiries were normalised to UTC are judged at their real time too; an expiry SQLite
+ * cannot read gives NULL, and the access is not in force (fail closed).
+ */
+const ACCESS_IN_FORCE = `a.organization_id = @viewerOrganizationId
+  AND (a.expires_at IS NULL OR unixepoch(a.expires_at, 'subsec') > unixepoch(@now, 'subsec'))`;
 const SCOPE_NUMBER = `CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 ELSE 1 END`;
 const HOLDS_ACCESS = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
 const HELD_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;

@@ -1,10 +1,8 @@
-import { DomainError, notFound } from '../../services/shared/domain-error.js';
+import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import { SYSTEM_ORGANIZATION_ID, type OrganizationCommand, type OrganizationKind, type Role } from '../../services/organization/organization.js';
 import type { GraphQLContext } from '../context.js';
 
 const READ_YOUR_WRITES_MS = 5_000;
-
-const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN', message);
 
 const isSystemAdmin = (context: GraphQLContext): boolean =>
   context.viewer.role === 'ADMIN' && context.viewer.organizationId === SYSTEM_ORGANIZATION_ID;
@@ -12,8 +10,8 @@ const isSystemAdmin = (context: GraphQLContext): boolean =>
 /** Administrators manage their own organisation; the system administrator manages every one. */
 export const administeredOrganization = (context: GraphQLContext, organizationId: string | null | undefined): string => {
   const target = organizationId ?? context.viewer.organizationId;
-  if (context.viewer.role !== 'ADMIN') throw forbidden('Only administrators manage their organisation');
-  if (target !== context.viewer.organizationId && !isSystemAdmin(context)) throw forbidden(`Only the system administrator manages organisation ${target}`);
+  if (context.viewer.role !== 'ADMIN') throw forbidden(rule`Only administrators manage their organisation`);
+  if (target !== context.viewer.organizationId && !isSystemAdmin(context)) throw forbidden(rule`Only the system administrator manages another organisation`);
   return target;
 };
 
@@ -34,7 +32,7 @@ export const organizationMutationResolvers = {
     { input }: { input: { organizationId: string; name: string; kind: OrganizationKind; countries?: string[] | null; commandId?: string | null } },
     context: GraphQLContext,
   ) => {
-    if (!isSystemAdmin(context)) throw forbidden('Only the system administrator registers organisations');
+    if (!isSystemAdmin(context)) throw forbidden(rule`Only the system administrator registers organisations`);
     const result = await runOrganizationCommand(
       context,
       { type: 'RegisterOrganization', organizationId: input.organizationId, name: input.name, kind: input.kind, countries: (input.countries ?? []) as never },
@@ -66,7 +64,7 @@ export const organizationMutationResolvers = {
   dismissAuditor: (_root: unknown, { input }: { input: AuditorInput }, context: GraphQLContext) => changeAuditor('DismissAuditor', input, context),
 
   deactivateOrganization: async (_root: unknown, { input }: { input: { organizationId: string; reason: string; commandId?: string | null } }, context: GraphQLContext) => {
-    if (!isSystemAdmin(context)) throw forbidden('Only the system administrator deactivates organisations');
+    if (!isSystemAdmin(context)) throw forbidden(rule`Only the system administrator deactivates organisations`);
     const organization = knownOrganization(context, input.organizationId, 'organizationId');
     const result = await runOrganizationCommand(context, { type: 'DeactivateOrganization', organizationId: input.organizationId, reason: input.reason }, { commandId: input.commandId, input });
     return { organization, ...result };
@@ -83,7 +81,7 @@ interface AuditorInput { organizationId?: string | null; auditorOrganizationId: 
 
 const knownOrganization = (context: GraphQLContext, organizationId: string, field: string) => {
   const organization = context.organizations.organizationsByIds([organizationId]).get(organizationId);
-  if (!organization) throw notFound(field, `organisation ${organizationId}`);
+  if (!organization) throw notFound(field, rule`organisation`);
   return organization;
 };
 

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DomainError } from '../../services/shared/domain-error.js';
+import { DomainError, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
 
@@ -24,4 +24,4 @@ export const useAccessLog = (onFailure: (error: unknown) => void = () => undefin
 });
 
 const accessLogUnavailable = (): GraphQLError =>
-  toGraphQLError(new DomainError('UNAVAILABLE', 'The access log could not be written, so nothing was shown; retry later.'));
+  toGraphQLError(new DomainError('UNAVAILABLE', rule`The access log could not be written, so nothing was shown; retry later.`));

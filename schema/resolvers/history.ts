@@ -5,7 +5,7 @@ import { familyStreamName } from '../../services/family/family-decider.js';
 import { reunificationStatus } from '../../services/family/status.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import { collect } from '../../services/shared/async-iterable.js';
-import { DomainError } from '../../services/shared/domain-error.js';
+import { notFound, rule } from '../../services/shared/domain-error.js';
 import type { FamilyHistoryReader, GraphQLContext, HistoryEvent } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
@@ -79,7 +79,7 @@ const verdictOnce = (context: GraphQLContext, row: FamilyRow): Promise<Verdict> 
 /** The family if the caller may see it now; NOT_FOUND exactly as for an unknown id otherwise. */
 const visibleFamily = async (context: GraphQLContext, familyId: string): Promise<FamilyRow> => {
   const row = await context.loaders.family.load(familyId);
-  if (!row) throw new DomainError('NOT_FOUND', `family ${familyId} not found`, 'familyId');
+  if (!row) throw notFound('familyId', rule`family`);
   return row;
 };
 
@@ -98,7 +98,7 @@ const eventNode = (event: HistoryEvent, data: unknown) => ({
 export const historyResolvers = {
   familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_HISTORY_PAGE)}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_HISTORY_PAGE}`);
     const fromRevision = args.after ? eventCursor.decodeIndex(args.after) + 1 : 0;
     const row = await visibleFamily(context, args.familyId);
     await chargeForEvents(context, Math.min(first, Math.max(0, row.revision + 1 - fromRevision)));
@@ -140,7 +140,7 @@ export const historyResolvers = {
  * days left counted from that day. Visibility and scope are the caller's access now.
  */
 export const familyAsOf = async (row: FamilyRow, args: { asOf?: string | null; atRevision?: number | null }, context: GraphQLContext): Promise<PastFamilyRow | null> => {
-  if (args.atRevision !== undefined && args.atRevision !== null && args.atRevision < 0) throw badUserInput('atRevision', 'atRevision must be 0 or more');
+  if (args.atRevision !== undefined && args.atRevision !== null && args.atRevision < 0) throw badUserInput('atRevision', rule`must be 0 or more`);
   const limit = { ...(args.asOf ? { asOf: args.asOf } : {}), ...(args.atRevision === undefined || args.atRevision === null ? {} : { atRevision: args.atRevision }) };
   await chargeForEvents(context, Math.min(row.revision, limit.atRevision ?? row.revision) + 1);
   const point = await familyAt(context.history.events(row.family_id), limit);

@@ -1,6 +1,6 @@
 import type { FamilyFilter } from '../../projections/families/family-read-model.js';
 import type { GraphQLContext } from '../context.js';
-import { DomainError } from '../../services/shared/domain-error.js';
+import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { deadlineView } from './family.js';
@@ -26,10 +26,10 @@ export const queryResolvers = {
 
   families: (_root: unknown, args: { filter?: FamilyFilter | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_PAGE)}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_PAGE}`);
     const filter = args.filter ?? {};
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null && (filter.agingOutWithinDays < 0 || filter.agingOutWithinDays > MAX_DEADLINE_DAYS)) {
-      throw badUserInput('agingOutWithinDays', `agingOutWithinDays must be between 0 and ${String(MAX_DEADLINE_DAYS)}`);
+      throw badUserInput('agingOutWithinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
     }
     const page = context.readModel.listFamilies(filter, first, args.after ? familyCursor.decode(args.after) : undefined);
     for (const row of page.rows) context.loaders.family.prime(row.family_id, row);
@@ -47,7 +47,7 @@ export const queryResolvers = {
   },
 
   upcomingDeadlines: (_root: unknown, args: { withinDays: number }, context: GraphQLContext) => {
-    if (args.withinDays < 0 || args.withinDays > MAX_DEADLINE_DAYS) throw badUserInput('withinDays', `withinDays must be between 0 and ${String(MAX_DEADLINE_DAYS)}`);
+    if (args.withinDays < 0 || args.withinDays > MAX_DEADLINE_DAYS) throw badUserInput('withinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
     return context.readModel
       .upcomingDeadlines(args.withinDays)
       .map((d) => deadlineView(d.family_id, { deadlineId: d.deadline_id, kind: d.kind as never, dueOn: d.due_on as never, status: d.status as never }, context.today));
@@ -60,9 +60,9 @@ export const queryResolvers = {
 
   familyAccessLog: async (_root: unknown, args: { familyId: string; first?: number | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', 'first must be between 1 and 500');
-    if (!(await context.loaders.family.load(args.familyId))) throw new DomainError('NOT_FOUND', `family ${args.familyId} not found`, 'familyId');
-    if (context.viewer.role !== 'AUDITOR' && context.viewer.role !== 'ADMIN') throw new DomainError('FORBIDDEN', 'The access log is for auditors and administrators');
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', rule`must be between 1 and 500`);
+    if (!(await context.loaders.family.load(args.familyId))) throw notFound('familyId', rule`family`);
+    if (context.viewer.role !== 'AUDITOR' && context.viewer.role !== 'ADMIN') throw forbidden(rule`The access log is for auditors and administrators`);
     return context.accessLogEntries.accessLog(args.familyId, first).map((entry) => ({
       userId: entry.user_id, organizationId: entry.organization_id, role: entry.role, fields: entry.fields, viewedAt: entry.viewed_at,
     }));

@@ -1,5 +1,5 @@
 import { feedCursor, parseFeedCursor, type FamilyReadModel, type StatusChangeRow } from '../../projections/families/family-read-model.js';
-import { DomainError } from '../../services/shared/domain-error.js';
+import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, unauthenticated } from '../errors.js';
 
@@ -25,14 +25,14 @@ const changeView = (row: StatusChangeRow) => ({
 
 const cursorOf = (after: string) => {
   const position = parseFeedCursor(after);
-  if (!position) throw badUserInput('after', 'after is not a cursor returned by this API');
+  if (!position) throw badUserInput('after', rule`is not a cursor returned by this API`);
   return position;
 };
 
 const distinctIds = (familyIds: readonly string[] | null | undefined): string[] | undefined => {
   if (!familyIds) return undefined;
   const ids = [...new Set(familyIds)];
-  if (ids.length === 0 || ids.length > MAX_FAMILY_IDS) throw badUserInput('familyIds', `familyIds takes 1 to ${String(MAX_FAMILY_IDS)} ids (or none for every family)`);
+  if (ids.length === 0 || ids.length > MAX_FAMILY_IDS) throw badUserInput('familyIds', rule`takes 1 to ${MAX_FAMILY_IDS} ids (or none for every family)`);
   return ids;
 };
 
@@ -48,10 +48,10 @@ interface FeedArgs { readonly familyIds?: readonly string[] | null; readonly aft
 export const statusFeedQueryResolvers = {
   familyStatusChanges: (_root: unknown, args: FeedArgs & { first?: number | null }, context: GraphQLContext) => {
     const first = args.first ?? PAGE;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', 'first must be between 1 and 500');
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', rule`must be between 1 and 500`);
     const ids = distinctIds(args.familyIds);
     const hidden = firstHidden(context.readModel, ids);
-    if (hidden) throw new DomainError('NOT_FOUND', `family ${hidden} not found`, 'familyIds');
+    if (hidden) throw notFound('familyIds', rule`family`);
     const rows = context.readModel.statusChangesAfter(args.after ? cursorOf(args.after) : undefined, ids, first + 1);
     const changes = rows.slice(0, first).map(changeView);
     return { changes, endCursor: changes.at(-1)?.cursor ?? args.after ?? null, hasMore: rows.length > first };
@@ -63,15 +63,15 @@ export const subscriptionResolvers = {
     subscribe: async function* (_root: unknown, args: FeedArgs, context: GraphQLContext) {
       const ids = distinctIds(args.familyIds);
       const hidden = firstHidden(context.readModel, ids);
-      if (hidden) throw new DomainError('NOT_FOUND', `family ${hidden} not found`, 'familyIds');
+      if (hidden) throw notFound('familyIds', rule`family`);
       let cursor = args.after ? cursorOf(args.after) : context.readModel.statusFeedHead();
       for (;;) {
         // Before every page: the key is still active and the named families still visible (two
         // index lookups); the page itself is filtered by access as of now.
-        if (!context.live.keyIsActive()) throw unauthenticated('The API key was revoked: the subscription has ended.');
+        if (!context.live.keyIsActive()) throw unauthenticated(rule`The API key was revoked: the subscription has ended.`);
         const readModel = context.live.readModelNow();
         const lost = firstHidden(readModel, ids);
-        if (lost) throw new DomainError('FORBIDDEN', `Access to family ${lost} has ended (referral revoked or expired): the subscription has ended.`);
+        if (lost) throw forbidden(rule`Access to one of the families has ended (referral revoked or expired): the subscription has ended.`);
         const page = readModel.statusChangesAfter(cursor, ids, PAGE);
         for (const row of page) {
           cursor = { commit: row.position_commit, prepare: row.position_prepare };

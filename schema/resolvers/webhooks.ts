@@ -1,5 +1,5 @@
 import type { WebhookInfoRow } from '../../projections/organizations/organization-read-model.js';
-import { DomainError } from '../../services/shared/domain-error.js';
+import { notFound, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, WebhookDeliveryView } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
@@ -22,15 +22,14 @@ const deliveryView = (delivery: WebhookDeliveryView) => ({ ...delivery, id: deli
 /** The webhook if it belongs to the organisation; NOT_FOUND otherwise (another organisation's is unknown). */
 const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: string): WebhookInfoRow => {
   const webhook = context.organizations.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
-  if (!webhook) throw new DomainError('NOT_FOUND', `webhook ${webhookId} not found`, 'webhookId');
+  if (!webhook) throw notFound('webhookId', rule`webhook`);
   return webhook;
 };
 
 const deliveryCursor = opaqueCursor('delivery');
 
 /** The rule a refused target broke (never the URL or what it resolves to). */
-export const WEBHOOK_TARGET_RULE =
-  'url must name a host that resolves only to public internet addresses (loopback, private, link-local, multicast, broadcast and other special-use addresses are refused)';
+export const WEBHOOK_TARGET_RULE = rule`url must name a host that resolves only to public internet addresses (loopback, private, link-local, multicast, broadcast and other special-use addresses are refused)`;
 
 const isHttpUrl = (url: string): boolean => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
 
@@ -48,7 +47,7 @@ export const webhookQueryResolvers = {
 
   webhookDeliveries: (_root: unknown, args: { webhookId: string; status?: WebhookDeliveryView['status'] | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERY_PAGE) throw badUserInput('first', `first must be between 1 and ${String(MAX_DELIVERY_PAGE)}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERY_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_DELIVERY_PAGE}`);
     ownWebhook(context, context.viewer.organizationId, args.webhookId);
     const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: deliveryCursor.decodeIndex(args.after) } : {}) });
     const page = rows.slice(0, first);
@@ -86,7 +85,7 @@ export const webhookMutationResolvers = {
     const organizationId = administeredOrganization(context, null);
     const own = context.organizations.webhooksOf(organizationId).map((row) => row.webhook_id);
     const replayed = context.webhooks.replay(own, input.deliveryId);
-    if (!replayed) throw new DomainError('NOT_FOUND', `delivery ${input.deliveryId} not found`, 'deliveryId');
+    if (!replayed) throw notFound('deliveryId', rule`delivery`);
     return deliveryView(replayed);
   },
 };

@@ -1,5 +1,6 @@
 import type { Actor } from '../shared/decider.js';
-import { DomainError, notFound } from '../shared/domain-error.js';
+import { DomainError, notFound, rule, type Rule } from '../shared/domain-error.js';
+import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandType } from './commands.js';
 import type { FamilyState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
@@ -72,8 +73,8 @@ export const accessHolders = (state: FamilyState): AccessHolder[] => [
 
 const SCOPE_RANK: Readonly<Record<AccessScope, number>> = { STATUS: 1, DOCUMENTS: 2, FULL: 3 };
 
-const inForce = (holder: AccessHolder, at: string): boolean =>
-  holder.expiresAt === undefined || Date.parse(holder.expiresAt) > Date.parse(at);
+/** Compared as instants; an expiry that cannot be read has passed (instant.ts). */
+const inForce = (holder: AccessHolder, at: string): boolean => holder.expiresAt === undefined || !hasExpired(holder.expiresAt, at);
 
 /** What one organisation holds of a family at an instant. */
 export interface OrganizationAccess {
@@ -198,13 +199,13 @@ export const decideAccess = (command: FamilyCommand, state: FamilyState): Access
   }
 };
 
-const DENIAL_MESSAGES: Readonly<Record<Exclude<DenialReason, 'NOT_VISIBLE'>, string>> = {
-  AUDITORS_ONLY_READ: 'Auditors can read but not change families',
-  PARTNERS_ONLY_ANSWER_REFERRALS: 'Partners can follow a family and answer referrals, not change it',
-  NOT_CASE_WORKERS: 'Only advocates and administrators of an organisation change families',
-  NOT_THE_RECIPIENT: 'Only the organisation a referral or transfer was made to can answer it',
-  LEAD_ONLY: "Only the lead organisation's advocates and administrators share, transfer, suspend, close or reopen a family, or record consent",
-  SCOPE_TOO_NARROW: "Your organisation's access to this family does not allow this change",
+const DENIAL_MESSAGES: Readonly<Record<Exclude<DenialReason, 'NOT_VISIBLE'>, Rule>> = {
+  AUDITORS_ONLY_READ: rule`Auditors can read but not change families`,
+  PARTNERS_ONLY_ANSWER_REFERRALS: rule`Partners can follow a family and answer referrals, not change it`,
+  NOT_CASE_WORKERS: rule`Only advocates and administrators of an organisation change families`,
+  NOT_THE_RECIPIENT: rule`Only the organisation a referral or transfer was made to can answer it`,
+  LEAD_ONLY: rule`Only the lead organisation's advocates and administrators share, transfer, suspend, close or reopen a family, or record consent`,
+  SCOPE_TOO_NARROW: rule`Your organisation's access to this family does not allow this change`,
 };
 
 /**
@@ -215,6 +216,6 @@ const DENIAL_MESSAGES: Readonly<Record<Exclude<DenialReason, 'NOT_VISIBLE'>, str
 export const authorizeFamilyCommand = (command: FamilyCommand, state: FamilyState): void => {
   const decision = decideAccess(command, state);
   if (decision.allowed) return;
-  if (decision.reason === 'NOT_VISIBLE') throw notFound('familyId', 'family');
+  if (decision.reason === 'NOT_VISIBLE') throw notFound('familyId', rule`family`);
   throw new DomainError('FORBIDDEN', DENIAL_MESSAGES[decision.reason]);
 };

@@ -1,12 +1,15 @@
-import { badInput } from '../shared/domain-error.js';
+import { badInput, rule } from '../shared/domain-error.js';
+import { toUtcInstant } from '../shared/instant.js';
 import { country, date, id, list, oneOf, text } from '../shared/input.js';
 import type { FamilyCommand } from './commands.js';
 import * as V from './vocabulary.js';
 
 /**
  * Command construction checks for every family command, by field name: strict calendar
- * dates, ISO country codes, closed vocabularies, id syntax, bounded text and lists. Each
- * failure is BAD_USER_INPUT naming the field. Returns the command with text trimmed.
+ * dates, ISO country codes, closed vocabularies, id syntax, bounded text and lists, and no
+ * control or bidirectional formatting characters in any text (input.ts). Each
+ * failure is BAD_USER_INPUT naming the field. Returns the command with text trimmed and every
+ * instant (issuedAt, occurredAt, expiresAt, acknowledgeBy) normalised to UTC.
  */
 const DATE_FIELDS = new Set([
   'birthDate', 'arrivalDate', 'separatedOn', 'detainedOn', 'transferredOn', 'releasedOn', 'changedOn', 'filedOn',
@@ -14,7 +17,8 @@ const DATE_FIELDS = new Set([
 ]);
 const INSTANT_FIELDS = new Set(['issuedAt', 'occurredAt', 'expiresAt', 'acknowledgeBy']);
 const COUNTRY_FIELDS = new Set(['nationality', 'country', 'issuingCountry', 'region']);
-const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10 };
+const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10, receiptNumber: 100 };
+/** Free text, up to 4,000 characters; it may hold line breaks and tabs (names and short text may not). */
 const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility']);
 const FREE_LISTS = new Set(['languages', 'purposes']);
 const NOT_CHECKED = new Set(['type', 'actor', 'birthDateEstimated', 'needsInterpreter', 'biological', 'adverse', 'needsLegalisation', 'needsTranslation', 'needsService', 'previousLeadKeepsReadAccess']);
@@ -34,8 +38,6 @@ const METHODS: Partial<Record<FamilyCommand['type'], readonly string[]>> = {
   RecordDocumentApostilled: V.LEGALISATION_METHODS,
 };
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 const checkField = (commandType: FamilyCommand['type'], field: string, value: unknown): unknown => {
   if (NOT_CHECKED.has(field) || value === undefined || value === null) return value;
   if (typeof value === 'boolean') return value;
@@ -43,11 +45,12 @@ const checkField = (commandType: FamilyCommand['type'], field: string, value: un
     list(field, value);
     return value.map((item) => (FREE_LISTS.has(field) ? text(field, String(item), 100) : id(field, String(item))));
   }
-  if (typeof value !== 'string') throw badInput(field, `${field} has the wrong type`);
+  if (typeof value !== 'string') throw badInput(field, rule`has the wrong type`);
   if (DATE_FIELDS.has(field)) return date(field, value);
   if (INSTANT_FIELDS.has(field)) {
-    if (!INSTANT.test(value) || Number.isNaN(Date.parse(value))) throw badInput(field, `${field} must be an RFC 3339 date-time with an offset`);
-    return value;
+    const instant = toUtcInstant(value);
+    if (instant === undefined) throw badInput(field, rule`must be an RFC 3339 date-time with an offset`);
+    return instant;
   }
   if (COUNTRY_FIELDS.has(field)) return country(field, value);
   if (field === 'method') return oneOf(field, value, METHODS[commandType] ?? []);
@@ -55,9 +58,9 @@ const checkField = (commandType: FamilyCommand['type'], field: string, value: un
   if (vocabulary) return oneOf(field, value, vocabulary);
   const shortLimit = SHORT_TEXT[field];
   if (shortLimit !== undefined) return text(field, value, shortLimit);
-  if (LONG_TEXT.has(field)) return text(field, value, 4_000);
+  if (LONG_TEXT.has(field)) return text(field, value, 4_000, { lines: true });
   if (field.endsWith('Id')) return id(field, value);
-  throw badInput(field, `${field} is not a known input`);
+  throw badInput(field, rule`is not a known input`);
 };
 
 export const checkFamilyCommand = <C extends FamilyCommand>(command: C): C =>

@@ -1,3 +1,4 @@
+import { rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireTransition } from './lookups.js';
@@ -6,13 +7,13 @@ import { CHILD_CUSTODY } from './transitions.js';
 import { pastDate } from './world-dates.js';
 
 const custodyStep = (s: FamilyState, type: FamilyCommandType, childId: string): void => {
-  const child = existing(s.children, childId, 'childId', 'child');
-  requireTransition(CHILD_CUSTODY, type, child.custody, `child ${childId}`);
+  const child = existing(s.children, childId, 'childId', rule`child`);
+  requireTransition(CHILD_CUSTODY, type, child.custody, rule`the child`);
 };
 
 export const recordSeparation = (c: FamilyCommandOf<'RecordSeparation'>, s: FamilyState): FamilyEvent[] => {
   pastDate('separatedOn', c.separatedOn, c.issuedAt);
-  c.childIds.forEach((childId) => existing(s.children, childId, 'childIds', 'child'));
+  c.childIds.forEach((childId) => existing(s.children, childId, 'childIds', rule`child`));
   return [{
     type: 'SeparationRecorded',
     data: { separatedOn: c.separatedOn, cause: c.cause, childIds: c.childIds, ...(c.place && c.childIds[0] ? { personal: { subjectId: c.childIds[0], place: c.place } } : {}) },
@@ -40,7 +41,7 @@ export const recordChildTransferred = (c: FamilyCommandOf<'RecordChildTransferre
 export const recordChildReleased = (c: FamilyCommandOf<'RecordChildReleased'>, s: FamilyState): FamilyEvent[] => {
   pastDate('releasedOn', c.releasedOn, c.issuedAt);
   custodyStep(s, 'RecordChildReleased', c.childId);
-  if (c.releasedToRelativeId) existing(s.relatives, c.releasedToRelativeId, 'releasedToRelativeId', 'relative');
+  if (c.releasedToRelativeId) existing(s.relatives, c.releasedToRelativeId, 'releasedToRelativeId', rule`relative`);
   return [{
     type: 'ChildReleased',
     data: { childId: c.childId, releasedOn: c.releasedOn, placement: c.placement, ...(c.releasedToRelativeId ? { releasedToRelativeId: c.releasedToRelativeId } : {}) },
@@ -49,7 +50,7 @@ export const recordChildReleased = (c: FamilyCommandOf<'RecordChildReleased'>, s
 
 export const changeChildPlacement = (c: FamilyCommandOf<'ChangeChildPlacement'>, s: FamilyState): FamilyEvent[] => {
   pastDate('changedOn', c.changedOn, c.issuedAt);
-  existing(s.children, c.childId, 'childId', 'child');
+  existing(s.children, c.childId, 'childId', rule`child`);
   return [{ type: 'ChildPlacementChanged', data: { childId: c.childId, placement: c.placement, changedOn: c.changedOn } }];
 };
 

@@ -1,3 +1,4 @@
+import { rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson, requireTransition } from './lookups.js';
@@ -5,13 +6,13 @@ import type { DocumentState, FamilyState } from './state.js';
 import { DOCUMENT } from './transitions.js';
 
 const documentStep = (s: FamilyState, type: FamilyCommandType, documentId: string): DocumentState => {
-  const document = existing(s.documents, documentId, 'documentId', 'document');
-  requireTransition(DOCUMENT, type, document.status, `document ${documentId}`);
+  const document = existing(s.documents, documentId, 'documentId', rule`document`);
+  requireTransition(DOCUMENT, type, document.status, rule`the document`);
   return document;
 };
 
 export const requestDocument = (c: FamilyCommandOf<'RequestDocument'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.documents, c.documentId, 'documentId', 'document');
+  requireNew(s.documents, c.documentId, 'documentId', rule`document`);
   if (c.subjectPersonId) requirePerson(s, c.subjectPersonId, 'subjectPersonId');
   return [{
     type: 'DocumentRequested',
@@ -40,7 +41,7 @@ export const recordDocumentTranslated = (c: FamilyCommandOf<'RecordDocumentTrans
 
 export const recordDocumentServed = (c: FamilyCommandOf<'RecordDocumentServed'>, s: FamilyState): FamilyEvent[] => {
   documentStep(s, c.type, c.documentId);
-  existing(s.relatives, c.servedPersonId, 'servedPersonId', 'relative');
+  existing(s.relatives, c.servedPersonId, 'servedPersonId', rule`relative`);
   return [{ type: 'DocumentServed', data: { documentId: c.documentId, servedPersonId: c.servedPersonId } }];
 };
 

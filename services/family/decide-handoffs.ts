@@ -1,28 +1,30 @@
-import { DomainError, badInput, invalidTransition } from '../shared/domain-error.js';
+import { badInput, forbidden, invalidTransition, known, rule } from '../shared/domain-error.js';
+import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requireTransition } from './lookups.js';
 import type { FamilyState, ReferralState, ReferralStatus } from './state.js';
 import { REFERRAL } from './transitions.js';
 
-/** A pending or accepted referral whose expiry has passed counts as EXPIRED. */
+/**
+ * A pending or accepted referral whose expiry has passed counts as EXPIRED. Compared as instants:
+ * an expiry recorded with an offset (before inputs were normalised) is judged at its real time.
+ */
 export const referralStatusAt = (referral: ReferralState, at: string): ReferralStatus | 'EXPIRED' =>
-  (referral.status === 'PENDING' || referral.status === 'ACCEPTED') && referral.expiresAt !== undefined && referral.expiresAt <= at
+  (referral.status === 'PENDING' || referral.status === 'ACCEPTED') && referral.expiresAt !== undefined && hasExpired(referral.expiresAt, at)
     ? 'EXPIRED'
     : referral.status;
 
 const referralStep = (s: FamilyState, type: FamilyCommandType, referralId: string, at: string): ReferralState => {
-  const referral = existing(s.referrals, referralId, 'referralId', 'referral');
-  requireTransition(REFERRAL, type, referralStatusAt(referral, at), `referral ${referralId}`);
+  const referral = existing(s.referrals, referralId, 'referralId', rule`referral`);
+  requireTransition(REFERRAL, type, referralStatusAt(referral, at), rule`the referral`);
   return referral;
 };
 
-const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN', message);
-
 export const referFamily = (c: FamilyCommandOf<'ReferFamily'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.referrals, c.referralId, 'referralId', 'referral');
-  if (c.toOrganizationId === s.leadOrganizationId) throw badInput('toOrganizationId', 'a family cannot be referred to its own lead organisation');
-  if (c.expiresAt !== undefined && c.expiresAt <= c.issuedAt) throw badInput('expiresAt', 'expiresAt must be in the future');
+  requireNew(s.referrals, c.referralId, 'referralId', rule`referral`);
+  if (c.toOrganizationId === s.leadOrganizationId) throw badInput('toOrganizationId', rule`must not be the family's lead organisation`);
+  if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', rule`must be in the future`);
   return [{
     type: 'FamilyReferred',
     data: {
@@ -36,7 +38,7 @@ export const referFamily = (c: FamilyCommandOf<'ReferFamily'>, s: FamilyState): 
 const respond = (c: FamilyCommandOf<'AcceptReferral' | 'DeclineReferral'>, s: FamilyState): ReferralState => {
   const referral = referralStep(s, c.type, c.referralId, c.issuedAt);
   if (c.actor.organizationId !== referral.toOrganizationId) {
-    throw forbidden(`Only the receiving organisation can answer referral ${c.referralId}`);
+    throw forbidden(rule`Only the receiving organisation can answer the referral`);
   }
   return referral;
 };
@@ -58,15 +60,15 @@ export const revokeReferral = (c: FamilyCommandOf<'RevokeReferral'>, s: FamilySt
 
 /** A direct grant of access to another organisation (outside a referral), revocable at once. */
 export const grantAccess = (c: FamilyCommandOf<'GrantAccess'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.grants, c.grantId, 'grantId', 'access grant');
-  if (c.organizationId === s.leadOrganizationId) throw badInput('organizationId', 'the lead organisation already has full access');
-  if (c.expiresAt !== undefined && c.expiresAt <= c.issuedAt) throw badInput('expiresAt', 'expiresAt must be in the future');
+  requireNew(s.grants, c.grantId, 'grantId', rule`access grant`);
+  if (c.organizationId === s.leadOrganizationId) throw badInput('organizationId', rule`must not be the family's lead organisation (it has full access)`);
+  if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', rule`must be in the future`);
   return [{ type: 'AccessGranted', data: { grantId: c.grantId, organizationId: c.organizationId, scope: c.scope, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) } }];
 };
 
 export const revokeAccess = (c: FamilyCommandOf<'RevokeAccess'>, s: FamilyState): FamilyEvent[] => {
-  const grant = existing(s.grants, c.grantId, 'grantId', 'access grant');
-  if (!grant.active) throw invalidTransition(`Cannot revoke access: grant ${c.grantId} is REVOKED`);
+  const grant = existing(s.grants, c.grantId, 'grantId', rule`access grant`);
+  if (!grant.active) throw invalidTransition(rule`Cannot revoke access: the grant is REVOKED`);
   return [{ type: 'AccessRevoked', data: { grantId: c.grantId } }];
 };
 
@@ -76,9 +78,9 @@ export const revokeAccess = (c: FamilyCommandOf<'RevokeAccess'>, s: FamilyState)
  */
 export const transferFamily = (c: FamilyCommandOf<'TransferFamily'>, s: FamilyState): FamilyEvent[] => {
   if (c.toOrganizationId === s.leadOrganizationId) {
-    throw invalidTransition('Cannot transfer family: that organisation already leads it');
+    throw invalidTransition(rule`Cannot transfer family: that organisation already leads it`);
   }
-  if (s.pendingTransfer) throw invalidTransition('Cannot transfer family: a transfer is already waiting for an answer (cancel it first)');
+  if (s.pendingTransfer) throw invalidTransition(rule`Cannot transfer family: a transfer is already waiting for an answer (cancel it first)`);
   return [{
     type: 'FamilyTransferProposed',
     data: { fromOrganizationId: s.leadOrganizationId, toOrganizationId: c.toOrganizationId, previousLeadKeepsReadAccess: c.previousLeadKeepsReadAccess },
@@ -86,7 +88,7 @@ export const transferFamily = (c: FamilyCommandOf<'TransferFamily'>, s: FamilySt
 };
 
 const pendingTransfer = (s: FamilyState, type: FamilyCommandType) => {
-  if (!s.pendingTransfer) throw invalidTransition(`Cannot ${type === 'AcceptTransfer' ? 'accept' : type === 'DeclineTransfer' ? 'decline' : 'cancel'} a transfer: none is waiting for an answer`);
+  if (!s.pendingTransfer) throw invalidTransition(rule`Cannot ${known(type === 'AcceptTransfer' ? 'accept' : type === 'DeclineTransfer' ? 'decline' : 'cancel')} a transfer: none is waiting for an answer`);
   return s.pendingTransfer;
 };
 
@@ -105,11 +107,11 @@ export const cancelTransfer = (c: FamilyCommandOf<'CancelTransfer'>, s: FamilySt
   [{ type: 'FamilyTransferCancelled', data: { toOrganizationId: pendingTransfer(s, c.type).toOrganizationId } }];
 
 export const suspendService = (c: FamilyCommandOf<'SuspendService'>, s: FamilyState): FamilyEvent[] => {
-  if (s.lifecycle !== 'OPEN') throw invalidTransition(`Cannot suspend service: family is ${s.lifecycle}`);
+  if (s.lifecycle !== 'OPEN') throw invalidTransition(rule`Cannot suspend service: family is ${known(s.lifecycle)}`);
   return [{ type: 'ServiceSuspended', data: { reason: c.reason } }];
 };
 
 export const resumeService = (_c: FamilyCommandOf<'ResumeService'>, s: FamilyState): FamilyEvent[] => {
-  if (s.lifecycle !== 'SUSPENDED') throw invalidTransition(`Cannot resume service: family is ${s.lifecycle}`);
+  if (s.lifecycle !== 'SUSPENDED') throw invalidTransition(rule`Cannot resume service: family is ${known(s.lifecycle)}`);
   return [{ type: 'ServiceResumed', data: {} }];
 };

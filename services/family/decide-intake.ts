@@ -1,5 +1,5 @@
 import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
-import { badInput, DomainError } from '../shared/domain-error.js';
+import { badInput, conflict, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import { newAsylumDeadlines, recomputedAgeOutDeadlines, recomputedAsylumDeadlines } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
@@ -11,23 +11,23 @@ const EARLIEST_BIRTH_DATE = '1900-01-01';
 
 /** Birth dates: not in the future (relative to when the command arrived), not before 1900. */
 const checkBirthDate = (birthDate: CalendarDate, issuedAt: string): void => {
-  if (birthDate > dateOf(issuedAt)) throw badInput('birthDate', 'birthDate must not be in the future');
-  if (birthDate < EARLIEST_BIRTH_DATE) throw badInput('birthDate', 'birthDate must not be before 1900-01-01');
+  if (birthDate > dateOf(issuedAt)) throw badInput('birthDate', rule`must not be in the future`);
+  if (birthDate < EARLIEST_BIRTH_DATE) throw badInput('birthDate', rule`must not be before 1900-01-01`);
 };
 
 /** An adult at intake is registered and flagged for review: never silently accepted or clamped. */
 const needsAgeReview = (birthDate: CalendarDate, issuedAt: string): boolean => ageOn(birthDate, dateOf(issuedAt)) >= ADULT_AGE;
 
 export const openFamilyCase = (c: FamilyCommandOf<'OpenFamilyCase'>, s: FamilyState): FamilyEvent[] => {
-  if (s.exists) throw new DomainError('CONFLICT', `Family ${c.familyId} already exists`);
+  if (s.exists) throw conflict(rule`The family already exists`);
   return [{ type: 'FamilyCaseOpened', data: { familyId: c.familyId, leadOrganizationId: c.leadOrganizationId, programme: c.programme } }];
 };
 
 export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.personIds, c.childId, 'childId', 'person');
+  requireNew(s.personIds, c.childId, 'childId', rule`person`);
   checkBirthDate(c.birthDate, c.issuedAt);
-  if (c.arrivalDate && c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', 'arrivalDate must not be in the future');
-  if (c.arrivalDate && c.arrivalDate < c.birthDate) throw badInput('arrivalDate', 'arrivalDate must not be before birthDate');
+  if (c.arrivalDate && c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', rule`must not be in the future`);
+  if (c.arrivalDate && c.arrivalDate < c.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
   return [{
     type: 'ChildRegistered',
     data: {
@@ -40,10 +40,10 @@ export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyStat
 };
 
 export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'>, s: FamilyState): FamilyEvent[] => {
-  const child = existing(s.children, c.childId, 'childId', 'child');
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
   checkBirthDate(c.birthDate, c.issuedAt);
   if (child.birthDate === c.birthDate && child.birthDateEstimated === c.birthDateEstimated) {
-    throw badInput('birthDate', 'birthDate is already recorded as given');
+    throw badInput('birthDate', rule`is already recorded as given`);
   }
   return [
     {
@@ -55,10 +55,10 @@ export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'
 };
 
 export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalDate'>, s: FamilyState): FamilyEvent[] => {
-  const child = existing(s.children, c.childId, 'childId', 'child');
-  if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', 'arrivalDate must not be in the future');
-  if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', 'arrivalDate must not be before birthDate');
-  if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', 'arrivalDate is already recorded as given');
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
+  if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', rule`must not be in the future`);
+  if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
+  if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', rule`is already recorded as given`);
   return [
     { type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } },
     ...recomputedAsylumDeadlines(s, c.childId, c.arrivalDate),
@@ -67,13 +67,13 @@ export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalD
 };
 
 export const recordRelationship = (c: FamilyCommandOf<'RecordRelationship'>, s: FamilyState): FamilyEvent[] => {
-  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
-  existing(s.children, c.childId, 'childId', 'child');
+  existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
+  existing(s.children, c.childId, 'childId', rule`child`);
   return [{ type: 'RelationshipRecorded', data: { relativeId: c.relativeId, childId: c.childId, relationship: c.relationship, biological: c.biological } }];
 };
 
 export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.personIds, c.relativeId, 'relativeId', 'person');
+  requireNew(s.personIds, c.relativeId, 'relativeId', rule`person`);
   return [{
     type: 'RelativeAdded',
     data: {
@@ -90,8 +90,8 @@ export const recordIdentifier = (c: FamilyCommandOf<'RecordIdentifier'>, s: Fami
 
 export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): FamilyEvent[] => {
   requirePerson(s, c.personId, 'personId');
-  requireNew(s.consents, c.consentId, 'consentId', 'consent');
-  if (c.expiresOn && c.expiresOn < dateOf(c.issuedAt)) throw badInput('expiresOn', 'expiresOn must not be in the past');
+  requireNew(s.consents, c.consentId, 'consentId', rule`consent`);
+  if (c.expiresOn && c.expiresOn < dateOf(c.issuedAt)) throw badInput('expiresOn', rule`must not be in the past`);
   return [{
     type: 'ConsentGiven',
     data: { consentId: c.consentId, personId: c.personId, purposes: c.purposes, recipientOrganizationIds: c.recipientOrganizationIds, ...(c.expiresOn ? { expiresOn: c.expiresOn } : {}) },
@@ -99,14 +99,14 @@ export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): 
 };
 
 export const withdrawConsent = (c: FamilyCommandOf<'WithdrawConsent'>, s: FamilyState): FamilyEvent[] => {
-  if (!s.consents.has(c.consentId)) throw new DomainError('NOT_FOUND', `consent ${c.consentId} not found`, 'consentId');
+  if (!s.consents.has(c.consentId)) throw notFound('consentId', rule`consent`);
   return [{ type: 'ConsentWithdrawn', data: { consentId: c.consentId } }];
 };
 
 export const recordProtectionConcern = (c: FamilyCommandOf<'RecordProtectionConcern'>, s: FamilyState): FamilyEvent[] => {
   requirePerson(s, c.subjectPersonId, 'subjectPersonId');
-  c.neverDiscloseTo.forEach((relativeId) => existing(s.relatives, relativeId, 'neverDiscloseTo', 'relative'));
-  requireNew(s.concerns, c.concernId, 'concernId', 'protection concern');
+  c.neverDiscloseTo.forEach((relativeId) => existing(s.relatives, relativeId, 'neverDiscloseTo', rule`relative`));
+  requireNew(s.concerns, c.concernId, 'concernId', rule`protection concern`);
   return [{
     type: 'ProtectionConcernRecorded',
     data: { concernId: c.concernId, kind: c.kind, neverDiscloseTo: c.neverDiscloseTo, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },

@@ -1,4 +1,4 @@
-import { badInput, invalidTransition, notFound } from '../shared/domain-error.js';
+import { badInput, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import { deadlinesForNewMatter } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
@@ -9,17 +9,17 @@ import { CUSTODY_MATTERS } from './vocabulary.js';
 import { pastDate } from './world-dates.js';
 
 const matterStep = (s: FamilyState, type: FamilyCommandType, matterId: string): MatterState => {
-  const matter = existing(s.matters, matterId, 'matterId', 'legal matter');
-  requireTransition(LEGAL_MATTER, type, matter.status, `legal matter ${matterId}`);
+  const matter = existing(s.matters, matterId, 'matterId', rule`legal matter`);
+  requireTransition(LEGAL_MATTER, type, matter.status, rule`the legal matter`);
   return matter;
 };
 
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export const openLegalMatter = (c: FamilyCommandOf<'OpenLegalMatter'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.matters, c.matterId, 'matterId', 'legal matter');
-  const child = existing(s.children, c.childId, 'childId', 'child');
-  if (!JURISDICTION.test(c.jurisdiction)) throw badInput('jurisdiction', 'jurisdiction must be an ISO 3166 code such as US-NY or MX');
+  requireNew(s.matters, c.matterId, 'matterId', rule`legal matter`);
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
+  if (!JURISDICTION.test(c.jurisdiction)) throw badInput('jurisdiction', rule`must be an ISO 3166 code such as US-NY or MX`);
   const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction };
   return [{ type: 'LegalMatterOpened', data: matter }, ...deadlinesForNewMatter(matter, child)];
 };
@@ -36,7 +36,7 @@ export const recordPetitionFiled = (c: FamilyCommandOf<'RecordPetitionFiled'>, s
 /** A hearing is also a deadline: the family's next-deadline view shows it. */
 export const scheduleHearing = (c: FamilyCommandOf<'ScheduleHearing'>, s: FamilyState): FamilyEvent[] => {
   const matter = matterStep(s, c.type, c.matterId);
-  requireNew(s.deadlines, c.deadlineId, 'deadlineId', 'deadline');
+  requireNew(s.deadlines, c.deadlineId, 'deadlineId', rule`deadline`);
   return [
     { type: 'HearingScheduled', data: { matterId: c.matterId, hearingOn: c.hearingOn } },
     { type: 'DeadlineSet', data: { deadlineId: c.deadlineId, kind: 'HEARING', dueOn: c.hearingOn, matterId: c.matterId, childId: matter.childId } },
@@ -51,12 +51,12 @@ export const recordCourtOrder = (c: FamilyCommandOf<'RecordCourtOrder'>, s: Fami
 
 export const recordCustodyRecovered = (c: FamilyCommandOf<'RecordCustodyRecovered'>, s: FamilyState): FamilyEvent[] => {
   pastDate('recoveredOn', c.recoveredOn, c.issuedAt);
-  const matter = existing(s.matters, c.matterId, 'matterId', 'legal matter');
+  const matter = existing(s.matters, c.matterId, 'matterId', rule`legal matter`);
   if (!CUSTODY_MATTERS.includes(matter.matterType)) {
-    throw invalidTransition(`Cannot record custody recovered: legal matter ${c.matterId} is a ${matter.matterType} matter, not a custody matter`);
+    throw invalidTransition(rule`Cannot record custody recovered: the legal matter is a ${known(matter.matterType)} matter, not a custody matter`);
   }
   matterStep(s, c.type, c.matterId);
-  if (matter.childId !== c.childId) throw notFound('childId', `child ${c.childId} of legal matter ${c.matterId}`);
+  if (matter.childId !== c.childId) throw notFound('childId', rule`child of the legal matter`);
   return [{ type: 'CustodyRecovered', data: { matterId: c.matterId, childId: c.childId, recoveredOn: c.recoveredOn } }];
 };
 
@@ -67,9 +67,9 @@ export const recordApplicationDecided = (c: FamilyCommandOf<'RecordApplicationDe
 };
 
 export const setDeadline = (c: FamilyCommandOf<'SetDeadline'>, s: FamilyState): FamilyEvent[] => {
-  requireNew(s.deadlines, c.deadlineId, 'deadlineId', 'deadline');
-  if (c.matterId) existing(s.matters, c.matterId, 'matterId', 'legal matter');
-  if (c.childId) existing(s.children, c.childId, 'childId', 'child');
+  requireNew(s.deadlines, c.deadlineId, 'deadlineId', rule`deadline`);
+  if (c.matterId) existing(s.matters, c.matterId, 'matterId', rule`legal matter`);
+  if (c.childId) existing(s.children, c.childId, 'childId', rule`child`);
   return [{
     type: 'DeadlineSet',
     data: { deadlineId: c.deadlineId, kind: c.kind, dueOn: c.dueOn, ...(c.matterId ? { matterId: c.matterId } : {}), ...(c.childId ? { childId: c.childId } : {}) },
@@ -77,8 +77,8 @@ export const setDeadline = (c: FamilyCommandOf<'SetDeadline'>, s: FamilyState): 
 };
 
 const deadlineStep = (s: FamilyState, type: FamilyCommandType, deadlineId: string): void => {
-  const deadline = existing(s.deadlines, deadlineId, 'deadlineId', 'deadline');
-  requireTransition(DEADLINE, type, deadline.status, `deadline ${deadlineId}`);
+  const deadline = existing(s.deadlines, deadlineId, 'deadlineId', rule`deadline`);
+  requireTransition(DEADLINE, type, deadline.status, rule`the deadline`);
 };
 
 export const recordDeadlineMet = (c: FamilyCommandOf<'RecordDeadlineMet'>, s: FamilyState): FamilyEvent[] => {

@@ -1,4 +1,4 @@
-import { invalidTransition } from '../shared/domain-error.js';
+import { invalidTransition, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import { tracingStep } from './decide-tracing.js';
 import type { FamilyEvent } from './events.js';
@@ -8,12 +8,12 @@ import { pastDate } from './world-dates.js';
 
 /** Reunification needs the child and an adult who is alive, known and not an adverse party. */
 const reunitingPair = (s: FamilyState, c: FamilyCommandOf<'PlanReunification' | 'RecordReunification'>): ChildState => {
-  const child = existing(s.children, c.childId, 'childId', 'child');
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
   const relative = tracingStep(s, c.type, c.relativeId);
   if (relative.adverse) {
-    throw invalidTransition(`Cannot reunify with relative ${c.relativeId}: recorded as an adverse party`);
+    throw invalidTransition(rule`Cannot reunify with the relative: recorded as an adverse party`);
   }
-  if (s.reunifiedChildIds.has(c.childId)) throw invalidTransition(`Child ${c.childId} is already REUNIFIED`);
+  if (s.reunifiedChildIds.has(c.childId)) throw invalidTransition(rule`The child is already REUNIFIED`);
   return child;
 };
 
@@ -32,13 +32,13 @@ export const recordReunification = (c: FamilyCommandOf<'RecordReunification'>, s
 };
 
 export const recordReunificationFailed = (c: FamilyCommandOf<'RecordReunificationFailed'>, s: FamilyState): FamilyEvent[] => {
-  existing(s.children, c.childId, 'childId', 'child');
-  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  existing(s.children, c.childId, 'childId', rule`child`);
+  existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
   return [{ type: 'ReunificationFailed', data: { childId: c.childId, relativeId: c.relativeId, reason: c.reason } }];
 };
 
 export const recordFollowUp = (c: FamilyCommandOf<'RecordFollowUp'>, s: FamilyState): FamilyEvent[] => {
-  existing(s.children, c.childId, 'childId', 'child');
+  existing(s.children, c.childId, 'childId', rule`child`);
   return [{ type: 'FollowUpRecorded', data: { childId: c.childId, ...(c.note ? { personal: { subjectId: c.childId, note: c.note } } : {}) } }];
 };
 

@@ -1,5 +1,5 @@
 import { dateOf } from '../shared/calendar-date.js';
-import { DomainError } from '../shared/domain-error.js';
+import { notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson, requireTransition } from './lookups.js';
@@ -8,8 +8,8 @@ import { RELATIVE_LOCATION } from './transitions.js';
 
 /** The relative, if the command may act on it in its current tracing state. */
 export const tracingStep = (s: FamilyState, type: FamilyCommandType, relativeId: string, field = 'relativeId'): RelativeState => {
-  const relative = existing(s.relatives, relativeId, field, 'relative');
-  requireTransition(RELATIVE_LOCATION, type, relative.location, `relative ${relativeId}`);
+  const relative = existing(s.relatives, relativeId, field, rule`relative`);
+  requireTransition(RELATIVE_LOCATION, type, relative.location, rule`the relative`);
   return relative;
 };
 
@@ -68,18 +68,18 @@ export const recordIdentityVerified = (c: FamilyCommandOf<'RecordIdentityVerifie
 };
 
 export const recordRelationshipVerified = (c: FamilyCommandOf<'RecordRelationshipVerified'>, s: FamilyState): FamilyEvent[] => {
-  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
   return [{ type: 'RelationshipVerified', data: { relativeId: c.relativeId, method: c.method, biological: c.biological } }];
 };
 
 export const recordSafetyAssessment = (c: FamilyCommandOf<'RecordSafetyAssessment'>, s: FamilyState): FamilyEvent[] => {
-  existing(s.relatives, c.relativeId, 'relativeId', 'relative');
+  existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
   return [{ type: 'SafetyAssessmentCompleted', data: { relativeId: c.relativeId, outcome: c.outcome } }];
 };
 
 export const raiseRedFlag = (c: FamilyCommandOf<'RaiseRedFlag'>, s: FamilyState): FamilyEvent[] => {
   requirePerson(s, c.subjectPersonId, 'subjectPersonId');
-  requireNew(s.openRedFlags, c.flagId, 'flagId', 'red flag');
+  requireNew(s.openRedFlags, c.flagId, 'flagId', rule`red flag`);
   return [{
     type: 'RedFlagRaised',
     data: { flagId: c.flagId, category: c.category, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
@@ -87,6 +87,6 @@ export const raiseRedFlag = (c: FamilyCommandOf<'RaiseRedFlag'>, s: FamilyState)
 };
 
 export const clearRedFlag = (c: FamilyCommandOf<'ClearRedFlag'>, s: FamilyState): FamilyEvent[] => {
-  if (!s.openRedFlags.has(c.flagId)) throw new DomainError('NOT_FOUND', `open red flag ${c.flagId} not found`, 'flagId');
+  if (!s.openRedFlags.has(c.flagId)) throw notFound('flagId', rule`open red flag`);
   return [{ type: 'RedFlagCleared', data: { flagId: c.flagId } }];
 };

@@ -1,5 +1,6 @@
 import { handleCommand, type CommandResult, type HandlerDependencies } from '../command-handler.js';
 import { sha256 } from '../shared/hash-chain.js';
+import { commandId } from '../shared/input.js';
 import { checkFamilyCommand } from './check-command.js';
 import type { FamilyCommand } from './commands.js';
 import { FAMILY_EVENT_SCHEMA_VERSION } from './events.js';
@@ -22,6 +23,7 @@ export const executeFamilyCommand = async (
   options: FamilyCommandOptions = {},
 ): Promise<CommandResult> => {
   const command = checkFamilyCommand(unchecked);
+  commandId(options.commandId);
   const correlationId = options.correlationId ?? options.commandId ?? dependencies.newEventId();
   return handleCommand(
     dependencies,

@@ -1,13 +1,17 @@
 import { handleCommand, type CommandResult, type HandlerDependencies } from '../command-handler.js';
+import { commandId } from '../shared/input.js';
+import { checkOrganizationCommand } from './check-command.js';
 import { organizationDecider, organizationStreamName, type OrganizationCommand } from './organization.js';
 
 export const ORGANIZATION_EVENT_SCHEMA_VERSION = 1;
 
 export const executeOrganizationCommand = (
   dependencies: HandlerDependencies,
-  command: OrganizationCommand,
+  unchecked: OrganizationCommand,
   options: { readonly commandId?: string; readonly input?: unknown } = {},
 ): Promise<CommandResult> => {
+  const command = checkOrganizationCommand(unchecked);
+  commandId(options.commandId);
   const correlationId = options.commandId ?? dependencies.newEventId();
   return handleCommand(
     dependencies,

@@ -1,7 +1,7 @@
 import type { CountryCode } from '../shared/countries.js';
 import type { Actor, Decider, DomainEvent } from '../shared/decider.js';
 import { assertNever } from '../shared/decider.js';
-import { DomainError, badInput, invalidTransition, notFound } from '../shared/domain-error.js';
+import { badInput, conflict, invalidTransition, notFound, rule } from '../shared/domain-error.js';
 import type { Personal } from '../shared/personal-data.js';
 
 /**
@@ -86,14 +86,14 @@ const KEY_HASH = /^[0-9a-f]{64}$/;
 
 const member = (s: OrganizationState, userId: string): Role => {
   const role = s.members.get(userId);
-  if (role === undefined) throw notFound('userId', `member ${userId}`);
+  if (role === undefined) throw notFound('userId', rule`member`);
   return role;
 };
 
 const activeKey = (s: OrganizationState, keyId: string): ApiKeyState => {
   const key = s.keys.get(keyId);
-  if (!key) throw notFound('keyId', `API key ${keyId}`);
-  if (!key.active) throw invalidTransition(`Cannot revoke API key ${keyId}: it is REVOKED`);
+  if (!key) throw notFound('keyId', rule`API key`);
+  if (!key.active) throw invalidTransition(rule`Cannot revoke the API key: it is REVOKED`);
   return key;
 };
 
@@ -104,17 +104,17 @@ const memberAdded = (userId: string, joining: NewMember): OrganizationEvent => (
 
 export const decideOrganization = (c: OrganizationCommand, s: OrganizationState): OrganizationEvent[] => {
   if (c.type === 'RegisterOrganization') {
-    if (s.exists) throw new DomainError('CONFLICT', `Organisation ${c.organizationId} already exists`);
+    if (s.exists) throw conflict(rule`The organisation already exists`);
     return [{ type: 'OrganizationRegistered', data: { organizationId: c.organizationId, name: c.name, kind: c.kind, countries: c.countries } }];
   }
-  if (!s.exists) throw notFound('organizationId', `organisation ${c.organizationId}`);
-  if (!s.active) throw invalidTransition(`Organisation ${c.organizationId} is DEACTIVATED`);
+  if (!s.exists) throw notFound('organizationId', rule`organisation`);
+  if (!s.active) throw invalidTransition(rule`The organisation is DEACTIVATED`);
   switch (c.type) {
     case 'AddMember':
-      if (s.members.has(c.userId)) throw badInput('userId', `member ${c.userId} already exists`);
+      if (s.members.has(c.userId)) throw badInput('userId', rule`names a member that already exists`);
       return [memberAdded(c.userId, c)];
     case 'ChangeMemberRole':
-      if (member(s, c.userId) === c.role) throw badInput('role', `member ${c.userId} already has role ${c.role}`);
+      if (member(s, c.userId) === c.role) throw badInput('role', rule`is already the member's role`);
       return [{ type: 'MemberRoleChanged', data: { userId: c.userId, role: c.role } }];
     case 'RemoveMember':
       member(s, c.userId);
@@ -125,8 +125,8 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
     case 'IssueApiKey': {
       const joining = s.members.has(c.userId) ? undefined : c.asNewMember;
       const role = joining?.role ?? member(s, c.userId);
-      if (s.keys.has(c.keyId)) throw badInput('keyId', `API key ${c.keyId} already exists`);
-      if (!KEY_HASH.test(c.keyHash)) throw badInput('keyHash', 'keyHash must be a SHA-256 hex digest');
+      if (s.keys.has(c.keyId)) throw badInput('keyId', rule`names an API key that already exists`);
+      if (!KEY_HASH.test(c.keyHash)) throw badInput('keyHash', rule`must be a SHA-256 hex digest`);
       return [
         ...(joining ? [memberAdded(c.userId, joining)] : []),
         { type: 'ApiKeyIssued', data: { keyId: c.keyId, userId: c.userId, role, keyHash: c.keyHash, label: c.label } },
@@ -136,27 +136,27 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
       activeKey(s, c.keyId);
       return [{ type: 'ApiKeyRevoked', data: { keyId: c.keyId } }];
     case 'AppointAuditor':
-      if (c.auditorOrganizationId === c.organizationId) throw badInput('auditorOrganizationId', 'an organisation cannot appoint itself as its auditor');
-      if (s.auditors.has(c.auditorOrganizationId)) throw badInput('auditorOrganizationId', `organisation ${c.auditorOrganizationId} is already an auditor`);
+      if (c.auditorOrganizationId === c.organizationId) throw badInput('auditorOrganizationId', rule`must not be the organisation itself`);
+      if (s.auditors.has(c.auditorOrganizationId)) throw badInput('auditorOrganizationId', rule`names an organisation that is already an auditor`);
       return [{ type: 'AuditorAppointed', data: { auditorOrganizationId: c.auditorOrganizationId } }];
     case 'DismissAuditor':
-      if (!s.auditors.has(c.auditorOrganizationId)) throw notFound('auditorOrganizationId', `auditor ${c.auditorOrganizationId}`);
+      if (!s.auditors.has(c.auditorOrganizationId)) throw notFound('auditorOrganizationId', rule`auditor`);
       return [{ type: 'AuditorDismissed', data: { auditorOrganizationId: c.auditorOrganizationId } }];
     case 'RegisterWebhook':
-      if (!WEBHOOK_URL.test(c.url) || c.url.length > 2_000) throw badInput('url', 'url must be an http or https URL');
-      if (s.webhooks.has(c.webhookId)) throw badInput('webhookId', `webhook ${c.webhookId} already exists`);
-      if (s.webhooks.size >= MAX_WEBHOOKS) throw badInput('url', `an organisation has at most ${String(MAX_WEBHOOKS)} webhooks`);
-      if (!SECRET.test(c.secret)) throw badInput('secret', 'not a webhook secret');
+      if (!WEBHOOK_URL.test(c.url) || c.url.length > 2_000) throw badInput('url', rule`must be an http or https URL`);
+      if (s.webhooks.has(c.webhookId)) throw badInput('webhookId', rule`names a webhook that already exists`);
+      if (s.webhooks.size >= MAX_WEBHOOKS) throw badInput('url', rule`cannot be added: an organisation has at most ${MAX_WEBHOOKS} webhooks`);
+      if (!SECRET.test(c.secret)) throw badInput('secret', rule`is not a webhook secret`);
       return [{ type: 'WebhookRegistered', data: { webhookId: c.webhookId, url: c.url, secret: c.secret } }];
     case 'RotateWebhookSecret':
-      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', `webhook ${c.webhookId}`);
-      if (!SECRET.test(c.secret)) throw badInput('secret', 'not a webhook secret');
+      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', rule`webhook`);
+      if (!SECRET.test(c.secret)) throw badInput('secret', rule`is not a webhook secret`);
       return [{ type: 'WebhookSecretRotated', data: { webhookId: c.webhookId, secret: c.secret } }];
     case 'RemoveWebhook':
-      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', `webhook ${c.webhookId}`);
+      if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', rule`webhook`);
       return [{ type: 'WebhookRemoved', data: { webhookId: c.webhookId } }];
     case 'DeactivateOrganization':
-      if (s.kind === 'SYSTEM') throw badInput('organizationId', 'the system organisation cannot be deactivated');
+      if (s.kind === 'SYSTEM') throw badInput('organizationId', rule`must not be the system organisation (it cannot be deactivated)`);
       return [{ type: 'OrganizationDeactivated', data: { reason: c.reason } }];
     default:
       return assertNever(c);

@@ -1,4 +1,4 @@
-import { badInput } from './domain-error.js';
+import { badInput, rule } from './domain-error.js';
 
 /** A calendar date, strictly `YYYY-MM-DD`, that exists in the calendar. */
 export type CalendarDate = string & { readonly __brand: 'CalendarDate' };
@@ -15,13 +15,11 @@ export const isCalendarDate = (text: string): text is CalendarDate => {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 };
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** An RFC 3339 instant with an offset, on a real calendar day (2024-02-30T00:00:00Z is not one). */
-export const isInstant = (text: string): boolean => RFC3339.test(text) && !Number.isNaN(Date.parse(text)) && isCalendarDate(text.slice(0, 10));
+/** An RFC 3339 instant with an offset, on a real calendar day: see instant.ts. */
+export { isInstant } from './instant.js';
 
 export const parseCalendarDate = (field: string, text: string): CalendarDate => {
-  if (!isCalendarDate(text)) throw badInput(field, `${field} must be a real calendar date as YYYY-MM-DD`);
+  if (!isCalendarDate(text)) throw badInput(field, rule`must be a real calendar date as YYYY-MM-DD`);
   return text;
 };
 

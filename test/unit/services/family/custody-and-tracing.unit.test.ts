@@ -16,7 +16,7 @@ describe('family decider: separation and custody of the child', () => {
     expect(when(base, 'RecordChildDetained', { childId: 'child-1', agency: 'ORR', detainedOn: date('2024-01-05'), facility: 'Shelter 7' })[0]).toMatchObject({
       type: 'ChildDetained', data: { personal: { subjectId: 'child-1', facility: 'Shelter 7' } },
     });
-    rejected(base, 'RecordChildReleased', { childId: 'child-1', releasedOn: date('2024-02-01'), placement: 'SPONSOR' }, 'INVALID_TRANSITION', /child child-1 is NOT_IN_CUSTODY/);
+    rejected(base, 'RecordChildReleased', { childId: 'child-1', releasedOn: date('2024-02-01'), placement: 'SPONSOR' }, 'INVALID_TRANSITION', /the child is NOT_IN_CUSTODY/);
     rejected(base, 'RecordChildTransferred', { childId: 'child-1', transferredOn: date('2024-02-01') }, 'INVALID_TRANSITION');
     const inCustody = given(opened, childRegistered(), relativeAdded(), detained);
     rejected(inCustody, 'RecordChildDetained', { childId: 'child-1', agency: 'ORR', detainedOn: date('2024-01-06') }, 'INVALID_TRANSITION', /DETAINED/);
@@ -44,7 +44,7 @@ describe('family decider: tracing', () => {
     rejected(base, 'StartTracing', { relativeId: 'ghost', defenderOrganizationId: 'org-hn' }, 'NOT_FOUND', undefined, 'relativeId');
   });
   it('locates a relative only while being traced', () => {
-    rejected(base, 'RecordParentLocated', { relativeId: 'father-1', country: country('HN'), method: 'PHONE' }, 'INVALID_TRANSITION', /relative father-1 is NOT_SOUGHT \(allowed from TRACING\)/);
+    rejected(base, 'RecordParentLocated', { relativeId: 'father-1', country: country('HN'), method: 'PHONE' }, 'INVALID_TRANSITION', /the relative is NOT_SOUGHT \(allowed from TRACING\)/);
     expect(when(tracing, 'RecordParentLocated', { relativeId: 'father-1', country: country('HN'), method: 'NEIGHBOURS', place: 'village' })[0]).toMatchObject({
       type: 'RelativeLocated', data: { country: 'HN', method: 'NEIGHBOURS', personal: { subjectId: 'father-1', place: 'village' } },
     });

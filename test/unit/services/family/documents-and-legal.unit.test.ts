@@ -24,7 +24,7 @@ describe('family decider: documents', () => {
     ['RecordDocumentFiled', { documentId: 'doc-1' }],
     ['RecordDocumentExpired', { documentId: 'doc-1' }],
   ] as const)('%s only after the document is obtained', (type, fields) => {
-    rejected(requested, type, fields as never, 'INVALID_TRANSITION', /document doc-1 is REQUESTED \(allowed from OBTAINED\)/);
+    rejected(requested, type, fields as never, 'INVALID_TRANSITION', /the document is REQUESTED \(allowed from OBTAINED\)/);
     expect(when(obtained, type, fields as never)).toHaveLength(1);
   });
 
@@ -58,7 +58,7 @@ describe('family decider: legal matters', () => {
   });
 
   it('needs a filed petition before a court order', () => {
-    rejected(open, 'RecordCourtOrder', { matterId: 'matter-1', orderType: 'CUSTODY_ORDER', issuedOn: date('2024-03-01') }, 'INVALID_TRANSITION', /legal matter matter-1 is OPEN/);
+    rejected(open, 'RecordCourtOrder', { matterId: 'matter-1', orderType: 'CUSTODY_ORDER', issuedOn: date('2024-03-01') }, 'INVALID_TRANSITION', /the legal matter is OPEN/);
     expect(when(filed, 'RecordCourtOrder', { matterId: 'matter-1', orderType: 'CUSTODY_ORDER', issuedOn: date('2024-03-01') })[0]?.type).toBe('CourtOrderIssued');
   });
 
