@@ -4,7 +4,8 @@ import { FamilyReadModel, type FamilyRow } from '../../projections/families/fami
 import { findActiveKey } from '../../projections/organizations/organization-read-model.js';
 import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
-import { redactEventData } from '../../projections/families/history-redaction.js';
+import { exportedEventView, showsPersonalData } from '../../projections/families/history-redaction.js';
+import { contextOf } from '../../projections/families/redaction.js';
 import { familyAt, type HistoryLimit } from '../../services/family/family-history.js';
 import { familyStreamName } from '../../services/family/family-decider.js';
 import { blockers, nextDeadline, reunificationStatus } from '../../services/family/status.js';
@@ -122,9 +123,10 @@ const familiesToExport = (cache: StatementCache, actor: Actor | undefined, famil
 };
 
 /**
- * Writes the history of one or every family as JSON lines, redacted like `familyHistory`:
- * without a key as for a STATUS-scope reader (no names, dates, places or free text); with a key,
- * as far as that key may see, and the export of personal data is recorded in the access log.
+ * Writes the history of one or every family as JSON lines, through the same allowlist as
+ * `familyHistory` (projections/families/allowlist.ts): without a key as for a STATUS-scope
+ * reader; with a key, as far as that key may see, and the export of personal data is recorded
+ * in the access log.
  */
 export const exportHistory = async (store: EventStore, readDb: Database.Database, options: ExportOptions): Promise<{ families: number; events: number }> => {
   const cache = new StatementCache(readDb);
@@ -135,13 +137,12 @@ export const exportHistory = async (store: EventStore, readDb: Database.Database
   let events = 0;
   const withPersonalData: string[] = [];
   for (const [index, row] of rows.entries()) {
-    const state = decodeFamilyState(row.state_json);
+    const disclosure = contextOf(row, decodeFamilyState(row.state_json));
     let showedPersonal = false;
     for await (const event of familyEvents(store, row.family_id)) {
-      const data = redactEventData(event.type, event.data, row, state);
-      showedPersonal ||= data['personal'] !== undefined;
-      const { occurredAt, recordedAt, actor: recordedBy, hash, prevHash } = event.metadata;
-      options.write(JSON.stringify({ familyId: row.family_id, revision: event.revision, position: event.position, type: event.type, occurredAt, recordedAt, actor: recordedBy, data, hash, prevHash }));
+      const line = exportedEventView(row.family_id, event, disclosure);
+      showedPersonal ||= showsPersonalData(line.data);
+      options.write(JSON.stringify(line));
       events += 1;
     }
     if (showedPersonal) withPersonalData.push(row.family_id);

@@ -1,4 +1,5 @@
 import { FamilyReadModel, feedCursor } from '../../projections/families/family-read-model.js';
+import { statusChangeView, webhookPayloadView } from '../../projections/families/redaction.js';
 import { RequestQueries, type StatementCache } from '../../projections/statement-cache.js';
 import type { Logger } from '../logger.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
@@ -180,12 +181,7 @@ export class WebhookDispatcher {
       changes.map((change) => {
         const cursor = feedCursor(change);
         const deliveryId = `${webhook.webhook_id}:${cursor}`;
-        const payload = {
-          deliveryId,
-          webhookId: webhook.webhook_id,
-          organizationId: webhook.organization_id,
-          change: { cursor, familyId: change.family_id, previousStatus: change.previous_status, status: change.status, occurredAt: change.occurred_at, recordedAt: change.recorded_at },
-        };
+        const payload = webhookPayloadView({ deliveryId, webhookId: webhook.webhook_id, organizationId: webhook.organization_id, change: statusChangeView(change) });
         return { deliveryId, familyId: change.family_id, payload: JSON.stringify(payload) };
       }),
       { commit: last.position_commit, prepare: last.position_prepare },

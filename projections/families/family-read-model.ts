@@ -92,8 +92,10 @@ export class FamilyReadModel {
       parameters['lead'] = filter.leadOrganizationId;
     }
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null) {
-      conditions.push('f.earliest_age_out_on IS NOT NULL AND f.earliest_age_out_on <= @ageOutBy');
-      parameters['ageOutBy'] = addDays(dateOf(this.now), filter.agingOutWithinDays);
+      // By calendar month: partners who may know an age-out only by its month learn no more by
+      // moving the number of days one at a time (projections/families/allowlist.ts).
+      conditions.push('f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth');
+      parameters['ageOutMonth'] = addDays(dateOf(this.now), filter.agingOutWithinDays).slice(0, 7);
     }
     if (filter.hasUnlocatedRelative !== undefined && filter.hasUnlocatedRelative !== null) {
       conditions.push(filter.hasUnlocatedRelative ? 'f.unlocated_relatives > 0' : 'f.unlocated_relatives = 0');
@@ -128,14 +130,17 @@ export class FamilyReadModel {
     return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${this.visibility.visibleSet} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
   }
 
-  /** Relatives still sought, by the family's country and whole calendar months since separation (null: unknown). */
+  /**
+   * Relatives still sought, by the family's country and calendar months since separation (null:
+   * unknown). Calendar months, not whole months: a count that changed on the separation's day of
+   * the month would tell a partner who may not know the date that day.
+   */
   unlocatedRelatives(): Array<{ country: string | null; months_since_separation: number | null; relatives: number }> {
     return this.all(
       `SELECT f.country,
          CASE WHEN f.separated_on IS NULL THEN NULL
               ELSE (CAST(strftime('%Y', @today) AS INTEGER) - CAST(strftime('%Y', f.separated_on) AS INTEGER)) * 12
-                 + CAST(strftime('%m', @today) AS INTEGER) - CAST(strftime('%m', f.separated_on) AS INTEGER)
-                 - (strftime('%d', @today) < strftime('%d', f.separated_on)) END AS months_since_separation,
+                 + CAST(strftime('%m', @today) AS INTEGER) - CAST(strftime('%m', f.separated_on) AS INTEGER) END AS months_since_separation,
          count(*) AS relatives
        FROM family_relatives r JOIN families f ON f.family_id = r.family_id
        WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${this.visibility.visibleSet}

@@ -1,41 +1,99 @@
-import type { FamilyRow } from './family-read-model.js';
-import type { ChildState, RelativeState } from '../../services/family/state.js';
+import { feedCursor, type FamilyRow, type StatusChangeRow } from './family-read-model.js';
+import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, ReferralState, RelativeState } from '../../services/family/state.js';
+import { blockers, nextDeadline } from '../../services/family/status.js';
+import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
+import { deadlinePrecision, scopeOf, type DisclosureContext, type Scope } from './allowlist.js';
+import { disclose, disclosureContext, scopeOnlyContext } from './disclose.js';
 
 /**
- * What a caller may see of a family's people follows their scope (DESIGN.md §7):
- * - FULL (the lead organisation, a kept read access, a FULL referral or grant): everything;
- * - DOCUMENTS: names and birth dates, but nothing about where anyone is, and no adverse
- *   relative ("never disclose to": the abuser, the trafficker's family);
- * - STATUS: no names, birth dates, locations or identifiers: the status, blockers, deadlines
- *   and document progress only.
+ * The family's views as a reader at their scope may see them: every view goes through the
+ * allowlist (allowlist.ts), people hidden from the scope are left out of every list and
+ * blocker, and deadlines are shown and ordered only as precisely as the scope may know them.
  */
 export const FULL = 3;
 export const DOCUMENTS = 2;
 
-export const childView = (row: FamilyRow, child: ChildState) => {
-  const scope = row.viewer_scope;
-  return {
-    ...child,
-    id: child.childId,
-    givenName: scope >= DOCUMENTS ? child.givenName : null,
-    birthDate: scope >= DOCUMENTS ? child.birthDate : null,
-    arrivalDate: scope >= DOCUMENTS ? (child.arrivalDate ?? null) : null,
-    placement: scope >= FULL ? (child.placement ?? null) : null,
-    custody: scope >= FULL ? child.custody : null,
-  };
+export { scopeOf };
+
+/** The disclosure context of a row: its scope, and the family's current state (for a past view as well). */
+export const contextOf = (row: FamilyRow, currentState: FamilyState): DisclosureContext => disclosureContext(currentState, scopeOf(row.viewer_scope));
+
+export const childView = (context: DisclosureContext, child: ChildState) =>
+  disclose('Child', {
+    id: child.childId, givenName: child.givenName, birthDate: child.birthDate, birthDateEstimated: child.birthDateEstimated,
+    nationality: child.nationality, arrivalDate: child.arrivalDate ?? null, custody: child.custody, placement: child.placement ?? null,
+    custodyRecovered: child.custodyRecovered, ageReviewRequired: child.ageReviewRequired,
+  }, context);
+
+export const visibleRelatives = (context: DisclosureContext, relatives: Iterable<RelativeState>): RelativeState[] =>
+  [...relatives].filter((relative) => !context.hidden.has(relative.relativeId));
+
+const isSought = (relative: RelativeState): boolean => relative.location === 'TRACING' || relative.location === 'UNREACHABLE';
+
+export const relativeView = (context: DisclosureContext, relative: RelativeState) =>
+  disclose('Relative', {
+    id: relative.relativeId, givenName: relative.givenName, relationship: relative.relationship, locationStatus: relative.location,
+    locatedCountry: relative.locatedCountry ?? null, notLocatedSince: isSought(relative) ? (relative.soughtSince ?? null) : null,
+    adverse: relative.adverse, preference: relative.preference ?? null,
+  }, context);
+
+export const documentView = (context: DisclosureContext, document: DocumentState) =>
+  disclose('Document', {
+    id: document.documentId, documentType: document.documentType, status: document.status, needsLegalisation: document.needsLegalisation,
+    needsTranslation: document.needsTranslation, needsService: document.needsService, legalised: document.legalised,
+    translated: document.translated, served: document.served, signed: document.signed,
+  }, context);
+
+export const matterView = (context: DisclosureContext, matter: MatterState) =>
+  disclose('LegalMatter', { id: matter.matterId, matterType: matter.matterType, status: matter.status, jurisdiction: matter.jurisdiction, childId: matter.childId }, context);
+
+export const referralView = (context: DisclosureContext, referral: ReferralState) =>
+  disclose('Referral', { id: referral.referralId, toOrganization: referral.toOrganizationId, scope: referral.scope, status: referral.status, expiresAt: referral.expiresAt ?? null }, context);
+
+type DeadlineFacts = Pick<DeadlineState, 'deadlineId' | 'kind' | 'dueOn' | 'status'>;
+
+/** A deadline: its day and days left where the scope may know the day, its month and months left where it may know the month. */
+export const deadlineView = (context: DisclosureContext, familyId: string, deadline: DeadlineFacts, today: CalendarDate) =>
+  disclose('Deadline', {
+    id: deadline.deadlineId, familyId, kind: deadline.kind, status: deadline.status,
+    dueOn: deadline.dueOn, daysLeft: daysBetween(today, deadline.dueOn),
+    dueMonth: monthOf(deadline.dueOn), monthsLeft: monthsBetween(today, deadline.dueOn),
+  }, context);
+
+/** What a reader at this scope may order deadlines by: the day, the month, or nothing (then last, in the order they were set). */
+export const visibleDueKey = (deadline: DeadlineFacts, scope: Scope): string => {
+  const precision = deadlinePrecision(deadline.kind, scope);
+  return precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '~';
 };
 
-export const visibleRelatives = (row: FamilyRow, relatives: Iterable<RelativeState>): RelativeState[] =>
-  [...relatives].filter((relative) => row.viewer_scope >= FULL || !relative.adverse);
+/** The family's deadlines, ordered by what the scope may know of them (a stable sort: ties keep the order they were set in). */
+export const orderedDeadlines = (state: FamilyState, scope: Scope): DeadlineState[] =>
+  [...state.deadlines.values()].sort((a, b) => visibleDueKey(a, scope).localeCompare(visibleDueKey(b, scope)));
 
-export const relativeView = (row: FamilyRow, relative: RelativeState) => {
-  const scope = row.viewer_scope;
-  return {
-    ...relative,
-    id: relative.relativeId,
-    givenName: scope >= DOCUMENTS ? relative.givenName : null,
-    locationStatus: relative.location,
-    locatedCountry: scope >= FULL ? (relative.locatedCountry ?? null) : null,
-    notLocatedSince: relative.location === 'TRACING' || relative.location === 'UNREACHABLE' ? (relative.soughtSince ?? null) : null,
-  };
-};
+/** The next open deadline whose timing the scope may know, by what it may know. */
+export const nextDeadlineFor = (state: FamilyState, scope: Scope): DeadlineState | undefined =>
+  scope === 'FULL'
+    ? nextDeadline(state)
+    : orderedDeadlines(state, scope).find((deadline) => deadline.status === 'OPEN' && deadlinePrecision(deadline.kind, scope) !== 'NONE');
+
+/** The family without the people hidden from the reader: what blockers are rendered from. */
+const withoutHidden = (state: FamilyState, context: DisclosureContext): FamilyState =>
+  context.hidden.size === 0 ? state : { ...state, relatives: new Map([...state.relatives].filter(([id]) => !context.hidden.has(id))) };
+
+/** Blockers at the reader's scope: hidden people left out, deadlines only as precisely as the scope may know them. */
+export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate): string[] =>
+  blockers(withoutHidden(state, context), today, (deadline) => deadlinePrecision(deadline.kind, context.scope));
+
+/**
+ * A status change, in subscriptions, polling and webhooks: as the STATUS allowlist shows it,
+ * whatever the reader's scope (the feed carries only what every scope may see).
+ */
+export const statusChangeView = (row: StatusChangeRow) =>
+  disclose('FamilyStatusChange', {
+    cursor: feedCursor(row), familyId: row.family_id, previousStatus: row.previous_status, status: row.status,
+    occurredAt: row.occurred_at, recordedAt: row.recorded_at,
+  }, scopeOnlyContext('STATUS'));
+
+/** The body of a webhook delivery, through the allowlist like every other view. */
+export const webhookPayloadView = (payload: { deliveryId: string; webhookId: string; organizationId: string; change: ReturnType<typeof statusChangeView> }) =>
+  disclose('WebhookPayload', payload, scopeOnlyContext('STATUS'));

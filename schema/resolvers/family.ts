@@ -1,10 +1,14 @@
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
 import type { FamilyRow } from '../../projections/families/family-read-model.js';
-import { daysBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
-import type { DeadlineState, FamilyState } from '../../services/family/state.js';
-import { blockers, nextDeadline } from '../../services/family/status.js';
+import type { CalendarDate } from '../../services/shared/calendar-date.js';
+import type { FamilyState } from '../../services/family/state.js';
 import type { GraphQLContext } from '../context.js';
-import { childView, DOCUMENTS, relativeView, visibleRelatives } from '../../projections/families/redaction.js';
+import type { DisclosureContext } from '../../projections/families/allowlist.js';
+import { listed } from '../../projections/families/disclose.js';
+import {
+  blockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
+  relativeView, visibleRelatives,
+} from '../../projections/families/redaction.js';
 
 /**
  * Decoded family states, shared by all requests. A row's state never changes for a given
@@ -23,9 +27,8 @@ export interface PastFamilyRow extends FamilyRow {
 
 const isPast = (row: FamilyRow): row is PastFamilyRow => 'state' in row;
 
-/** The folded state behind a row, decoded once per family revision. */
-export const stateOf = (row: FamilyRow): FamilyState => {
-  if (isPast(row)) return row.state;
+/** The family's live state behind a live row, decoded once per family revision. */
+const liveStateOf = (row: FamilyRow): FamilyState => {
   const key = `${row.family_id}@${String(row.revision)}`;
   let state = decoded.get(key);
   if (!state) {
@@ -36,14 +39,24 @@ export const stateOf = (row: FamilyRow): FamilyState => {
   return state;
 };
 
-export const deadlineView = (familyId: string, deadline: Pick<DeadlineState, 'deadlineId' | 'kind' | 'dueOn' | 'status'>, today: CalendarDate) => ({
-  id: deadline.deadlineId,
-  familyId,
-  kind: deadline.kind,
-  dueOn: deadline.dueOn,
-  status: deadline.status,
-  daysLeft: daysBetween(today, deadline.dueOn),
-});
+/** The folded state a row shows: the past state of a past row, else the live one. */
+export const stateOf = (row: FamilyRow): FamilyState => (isPast(row) ? row.state : liveStateOf(row));
+
+const contexts = new WeakMap<FamilyRow, DisclosureContext>();
+
+/**
+ * What the caller may know of the row's family: their scope, who is hidden and the ids shown,
+ * always from the family's live state, so a person hidden now is hidden in the past as well.
+ */
+export const disclosureOf = (row: FamilyRow): DisclosureContext => {
+  let context = contexts.get(row);
+  if (!context) {
+    const live = isPast(row) ? decodeFamilyState(row.state_json) : liveStateOf(row);
+    context = contextOf(row, live);
+    contexts.set(row, context);
+  }
+  return context;
+};
 
 /** Names and dates of people are served only at DOCUMENTS scope and above: each such read is logged. */
 const recordPeopleRead = (row: FamilyRow, context: GraphQLContext): void => {
@@ -55,7 +68,7 @@ type Resolver<T> = (row: FamilyRow, args: unknown, context: GraphQLContext) => T
 /** Today, or the day a past family is shown as of. */
 const todayFor = (row: FamilyRow, context: GraphQLContext): CalendarDate => (isPast(row) ? row.today : context.today);
 
-export const familyResolvers: Record<string, Resolver<unknown>> = {
+const familyFields: Record<string, Resolver<unknown>> = {
   id: (row) => row.family_id,
   status: (row) => row.status,
   revision: (row) => row.revision,
@@ -67,28 +80,38 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return [...stateOf(row).children.values()].map((child) => childView(row, child));
+    return [...stateOf(row).children.values()].map((child) => childView(disclosureOf(row), child));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return visibleRelatives(row, stateOf(row).relatives.values()).map((relative) => relativeView(row, relative));
+    return visibleRelatives(disclosureOf(row), stateOf(row).relatives.values()).map((relative) => relativeView(disclosureOf(row), relative));
   },
-  documents: (row) => [...stateOf(row).documents.values()].map((d) => ({ ...d, id: d.documentId })),
-  legalMatters: (row) => [...stateOf(row).matters.values()].map((m) => ({ ...m, id: m.matterId })),
+  documents: (row) => [...stateOf(row).documents.values()].map((document) => documentView(disclosureOf(row), document)),
+  legalMatters: (row) => [...stateOf(row).matters.values()].map((matter) => matterView(disclosureOf(row), matter)),
   deadlines: (row, _args, context) =>
-    [...stateOf(row).deadlines.values()].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((d) => deadlineView(row.family_id, d, todayFor(row, context))),
-  referrals: (row) =>
-    [...stateOf(row).referrals.values()].map((r) => ({ id: r.referralId, toOrganizationId: r.toOrganizationId, scope: r.scope, status: r.status, expiresAt: r.expiresAt ?? null })),
-  blockers: (row, _args, context) => blockers(stateOf(row), todayFor(row, context)),
+    orderedDeadlines(stateOf(row), disclosureOf(row).scope).map((deadline) => deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context))),
+  referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => referralView(disclosureOf(row), referral)),
+  blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context)),
   nextDeadline: (row, _args, context) => {
-    const deadline = nextDeadline(stateOf(row));
-    return deadline ? deadlineView(row.family_id, deadline, todayFor(row, context)) : null;
+    const deadline = nextDeadlineFor(stateOf(row), disclosureOf(row).scope);
+    return deadline ? deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)) : null;
   },
 };
 
+/** Family fields through the allowlist: a field not listed for the caller's scope resolves to null. */
+export const familyResolvers: Record<string, Resolver<unknown>> = Object.fromEntries(
+  Object.entries(familyFields).map(([field, resolve]) => [
+    field,
+    (row: FamilyRow, args: unknown, context: GraphQLContext) => (listed('Family', field, disclosureOf(row).scope) ? resolve(row, args, context) : null),
+  ]),
+);
+
+/** A referral view's `toOrganization` is the organisation's id (when the scope lists it). */
 export const referralResolvers = {
-  toOrganization: (referral: { toOrganizationId: string }, _args: unknown, { loaders }: GraphQLContext) =>
-    loaders.organization.load(referral.toOrganizationId).then((org) => org ?? { organization_id: referral.toOrganizationId, name: null, kind: null }),
+  toOrganization: (referral: { toOrganization?: string }, _args: unknown, { loaders }: GraphQLContext) =>
+    referral.toOrganization === undefined
+      ? null
+      : loaders.organization.load(referral.toOrganization).then((org) => org ?? { organization_id: referral.toOrganization, name: null, kind: null }),
 };
 
 export const organizationResolvers = {

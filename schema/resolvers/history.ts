@@ -6,11 +6,11 @@ import { reunificationStatus } from '../../services/family/status.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import { collect } from '../../services/shared/async-iterable.js';
 import { notFound, rule } from '../../services/shared/domain-error.js';
-import type { FamilyHistoryReader, GraphQLContext, HistoryEvent } from '../context.js';
+import type { FamilyHistoryReader, GraphQLContext } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
-import { stateOf, type PastFamilyRow } from './family.js';
-import { redactEventData, showsPersonalData } from '../../projections/families/history-redaction.js';
+import { disclosureOf, type PastFamilyRow } from './family.js';
+import { historyEventView, showsPersonalData } from '../../projections/families/history-redaction.js';
 
 const MAX_HISTORY_PAGE = 500;
 const eventCursor = opaqueCursor('event');
@@ -83,18 +83,6 @@ const visibleFamily = async (context: GraphQLContext, familyId: string): Promise
   return row;
 };
 
-const eventNode = (event: HistoryEvent, data: unknown) => ({
-  type: event.type,
-  revision: event.revision,
-  position: event.position,
-  occurredAt: event.metadata['occurredAt'],
-  recordedAt: event.metadata['recordedAt'],
-  actor: event.metadata['actor'],
-  data,
-  hash: event.metadata['hash'],
-  prevHash: event.metadata['prevHash'],
-});
-
 export const historyResolvers = {
   familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
@@ -103,12 +91,12 @@ export const historyResolvers = {
     const row = await visibleFamily(context, args.familyId);
     await chargeForEvents(context, Math.min(first, Math.max(0, row.revision + 1 - fromRevision)));
     const events = await collect(context.history.events(args.familyId, { fromRevision, maxCount: first + 1 }));
-    const state = stateOf(row);
+    const disclosure = disclosureOf(row);
     const edges = events.slice(0, first).map((event) => {
-      const node = eventNode(event, redactEventData(event.type, event.data, row, state));
+      const node = historyEventView(event, disclosure);
       return { cursor: eventCursor.encode(event.revision), node, ...node };
     });
-    if (edges.some((edge) => showsPersonalData(edge.node.data as Record<string, unknown>))) context.accessLog.record(row.family_id, 'history');
+    if (edges.some((edge) => showsPersonalData(edge.node.data))) context.accessLog.record(row.family_id, 'history');
     return {
       edges,
       totalCount: Math.max(row.revision + 1, (events.at(-1)?.revision ?? -1) + 1),

@@ -3,7 +3,7 @@ import type { GraphQLContext } from '../context.js';
 import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
-import { deadlineView } from './family.js';
+import { upcomingDeadlinesFor } from './deadlines.js';
 import { familyAsOf } from './history.js';
 
 const MAX_PAGE = 100;
@@ -48,9 +48,7 @@ export const queryResolvers = {
 
   upcomingDeadlines: (_root: unknown, args: { withinDays: number }, context: GraphQLContext) => {
     if (args.withinDays < 0 || args.withinDays > MAX_DEADLINE_DAYS) throw badUserInput('withinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
-    return context.readModel
-      .upcomingDeadlines(args.withinDays)
-      .map((d) => deadlineView(d.family_id, { deadlineId: d.deadline_id, kind: d.kind as never, dueOn: d.due_on as never, status: d.status as never }, context.today));
+    return upcomingDeadlinesFor(args.withinDays, context);
   },
 
   statistics: (_root: unknown, _args: unknown, context: GraphQLContext) => ({

@@ -1,4 +1,5 @@
-import { feedCursor, parseFeedCursor, type FamilyReadModel, type StatusChangeRow } from '../../projections/families/family-read-model.js';
+import { parseFeedCursor, type FamilyReadModel } from '../../projections/families/family-read-model.js';
+import { statusChangeView } from '../../projections/families/redaction.js';
 import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, unauthenticated } from '../errors.js';
@@ -14,14 +15,8 @@ const MAX_FAMILY_IDS = 100;
 /** Even when nothing happens, access is checked again this often (a referral may expire). */
 const RECHECK_MS = 2_000;
 
-const changeView = (row: StatusChangeRow) => ({
-  cursor: feedCursor(row),
-  familyId: row.family_id,
-  previousStatus: row.previous_status,
-  status: row.status,
-  occurredAt: row.occurred_at,
-  recordedAt: row.recorded_at,
-});
+/** Through the allowlist (projections/families/allowlist.ts), as webhooks are. */
+const changeView = statusChangeView;
 
 const cursorOf = (after: string) => {
   const position = parseFeedCursor(after);

@@ -71,7 +71,11 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ConsentWithdrawn':
       return { ...state, consents: remove(state.consents, event.data.consentId) };
     case 'ProtectionConcernRecorded':
-      return { ...state, concerns: add(state.concerns, event.data.concernId) };
+      return {
+        ...state,
+        concerns: add(state.concerns, event.data.concernId),
+        neverDiscloseTo: event.data.neverDiscloseTo.reduce(add, state.neverDiscloseTo),
+      };
     case 'SeparationRecorded':
       return { ...state, separatedOn: state.separatedOn ?? event.data.separatedOn };
     case 'ChildDetained':

@@ -109,6 +109,8 @@ export interface FamilyState {
   readonly openRedFlags: ReadonlySet<string>;
   readonly consents: ReadonlySet<string>;
   readonly concerns: ReadonlySet<string>;
+  /** Every person named in a protection concern's "never disclose to" list (services/family/disclosure.ts). */
+  readonly neverDiscloseTo: ReadonlySet<string>;
   /** Organisations that keep read access after a transfer away from them. */
   readonly formerLeadsWithReadAccess: ReadonlySet<string>;
   readonly pendingTransfer: PendingTransferState | undefined;
@@ -134,6 +136,7 @@ export const initialFamilyState: FamilyState = {
   openRedFlags: new Set(),
   consents: new Set(),
   concerns: new Set(),
+  neverDiscloseTo: new Set(),
   formerLeadsWithReadAccess: new Set(),
   pendingTransfer: undefined,
   reunificationPlanned: false,

@@ -1,4 +1,4 @@
-import { daysBetween, type CalendarDate } from '../shared/calendar-date.js';
+import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../shared/calendar-date.js';
 import type { DeadlineState, DocumentState, FamilyState, RelativeState } from './state.js';
 
 /**
@@ -59,6 +59,33 @@ const deadlineBlocker = (deadline: DeadlineState, today: CalendarDate): string |
   return undefined;
 };
 
+/**
+ * How precisely a reader may learn when a deadline falls: the day, the calendar month, or not
+ * at all (for a reader who could work a withheld fact out of it; see the read side's allowlist).
+ */
+export type DeadlinePrecision = 'DAY' | 'MONTH' | 'NONE';
+
+/** When only the month may be shown: deadlines due within this many calendar months are blockers. */
+export const DEADLINE_HORIZON_MONTHS = 3;
+
+/** A function of the due month and today's month only, so it never narrows the day down, however often it is read. */
+const monthBlocker = (deadline: DeadlineState, today: CalendarDate): string | undefined => {
+  const months = monthsBetween(today, deadline.dueOn);
+  const what = DEADLINE_WORDS[deadline.kind];
+  if (months < 0) return `${what} passed`;
+  if (months === 0) return `${what} due this month`;
+  if (months === 1) return `${what} due next month`;
+  if (months <= DEADLINE_HORIZON_MONTHS) return `${what} due in ${String(months)} months`;
+  return undefined;
+};
+
+const describeDeadline = (deadline: DeadlineState, today: CalendarDate, precision: DeadlinePrecision): string | undefined =>
+  precision === 'DAY' ? deadlineBlocker(deadline, today) : precision === 'MONTH' ? monthBlocker(deadline, today) : undefined;
+
+/** What a reader at that precision may sort deadlines by: the due day, or only its month. */
+const visibleDue = (deadline: DeadlineState, precision: DeadlinePrecision): string =>
+  precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '';
+
 const documentBlockers = (document: DocumentState): string[] => {
   const name = words(document.documentType);
   if (document.status === 'REQUESTED') return [`${name} requested, not yet obtained`];
@@ -80,14 +107,17 @@ const relativeBlocker = (relative: RelativeState): string | undefined => {
 
 /**
  * What stands between the family and reunification, as sentences an advocate understands.
- * They name relationships and document types, never people: partners with status-only access
- * see them too. `today` turns due dates into "in N days".
+ * They name relationships and document types, never people. `today` turns due dates into "in N
+ * days"; `precisionOf` says, per deadline, how precisely its timing may be shown (the day by
+ * default; the read side passes less for partners who may not learn the day), and deadlines are
+ * ordered by what is shown only. Callers hiding people pass a state without them.
  */
-export const blockers = (state: FamilyState, today: CalendarDate): string[] => {
+export const blockers = (state: FamilyState, today: CalendarDate, precisionOf: (deadline: DeadlineState) => DeadlinePrecision = () => 'DAY'): string[] => {
   if (state.lifecycle === 'CLOSED') return [];
   const openDeadlines = [...state.deadlines.values()]
     .filter((deadline) => deadline.status === 'OPEN')
-    .sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+    .map((deadline) => ({ deadline, precision: precisionOf(deadline) }))
+    .sort((a, b) => visibleDue(a.deadline, a.precision).localeCompare(visibleDue(b.deadline, b.precision)));
   return [
     ...(state.lifecycle === 'SUSPENDED' ? ["service suspended by a funder's stop-work order"] : []),
     ...[...state.children.values()].filter((child) => child.ageReviewRequired).map(() => 'child registered at 18 or older: age needs review'),
@@ -96,7 +126,7 @@ export const blockers = (state: FamilyState, today: CalendarDate): string[] => {
     ...[...state.matters.values()]
       .filter((matter) => matter.matterType === 'ASYLUM' && !state.children.get(matter.childId)?.arrivalDate)
       .map(() => 'arrival date unknown: asylum one-year deadline cannot be computed'),
-    ...openDeadlines.flatMap((deadline) => deadlineBlocker(deadline, today) ?? []),
+    ...openDeadlines.flatMap(({ deadline, precision }) => describeDeadline(deadline, today, precision) ?? []),
     ...(state.openRedFlags.size > 0 ? [`${String(state.openRedFlags.size)} open red flag${state.openRedFlags.size === 1 ? '' : 's'}`] : []),
   ];
 };

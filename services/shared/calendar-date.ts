@@ -45,6 +45,22 @@ export const addDays = (date: CalendarDate, days: number): CalendarDate => {
 export const daysBetween = (from: CalendarDate, to: CalendarDate): number =>
   Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
 
+/** The calendar month of a date, `YYYY-MM`. */
+export const monthOf = (date: CalendarDate): string => date.slice(0, 7);
+
+/** Calendar months from the month of `from` to the month of `to` (the days are ignored). */
+export const monthsBetween = (from: CalendarDate, to: CalendarDate): number => {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm);
+};
+
+/** The last day of the date's month. */
+export const lastDayOfMonth = (date: CalendarDate): CalendarDate => {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  return fromUtc(new Date(Date.UTC(year, month, 0)));
+};
+
 /** Whole years from `birthDate` to `on`. */
 export const ageOn = (birthDate: CalendarDate, on: CalendarDate): number => {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];

@@ -96,10 +96,11 @@ describe('familyHistory', () => {
       expect(nodes).toHaveLength(8);
       const text = JSON.stringify(nodes);
       for (const secret of ['Marisol', '2010-05-06', 'Tomas', 'Brutus', 'San Pedro Sula', 'follow the father']) expect(text).not.toContain(secret);
-      expect(nodes[1].data).toMatchObject({ childId: 'c', nationality: 'HN', redacted: ['personal.givenName', 'personal.birthDate'] });
+      // Ids the lead chose ("c", "father") are replaced by generated ones below DOCUMENTS.
+      expect(nodes[1].data).toMatchObject({ childId: 'child#1', nationality: 'HN', redacted: ['languages', 'personal.givenName', 'personal.birthDate'] });
       expect(Object.keys(nodes[3].data)).toEqual(['redacted']);
       expect(nodes[3].data.redacted).toEqual(expect.arrayContaining(['relativeId', 'relationship', 'adverse', 'personal']));
-      expect(nodes[5].data).toMatchObject({ relativeId: 'father', method: 'PARTNER_NGO', redacted: ['country', 'personal.place'] });
+      expect(nodes[5].data).toMatchObject({ relativeId: 'relative#1', method: 'PARTNER_NGO', redacted: ['country', 'personal.place'] });
       expect(nodes[6].data.redacted).toContain('purpose');
     }
   });

@@ -1,0 +1,263 @@
+import type { FamilyEventOf, FamilyEventType } from '../../services/family/events.js';
+import type { DeadlinePrecision } from '../../services/family/status.js';
+import type { AccessScope, DeadlineKind } from '../../services/family/vocabulary.js';
+import { monthOf, type CalendarDate } from '../../services/shared/calendar-date.js';
+
+/**
+ * What each scope may see: ONE allowlist, for every field of every view (GraphQL types, the
+ * history envelope, export lines, status-change and webhook payloads) and of every family event
+ * type. A field, view or event type that is not listed here is withheld at every scope (FULL
+ * included) until someone lists it; the type of EVENT_ALLOWLIST makes `tsc` fail when an event
+ * type or a field of one has no entry, and test/unit/projections/allowlist.unit.test.ts fails
+ * when a GraphQL field or an event type of services/family/events.ts has none.
+ *
+ * The scopes (DESIGN.md §7):
+ * - FULL (the lead, a FULL referral or grant, a kept read access): everything listed.
+ * - DOCUMENTS: names, birth and arrival dates, dates of the case, free text; never where anyone
+ *   is (countries and regions located, placement, custody, detaining agency, facility, court
+ *   jurisdiction) and never the timing of an SIJ age-out (with the birth date it tells the age
+ *   limit of the court's state, hence roughly where the child lives).
+ * - STATUS: the progress of the case in codes (statuses, document progress, deadline kinds),
+ *   deadlines by calendar month only (at most the month and year of a birth or arrival can be
+ *   inferred), and ids generated for the reader: `child#1`, `relative#2`, `document#1`,
+ *   `matter#1`, `deadline#3` (ordinals in the order the family's events introduced them,
+ *   counted among the people the scope may see, so stable across requests and never a hint of
+ *   a hidden person). Hand-off ids (referrals, grants) are shown as chosen: the receiving
+ *   organisation answers by them. Consent, concern and red-flag ids are withheld.
+ * - Below FULL, people that hiddenPersonIds (services/family/disclosure.ts) names are withheld
+ *   entirely: from lists, blockers, and every event that names them (its data is all withheld).
+ */
+export type Scope = AccessScope;
+
+/** `viewer_scope` of a read-model row (3 FULL, 2 DOCUMENTS, 1 STATUS); anything else is STATUS (fail closed). */
+export const scopeOf = (viewerScope: number): Scope => (viewerScope === 3 ? 'FULL' : viewerScope === 2 ? 'DOCUMENTS' : 'STATUS');
+
+/** The ids the system generates below DOCUMENTS, by what they name. */
+export type IdKind = 'person' | 'document' | 'matter' | 'deadline';
+
+/** What a field is shown against: the family as the reader may know it. */
+export interface DisclosureContext {
+  readonly scope: Scope;
+  /** The id to show for a person, document, matter or deadline at this scope; undefined when it is withheld. */
+  readonly shownId: (kind: IdKind, id: string) => string | undefined;
+  /** People withheld entirely at this scope. */
+  readonly hidden: ReadonlySet<string>;
+  /** A deadline's kind, for events that name a deadline without it. */
+  readonly deadlineKind: (deadlineId: string) => DeadlineKind | undefined;
+}
+
+export const WITHHELD: unique symbol = Symbol('withheld');
+type Shown = unknown;
+/** How a field's value is shown at one scope: the value, a coarser or generated one, or WITHHELD. */
+export type Show = (value: unknown, record: { readonly [key: string]: unknown }, context: DisclosureContext) => Shown;
+
+/** A field's rule: how it is shown at each scope; a scope not named withholds it. */
+export type FieldRule = {
+  readonly [S in Scope]?: Show;
+} & {
+  /** The field names people: an event naming a person hidden from the reader is withheld whole. */
+  readonly names?: 'person' | 'people';
+};
+
+/**
+ * How precisely each scope may learn when a deadline falls. SIJ age-out follows from the birth
+ * date and the court's state: DOCUMENTS knows the birth date, so any timing would tell it the
+ * state's age limit; STATUS knows neither, and gets the month. Other kinds follow from dates
+ * DOCUMENTS may see; STATUS gets the month.
+ */
+export const DEADLINE_PRECISION: Readonly<Record<DeadlineKind, Readonly<Record<Scope, DeadlinePrecision>>>> = {
+  SIJ_AGE_OUT: { FULL: 'DAY', DOCUMENTS: 'NONE', STATUS: 'MONTH' },
+  ASYLUM_ONE_YEAR: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
+  HEARING: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
+  RESPONSE_WINDOW: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
+  OTHER: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
+};
+
+/** Unknown kinds (a newer event) are withheld: NONE. */
+export const deadlinePrecision = (kind: string | undefined, scope: Scope): DeadlinePrecision =>
+  (kind !== undefined && Object.hasOwn(DEADLINE_PRECISION, kind) ? DEADLINE_PRECISION[kind as DeadlineKind][scope] : 'NONE');
+
+// The rules, from the most shown to the least.
+const asIs: Show = (value) => value;
+const everyone: FieldRule = { STATUS: asIs, DOCUMENTS: asIs, FULL: asIs };
+const documents: FieldRule = { DOCUMENTS: asIs, FULL: asIs };
+const full: FieldRule = { FULL: asIs };
+
+const generatedId = (kind: IdKind): Show => (value, _record, context) =>
+  (typeof value === 'string' ? (context.shownId(kind, value) ?? WITHHELD) : WITHHELD);
+/** A client-chosen id: as chosen from DOCUMENTS up, generated by the system at STATUS. */
+const idOf = (kind: IdKind): FieldRule => ({ STATUS: generatedId(kind), DOCUMENTS: asIs, FULL: asIs });
+const person: FieldRule = { ...idOf('person'), names: 'person' };
+const people: FieldRule = {
+  STATUS: (value, record, context) => (Array.isArray(value) ? value.map((id: unknown) => generatedId('person')(id, record, context)) : WITHHELD),
+  DOCUMENTS: asIs,
+  FULL: asIs,
+  names: 'people',
+};
+const documentId = idOf('document');
+const matterId = idOf('matter');
+const deadlineId = idOf('deadline');
+
+type KindOf = (record: { readonly [key: string]: unknown }, context: DisclosureContext) => string | undefined;
+const ownKind: KindOf = (record) => record['kind'] as string | undefined;
+const namedDeadlineKind: KindOf = (record, context) => context.deadlineKind(record['deadlineId'] as string);
+
+/** A deadline's date in an event: the day, its month, or withheld, as DEADLINE_PRECISION says. */
+const dueDate = (kindOf: KindOf): FieldRule => {
+  const at = (scope: Scope): Show => (value, record, context) => {
+    const precision = deadlinePrecision(kindOf(record, context), scope);
+    if (typeof value !== 'string' || precision === 'NONE') return WITHHELD;
+    return precision === 'DAY' ? value : monthOf(value as CalendarDate);
+  };
+  return { STATUS: at('STATUS'), DOCUMENTS: at('DOCUMENTS'), FULL: at('FULL') };
+};
+/** A view field shown only where the deadline's day (DAY) or at least its month (MONTH) may be known. */
+const timing = (needs: 'DAY' | 'MONTH'): FieldRule => {
+  const at = (scope: Scope): Show => (value, record) => {
+    const precision = deadlinePrecision(record['kind'] as string | undefined, scope);
+    return precision === 'DAY' || (needs === 'MONTH' && precision === 'MONTH') ? value : WITHHELD;
+  };
+  return { STATUS: at('STATUS'), DOCUMENTS: at('DOCUMENTS'), FULL: at('FULL') };
+};
+
+type PersonalRules<P> = { readonly [K in keyof P]-?: FieldRule };
+type EventRules<D> = { readonly [K in keyof D]-?: K extends 'personal' ? PersonalRules<NonNullable<D[K]>> : FieldRule };
+export type EventAllowlist = { readonly [T in FamilyEventType]: EventRules<FamilyEventOf<T>['data']> };
+
+/** Every family event type's data, field by field (personal data under `personal`). */
+export const EVENT_ALLOWLIST: EventAllowlist = {
+  FamilyCaseOpened: { familyId: everyone, leadOrganizationId: everyone, programme: everyone },
+  ChildRegistered: {
+    childId: person, nationality: everyone, languages: documents, needsInterpreter: everyone, birthDateEstimated: everyone,
+    arrivalDate: documents, ageReviewRequired: everyone,
+    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents },
+  },
+  ChildBirthDateCorrected: { childId: person, birthDateEstimated: everyone, ageReviewRequired: everyone, personal: { subjectId: person, birthDate: documents } },
+  RelativeAdded: {
+    relativeId: person, relationship: everyone, biological: documents, vitalStatus: everyone, adverse: everyone,
+    personal: { subjectId: person, givenName: documents, familyName: documents, phone: full },
+  },
+  ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
+  RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },
+  IdentifierRecorded: { personId: person, kind: documents, personal: { subjectId: person, value: full } },
+  ConsentGiven: { consentId: documents, personId: person, purposes: documents, recipientOrganizationIds: documents, expiresOn: documents },
+  ConsentWithdrawn: { consentId: documents },
+  ProtectionConcernRecorded: { concernId: documents, kind: documents, neverDiscloseTo: full, personal: { subjectId: person, narrative: full } },
+  SeparationRecorded: { separatedOn: documents, cause: documents, childIds: people, personal: { subjectId: person, place: full } },
+  ChildDetained: { childId: person, agency: full, detainedOn: documents, personal: { subjectId: person, facility: full } },
+  ChildTransferred: { childId: person, transferredOn: documents, personal: { subjectId: person, facility: full } },
+  ChildReleased: { childId: person, releasedOn: documents, releasedToRelativeId: person, placement: full },
+  ChildPlacementChanged: { childId: person, placement: full, changedOn: documents },
+  TracingStarted: { relativeId: person, defenderOrganizationId: everyone, startedOn: everyone, region: full },
+  ContactAttemptMade: { relativeId: person, channel: documents, result: everyone },
+  LeadReceived: { relativeId: person, personal: { subjectId: person, lead: full } },
+  RelativeLocated: { relativeId: person, country: full, method: everyone, personal: { subjectId: person, place: full } },
+  ContactEstablished: { relativeId: person, personal: { subjectId: person, safeContactInstructions: full } },
+  PersonUnreachable: { relativeId: person },
+  PersonReportedDeceased: { relativeId: person },
+  PreferenceDeclared: { relativeId: person, preference: documents },
+  IdentityVerified: { personId: person, method: everyone },
+  RelationshipVerified: { relativeId: person, method: everyone, biological: documents },
+  SafetyAssessmentCompleted: { relativeId: person, outcome: documents },
+  RedFlagRaised: { flagId: documents, category: documents, personal: { subjectId: person, narrative: full } },
+  RedFlagCleared: { flagId: documents },
+  DocumentRequested: {
+    documentId, documentType: everyone, issuingCountry: documents, assignedOrganizationId: everyone, subjectPersonId: person,
+    needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,
+  },
+  DocumentObtained: { documentId },
+  DocumentApostilled: { documentId, method: everyone },
+  DocumentTranslated: { documentId, language: documents },
+  DocumentServed: { documentId, servedPersonId: person },
+  DocumentSigned: { documentId, signedByPersonId: person },
+  DocumentFiled: { documentId },
+  DocumentExpired: { documentId },
+  LegalMatterOpened: { matterId, matterType: everyone, childId: person, jurisdiction: full },
+  PetitionFiled: { matterId, filedOn: documents, personal: { subjectId: person, receiptNumber: full } },
+  HearingScheduled: { matterId, hearingOn: dueDate(() => 'HEARING') },
+  CourtOrderIssued: { matterId, orderType: everyone, issuedOn: documents },
+  CustodyRecovered: { matterId, childId: person, recoveredOn: documents },
+  ApplicationDecided: { matterId, decision: everyone, decidedOn: documents },
+  DeadlineSet: { deadlineId, kind: everyone, dueOn: dueDate(ownKind), matterId, childId: person, derivedFrom: full },
+  DeadlineRecomputed: { deadlineId, previousDueOn: dueDate(namedDeadlineKind), dueOn: dueDate(namedDeadlineKind), derivedFrom: full },
+  DeadlineMet: { deadlineId },
+  DeadlineMissed: { deadlineId },
+  FamilyReferred: {
+    referralId: everyone, fromOrganizationId: everyone, toOrganizationId: everyone, purpose: documents, scope: everyone,
+    expiresAt: everyone, acknowledgeBy: everyone,
+  },
+  ReferralAccepted: { referralId: everyone },
+  ReferralDeclined: { referralId: everyone },
+  ReferralRevoked: { referralId: everyone },
+  AccessGranted: { grantId: everyone, organizationId: everyone, scope: everyone, expiresAt: everyone },
+  AccessRevoked: { grantId: everyone },
+  FamilyTransferProposed: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone },
+  FamilyTransferDeclined: { toOrganizationId: everyone },
+  FamilyTransferCancelled: { toOrganizationId: everyone },
+  FamilyTransferred: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone },
+  ServiceSuspended: { reason: documents },
+  ServiceResumed: {},
+  ReunificationPlanned: { childId: person, relativeId: person },
+  ChildRepatriated: { childId: person, country: full, repatriatedOn: documents },
+  ReunificationCompleted: { childId: person, relativeId: person, reunifiedOn: documents, country: full, personal: { subjectId: person, place: full } },
+  ReunificationFailed: { childId: person, relativeId: person, reason: documents },
+  FollowUpRecorded: { childId: person, personal: { subjectId: person, note: full } },
+  FamilyCaseClosed: { reason: everyone },
+  FamilyCaseReopened: { reason: documents },
+};
+
+const statusChange = { cursor: everyone, familyId: everyone, previousStatus: everyone, status: everyone, occurredAt: everyone, recordedAt: everyone };
+const eventEnvelope = {
+  type: everyone, revision: everyone, position: everyone, occurredAt: everyone, recordedAt: everyone, actor: everyone, data: everyone,
+  hash: everyone, prevHash: everyone,
+};
+
+/** Every field of every view, by view (GraphQL type names where there is one). */
+export const VIEW_ALLOWLIST = {
+  Family: {
+    id: everyone, status: everyone, revision: everyone, knownAt: everyone, programme: everyone, leadOrganization: everyone,
+    children: everyone, relatives: everyone, documents: everyone, legalMatters: everyone, deadlines: everyone, referrals: everyone,
+    blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone,
+  },
+  Organization: { id: everyone, name: everyone, kind: everyone },
+  Child: {
+    id: person, givenName: documents, birthDate: documents, birthDateEstimated: everyone, nationality: everyone, arrivalDate: documents,
+    custody: full, placement: full, custodyRecovered: everyone, ageReviewRequired: everyone,
+  },
+  Relative: {
+    id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: everyone,
+    adverse: everyone, preference: documents,
+  },
+  Document: {
+    id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,
+    legalised: everyone, translated: everyone, served: everyone, signed: everyone,
+  },
+  LegalMatter: { id: matterId, matterType: everyone, status: everyone, jurisdiction: full, childId: person },
+  Deadline: {
+    id: deadlineId, familyId: everyone, kind: everyone, status: everyone,
+    dueOn: timing('DAY'), daysLeft: timing('DAY'), dueMonth: timing('MONTH'), monthsLeft: timing('MONTH'),
+  },
+  Referral: { id: everyone, toOrganization: everyone, scope: everyone, status: everyone, expiresAt: everyone },
+  /** familyHistory's FamilyEvent (and its edge). */
+  FamilyEvent: eventEnvelope,
+  /** A line of `tracker export`. */
+  ExportedEvent: { familyId: everyone, ...eventEnvelope },
+  FamilyStatusChange: statusChange,
+  /** The body of a webhook delivery; `change` is a FamilyStatusChange. */
+  WebhookPayload: { deliveryId: everyone, webhookId: everyone, organizationId: everyone, change: everyone },
+} as const satisfies Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
+
+export type ViewName = keyof typeof VIEW_ALLOWLIST;
+
+/** The allowlist of one scope, as field names: what a reader at that scope may see of each view and event type. */
+export const allowlistOf = (scope: Scope): { views: Record<string, string[]>; events: Record<string, string[]> } => {
+  const listed = (rules: Readonly<Record<string, unknown>>, prefix = ''): string[] =>
+    Object.entries(rules).flatMap(([field, rule]) => {
+      if (field === 'personal') return listed(rule as Record<string, unknown>, 'personal.');
+      return (rule as FieldRule)[scope] ? [`${prefix}${field}`] : [];
+    });
+  return {
+    views: Object.fromEntries(Object.entries(VIEW_ALLOWLIST).map(([view, rules]) => [view, listed(rules)])),
+    events: Object.fromEntries(Object.entries(EVENT_ALLOWLIST).map(([type, rules]) => [type, listed(rules)])),
+  };
+};

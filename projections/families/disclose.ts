@@ -1,0 +1,112 @@
+import { hiddenPersonIds } from '../../services/family/disclosure.js';
+import type { FamilyState } from '../../services/family/state.js';
+import { EVENT_ALLOWLIST, VIEW_ALLOWLIST, WITHHELD, type DisclosureContext, type FieldRule, type IdKind, type Scope, type ViewName } from './allowlist.js';
+
+/**
+ * Applies the allowlist (allowlist.ts): a record goes out with the fields listed for the
+ * reader's scope, each as its rule shows it, and nothing else.
+ */
+type Data = { readonly [key: string]: unknown };
+
+/** `child#1`, `relative#2`, ...: ordinals in the order the family's events introduced them (state maps keep that order). */
+const ordinals = (prefix: string, ids: Iterable<string>): Map<string, string> =>
+  new Map([...ids].map((id, index) => [id, `${prefix}#${String(index + 1)}`]));
+
+/**
+ * What a reader at `scope` may know of this family: who is hidden, and the ids shown below
+ * DOCUMENTS. Pass the family's current state (also for a past view of it), so a person hidden
+ * now is hidden in the past too and generated ids stay the same across views and requests.
+ */
+export const disclosureContext = (state: FamilyState, scope: Scope): DisclosureContext => {
+  const hidden = hiddenPersonIds(state, scope);
+  const children = ordinals('child', state.children.keys());
+  const relatives = ordinals('relative', [...state.relatives.keys()].filter((id) => !hidden.has(id)));
+  const generated: Record<IdKind, (id: string) => string | undefined> = {
+    person: (id) => children.get(id) ?? relatives.get(id),
+    document: ordinalOf('document', state.documents.keys()),
+    matter: ordinalOf('matter', state.matters.keys()),
+    deadline: ordinalOf('deadline', state.deadlines.keys()),
+  };
+  return {
+    scope,
+    hidden,
+    shownId: (kind, id) => (hidden.has(id) ? undefined : scope === 'STATUS' ? generated[kind](id) : id),
+    deadlineKind: (deadlineId) => state.deadlines.get(deadlineId)?.kind,
+  };
+};
+
+const ordinalOf = (prefix: string, ids: Iterable<string>): ((id: string) => string | undefined) => {
+  let table: Map<string, string> | undefined;
+  return (id) => (table ??= ordinals(prefix, ids)).get(id);
+};
+
+/** For records that name no family member (status changes, webhook payloads): nothing to generate or hide. */
+export const scopeOnlyContext = (scope: Scope): DisclosureContext => ({ scope, hidden: new Set(), shownId: () => undefined, deadlineKind: () => undefined });
+
+const shownBy = (rule: FieldRule | undefined, value: unknown, record: Data, context: DisclosureContext): unknown => {
+  const show = rule?.[context.scope];
+  return show ? show(value, record, context) : WITHHELD;
+};
+
+/** The record's fields listed for the view at the reader's scope; every other field is left out. */
+export const disclose = <T extends Data>(view: ViewName, record: T, context: DisclosureContext): Partial<T> => {
+  const rules: Readonly<Record<string, FieldRule>> = VIEW_ALLOWLIST[view];
+  const shown: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    const result = Object.hasOwn(rules, field) ? shownBy(rules[field], value, record, context) : WITHHELD;
+    if (result !== WITHHELD) shown[field] = result;
+  }
+  return shown as Partial<T>;
+};
+
+/** May the reader see this field of the view at all (for resolvers that compute the value themselves)? */
+export const listed = (view: ViewName, field: string, scope: Scope): boolean => {
+  const rules: Readonly<Record<string, FieldRule>> = VIEW_ALLOWLIST[view];
+  return Object.hasOwn(rules, field) && rules[field]?.[scope] !== undefined;
+};
+
+type EventRules = Readonly<Record<string, FieldRule | Readonly<Record<string, FieldRule>>>>;
+
+const namedPeople = (rules: EventRules, data: Data): string[] =>
+  Object.entries(rules).flatMap(([field, rule]) => {
+    const value = data[field];
+    if (field === 'personal') return typeof value === 'object' && value !== null ? namedPeople(rule as EventRules, value as Data) : [];
+    const names = (rule as FieldRule).names;
+    if (names === 'person' && typeof value === 'string') return [value];
+    if (names === 'people' && Array.isArray(value)) return value.filter((id): id is string => typeof id === 'string');
+    return [];
+  });
+
+const discloseFields = (rules: EventRules, data: Data, context: DisclosureContext, prefix: string): { shown: Record<string, unknown>; redacted: string[] } => {
+  const shown: Record<string, unknown> = {};
+  const redacted: string[] = [];
+  for (const [field, value] of Object.entries(data)) {
+    const rule = Object.hasOwn(rules, field) ? rules[field] : undefined;
+    if (field === 'personal' && rule && typeof value === 'object' && value !== null) {
+      const personal = discloseFields(rule as EventRules, value as Data, context, 'personal.');
+      // The subject alone says nothing the event does not: personal goes out only with a field of it.
+      if (Object.keys(personal.shown).some((key) => key !== 'subjectId')) shown[field] = personal.shown;
+      redacted.push(...personal.redacted);
+      continue;
+    }
+    const result = field === 'personal' ? WITHHELD : shownBy(rule, value, data, context);
+    if (result === WITHHELD) redacted.push(`${prefix}${field}`);
+    else shown[field] = result;
+  }
+  return { shown, redacted };
+};
+
+/**
+ * An event's data as the reader may see it: the fields its type lists for the scope, the rest
+ * named in `redacted`. An event of an unlisted type, or naming a person hidden from the reader,
+ * shows nothing but the names of its fields.
+ */
+export const discloseEventData = (type: string, data: Data, context: DisclosureContext): Data => {
+  const rules = Object.hasOwn(EVENT_ALLOWLIST, type) ? (EVENT_ALLOWLIST as unknown as Record<string, EventRules>)[type] : undefined;
+  if (!rules || namedPeople(rules, data).some((id) => context.hidden.has(id))) return { redacted: Object.keys(data) };
+  const { shown, redacted } = discloseFields(rules, data, context, '');
+  return redacted.length > 0 ? { ...shown, redacted } : shown;
+};
+
+/** Does the reader see any personal data of this event (for the access log)? */
+export const showsPersonalData = (shown: unknown): boolean => typeof shown === 'object' && shown !== null && (shown as Data)['personal'] !== undefined;
