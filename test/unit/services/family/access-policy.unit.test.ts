@@ -5,7 +5,10 @@ import {
   ACCESS_POLICY_END, ACCESS_POLICY_START, outcomeOf, RELATIONSHIP_SAMPLES, renderAccessPolicyTable, sampleCommand, sampleState,
 } from '../../../../services/family/access-policy-docs.js';
 import { FAMILY_COMMAND_TYPES } from '../../../../services/family/decide.js';
+import type { FamilyCommand } from '../../../../services/family/commands.js';
+import { familyDecider } from '../../../../services/family/family-decider.js';
 import type { Actor } from '../../../../services/shared/decider.js';
+import { DomainError } from '../../../../services/shared/domain-error.js';
 
 type Outcome = 'yes' | 'FORBIDDEN' | 'NOT_FOUND';
 const Y = 'yes', F = 'FORBIDDEN', N = 'NOT_FOUND';
@@ -81,5 +84,31 @@ describe('README access-policy table', () => {
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
     const committed = readme.slice(readme.indexOf(ACCESS_POLICY_START) + ACCESS_POLICY_START.length + 1, readme.indexOf(ACCESS_POLICY_END) - 1);
     expect(committed).toBe(renderAccessPolicyTable(FAMILY_COMMAND_TYPES));
+  });
+});
+
+describe('a person hidden from the caller is NOT_FOUND for writes, exactly like an unknown person id', () => {
+  const lead = { userId: 'l', organizationId: 'org-lead', role: 'ADVOCATE' as const };
+  const documents = { userId: 'd', organizationId: 'org-b', role: 'ADVOCATE' as const };
+  const state = sampleState([
+    { type: 'FamilyCaseOpened', data: { familyId: 'fam', leadOrganizationId: 'org-lead', programme: 'ASYLUM' } },
+    { type: 'RelativeAdded', data: { relativeId: 'abuser', relationship: 'FATHER', biological: true, vitalStatus: 'ALIVE', adverse: true, personal: { subjectId: 'abuser', givenName: 'x' } } },
+    { type: 'FamilyReferred', data: { referralId: 'r', fromOrganizationId: 'org-lead', toOrganizationId: 'org-b', purpose: 'p', scope: 'DOCUMENTS' } },
+    { type: 'ReferralAccepted', data: { referralId: 'r' } },
+  ]);
+  const attempt = (relativeId: string, actor: typeof lead) => {
+    const command = { type: 'RecordContactAttempt', familyId: 'fam', actor, issuedAt: '2024-06-01T12:00:00.000Z', occurredAt: '2024-06-01T12:00:00.000Z', relativeId, channel: 'PHONE', result: 'NO_ANSWER' } as unknown as FamilyCommand;
+    try {
+      return { events: familyDecider.decide(command, state).length };
+    } catch (error) {
+      return error instanceof DomainError ? { code: error.code, field: error.field, message: error.message } : { unexpected: String(error) };
+    }
+  };
+  it('answers a DOCUMENTS organisation about the adverse father as about a person who does not exist', () => {
+    expect(attempt('abuser', documents)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(attempt('abuser', documents)).toEqual(attempt('nobody', documents));
+  });
+  it('the lead finds the person (here: not yet sought, so the step itself is refused)', () => {
+    expect(attempt('abuser', lead)).toMatchObject({ code: 'INVALID_TRANSITION' });
   });
 });
