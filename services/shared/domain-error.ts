@@ -19,6 +19,8 @@ export class DomainError extends Error {
     message: string,
     /** For BAD_USER_INPUT and NOT_FOUND: the input field at fault, e.g. `birthDate`. */
     readonly field?: string,
+    /** Facts the client may act on, never anything it sent (e.g. the position a write was recorded at). */
+    readonly details?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -31,3 +33,16 @@ export const notFound = (field: string, what: string): DomainError =>
   new DomainError('NOT_FOUND', `${what} not found`, field);
 
 export const invalidTransition = (message: string): DomainError => new DomainError('INVALID_TRANSITION', message);
+
+/**
+ * A write that succeeded but cannot be shown yet: the read model the mutation answers from has
+ * not reached the write's position in time (or it stalled). The write stands: repeating it with
+ * the same commandId answers `replayed: true` and appends nothing.
+ */
+export const notYetVisible = (position: string): DomainError =>
+  new DomainError(
+    'UNAVAILABLE',
+    `The change was recorded at position ${position} but is not yet visible; read it again later, or repeat the mutation with the same commandId (it answers replayed: true and records nothing new).`,
+    undefined,
+    { position },
+  );
