@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
-import { codeOf, eventually, rawGet, rawGraphQL } from '../../support/raw-http.js';
+import { codeOf, eventually, rawGet, rawGraphQL, type RawResponse } from '../../support/raw-http.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
 
@@ -23,6 +23,7 @@ const keys: Record<string, string> = {};
 let familyId = '';
 let leaverKeyId = '';
 const hooks: Record<string, { id: string; organization: { id: string }; url: string }> = {};
+const registrations: Record<'a' | 'b', RawResponse | undefined> = { a: undefined, b: undefined };
 
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 
@@ -42,8 +43,8 @@ beforeAll(async () => {
   keys['leaver'] = leaver.apiKey as string;
   leaverKeyId = leaver.keyId as string;
   familyId = dataOf(await gql(keys['leaver'], 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
-  hooks['a'] = dataOf(await gql(keys['adminA'], REGISTER, { u: 'http://127.0.0.1:9/a' })).registerWebhook.webhook;
-  hooks['b'] = dataOf(await gql(keys['adminB'], REGISTER, { u: 'http://127.0.0.1:9/b' })).registerWebhook.webhook;
+  registrations.a = await rawGraphQL(tracker.url, keys['adminA'], REGISTER, { u: 'http://127.0.0.1:9/a' });
+  registrations.b = await rawGraphQL(tracker.url, keys['adminB'], REGISTER, { u: 'http://127.0.0.1:9/b' });
 });
 afterAll(async () => {
   await tracker?.stop();
@@ -52,6 +53,10 @@ afterAll(async () => {
 
 describe('the same commandId for registerWebhook in two organisations', () => {
   it('gives each organisation its own webhook, and no projection stalls', async () => {
+    for (const side of ['a', 'b'] as const) {
+      expect(registrations[side]?.body.errors, side).toBeUndefined();
+      hooks[side] = registrations[side]?.body.data?.registerWebhook.webhook;
+    }
     expect(hooks['a']).toMatchObject({ organization: { id: 'org-a' }, url: 'http://127.0.0.1:9/a' });
     expect(hooks['b']).toMatchObject({ organization: { id: 'org-b' }, url: 'http://127.0.0.1:9/b' });
     expect(hooks['a']!.id).not.toBe(hooks['b']!.id);
