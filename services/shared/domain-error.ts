@@ -83,7 +83,7 @@ export const conflict = (reason: Rule): DomainError => new DomainError('CONFLICT
 export const notYetVisible = (position: string): DomainError =>
   new DomainError(
     'UNAVAILABLE',
-    rule`The change was recorded but is not yet visible; read it again later, or repeat the mutation with the same commandId (it answers replayed: true and records nothing new).`,
+    rule`The change was recorded at position ${known(position)} but is not yet visible; read it again later, or repeat the mutation with the same commandId (it answers replayed: true and records nothing new).`,
     undefined,
     { position },
   );
