@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PROJECTIONS } from '../projections/all-projections.js';
 import { familiesProjection } from '../projections/families/families-projection.js';
-import { StatementCache } from '../projections/statement-cache.js';
 import { organizationsProjection } from '../projections/organizations/organizations-projection.js';
 import { Projector } from '../projections/projector.js';
 import { openReadModelDatabase } from '../projections/read-model-database.js';
@@ -24,7 +23,8 @@ import type { EventStore } from '../services/event-store/port.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
-import { createContextFactory, isActiveKey } from './http/graphql-context.js';
+import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
+import { accessReadModelsUnavailable, GuardedStatementCache, runWhileServing } from './http/read-model-guard.js';
 import type { Logger } from './logger.js';
 
 export interface RunningTracker {
@@ -65,7 +65,9 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   }
   if (bootstrap.position) await projector.waitFor(bootstrap.position, 30_000, [organizationsProjection.name]);
 
-  const cache = new StatementCache(readDb);
+  // Every read of the read models in the server is refused while they may not answer.
+  const unavailableNow = accessReadModelsUnavailable(projector);
+  const cache = new GuardedStatementCache(readDb, unavailableNow);
   const outbox = new WebhookOutbox(join(config.dataDir, 'webhooks.sqlite'));
   const dispatcher = new WebhookDispatcher(cache, outbox, {
     ...config.webhooks,
@@ -73,7 +75,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     logger,
     waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
   });
-  dispatcher.start();
+  const webhookDelivery = runWhileServing(projector, dispatcher);
   const { app, yoga } = createApp({
     schema: buildSchema({ version: packageVersion(), eventStoreKind: config.eventStore.kind }),
     production: config.production,
@@ -87,6 +89,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       clock,
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
       webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
+      unavailableNow,
     }),
   });
   const server = createServer(app);
@@ -94,7 +97,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   // client never sends a request on a connection the server is closing at that moment.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  const closeWebSockets = attachGraphQLWebSocket(server, yoga, logger, (authorization) => isActiveKey(cache, authorization));
+  const closeWebSockets = attachGraphQLWebSocket(server, yoga, logger, (authorization) => connectionVerdict(cache, unavailableNow, authorization));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${String(port)}`;
@@ -111,7 +114,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       const cut = setTimeout(() => server.closeAllConnections(), STREAM_GRACE_MS);
       await closed;
       clearTimeout(cut);
-      await dispatcher.stop();
+      await webhookDelivery.stop();
       outbox.close();
       await projector.stop();
       readDb.close();
@@ -145,21 +148,26 @@ const openDataDir = async (config: Config, logger: Logger) => {
 };
 
 /**
- * /readyz: ready once every projection has caught up. Each projection's `behind` is the
- * distance from its checkpoint to the newest event: events on the embedded store, bytes of
- * the transaction log on EventStoreDB.
+ * /readyz: ready once every projection has caught up, and none is stalled, rebuilding or behind
+ * the store's head at start; `notServing` names each projection that is not, with the reason
+ * and what it is doing. Each projection's `behind` is the distance from its checkpoint to the
+ * newest event: events on the embedded store, bytes of the transaction log on EventStoreDB.
  */
-const readiness = (projector: Projector, head: Position | undefined, eventStore: string) => ({
-  ready: projector.ready(),
-  details: {
-    eventStore,
-    headPosition: head ? formatPosition(head) : null,
-    projections: projector.status().map((status) => {
-      const at = status.position ? parsePosition(status.position) : undefined;
-      return { ...status, behind: head ? Number(head.commit - (at?.commit ?? 0n)) : 0 };
-    }),
-  },
-});
+const readiness = (projector: Projector, head: Position | undefined, eventStore: string) => {
+  const notServing = projector.notServing();
+  return {
+    ready: projector.ready() && notServing.length === 0,
+    details: {
+      eventStore,
+      headPosition: head ? formatPosition(head) : null,
+      notServing,
+      projections: projector.status().map((status) => {
+        const at = status.position ? parsePosition(status.position) : undefined;
+        return { ...status, behind: head ? Number(head.commit - (at?.commit ?? 0n)) : 0 };
+      }),
+    },
+  };
+};
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {

@@ -18,6 +18,14 @@ export interface ProjectionStatus {
   readonly stalled: { readonly afterPosition: string | null; readonly error: string } | null;
 }
 
+/**
+ * Why a projection may not answer questions of access: the store's head at start is not read
+ * yet, the projection has not passed it, it is building a new version (the previous version's
+ * tables no longer follow the store), or it stalled.
+ */
+export type NotServingReason = 'STARTING' | 'CATCHING_UP' | 'REBUILDING' | 'STALLED';
+export interface NotServing { readonly projection: string; readonly reason: NotServingReason; readonly detail: string }
+
 interface Runner {
   readonly projection: Projection;
   readonly bound: BoundProjection;
@@ -26,6 +34,8 @@ interface Runner {
   caughtUp: boolean;
   rebuilding: boolean;
   stalled: { afterPosition: string | null; error: string } | null;
+  /** It has passed the store's head as it stood at start (never false again once true). */
+  passedStartHead: boolean;
   readonly saveCheckpoint: (position: Position, count: number) => void;
   /** Steps of one projection run one at a time. */
   queue: Promise<unknown>;
@@ -47,6 +57,8 @@ export class Projector {
   private readonly loops: Promise<void>[] = [];
   private wakeSubscription: { stop(): Promise<void> } | undefined;
   private checkedAgainstHead = false;
+  /** The store's head when catching up began (`position` undefined: an empty store); undefined until read. */
+  private startHead: { readonly position: Position | undefined } | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -70,9 +82,9 @@ export class Projector {
    * the same position (all of them, in a rebuild) share each batch read: the store is read once.
    */
   async catchUp(): Promise<void> {
-    if (!this.checkedAgainstHead) {
-      this.checkedAgainstHead = true;
-      this.restartCheckpointsAhead(await this.store.headPosition());
+    if (!this.startHead) {
+      this.startHead = { position: await this.store.headPosition() };
+      this.restartCheckpointsAhead(this.startHead.position);
     }
     const done = new Set<Runner>();
     for (;;) {
@@ -118,6 +130,35 @@ export class Projector {
   }
 
   /**
+   * The projections (all, or the named ones) that may not answer questions of access now, and
+   * why; empty when all may. Fail-closed rule for readers of authentication and visibility:
+   * serve only from a projection that has passed the store's head as it stood at start, is not
+   * building a new version and has not stalled. After start, such a projection lags the store
+   * only by what was appended since (read-your-writes waits cover a caller's own writes).
+   */
+  notServing(names?: readonly string[]): NotServing[] {
+    return this.named(names).flatMap((r): NotServing[] => {
+      const projection = r.projection.name;
+      const at = r.position ? formatPosition(r.position) : 'the start';
+      if (r.stalled) return [{ projection, reason: 'STALLED', detail: `stalled after position ${r.stalled.afterPosition ?? 'the start'}: ${r.stalled.error}` }];
+      if (r.rebuilding) return [{ projection, reason: 'REBUILDING', detail: `building version ${String(r.projection.version)}, at ${at}` }];
+      if (!this.startHead) return [{ projection, reason: 'STARTING', detail: "the event store's head is not read yet" }];
+      if (!r.passedStartHead) {
+        const head = this.startHead.position ? formatPosition(this.startHead.position) : 'the start';
+        return [{ projection, reason: 'CATCHING_UP', detail: `at ${at}, the event store's head at start was ${head}` }];
+      }
+      return [];
+    });
+  }
+
+  private named(names: readonly string[] | undefined): Runner[] {
+    if (!names) return this.runners;
+    const unknown = names.filter((name) => !this.runners.some((r) => r.projection.name === name));
+    if (unknown.length > 0) throw new Error(`no projection named ${unknown.join(', ')}`);
+    return this.runners.filter((r) => names.includes(r.projection.name));
+  }
+
+  /**
    * Resolves when any projection (or the named one) applied a batch, or after `timeoutMs`:
    * "notify, then pull" for subscribers, who then read what they need from the read models (no
    * queue per subscriber).
@@ -141,7 +182,7 @@ export class Projector {
    */
   async waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const runners = this.runners.filter((r) => !names || names.includes(r.projection.name));
+    const runners = this.named(names);
     for (;;) {
       if (runners.some((r) => r.stalled)) return false;
       if (runners.every((r) => r.position && comparePositions(r.position, position) >= 0)) return true;
@@ -198,6 +239,7 @@ export class Projector {
     }
     runner.position = last.position;
     runner.eventsApplied += batch.length;
+    if (this.startHead?.position && comparePositions(last.position, this.startHead.position) >= 0) runner.passedStartHead = true;
     runner.caughtUp = batch.length < BATCH_SIZE && !runner.rebuilding;
     if (batch.length < BATCH_SIZE) this.markCaughtUp(runner);
     this.onBatch?.(runner.projection.name, batch.length);
@@ -231,6 +273,9 @@ export class Projector {
   private markCaughtUp(runner: Runner): void {
     if (runner.rebuilding) this.switchToNewVersion(runner);
     runner.caughtUp = true;
+    // Reached the end of the store, read after the head at start was: it has passed that head
+    // (on EventStoreDB the head may be a system event, which no projection sees).
+    if (this.startHead) runner.passedStartHead = true;
     this.progressed.notify();
   }
 
@@ -280,6 +325,7 @@ export class Projector {
       caughtUp: false,
       rebuilding,
       stalled: null,
+      passedStartHead: false,
       saveCheckpoint: (position, count) => save.run(position.commit, position.prepare, count, projection.name, projection.version),
       queue: Promise.resolve(),
     };

@@ -11,11 +11,14 @@ import type { RequestAccessLog } from './access-log.js';
 
 /**
  * The write side as resolvers see it; infra implements it (positions are the API's opaque
- * strings here). `waitFor` resolves once the read models have passed a position, or on timeout.
+ * strings here). `waitFor` is read-your-writes: true once the named projection (every
+ * projection without a name) has passed the position; false when it stalled or `timeoutMs`
+ * ran out first. On false the write still stands: answer `notYetVisible(position)`
+ * (services/shared/domain-error.ts), never stale data or NOT_FOUND.
  */
 export interface FamilyWriter {
   readonly execute: (command: FamilyCommand, options: FamilyCommandOptions) => Promise<{ revision: number; position: string; replayed: boolean }>;
-  readonly waitFor: (position: string, timeoutMs: number) => Promise<boolean>;
+  readonly waitFor: (position: string, timeoutMs: number, projection?: string) => Promise<boolean>;
   readonly executeOrganization: (command: OrganizationCommand, options: { readonly commandId?: string; readonly input?: unknown }) => Promise<{ position: string; replayed: boolean }>;
   readonly now: () => string;
   readonly newId: () => string;
@@ -38,7 +41,11 @@ export interface FamilyHistoryReader {
   readonly events: (familyId: string, options?: { readonly fromRevision?: number; readonly maxCount?: number }) => AsyncIterable<HistoryEvent>;
 }
 
-/** What long-lived subscriptions need beyond one request: fresh reads and the projector's progress. */
+/**
+ * What long-lived subscriptions need beyond one request: fresh reads and the projector's
+ * progress. `readModelNow` and `keyIsActive` throw UNAVAILABLE while a read model they read is
+ * stalled (or behind the store's head at start): a subscription then ends with that error.
+ */
 export interface LiveReads {
   /** Resolves when the families read model (the status-change feed) advanced, or after `timeoutMs`. */
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;

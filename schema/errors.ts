@@ -7,7 +7,12 @@ import { badInput, DomainError, rule, type Rule } from '../services/shared/domai
  */
 export const toGraphQLError = (error: DomainError): GraphQLError =>
   new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}), ...(error.code === 'UNAVAILABLE' ? { http: { status: 503 } } : {}) },
+    extensions: {
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...error.details,
+      ...(error.code === 'UNAVAILABLE' ? { http: { status: 503 } } : {}),
+    },
   });
 
 export const badUserInput = (field: string, fieldRule: Rule): GraphQLError => toGraphQLError(badInput(field, fieldRule));
@@ -15,6 +20,15 @@ export const badUserInput = (field: string, fieldRule: Rule): GraphQLError => to
 export const unauthenticated = (message: Rule = rule`A valid API key is required (Authorization: Bearer <key>).`): GraphQLError =>
   new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+/**
+ * The tracker cannot answer safely now: a read model that authentication or visibility reads is
+ * stalled or has not caught up with the store since start. HTTP 503 with Retry-After.
+ */
+export const unavailable = (retryAfterSeconds: number): GraphQLError =>
+  new GraphQLError('The tracker cannot answer safely right now: its read models are stalled or still catching up after start (see /readyz). Retry later.', {
+    extensions: { code: 'UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } } },
   });
 
 /** Finds a DomainError behind whatever graphql-js wrapped around it. */

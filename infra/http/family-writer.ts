@@ -17,9 +17,9 @@ export const createFamilyWriter = (store: EventStore, projector: Projector, cloc
       const result = await executeFamilyCommand(dependencies, command, options);
       return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
     },
-    waitFor: (position, timeoutMs) => {
+    waitFor: (position, timeoutMs, projection) => {
       const parsed = parsePosition(position);
-      return parsed ? projector.waitFor(parsed, timeoutMs) : Promise.resolve(false);
+      return parsed ? projector.waitFor(parsed, timeoutMs, projection === undefined ? undefined : [projection]) : Promise.resolve(false);
     },
     executeOrganization: async (command, options) => {
       const result = await executeOrganizationCommand(dependencies, command, options);

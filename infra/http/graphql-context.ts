@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { createLoaders, type FamilyHistoryReader, type FamilyWriter, type GraphQLContext, type WebhookDeliveries } from '../../schema/context.js';
 import { unauthenticated } from '../../schema/errors.js';
 import { RequestAccessLog } from '../../schema/access-log.js';
@@ -11,10 +12,17 @@ import { hashApiKey } from '../auth/api-keys.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
-/** Whether an Authorization value carries an active key (for WebSocket connection_init). */
-export const isActiveKey = (cache: StatementCache, authorization: string | undefined): boolean => {
+/** What a WebSocket connection_init gets: accepted, or why not. */
+export type ConnectionVerdict = 'ACCEPTED' | 'UNAUTHENTICATED' | 'UNAVAILABLE';
+
+/**
+ * Whether an Authorization value carries an active key (for WebSocket connection_init); while
+ * the read models may not answer, UNAVAILABLE whatever the key (as for HTTP requests).
+ */
+export const connectionVerdict = (cache: StatementCache, unavailableNow: () => unknown, authorization: string | undefined): ConnectionVerdict => {
+  if (unavailableNow()) return 'UNAVAILABLE';
   const key = BEARER.exec(authorization ?? '')?.[1];
-  return key !== undefined && findActiveKey(cache, hashApiKey(key)) !== undefined;
+  return key !== undefined && findActiveKey(cache, hashApiKey(key)) !== undefined ? 'ACCEPTED' : 'UNAUTHENTICATED';
 };
 
 export interface ContextDependencies {
@@ -24,14 +32,21 @@ export interface ContextDependencies {
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
   readonly clock: () => Date;
+  /** UNAVAILABLE while the read models may not answer (the cache refuses then, too). */
+  readonly unavailableNow: () => GraphQLError | undefined;
 }
 
 /**
- * Builds each request's context from its API key. No key, an unknown key or a revoked key is
- * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
- * nothing about how much of a guessed key was right.
+ * Builds each request's context from its API key. While a read model that authentication or
+ * visibility reads is stalled or behind the store's head at start, every request is UNAVAILABLE
+ * (HTTP 503), with or without a key: a key unknown to a model that is behind may be a key issued
+ * after its position, and a revoked key may not be revoked there yet. Then: no key, an unknown
+ * key or a revoked key is UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the
+ * lookup's timing says nothing about how much of a guessed key was right.
  */
-export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, unavailableNow }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+  const refusal = unavailableNow();
+  if (refusal) throw refusal;
   const key = BEARER.exec(authorization ?? '')?.[1];
   const keyHash = key ? hashApiKey(key) : undefined;
   const holder = keyHash ? findActiveKey(cache, keyHash) : undefined;

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import type { GraphQLError} from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { clientError } from './client-errors.js';
+import type { ConnectionVerdict } from './graphql-context.js';
 
 interface Enveloped {
   readonly schema: GraphQLSchema;
@@ -35,8 +37,10 @@ export interface EnvelopingYoga {
  * graphql-ws's own handler (which would print the raw error with console.error and put its
  * message in the close reason). Socket-level errors (a frame over 1 MiB, invalid UTF-8) are
  * logged by name and code at warn level; ws closes such a socket itself (1009, 1007).
+ * While the read models may not answer (stalled, or catching up after start), every connection
+ * is closed with 1013 "try again later".
  */
-export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, logger: Logger, isKeyValid: (authorization: string | undefined) => boolean): (() => Promise<void>) => {
+export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, logger: Logger, verdict: (authorization: string | undefined) => ConnectionVerdict): (() => Promise<void>) => {
   const sockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   let schema: GraphQLSchema | undefined;
   const schemaOf = (): GraphQLSchema => (schema ??= (yoga.getEnveloped({}) as Enveloped).schema);
@@ -53,7 +57,11 @@ export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, log
     {
       // Close reasons never carry an error's message.
       isProd: true,
-      onConnect: (ctx) => isKeyValid(authorizationOf(ctx.connectionParams)),
+      onConnect: (ctx) => {
+        const answer = verdict(authorizationOf(ctx.connectionParams));
+        if (answer === 'UNAVAILABLE') ctx.extra.socket.close(TRY_AGAIN_LATER, 'UNAVAILABLE: retry later');
+        return answer === 'ACCEPTED';
+      },
       execute: guarded((args) => (args.rootValue as Enveloped).execute(args)),
       subscribe: guarded((args) => (args.rootValue as Enveloped).subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
@@ -90,6 +98,9 @@ export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, log
     await new Promise<void>((resolve) => sockets.close(() => resolve()));
   };
 };
+
+/** The WebSocket close code for "the server cannot serve now; try again later" (RFC 6455 registry). */
+export const TRY_AGAIN_LATER = 1013;
 
 export const authorizationOf = (connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined => {
   const value = connectionParams?.['authorization'] ?? connectionParams?.['Authorization'];

@@ -24,7 +24,13 @@ export class OrganizationReadModel {
   }
 }
 
-/** The holder of an active key, by the key's hash; undefined for unknown or revoked keys. */
-export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined =>
-  cache.get(`SELECT k.organization_id, k.user_id, k.role FROM api_keys k JOIN organizations o ON o.organization_id = k.organization_id
-    WHERE k.key_hash = ? AND k.active = 1 AND o.active = 1`).get(keyHash) as ApiKeyRow | undefined;
+/**
+ * The holder of an active key, by the key's hash; undefined for unknown or revoked keys, and for
+ * a hash that two active keys hold (only a bug or a forged event could issue one twice): which
+ * of them is meant cannot be told, so neither is.
+ */
+export const findActiveKey = (cache: StatementCache, keyHash: string): ApiKeyRow | undefined => {
+  const holders = cache.get(`SELECT k.organization_id, k.user_id, k.role FROM api_keys k JOIN organizations o ON o.organization_id = k.organization_id
+    WHERE k.key_hash = ? AND k.active = 1 AND o.active = 1 LIMIT 2`).all(keyHash) as ApiKeyRow[];
+  return holders.length === 1 ? holders[0] : undefined;
+};

@@ -9,25 +9,39 @@ const ORGANIZATION_STREAM_PREFIX = 'organization-';
  * auditors they appointed and their webhooks: for authentication, `viewer`, what an auditor
  * may see, and the dispatcher. The webhooks table holds each signing secret in the clear (the
  * dispatcher signs with it); the API's reads of it leave the secret out.
+ *
+ * Ids an organisation's commands choose (keys, webhooks, members) are unique only within that
+ * organisation, so every such table's key includes the organisation: no command of one
+ * organisation can make another's rows collide and stall the projection (version 4; version 3
+ * keyed webhooks by id alone). Two cases are kept apart on purpose:
+ * - a key hash held by two keys authenticates neither (findActiveKey), it never stalls;
+ * - a webhook id already registered by another organisation (possible only in stores written
+ *   before webhook ids were derived from the organisation) is not served for the later one: the
+ *   outbox and the delivery ids name webhooks by id alone, so its deliveries could not be told
+ *   apart. Its organisation registers it again and gets a new id.
  */
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  version: 3,
+  version: 4,
   tables: {
     organizations: 'organization_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, active INTEGER NOT NULL',
-    webhooks: `webhook_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, registered_at TEXT NOT NULL,
-      registered_commit INTEGER NOT NULL, registered_prepare INTEGER NOT NULL, active INTEGER NOT NULL`,
+    webhooks: `webhook_id TEXT NOT NULL, organization_id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, registered_at TEXT NOT NULL,
+      registered_commit INTEGER NOT NULL, registered_prepare INTEGER NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (organization_id, webhook_id)`,
     organization_auditors: 'auditor_organization_id TEXT NOT NULL, organization_id TEXT NOT NULL, PRIMARY KEY (auditor_organization_id, organization_id)',
     organization_members: 'organization_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (organization_id, user_id)',
-    api_keys: `key_hash TEXT PRIMARY KEY, key_id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,
-      role TEXT NOT NULL, label TEXT NOT NULL, active INTEGER NOT NULL`,
+    api_keys: `key_hash TEXT NOT NULL, key_id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      role TEXT NOT NULL, label TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (organization_id, key_id)`,
   },
-  indexes: ['CREATE UNIQUE INDEX IF NOT EXISTS {api_keys}_key_id ON {api_keys} (organization_id, key_id)'],
+  indexes: [
+    'CREATE INDEX IF NOT EXISTS {api_keys}_hash ON {api_keys} (key_hash)',
+    'CREATE INDEX IF NOT EXISTS {webhooks}_id ON {webhooks} (webhook_id)',
+  ],
   bind: (db, table) => {
     const statements = {
       organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?, 1)`),
       deactivate: db.prepare(`UPDATE ${table('organizations')} SET active = 0 WHERE organization_id = ?`),
-      webhook: db.prepare(`INSERT INTO ${table('webhooks')} VALUES (?, ?, ?, ?, ?, ?, ?, 1)`),
+      webhook: db.prepare(`INSERT INTO ${table('webhooks')} SELECT @webhookId, @organizationId, @url, @secret, @registeredAt, @commit, @prepare, 1
+        WHERE NOT EXISTS (SELECT 1 FROM ${table('webhooks')} WHERE webhook_id = @webhookId)`),
       webhookSecret: db.prepare(`UPDATE ${table('webhooks')} SET secret = ? WHERE webhook_id = ? AND organization_id = ?`),
       removeWebhook: db.prepare(`UPDATE ${table('webhooks')} SET active = 0 WHERE webhook_id = ? AND organization_id = ?`),
       appointAuditor: db.prepare(`INSERT INTO ${table('organization_auditors')} VALUES (?, ?)`),
@@ -66,7 +80,10 @@ export const organizationsProjection: Projection = {
           statements.deactivate.run(organizationId);
           return;
         case 'WebhookRegistered':
-          statements.webhook.run(event.data.webhookId, organizationId, event.data.url, event.data.secret, recordedAt, recorded.position.commit, recorded.position.prepare);
+          statements.webhook.run({
+            webhookId: event.data.webhookId, organizationId, url: event.data.url, secret: event.data.secret, registeredAt: recordedAt,
+            commit: recorded.position.commit, prepare: recorded.position.prepare,
+          });
           return;
         case 'WebhookSecretRotated':
           statements.webhookSecret.run(event.data.secret, event.data.webhookId, organizationId);

@@ -1,15 +1,11 @@
 import type { FamilyCommand, FamilyCommandType } from '../../services/family/commands.js';
 import { familyIdForOpening } from '../../services/family/family-service.js';
-import { DomainError, known, rule } from '../../services/shared/domain-error.js';
+import { notYetVisible } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { FAMILY_MUTATIONS, mutationName } from './family-mutation-specs.js';
 
 /** How long a mutation waits for the read model to show its own write. */
 const READ_YOUR_WRITES_MS = 5_000;
-
-/** The write is stored; the read model has not shown it in time (behind or stalled): say so, never show stale data. */
-const notYetVisible = (position: string): DomainError =>
-  new DomainError('UNAVAILABLE', rule`The change was recorded at position ${known(position)} but is not yet visible; read the family again shortly`);
 
 type Input = Record<string, unknown> & { familyId?: string; commandId?: string | null; expectedRevision?: number | null; occurredAt?: string | null };
 

@@ -1,7 +1,9 @@
-import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
+import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
+import { forbidden, notFound, notYetVisible, rule } from '../../services/shared/domain-error.js';
 import { SYSTEM_ORGANIZATION_ID, type OrganizationCommand, type OrganizationKind, type Role } from '../../services/organization/organization.js';
 import type { GraphQLContext } from '../context.js';
 
+/** How long an organisation mutation waits for the organisations read model to show its write. */
 const READ_YOUR_WRITES_MS = 5_000;
 
 const isSystemAdmin = (context: GraphQLContext): boolean =>
@@ -17,12 +19,18 @@ export const administeredOrganization = (context: GraphQLContext, organizationId
 
 type OrganizationCommandInput = OrganizationCommand extends infer C ? (C extends unknown ? Omit<C, 'actor' | 'issuedAt'> : never) : never;
 
+/**
+ * Runs an organisation command, then waits until the organisations read model (the one these
+ * mutations answer from) has it. If that model stalls or does not get there in time, the write
+ * still stands and the mutation says so (UNAVAILABLE, with the position it was recorded at):
+ * never a success answered from a model without the write.
+ */
 export const runOrganizationCommand = async (context: GraphQLContext, command: OrganizationCommandInput, options: { commandId?: string | null | undefined; input?: unknown } = {}) => {
   const result = await context.writer.executeOrganization(
     { ...command, actor: context.viewer, issuedAt: context.writer.now() },
     { ...(options.commandId ? { commandId: options.commandId } : {}), ...(options.input === undefined ? {} : { input: options.input }) },
   );
-  await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS);
+  if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS, organizationsProjection.name))) throw notYetVisible(result.position);
   return result;
 };
 

@@ -1,4 +1,5 @@
 import type { WebhookInfoRow } from '../../projections/organizations/organization-read-model.js';
+import { legacyWebhookIdForCommand, webhookIdForCommand } from '../../services/organization/command-ids.js';
 import { notFound, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext, WebhookDeliveryView } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
@@ -21,10 +22,20 @@ const deliveryView = (delivery: WebhookDeliveryView) => ({ ...delivery, id: deli
 
 /** The webhook if it belongs to the organisation; NOT_FOUND otherwise (another organisation's is unknown). */
 const ownWebhook = (context: GraphQLContext, organizationId: string, webhookId: string): WebhookInfoRow => {
-  const webhook = context.organizations.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
+  const webhook = findOwnWebhook(context, organizationId, webhookId);
   if (!webhook) throw notFound('webhookId', rule`webhook`);
   return webhook;
 };
+
+const findOwnWebhook = (context: GraphQLContext, organizationId: string, webhookId: string): WebhookInfoRow | undefined =>
+  context.organizations.webhooksOf(organizationId).find((row) => row.webhook_id === webhookId);
+
+/**
+ * The webhook a (possibly repeated) registration names. A repeat of a registration recorded
+ * before ids were derived from the organisation finds it under its old id.
+ */
+const registeredWebhook = (context: GraphQLContext, organizationId: string, webhookId: string, commandId: string | null | undefined, replayed: boolean): WebhookInfoRow =>
+  (replayed && commandId ? findOwnWebhook(context, organizationId, legacyWebhookIdForCommand(commandId)) : undefined) ?? ownWebhook(context, organizationId, webhookId);
 
 const deliveryCursor = opaqueCursor('delivery');
 
@@ -60,10 +71,11 @@ export const webhookMutationResolvers = {
   registerWebhook: async (_root: unknown, { input }: { input: { organizationId?: string | null; url: string; commandId?: string | null } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, input.organizationId);
     await requireAllowedTarget(context, input.url);
-    const webhookId = input.commandId ? `webhook-${input.commandId}` : context.writer.newId();
+    // With a commandId the id is derived from it and the organisation: a repeat names the same webhook.
+    const webhookId = input.commandId ? webhookIdForCommand(organizationId, input.commandId) : context.writer.newId();
     const secret = context.webhooks.newSecret();
     const result = await runOrganizationCommand(context, { type: 'RegisterWebhook', organizationId, webhookId, url: input.url, secret }, { commandId: input.commandId, input });
-    return { webhook: webhookView(ownWebhook(context, organizationId, webhookId)), secret: result.replayed ? null : secret, position: result.position };
+    return { webhook: webhookView(registeredWebhook(context, organizationId, webhookId, input.commandId, result.replayed)), secret: result.replayed ? null : secret, position: result.position };
   },
 
   rotateWebhookSecret: async (_root: unknown, { input }: { input: { organizationId?: string | null; webhookId: string; commandId?: string | null } }, context: GraphQLContext) => {

@@ -54,6 +54,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: Rule,
     field?: string,
+    /** Facts the client may act on, never anything it sent (e.g. the position a write was recorded at). */
+    readonly details?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.field = field === undefined ? undefined : fieldName(field);
@@ -72,3 +74,16 @@ export const forbidden = (reason: Rule): DomainError => new DomainError('FORBIDD
 export const invalidTransition = (reason: Rule): DomainError => new DomainError('INVALID_TRANSITION', reason);
 
 export const conflict = (reason: Rule): DomainError => new DomainError('CONFLICT', reason);
+
+/**
+ * A write that succeeded but cannot be shown yet: the read model the mutation answers from has
+ * not reached the write's position in time (or it stalled). The write stands: repeating it with
+ * the same commandId answers `replayed: true` and appends nothing. The position is the server's.
+ */
+export const notYetVisible = (position: string): DomainError =>
+  new DomainError(
+    'UNAVAILABLE',
+    rule`The change was recorded at position ${known(position)} but is not yet visible; read it again later, or repeat the mutation with the same commandId (it answers replayed: true and records nothing new).`,
+    undefined,
+    { position },
+  );

@@ -12,9 +12,9 @@ import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-st
 import { createApp } from '../../infra/http/app.js';
 import { createFamilyWriter } from '../../infra/http/family-writer.js';
 import { createContextFactory } from '../../infra/http/graphql-context.js';
+import { accessReadModelsUnavailable, GuardedStatementCache } from '../../infra/http/read-model-guard.js';
 import { createLogger } from '../../infra/logger.js';
 import { PROJECTIONS } from '../../projections/all-projections.js';
-import { StatementCache } from '../../projections/statement-cache.js';
 import { Projector } from '../../projections/projector.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { buildSchema } from '../../schema/index.js';
@@ -71,7 +71,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const { app } = createApp({
     schema: buildSchema({ version: 'bench', eventStoreKind: 'sqlite' }), production: true, logger: createLogger('silent'),
     readiness: () => Promise.resolve({ ready: true, details: {} }),
-    context: createContextFactory({ cache: new StatementCache(db), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms, 'families'), webhooks: createWebhookDeliveries(new WebhookOutbox(join(temp.dir, 'webhooks.sqlite'))) }),
+    context: createContextFactory({ cache: new GuardedStatementCache(db, accessReadModelsUnavailable(projector)), unavailableNow: accessReadModelsUnavailable(projector), writer: createFamilyWriter(store, projector, clock), history: createFamilyHistoryReader(store), clock, waitForProgress: (ms) => projector.waitForProgress(ms, 'families'), webhooks: createWebhookDeliveries(new WebhookOutbox(join(temp.dir, 'webhooks.sqlite'))) }),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { GraphQLError } from 'graphql';
+import { familiesProjection } from '../../projections/families/families-projection.js';
+import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
+import type { Projector } from '../../projections/projector.js';
+import { StatementCache } from '../../projections/statement-cache.js';
+import { unavailable } from '../../schema/errors.js';
+
+/** The projections that authentication (keys, organisations) and visibility (family access) read. */
+export const ACCESS_PROJECTIONS: readonly string[] = [organizationsProjection.name, familiesProjection.name];
+
+/** Seconds a client is told to wait: a stall needs an operator, catching up takes moments. */
+const RETRY_AFTER_STALLED_S = 30;
+const RETRY_AFTER_CATCHING_UP_S = 1;
+
+/** UNAVAILABLE while any access projection may not answer (stalled, behind the start-up head, rebuilding); else undefined. */
+export const accessReadModelsUnavailable = (projector: Projector) => (): GraphQLError | undefined => {
+  const notServing = projector.notServing(ACCESS_PROJECTIONS);
+  if (notServing.length === 0) return undefined;
+  return unavailable(notServing.some((n) => n.reason === 'STALLED') ? RETRY_AFTER_STALLED_S : RETRY_AFTER_CATCHING_UP_S);
+};
+
+/**
+ * The statements of the read models, refused (UNAVAILABLE) while they may not answer. Every
+ * reader in the server goes through it: requests, subscriptions that run on after their
+ * request began, WebSocket authentication, the webhook dispatcher. So nothing is ever answered
+ * from a stalled projection or one still behind the store's head at start, whichever path asks.
+ */
+export class GuardedStatementCache extends StatementCache {
+  constructor(db: Database.Database, private readonly unavailableNow: () => GraphQLError | undefined) {
+    super(db);
+  }
+
+  override get(sql: string): Database.Statement {
+    const refusal = this.unavailableNow();
+    if (refusal) throw refusal;
+    return super.get(sql);
+  }
+}
+
+/**
+ * Runs a reader of the read models (the webhook dispatcher) only while they may answer: started
+ * once the access projections have passed the store's head at start, stopped when one stalls
+ * (a stall lasts until the server restarts). `stop` is for shutdown.
+ */
+export const runWhileServing = (projector: Projector, worker: { start(): void; stop(): Promise<void> }): { stop: () => Promise<void> } => {
+  let stopping = false;
+  const serving = (): boolean => projector.notServing(ACCESS_PROJECTIONS).length === 0;
+  const loop = (async () => {
+    while (!stopping && !serving()) await projector.waitForProgress(WAKE_MS);
+    if (stopping) return;
+    worker.start();
+    while (!stopping && serving()) await projector.waitForProgress(WAKE_MS);
+    await worker.stop();
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await loop;
+    },
+  };
+};
+
+/** A stall or a batch wakes the supervisor at once; this is the fallback. */
+const WAKE_MS = 250;
