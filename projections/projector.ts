@@ -56,9 +56,9 @@ export class Projector {
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
   private wakeSubscription: { stop(): Promise<void> } | undefined;
-  private checkedAgainstHead = false;
   /** The store's head when catching up began (`position` undefined: an empty store); undefined until read. */
   private startHead: { readonly position: Position | undefined } | undefined;
+  private checkedAgainstHead = false;
 
   constructor(
     private readonly store: EventStore,
@@ -82,9 +82,11 @@ export class Projector {
    * the same position (all of them, in a rebuild) share each batch read: the store is read once.
    */
   async catchUp(): Promise<void> {
-    if (!this.startHead) {
-      this.startHead = { position: await this.store.headPosition() };
-      this.restartCheckpointsAhead(this.startHead.position);
+    if (!this.checkedAgainstHead) {
+      this.checkedAgainstHead = true;
+      const head = await this.store.headPosition();
+      this.startHead = { position: head };
+      this.restartCheckpointsAhead(head);
     }
     const done = new Set<Runner>();
     for (;;) {

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
-import type { GraphQLError} from 'graphql';
-import { type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
@@ -29,7 +28,10 @@ export interface EnvelopingYoga {
  * envelop pipeline: the same plugins (limits, error masking, access log; graphql-jit for queries
  * and mutations, never for subscriptions), and the same authentication, with the key in
  * `connectionParams.authorization`. A connection without a valid key is refused at
- * `connection_init` (close code 4403).
+ * `connection_init` (close code 4403); while the read models may not answer (stalled, or
+ * catching up after start), every connection is closed with 1013 "try again later", and a
+ * subscription whose context cannot be built (read models unavailable, key revoked since) gets
+ * that error as its `error` message.
  *
  * Every error sent on a socket passes the same filter as over HTTP (client-errors.ts): a query
  * that does not parse, a context that cannot be built or an operation that throws comes back as
@@ -37,8 +39,6 @@ export interface EnvelopingYoga {
  * graphql-ws's own handler (which would print the raw error with console.error and put its
  * message in the close reason). Socket-level errors (a frame over 1 MiB, invalid UTF-8) are
  * logged by name and code at warn level; ws closes such a socket itself (1009, 1007).
- * While the read models may not answer (stalled, or catching up after start), every connection
- * is closed with 1013 "try again later".
  */
 export const attachGraphQLWebSocket = (server: Server, yoga: EnvelopingYoga, logger: Logger, verdict: (authorization: string | undefined) => ConnectionVerdict): (() => Promise<void>) => {
   const sockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
