@@ -27,10 +27,12 @@ interface Touched {
  * Version 3: access rows hold `expires_at` in UTC normal form, also for events recorded with an
  * offset before inputs were normalised (an expiry that cannot be read is stored as the earliest
  * instant: that access has ended). visibility.ts compares it with the time of the query.
+ * Version 4: the state snapshot holds everyone named in a "never disclose to" list
+ * (`neverDiscloseTo`), which redaction hides below FULL; older snapshots lack it.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 3,
+  version: 4,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { familiesProjection } from '../../../projections/families/families-projection.js';
 import { FamilyReadModel } from '../../../projections/families/family-read-model.js';
 import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { handleCommand } from '../../../services/command-handler.js';
@@ -72,9 +73,10 @@ describe('grants recorded with an offset', () => {
   });
 
   it('rows still holding an offset (an older projection serving while the new one builds) are judged as instants too', () => {
-    h.readDb.prepare("UPDATE family_access__v3 SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'").run(PAST_AT_PLUS_12, 'past');
-    h.readDb.prepare("UPDATE family_access__v3 SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'").run(AHEAD_AT_MINUS_12, 'ahead');
-    h.readDb.prepare("UPDATE family_access__v3 SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'").run('not a time', 'ahead14');
+    const access = `family_access__v${String(familiesProjection.version)}`;
+    h.readDb.prepare(`UPDATE ${access} SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'`).run(PAST_AT_PLUS_12, 'past');
+    h.readDb.prepare(`UPDATE ${access} SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'`).run(AHEAD_AT_MINUS_12, 'ahead');
+    h.readDb.prepare(`UPDATE ${access} SET expires_at = ? WHERE family_id = ? AND via = 'GRANT'`).run('not a time', 'ahead14');
     // An expiry that cannot be read gives no access (fail closed).
     expect(visibleToPartnerAt(NOON)).toEqual(['ahead']);
   });
