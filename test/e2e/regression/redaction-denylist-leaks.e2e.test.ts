@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears, daysBetween, type CalendarDate } from '../../../services/shared/calendar-date.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression (issue 12, item 3): redaction by denylist leaked what STATUS and DOCUMENTS scopes
@@ -21,7 +21,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
 const ROOT = join(import.meta.dirname, '../../..');
 const ADMIN = 'denylist-admin-key-0123456789abc';
 const temp = makeTempDir('tracker-denylist-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 const PARTNER_ORG = { STATUS: 'status-org', DOCUMENTS: 'docs-org' } as const;
 type PartnerScope = keyof typeof PARTNER_ORG;
@@ -113,7 +113,7 @@ const exportedByFamily = (): Map<string, string> => {
 
 beforeAll(async () => {
   // Hundreds of requests with one key in a burst; the per-key rate limit has its own test.
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
   for (const org of ['lead-org', 'docs-org', 'status-org']) await registerOrganization(tracker.url, ADMIN, org);
   keys['lead'] = await issueKey(tracker.url, ADMIN, 'lead-org', 'lena', 'ADVOCATE');
   keys['DOCUMENTS'] = await issueKey(tracker.url, ADMIN, 'docs-org', 'dora', 'ADVOCATE');
