@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression (issue 12, finding 4): expiries were compared as text. A FULL grant whose
@@ -13,7 +13,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
 const ADMIN = 'instants-admin-key-0123456789ab';
 const HOUR = 3_600_000;
 const temp = makeTempDir('tracker-instants-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let lead = '';
 let partner = '';
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
@@ -35,7 +35,7 @@ const partnerSees = async (familyId: string): Promise<boolean> =>
   dataOf(await gql(partner, 'query($id: ID!) { family(id: $id) { id } }', { id: familyId })).family !== null;
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   await registerOrganization(tracker.url, ADMIN, 'lead');
   await registerOrganization(tracker.url, ADMIN, 'partner');
   lead = await issueKey(tracker.url, ADMIN, 'lead', 'lead-advocate', 'ADVOCATE');

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { issueKey } from '../../support/graphql-client.js';
 import { SUBSCRIPTION } from '../../support/subscription-clients.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression: RATE_LIMITED was in the API but never built (one key pushed 1,147 requests/s).
@@ -15,7 +15,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
 const ADMIN = 'rate-limit-admin-key-0123456789abcdef';
 const LIMIT = 20;
 const temp = makeTempDir('tracker-rate-limit-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 const TRIVIAL = '{ serverInfo { version } }';
 
@@ -39,7 +39,7 @@ const overWebSocket = async (client: Client, query: string): Promise<{ data?: un
 
 beforeAll(async () => {
   // The administrator's own key is limited too: keys are issued before the limit matters.
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: String(LIMIT), TRACKER_RATE_LIMIT_WINDOW_SECONDS: '60' });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: String(LIMIT), TRACKER_RATE_LIMIT_WINDOW_SECONDS: '60' });
   for (const name of ['busy', 'other', 'socket', 'streams']) keys[name] = await issueKey(tracker.url, ADMIN, 'system', `${name}-user`, 'AUDITOR');
 });
 afterAll(async () => {

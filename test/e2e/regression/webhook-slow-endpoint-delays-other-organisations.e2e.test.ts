@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression: one dispatcher pass awaited every webhook's attempt, so an organisation with 10
@@ -15,7 +15,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
 const ADMIN = 'slow-webhooks-admin-key-0123456789ab';
 const PER_ORGANIZATION = 3;
 const temp = makeTempDir('tracker-slow-webhooks-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys: Record<string, string> = {};
 
 /** Accepts each request and never answers; counts how many are open at once. */
@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   const hangingPort = await listen(hanging);
   const healthyPort = await listen(healthy);
-  tracker = await startTrackerProcess({
+  tracker = await startTrackerInProcess({
     TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     TRACKER_WEBHOOK_TIMEOUT_MS: '15000', TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION: String(PER_ORGANIZATION),
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Regression: webhook targets were checked only before each delivery, against a short list
@@ -16,7 +16,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
 const ADMIN = 'webhook-targets-admin-key-0123456789';
 const temp = makeTempDir('tracker-webhook-targets-');
 const ENV = { TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_WEBHOOK_RETRY_BASE_MS: '40', TRACKER_WEBHOOK_MAX_ATTEMPTS: '2' };
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let receiver: Server;
 let port = 0;
 let received = 0;
@@ -32,13 +32,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   port = (receiver.address() as AddressInfo).port;
   // First with the allow flag, as a test set-up or an internal relay would register.
-  tracker = await startTrackerProcess({ ...ENV, TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  tracker = await startTrackerInProcess({ ...ENV, TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
   await registerOrganization(tracker.url, ADMIN, 'hook-org', 'PARTNER_NGO');
   keys['admin'] = await issueKey(tracker.url, ADMIN, 'hook-org', 'hook-admin', 'ADMIN');
   keys['advocate'] = await issueKey(tracker.url, ADMIN, 'hook-org', 'hook-advocate', 'ADVOCATE');
   dataOf(await register(`http://127.0.0.1:${String(port)}/relay`));
   expect(await tracker.stop()).toBe(0);
-  tracker = await startTrackerProcess({ ...ENV, TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+  tracker = await startTrackerInProcess({ ...ENV, TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
 });
 afterAll(async () => {
   await tracker?.stop();
