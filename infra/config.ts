@@ -25,6 +25,22 @@ const EnvironmentSchema = z.object({
   TRACKER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
 });
 
+/** The webhook dispatcher's settings, from the environment (documented in the README's settings table). */
+export interface WebhookSettings {
+  /** The first retry waits about this long; each later one twice as long (with jitter), up to an hour. */
+  readonly retryBaseMs: number;
+  /** Attempts before a delivery is parked as FAILED (it can be replayed). */
+  readonly maxAttempts: number;
+  /** Allow targets on loopback and private networks (development, tests, an internal relay). */
+  readonly allowPrivateNetworks: boolean;
+  /** An attempt that has not been answered by then fails (and holds its slot no longer). */
+  readonly timeoutMs: number;
+  /** Attempts in flight at once, over all webhooks. */
+  readonly maxInFlight: number;
+  /** Attempts in flight at once for one organisation's webhooks. */
+  readonly maxInFlightPerOrganization: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -33,14 +49,7 @@ export interface Config {
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof EnvironmentSchema>['LOG_LEVEL'];
-  readonly webhooks: {
-    readonly retryBaseMs: number;
-    readonly maxAttempts: number;
-    readonly allowPrivateNetworks: boolean;
-    readonly timeoutMs: number;
-    readonly maxInFlight: number;
-    readonly maxInFlightPerOrganization: number;
-  };
+  readonly webhooks: WebhookSettings;
   /** Requests (and subscriptions) per API key per window; 0 turns the limit off. */
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number };
 }

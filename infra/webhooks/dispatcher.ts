@@ -1,6 +1,7 @@
 import { FamilyReadModel, feedCursor } from '../../projections/families/family-read-model.js';
 import { statusChangeView, webhookPayloadView } from '../../projections/families/redaction.js';
 import { RequestQueries, type StatementCache } from '../../projections/statement-cache.js';
+import type { WebhookSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import { pinnedPost } from './pinned-post.js';
@@ -16,19 +17,7 @@ export interface WebhookRow {
   readonly registered_prepare: bigint;
 }
 
-export interface DispatcherOptions {
-  /** The first retry waits about this long; each later one twice as long (with jitter), up to an hour. */
-  readonly retryBaseMs: number;
-  /** Attempts before a delivery is parked as FAILED (it can be replayed). */
-  readonly maxAttempts: number;
-  /** Allow targets on loopback and private networks (development, tests, an internal relay). */
-  readonly allowPrivateNetworks: boolean;
-  /** An attempt that has not been answered by then fails (and holds its slot no longer). */
-  readonly timeoutMs: number;
-  /** Attempts in flight at once, over all webhooks. */
-  readonly maxInFlight: number;
-  /** Attempts in flight at once for one organisation's webhooks. */
-  readonly maxInFlightPerOrganization: number;
+export interface DispatcherOptions extends WebhookSettings {
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
