@@ -77,7 +77,7 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
   const statements = await statementsPerRequest(dataDir, store);
   await store.close();
 
-  const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production' });
+  const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production', TRACKER_RATE_LIMIT_REQUESTS: '0' });
   for (let i = 0; i < 600; i += 1) {
     const ready = (await (await fetch(`${tracker.url}/readyz`)).json()) as { status: string };
     if (ready.status === 'ready') break;

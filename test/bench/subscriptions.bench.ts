@@ -53,7 +53,7 @@ const fanOut = async (subscribers: number, changes: number): Promise<FanOut> => 
   const temp = makeTempDir('tracker-bench-subscriptions-');
   let tracker: TrackerProcess | undefined;
   try {
-    tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+    tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
     const advocate = await issueKey(tracker.url, ADMIN, 'system', 'bench-advocate', 'ADVOCATE');
     const head = (await postGraphQL(tracker.url, advocate, '{ familyStatusChanges(first: 1) { endCursor } }')).data.familyStatusChanges.endCursor as string | null;
     const latencies: number[] = [];
