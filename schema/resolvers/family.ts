@@ -1,10 +1,10 @@
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
 import type { FamilyRow } from '../../projections/families/family-read-model.js';
 import { daysBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
-import type { DeadlineState, FamilyState } from '../../services/family/state.js';
-import { blockers, nextDeadline } from '../../services/family/status.js';
+import type { ChildState, DeadlineState, FamilyState, PlacementChange } from '../../services/family/state.js';
+import { blockers, childBlockers, childStatus, nextDeadline } from '../../services/family/status.js';
 import type { GraphQLContext } from '../context.js';
-import { childView, DOCUMENTS, relativeView, visibleRelatives } from '../../projections/families/redaction.js';
+import { childView, DOCUMENTS, FULL, relativeView, visibleRelatives } from '../../projections/families/redaction.js';
 
 /**
  * Decoded family states, shared by all requests. A row's state never changes for a given
@@ -55,6 +55,21 @@ type Resolver<T> = (row: FamilyRow, args: unknown, context: GraphQLContext) => T
 /** Today, or the day a past family is shown as of. */
 const todayFor = (row: FamilyRow, context: GraphQLContext): CalendarDate => (isPast(row) ? row.today : context.today);
 
+const placementChangeView = (step: PlacementChange) => ({
+  change: step.change, on: step.on, placement: step.placement ?? null, agency: step.agency ?? null,
+  relativeId: step.relativeId ?? null, country: step.country ?? null, facility: step.personal?.facility ?? null,
+});
+
+/**
+ * A child's own status and blockers, shown at every scope like the family's (blockers never name
+ * anyone), and its placement history, shown at FULL scope only like its placement.
+ */
+const childProgress = (row: FamilyRow, state: FamilyState, child: ChildState, today: CalendarDate) => ({
+  status: childStatus(state, child.childId),
+  blockers: childBlockers(state, child.childId, today),
+  placementHistory: row.viewer_scope >= FULL ? child.placementHistory.map(placementChangeView) : null,
+});
+
 export const familyResolvers: Record<string, Resolver<unknown>> = {
   id: (row) => row.family_id,
   status: (row) => row.status,
@@ -67,7 +82,8 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return [...stateOf(row).children.values()].map((child) => childView(row, child));
+    const state = stateOf(row);
+    return [...state.children.values()].map((child) => ({ ...childView(row, child), ...childProgress(row, state, child, todayFor(row, context)) }));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
