@@ -87,6 +87,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       clock,
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
       webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
+      deadlineHorizonDays: config.deadlineHorizonDays,
     }),
   });
   const server = createServer(app);

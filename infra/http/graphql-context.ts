@@ -24,6 +24,8 @@ export interface ContextDependencies {
   readonly writer: FamilyWriter;
   readonly history: FamilyHistoryReader;
   readonly clock: () => Date;
+  /** TRACKER_DEADLINE_HORIZON_DAYS. */
+  readonly deadlineHorizonDays?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ContextDependencies {
  * UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the lookup's timing says
  * nothing about how much of a guessed key was right.
  */
-export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, deadlineHorizonDays }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const key = BEARER.exec(authorization ?? '')?.[1];
   const keyHash = key ? hashApiKey(key) : undefined;
   const holder = keyHash ? findActiveKey(cache, keyHash) : undefined;
@@ -46,5 +48,5 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
     readModelNow: () => new FamilyReadModel(new RequestQueries(cache), viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
 };

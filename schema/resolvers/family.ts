@@ -64,9 +64,9 @@ const placementChangeView = (step: PlacementChange) => ({
  * A child's own status and blockers, shown at every scope like the family's (blockers never name
  * anyone), and its placement history, shown at FULL scope only like its placement.
  */
-const childProgress = (row: FamilyRow, state: FamilyState, child: ChildState, today: CalendarDate) => ({
+const childProgress = (row: FamilyRow, state: FamilyState, child: ChildState, today: CalendarDate, horizonDays: number | undefined) => ({
   status: childStatus(state, child.childId),
-  blockers: childBlockers(state, child.childId, today),
+  blockers: childBlockers(state, child.childId, today, horizonDays),
   placementHistory: row.viewer_scope >= FULL ? child.placementHistory.map(placementChangeView) : null,
 });
 
@@ -83,7 +83,7 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
     const state = stateOf(row);
-    return [...state.children.values()].map((child) => ({ ...childView(row, child), ...childProgress(row, state, child, todayFor(row, context)) }));
+    return [...state.children.values()].map((child) => ({ ...childView(row, child), ...childProgress(row, state, child, todayFor(row, context), context.deadlineHorizonDays) }));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
@@ -95,7 +95,7 @@ export const familyResolvers: Record<string, Resolver<unknown>> = {
     [...stateOf(row).deadlines.values()].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((d) => deadlineView(row.family_id, d, todayFor(row, context))),
   referrals: (row) =>
     [...stateOf(row).referrals.values()].map((r) => ({ id: r.referralId, toOrganizationId: r.toOrganizationId, scope: r.scope, status: r.status, expiresAt: r.expiresAt ?? null })),
-  blockers: (row, _args, context) => blockers(stateOf(row), todayFor(row, context)),
+  blockers: (row, _args, context) => blockers(stateOf(row), todayFor(row, context), context.deadlineHorizonDays),
   nextDeadline: (row, _args, context) => {
     const deadline = nextDeadline(stateOf(row));
     return deadline ? deadlineView(row.family_id, deadline, todayFor(row, context)) : null;

@@ -124,3 +124,25 @@ describe('deadlines from facts (issue 14, item 7)', () => {
     expect(seen.children[0].blockers).toEqual(['SIJ age-out in 19 days']);
   });
 });
+
+describe('the deadline horizon is a setting (TRACKER_DEADLINE_HORIZON_DAYS)', () => {
+  const narrow = makeTempDir('tracker-horizon-');
+  let small: TrackerProcess;
+  beforeAll(async () => {
+    small = await startTrackerProcess({ TRACKER_DATA_DIR: narrow.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_DEADLINE_HORIZON_DAYS: '10' });
+    await registerOrganization(small.url, ADMIN, LEAD);
+  });
+  afterAll(async () => {
+    await small?.stop();
+    narrow.remove();
+  });
+
+  it('with a horizon of 10 days, an age-out in 19 days is a deadline but not yet a blocker', async () => {
+    const key = await issueKey(small.url, ADMIN, LEAD, `${LEAD}-horizon`, 'ADVOCATE');
+    const call = (query: string, variables: Record<string, unknown>) => postGraphQL(small.url, key, query, variables);
+    const opened = dataOf(await call('mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }', {})).openFamilyCase.family.id as string;
+    const input = { familyId: opened, childId: 'teen', givenName: 'Luz', birthDate: addDays(addYears(today, -18), 20), nationality: 'MX' };
+    const seen = dataOf(await call('mutation($input: RegisterChildInput!) { registerChild(input: $input) { family { blockers nextDeadline { kind daysLeft } children { blockers } } } }', { input })).registerChild.family;
+    expect(seen).toEqual({ blockers: [], nextDeadline: { kind: 'SIJ_AGE_OUT', daysLeft: 19 }, children: [{ blockers: [] }] });
+  });
+});
