@@ -19,7 +19,7 @@ afterAll(() => h.close());
 const ADVOCATE = { userId: 'reg-user', organizationId: 'org-reg', role: 'ADVOCATE' } as const;
 const at = '2024-06-01T12:00:00.000Z';
 const run = <T extends FamilyCommandType>(familyId: string, type: T, fields: Omit<FamilyCommandOf<T>, 'type' | 'familyId' | 'actor' | 'issuedAt' | 'occurredAt'>) =>
-  h.execute(command(type, { ...fields, familyId, actor: ADVOCATE, issuedAt: at, occurredAt: at } as never));
+  h.execute(command(type, { ...fields, familyId, actor: ADVOCATE, issuedAt: at, occurredAt: at }));
 const child = (childId: string, birthDate: string) =>
   ({ childId, givenName: 'Canary', birthDate: date(birthDate), birthDateEstimated: false, nationality: country('HN'), languages: [], needsInterpreter: false });
 
