@@ -223,7 +223,12 @@ export const VIEW_ALLOWLIST = {
   Child: {
     id: person, givenName: documents, birthDate: documents, birthDateEstimated: everyone, nationality: everyone, arrivalDate: documents,
     custody: full, placement: full, custodyRecovered: everyone, ageReviewRequired: everyone,
+    // The child's status and blockers as the family's (blockers are rendered for the scope:
+    // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
+    status: everyone, blockers: everyone, placementHistory: documents,
   },
+  /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
+  PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
   Relative: {
     id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: everyone,
     adverse: everyone, preference: documents,

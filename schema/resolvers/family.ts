@@ -80,7 +80,9 @@ const familyFields: Record<string, Resolver<unknown>> = {
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return [...stateOf(row).children.values()].map((child) => childView(disclosureOf(row), child));
+    const state = stateOf(row);
+    const today = todayFor(row, context);
+    return [...state.children.values()].map((child) => childView(disclosureOf(row), state, child, today, context.deadlineHorizonDays));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);

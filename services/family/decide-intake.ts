@@ -1,7 +1,6 @@
 import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
 import { badInput, conflict, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
-import { newAsylumDeadlines, recomputedAgeOutDeadlines, recomputedAsylumDeadlines } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson } from './lookups.js';
 import type { FamilyState } from './state.js';
@@ -45,13 +44,11 @@ export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'
   if (child.birthDate === c.birthDate && child.birthDateEstimated === c.birthDateEstimated) {
     throw badInput('birthDate', rule`is already recorded as given`);
   }
-  return [
-    {
-      type: 'ChildBirthDateCorrected',
-      data: { childId: c.childId, birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt), personal: { subjectId: c.childId, birthDate: c.birthDate } },
-    },
-    ...recomputedAgeOutDeadlines(s, c.childId, c.birthDate),
-  ];
+  // Deadlines derived from the birth date move with it (deadlines.ts, run by decide).
+  return [{
+    type: 'ChildBirthDateCorrected',
+    data: { childId: c.childId, birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt), personal: { subjectId: c.childId, birthDate: c.birthDate } },
+  }];
 };
 
 export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalDate'>, s: FamilyState): FamilyEvent[] => {
@@ -59,11 +56,8 @@ export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalD
   if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', rule`must not be in the future`);
   if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
   if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', rule`is already recorded as given`);
-  return [
-    { type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } },
-    ...recomputedAsylumDeadlines(s, c.childId, c.arrivalDate),
-    ...newAsylumDeadlines(s, child, c.arrivalDate),
-  ];
+  // Deadlines derived from the arrival date move with it, or follow once it is known (deadlines.ts, run by decide).
+  return [{ type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } }];
 };
 
 export const recordRelationship = (c: FamilyCommandOf<'RecordRelationship'>, s: FamilyState): FamilyEvent[] => {

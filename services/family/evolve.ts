@@ -1,6 +1,6 @@
 import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
-import type { FamilyState } from './state.js';
+import type { ChildState, FamilyState, PlacementChange } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
   new Map(map).set(key, value);
@@ -17,6 +17,17 @@ const remove = (set: ReadonlySet<string>, value: string): ReadonlySet<string> =>
   return next;
 };
 
+/** The facility of a custody event, kept under the child's personal data. */
+const facility = (personal: { subjectId: string; facility: string } | undefined): Pick<PlacementChange, 'personal'> =>
+  personal ? { personal: { subjectId: personal.subjectId, facility: personal.facility } } : {};
+
+/** A custody or placement step: the child's current fields change and the step joins its history. */
+const placed = (state: FamilyState, childId: string, change: Partial<ChildState>, step: PlacementChange): FamilyState => {
+  const child = state.children.get(childId);
+  if (!child) return state;
+  return { ...state, children: put(state.children, childId, { ...child, ...change, placementHistory: [...child.placementHistory, step] }) };
+};
+
 /** Folds one event into the family. Total: every event type has its case. */
 export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
   switch (event.type) {
@@ -31,6 +42,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
           childId: d.childId, givenName: d.personal.givenName, birthDate: d.personal.birthDate,
           birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
           ageReviewRequired: d.ageReviewRequired, custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
+          placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [],
         }),
       };
     }
@@ -44,7 +56,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined,
+          soughtSince: undefined, preference: undefined, childIds: [], safetyOutcome: undefined,
         }),
       };
     }
@@ -56,13 +68,18 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     }
     case 'AccessRevoked':
       return { ...state, grants: patch(state.grants, event.data.grantId, { active: false }) };
-    case 'RelationshipRecorded':
+    case 'RelationshipRecorded': {
+      const relative = state.relatives.get(event.data.relativeId);
+      if (!relative || relative.childIds.includes(event.data.childId)) return state;
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { childIds: [...relative.childIds, event.data.childId] }) };
+    }
+    case 'SafetyAssessmentCompleted':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { safetyOutcome: event.data.outcome }) };
     case 'IdentifierRecorded':
     case 'ContactAttemptMade':
     case 'LeadReceived':
     case 'IdentityVerified':
     case 'RelationshipVerified':
-    case 'SafetyAssessmentCompleted':
     case 'FollowUpRecorded':
     case 'ReunificationFailed':
       return state;
@@ -75,17 +92,35 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         concerns: add(state.concerns, event.data.concernId),
         neverDiscloseTo: event.data.neverDiscloseTo.reduce(add, state.neverDiscloseTo),
+        protectionConcerns: put(state.protectionConcerns, event.data.concernId, { kind: event.data.kind, subjectPersonId: event.data.personal?.subjectId }),
       };
     case 'SeparationRecorded':
-      return { ...state, separatedOn: state.separatedOn ?? event.data.separatedOn };
-    case 'ChildDetained':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'DETAINED', placement: event.data.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER' }) };
-    case 'ChildTransferred':
-      return state;
-    case 'ChildReleased':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'RELEASED', placement: event.data.placement }) };
+      return {
+        ...state,
+        separatedOn: state.separatedOn ?? event.data.separatedOn,
+        children: event.data.childIds.reduce((children, childId) => {
+          const child = children.get(childId);
+          return child ? put(children, childId, { ...child, separationCauses: [...child.separationCauses, event.data.cause] }) : children;
+        }, state.children),
+      };
+    case 'ChildDetained': {
+      const d = event.data;
+      const placement = d.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER';
+      return placed(state, d.childId, { custody: 'DETAINED', placement }, { change: 'DETAINED', on: d.detainedOn, placement, agency: d.agency, ...facility(d.personal) });
+    }
+    case 'ChildTransferred': {
+      const d = event.data;
+      const placement = state.children.get(d.childId)?.placement;
+      return placed(state, d.childId, {}, { change: 'TRANSFERRED', on: d.transferredOn, placement, ...facility(d.personal) });
+    }
+    case 'ChildReleased': {
+      const d = event.data;
+      return placed(state, d.childId, { custody: 'RELEASED', placement: d.placement }, {
+        change: 'RELEASED', on: d.releasedOn, placement: d.placement, ...(d.releasedToRelativeId ? { relativeId: d.releasedToRelativeId } : {}),
+      });
+    }
     case 'ChildPlacementChanged':
-      return { ...state, children: patch(state.children, event.data.childId, { placement: event.data.placement }) };
+      return placed(state, event.data.childId, { placement: event.data.placement }, { change: 'PLACEMENT_CHANGED', on: event.data.changedOn, placement: event.data.placement });
     case 'TracingStarted':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'TRACING', soughtSince: event.data.startedOn }) };
     case 'RelativeLocated':
@@ -109,7 +144,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         documents: put(state.documents, d.documentId, {
           documentId: d.documentId, documentType: d.documentType, status: 'REQUESTED',
           needsLegalisation: d.needsLegalisation, needsTranslation: d.needsTranslation, needsService: d.needsService,
-          legalised: false, translated: false, served: false, signed: false,
+          legalised: false, translated: false, served: false, signed: false, subjectPersonId: d.subjectPersonId,
         }),
       };
     }
@@ -184,11 +219,19 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ServiceResumed':
       return { ...state, lifecycle: 'OPEN' };
     case 'ReunificationPlanned':
-      return { ...state, reunificationPlanned: true };
-    case 'ChildRepatriated':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'REPATRIATED' }) };
-    case 'ReunificationCompleted':
-      return { ...state, reunifiedChildIds: add(state.reunifiedChildIds, event.data.childId) };
+      return { ...state, reunificationPlanned: true, children: patch(state.children, event.data.childId, { reunificationPlannedWith: event.data.relativeId }) };
+    case 'ChildRepatriated': {
+      const d = event.data;
+      // Back in the country of origin: no longer in the US placement; unknown until recorded.
+      return placed(state, d.childId, { custody: 'REPATRIATED', placement: undefined }, { change: 'REPATRIATED', on: d.repatriatedOn, placement: undefined, country: d.country });
+    }
+    case 'ReunificationCompleted': {
+      const d = event.data;
+      return {
+        ...placed(state, d.childId, { placement: 'RELATIVE' }, { change: 'REUNIFIED', on: d.reunifiedOn, placement: 'RELATIVE', relativeId: d.relativeId, country: d.country }),
+        reunifiedChildIds: add(state.reunifiedChildIds, d.childId),
+      };
+    }
     case 'FamilyCaseClosed':
       return { ...state, lifecycle: 'CLOSED' };
     case 'FamilyCaseReopened':

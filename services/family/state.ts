@@ -12,6 +12,23 @@ export type MatterStatus = 'OPEN' | 'PETITION_FILED' | 'HEARING_SCHEDULED' | 'OR
 export type DeadlineStatus = 'OPEN' | 'MET' | 'MISSED';
 export type ReferralStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'REVOKED';
 
+/** One step of a child's custody and placement, in the order recorded. */
+export type PlacementChangeKind = 'DETAINED' | 'TRANSFERRED' | 'RELEASED' | 'PLACEMENT_CHANGED' | 'REPATRIATED' | 'REUNIFIED';
+
+export interface PlacementChange {
+  readonly change: PlacementChangeKind;
+  readonly on: CalendarDate;
+  /** The placement from this step on; undefined when not known (after a repatriation, until recorded). */
+  readonly placement: V.Placement | undefined;
+  readonly agency?: V.CustodianAgency;
+  /** Released to, or reunified with, this relative. */
+  readonly relativeId?: string;
+  /** Repatriated to, or reunified in, this country. */
+  readonly country?: CountryCode;
+  /** The facility is personal data of the child, kept under `personal` as in the events. */
+  readonly personal?: { readonly subjectId: string; readonly facility: string };
+}
+
 export interface ChildState {
   readonly childId: string;
   readonly givenName: string;
@@ -23,6 +40,12 @@ export interface ChildState {
   readonly custody: CustodyStatus;
   readonly placement: V.Placement | undefined;
   readonly custodyRecovered: boolean;
+  /** Detained, transferred, released, repatriated, placement changed, reunified: oldest first. */
+  readonly placementHistory: readonly PlacementChange[];
+  /** The relative a reunification is planned with, once planned. */
+  readonly reunificationPlannedWith: string | undefined;
+  /** Causes of the separations recorded for this child (SIJ eligibility reads ABANDONMENT). */
+  readonly separationCauses: readonly V.SeparationCause[];
 }
 
 export interface RelativeState {
@@ -35,6 +58,10 @@ export interface RelativeState {
   /** When tracing started (the occurredAt date), for "not located since ..." */
   readonly soughtSince: CalendarDate | undefined;
   readonly preference: V.Preference | undefined;
+  /** The children a recorded relationship links this relative to; empty: every child of the family. */
+  readonly childIds: readonly string[];
+  /** The latest safety assessment (home study) of this relative, if any. */
+  readonly safetyOutcome: V.SafetyOutcome | undefined;
 }
 
 export interface DocumentState {
@@ -48,6 +75,8 @@ export interface DocumentState {
   readonly translated: boolean;
   readonly served: boolean;
   readonly signed: boolean;
+  /** The person the document is about; undefined: the family as a whole. */
+  readonly subjectPersonId: string | undefined;
 }
 
 export interface MatterState {
@@ -92,6 +121,11 @@ export interface PendingTransferState {
   readonly previousLeadKeepsReadAccess: boolean;
 }
 
+export interface ProtectionConcernState {
+  readonly kind: V.ConcernKind;
+  readonly subjectPersonId: string | undefined;
+}
+
 export interface FamilyState {
   readonly exists: boolean;
   readonly familyId: string;
@@ -111,6 +145,8 @@ export interface FamilyState {
   readonly concerns: ReadonlySet<string>;
   /** Every person named in a protection concern's "never disclose to" list (services/family/disclosure.ts). */
   readonly neverDiscloseTo: ReadonlySet<string>;
+  /** Kind and subject of each protection concern (the subject is known only when a narrative was given). */
+  readonly protectionConcerns: ReadonlyMap<string, ProtectionConcernState>;
   /** Organisations that keep read access after a transfer away from them. */
   readonly formerLeadsWithReadAccess: ReadonlySet<string>;
   readonly pendingTransfer: PendingTransferState | undefined;
@@ -137,6 +173,7 @@ export const initialFamilyState: FamilyState = {
   consents: new Set(),
   concerns: new Set(),
   neverDiscloseTo: new Set(),
+  protectionConcerns: new Map(),
   formerLeadsWithReadAccess: new Set(),
   pendingTransfer: undefined,
   reunificationPlanned: false,
