@@ -1,3 +1,4 @@
+import { dateOf } from '../shared/calendar-date.js';
 import { badInput, invalidTransition, notFound } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import { deadlinesForNewMatter } from './deadlines.js';
@@ -20,7 +21,7 @@ export const openLegalMatter = (c: FamilyCommandOf<'OpenLegalMatter'>, s: Family
   requireNew(s.matters, c.matterId, 'matterId', 'legal matter');
   const child = existing(s.children, c.childId, 'childId', 'child');
   if (!JURISDICTION.test(c.jurisdiction)) throw badInput('jurisdiction', 'jurisdiction must be an ISO 3166 code such as US-NY or MX');
-  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction };
+  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction, openedOn: dateOf(c.occurredAt) };
   return [{ type: 'LegalMatterOpened', data: matter }, ...deadlinesForNewMatter(matter, child)];
 };
 

@@ -1,5 +1,5 @@
 import { dateOf } from '../shared/calendar-date.js';
-import { DomainError } from '../shared/domain-error.js';
+import { badInput, DomainError, invalidTransition } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson, requireTransition } from './lookups.js';
@@ -35,7 +35,7 @@ export const recordParentLocated = (c: FamilyCommandOf<'RecordParentLocated'>, s
   tracingStep(s, c.type, c.relativeId);
   return [{
     type: 'RelativeLocated',
-    data: { relativeId: c.relativeId, country: c.country, method: c.method, ...(c.place ? { personal: { subjectId: c.relativeId, place: c.place } } : {}) },
+    data: { relativeId: c.relativeId, country: c.country, method: c.method, locatedOn: dateOf(c.occurredAt), ...(c.place ? { personal: { subjectId: c.relativeId, place: c.place } } : {}) },
   }];
 };
 
@@ -82,11 +82,37 @@ export const raiseRedFlag = (c: FamilyCommandOf<'RaiseRedFlag'>, s: FamilyState)
   requireNew(s.openRedFlags, c.flagId, 'flagId', 'red flag');
   return [{
     type: 'RedFlagRaised',
-    data: { flagId: c.flagId, category: c.category, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
+    data: { flagId: c.flagId, category: c.category, subjectPersonId: c.subjectPersonId, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
   }];
 };
 
 export const clearRedFlag = (c: FamilyCommandOf<'ClearRedFlag'>, s: FamilyState): FamilyEvent[] => {
   if (!s.openRedFlags.has(c.flagId)) throw new DomainError('NOT_FOUND', `open red flag ${c.flagId} not found`, 'flagId');
   return [{ type: 'RedFlagCleared', data: { flagId: c.flagId } }];
+};
+
+/**
+ * A safety override: only an ADMIN of the lead organisation may let a child's next step past a
+ * safety gate, with a reason; the write policy (FULL scope) has already run. Recorded as its own
+ * event with who decided, and consumed by the one step it allows (see safety-gates.ts).
+ */
+export const recordSafetyOverride = (c: FamilyCommandOf<'RecordSafetyOverride'>, s: FamilyState): FamilyEvent[] => {
+  if (c.actor.role !== 'ADMIN' || c.actor.organizationId !== s.leadOrganizationId) {
+    throw new DomainError('FORBIDDEN', 'Only an administrator of the lead organisation may override a safety gate');
+  }
+  requireNew(s.safetyOverrides, c.overrideId, 'overrideId', 'safety override');
+  existing(s.children, c.childId, 'childId', 'child');
+  if (c.personId) requirePerson(s, c.personId, 'personId');
+  if (c.gate === 'UNSAFE_ASSESSMENT' || c.gate === 'UNVERIFIED_RELATIONSHIP' || c.gate === 'DECLARED_PREFERENCE') {
+    if (!c.personId) throw badInput('personId', `personId is required to override ${c.gate}`);
+    if (!s.relatives.has(c.personId)) throw invalidTransition(`Cannot record safety override: ${c.gate} concerns a relative, and person ${c.personId} is not one`);
+  }
+  return [{
+    type: 'SafetyOverrideRecorded',
+    data: {
+      overrideId: c.overrideId, childId: c.childId, gate: c.gate, ...(c.personId ? { personId: c.personId } : {}),
+      decidedBy: { userId: c.actor.userId, organizationId: c.actor.organizationId, role: c.actor.role },
+      personal: { subjectId: c.personId ?? c.childId, reason: c.reason },
+    },
+  }];
 };

@@ -7,6 +7,7 @@ import * as intake from './decide-intake.js';
 import * as legal from './decide-legal.js';
 import * as outcome from './decide-outcome.js';
 import * as tracing from './decide-tracing.js';
+import { checkDateOrder } from './date-order.js';
 import type { FamilyEvent } from './events.js';
 import type { FamilyState } from './state.js';
 import { lifecycleAllows } from './transitions.js';
@@ -43,6 +44,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordRelationshipVerified: tracing.recordRelationshipVerified,
   RecordSafetyAssessment: tracing.recordSafetyAssessment,
   RaiseRedFlag: tracing.raiseRedFlag,
+  RecordSafetyOverride: tracing.recordSafetyOverride,
   ClearRedFlag: tracing.clearRedFlag,
   RequestDocument: documents.requestDocument,
   RecordDocumentObtained: documents.recordDocumentObtained,
@@ -103,5 +105,6 @@ export const decide = (command: FamilyCommand, state: FamilyState): readonly Fam
       );
     }
   }
+  checkDateOrder(command, state);
   return (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
 };

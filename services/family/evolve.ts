@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
-import type { FamilyState } from './state.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import type { ChildState, FamilyState } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
   new Map(map).set(key, value);
@@ -16,6 +17,23 @@ const remove = (set: ReadonlySet<string>, value: string): ReadonlySet<string> =>
   next.delete(value);
   return next;
 };
+
+/** Records a dated fact about a child: the latest custody step and the earliest fact of all. */
+const dated = (state: FamilyState, childId: string, on: CalendarDate, field: string, custody: boolean): ReadonlyMap<string, ChildState> => {
+  const child = state.children.get(childId);
+  if (child === undefined) return state.children;
+  const earliest = child.earliestFact === undefined || on < child.earliestFact.on ? { on, field } : child.earliestFact;
+  return put(state.children, childId, { ...child, earliestFact: earliest, ...(custody ? { custodySince: { on, field } } : {}) });
+};
+
+const childOfMatter = (state: FamilyState, matterId: string): string => state.matters.get(matterId)?.childId ?? '';
+
+/** Marks the overrides a step used as consumed (single use). */
+const consume = (state: FamilyState, ids: readonly string[] | undefined): FamilyState['safetyOverrides'] =>
+  (ids ?? []).reduce((overrides, id) => patch(overrides, id, { consumed: true }), state.safetyOverrides);
+
+const withCustody = (state: FamilyState, childId: string, on: CalendarDate, field: string): FamilyState =>
+  ({ ...state, children: dated(state, childId, on, field, true) });
 
 /** Folds one event into the family. Total: every event type has its case. */
 export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
@@ -44,7 +62,8 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined,
+          soughtSince: undefined, preference: undefined, biological: d.biological, biologicalFor: new Map(),
+          relationshipVerified: false, safetyOutcome: undefined, locatedOn: undefined,
         }),
       };
     }
@@ -56,13 +75,26 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     }
     case 'AccessRevoked':
       return { ...state, grants: patch(state.grants, event.data.grantId, { active: false }) };
-    case 'RelationshipRecorded':
+    case 'RelationshipRecorded': {
+      const relative = state.relatives.get(event.data.relativeId);
+      if (relative === undefined) return state;
+      const biologicalFor = new Map(relative.biologicalFor ?? []).set(event.data.childId, event.data.biological);
+      return { ...state, relatives: put(state.relatives, relative.relativeId, { ...relative, biologicalFor }) };
+    }
+    case 'IdentityVerified':
+      return { ...state, verifiedIdentities: add(state.verifiedIdentities, event.data.personId) };
+    case 'RelationshipVerified':
+      // A verified relationship replaces what was declared, for every child.
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { relationshipVerified: true, biological: event.data.biological, biologicalFor: new Map() }) };
+    case 'SafetyAssessmentCompleted':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { safetyOutcome: event.data.outcome }) };
+    case 'SafetyOverrideRecorded': {
+      const d = event.data;
+      return { ...state, safetyOverrides: put(state.safetyOverrides, d.overrideId, { overrideId: d.overrideId, childId: d.childId, personId: d.personId, gate: d.gate, consumed: false }) };
+    }
     case 'IdentifierRecorded':
     case 'ContactAttemptMade':
     case 'LeadReceived':
-    case 'IdentityVerified':
-    case 'RelationshipVerified':
-    case 'SafetyAssessmentCompleted':
     case 'FollowUpRecorded':
     case 'ReunificationFailed':
       return state;
@@ -72,20 +104,41 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, consents: remove(state.consents, event.data.consentId) };
     case 'ProtectionConcernRecorded':
       return { ...state, concerns: add(state.concerns, event.data.concernId) };
-    case 'SeparationRecorded':
-      return { ...state, separatedOn: state.separatedOn ?? event.data.separatedOn };
-    case 'ChildDetained':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'DETAINED', placement: event.data.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER' }) };
+    case 'SeparationRecorded': {
+      const d = event.data;
+      const children = d.childIds.reduce((s, childId) => ({ ...s, children: dated(s, childId, d.separatedOn, 'separatedOn', false) }), state).children;
+      return { ...state, children, separatedOn: state.separatedOn ?? d.separatedOn };
+    }
+    case 'ChildDetained': {
+      const next = withCustody(state, event.data.childId, event.data.detainedOn, 'detainedOn');
+      return { ...next, children: patch(next.children, event.data.childId, { custody: 'DETAINED', placement: event.data.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER' }) };
+    }
     case 'ChildTransferred':
-      return state;
-    case 'ChildReleased':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'RELEASED', placement: event.data.placement }) };
-    case 'ChildPlacementChanged':
-      return { ...state, children: patch(state.children, event.data.childId, { placement: event.data.placement }) };
+      return withCustody(state, event.data.childId, event.data.transferredOn, 'transferredOn');
+    case 'ChildReleased': {
+      const d = event.data;
+      const next = withCustody(state, d.childId, d.releasedOn, 'releasedOn');
+      return {
+        ...next,
+        safetyOverrides: consume(next, d.safetyOverrideIds),
+        caregivers: d.releasedToRelativeId ? put(next.caregivers, d.childId, d.releasedToRelativeId) : next.caregivers,
+        children: patch(next.children, d.childId, { custody: 'RELEASED', placement: d.placement }),
+      };
+    }
+    case 'ChildPlacementChanged': {
+      const d = event.data;
+      const next = withCustody(state, d.childId, d.changedOn, 'changedOn');
+      return {
+        ...next,
+        safetyOverrides: consume(next, d.safetyOverrideIds),
+        caregivers: d.relativeId ? put(next.caregivers, d.childId, d.relativeId) : next.caregivers,
+        children: patch(next.children, d.childId, { placement: d.placement }),
+      };
+    }
     case 'TracingStarted':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'TRACING', soughtSince: event.data.startedOn }) };
     case 'RelativeLocated':
-      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country }) };
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country, locatedOn: event.data.locatedOn }) };
     case 'ContactEstablished':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'IN_CONTACT' }) };
     case 'PersonUnreachable':
@@ -94,10 +147,15 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'DECEASED' }) };
     case 'PreferenceDeclared':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { preference: event.data.preference }) };
-    case 'RedFlagRaised':
-      return { ...state, openRedFlags: add(state.openRedFlags, event.data.flagId) };
-    case 'RedFlagCleared':
-      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId) };
+    case 'RedFlagRaised': {
+      const d = event.data;
+      return { ...state, openRedFlags: add(state.openRedFlags, d.flagId), redFlagSubjects: put(state.redFlagSubjects, d.flagId, d.subjectPersonId ?? d.personal?.subjectId) };
+    }
+    case 'RedFlagCleared': {
+      const redFlagSubjects = new Map(state.redFlagSubjects);
+      redFlagSubjects.delete(event.data.flagId);
+      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId), redFlagSubjects };
+    }
     case 'DocumentRequested': {
       const d = event.data;
       return {
@@ -125,22 +183,32 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'EXPIRED' }) };
     case 'LegalMatterOpened': {
       const d = event.data;
-      return { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' }) };
+      const next = { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' as const, openedOn: d.openedOn }) };
+      return d.openedOn ? { ...next, children: dated(next, d.childId, d.openedOn, 'openedOn', false) } : next;
     }
-    case 'PetitionFiled':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'PETITION_FILED' }) };
+    case 'PetitionFiled': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.filedOn, 'filedOn', false), matters: patch(state.matters, d.matterId, { status: 'PETITION_FILED', filedOn: d.filedOn }) };
+    }
     case 'HearingScheduled':
       return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'HEARING_SCHEDULED' }) };
-    case 'CourtOrderIssued':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'ORDER_ISSUED' }) };
-    case 'CustodyRecovered':
+    case 'CourtOrderIssued': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.issuedOn, 'issuedOn', false), matters: patch(state.matters, d.matterId, { status: 'ORDER_ISSUED', orderIssuedOn: d.issuedOn }) };
+    }
+    case 'CustodyRecovered': {
+      const d = event.data;
+      const next = { ...state, children: dated(state, d.childId, d.recoveredOn, 'recoveredOn', false) };
       return {
-        ...state,
-        matters: patch(state.matters, event.data.matterId, { status: 'CUSTODY_RECOVERED' }),
-        children: patch(state.children, event.data.childId, { custodyRecovered: true }),
+        ...next,
+        matters: patch(next.matters, d.matterId, { status: 'CUSTODY_RECOVERED' }),
+        children: patch(next.children, d.childId, { custodyRecovered: true }),
       };
-    case 'ApplicationDecided':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'DECIDED' }) };
+    }
+    case 'ApplicationDecided': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.decidedOn, 'decidedOn', false), matters: patch(state.matters, d.matterId, { status: 'DECIDED' }) };
+    }
     case 'DeadlineSet': {
       const d = event.data;
       return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
@@ -180,11 +248,26 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ServiceResumed':
       return { ...state, lifecycle: 'OPEN' };
     case 'ReunificationPlanned':
-      return { ...state, reunificationPlanned: true };
-    case 'ChildRepatriated':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'REPATRIATED' }) };
-    case 'ReunificationCompleted':
-      return { ...state, reunifiedChildIds: add(state.reunifiedChildIds, event.data.childId) };
+      return {
+        ...state,
+        reunificationPlanned: true,
+        safetyOverrides: consume(state, event.data.safetyOverrideIds),
+        caregivers: put(state.caregivers, event.data.childId, event.data.relativeId),
+      };
+    case 'ChildRepatriated': {
+      const next = withCustody(state, event.data.childId, event.data.repatriatedOn, 'repatriatedOn');
+      return { ...next, safetyOverrides: consume(next, event.data.safetyOverrideIds), children: patch(next.children, event.data.childId, { custody: 'REPATRIATED' }) };
+    }
+    case 'ReunificationCompleted': {
+      const d = event.data;
+      return {
+        ...state,
+        children: dated(state, d.childId, d.reunifiedOn, 'reunifiedOn', false),
+        safetyOverrides: consume(state, d.safetyOverrideIds),
+        caregivers: put(state.caregivers, d.childId, d.relativeId),
+        reunifiedChildIds: add(state.reunifiedChildIds, d.childId),
+      };
+    }
     case 'FamilyCaseClosed':
       return { ...state, lifecycle: 'CLOSED' };
     case 'FamilyCaseReopened':

@@ -23,6 +23,29 @@ export interface ChildState {
   readonly custody: CustodyStatus;
   readonly placement: V.Placement | undefined;
   readonly custodyRecovered: boolean;
+  /** The latest custody step (detained, transferred, released, placement changed, repatriated): the next one may not be earlier. */
+  readonly custodySince?: DatedFact | undefined;
+  /** The earliest dated fact about the child: a birth-date correction may not come after it. */
+  readonly earliestFact?: DatedFact | undefined;
+}
+
+/** A date the decider compares later steps with, and the input field that recorded it. */
+export interface DatedFact {
+  readonly on: CalendarDate;
+  readonly field: string;
+}
+
+export type SafetyGate = V.SafetyGate;
+
+/** An override an ADMIN of the lead recorded for one child's next step past a safety gate. */
+export interface SafetyOverrideState {
+  readonly overrideId: string;
+  readonly childId: string;
+  /** Undefined: the gate for any person in the child's next step. */
+  readonly personId: string | undefined;
+  readonly gate: SafetyGate;
+  /** Single use: the step it allowed consumed it. */
+  readonly consumed: boolean;
 }
 
 export interface RelativeState {
@@ -35,6 +58,15 @@ export interface RelativeState {
   /** When tracing started (the occurredAt date), for "not located since ..." */
   readonly soughtSince: CalendarDate | undefined;
   readonly preference: V.Preference | undefined;
+  /** As added, then as verified (RelationshipVerified); null: not known. */
+  readonly biological?: boolean | null;
+  /** Per child, as recorded by RelationshipRecorded (a stepfather of one child, father of another). */
+  readonly biologicalFor?: ReadonlyMap<string, boolean | null>;
+  readonly relationshipVerified?: boolean;
+  /** The latest safety assessment (home study) of this person. */
+  readonly safetyOutcome?: V.SafetyOutcome | undefined;
+  /** When the relative was located (the occurredAt date of RelativeLocated). */
+  readonly locatedOn?: CalendarDate | undefined;
 }
 
 export interface DocumentState {
@@ -56,6 +88,10 @@ export interface MatterState {
   readonly childId: string;
   readonly jurisdiction: string;
   readonly status: MatterStatus;
+  /** The occurredAt date of LegalMatterOpened (undefined for matters stored before it was recorded). */
+  readonly openedOn?: CalendarDate | undefined;
+  readonly filedOn?: CalendarDate | undefined;
+  readonly orderIssuedOn?: CalendarDate | undefined;
 }
 
 export interface DeadlineState {
@@ -115,6 +151,12 @@ export interface FamilyState {
   readonly reunificationPlanned: boolean;
   readonly reunifiedChildIds: ReadonlySet<string>;
   readonly personIds: ReadonlySet<string>;
+  /** Subject of each open red flag; undefined for flags stored without one (they concern everyone). */
+  readonly redFlagSubjects: ReadonlyMap<string, string | undefined>;
+  readonly verifiedIdentities: ReadonlySet<string>;
+  readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
+  /** Per child, the relative a reunification is planned with, or the child was released or placed with. */
+  readonly caregivers: ReadonlyMap<string, string>;
 }
 
 export const initialFamilyState: FamilyState = {
@@ -139,4 +181,8 @@ export const initialFamilyState: FamilyState = {
   reunificationPlanned: false,
   reunifiedChildIds: new Set(),
   personIds: new Set(),
+  redFlagSubjects: new Map(),
+  verifiedIdentities: new Set(),
+  safetyOverrides: new Map(),
+  caregivers: new Map(),
 };

@@ -1,4 +1,5 @@
 import { daysBetween, type CalendarDate } from '../shared/calendar-date.js';
+import { verificationBlockers } from './safety-gates.js';
 import type { DeadlineState, DocumentState, FamilyState, RelativeState } from './state.js';
 
 /**
@@ -97,6 +98,7 @@ export const blockers = (state: FamilyState, today: CalendarDate): string[] => {
       .filter((matter) => matter.matterType === 'ASYLUM' && !state.children.get(matter.childId)?.arrivalDate)
       .map(() => 'arrival date unknown: asylum one-year deadline cannot be computed'),
     ...openDeadlines.flatMap((deadline) => deadlineBlocker(deadline, today) ?? []),
+    ...verificationBlockers(state),
     ...(state.openRedFlags.size > 0 ? [`${String(state.openRedFlags.size)} open red flag${state.openRedFlags.size === 1 ? '' : 's'}`] : []),
   ];
 };

@@ -1,0 +1,125 @@
+import { invalidTransition } from '../shared/domain-error.js';
+import type { FamilyState, RelativeState, SafetyGate, SafetyOverrideState } from './state.js';
+
+/**
+ * Safety gates: a release, a placement, a reunification (planned or completed) or a repatriation
+ * involving a person with an UNSAFE safety assessment or an open red flag, against a declared
+ * preference, or with a non-biological caregiver whose relationship is not verified, is refused
+ * with INVALID_TRANSITION naming each reason, unless an override recorded beforehand
+ * (RecordSafetyOverride: who, role, reason, its own event) covers it.
+ *
+ * Overrides are single use: the step they let through lists them in its event
+ * (`safetyOverrideIds`) and they are consumed; the next step needs a new one. An override names
+ * the child, the gate and optionally the person; without a person it covers that gate for anyone
+ * in the child's next step. Messages name relationships and ids, never a person's name.
+ */
+
+/** Who takes part in a gated step, and which gates apply to the step. */
+export interface GatedStep {
+  readonly childId: string;
+  /** The relative the child goes to, if the step names one. */
+  readonly caregiverId: string | undefined;
+  /** Repatriation, or reunification outside the US: a declared "child stays for protection" applies. */
+  readonly leavesTheUs: boolean;
+  /** Reunification (planned or completed): a non-biological caregiver needs a verified relationship. */
+  readonly reunifies: boolean;
+}
+
+interface Violation {
+  readonly gate: SafetyGate;
+  /** Undefined: a red flag stored without a subject, which concerns everyone. */
+  readonly personId: string | undefined;
+  readonly reason: string;
+}
+
+const words = (code: string): string => code.toLowerCase().replaceAll('_', ' ');
+
+/** Whether the relative is, for this child, a caregiver not known to be biologically related. */
+export const isNonBiological = (relative: RelativeState, childId: string): boolean => {
+  const forChild = relative.relationshipVerified ? undefined : relative.biologicalFor?.get(childId);
+  const biological = forChild !== undefined ? forChild : relative.biological;
+  if (biological === false) return true;
+  const stepOrOther = ['STEPFATHER', 'STEPMOTHER', 'OTHER_CAREGIVER'].includes(relative.relationship);
+  return stepOrOther && biological !== true;
+};
+
+const redFlagViolations = (state: FamilyState, personIds: readonly string[], who: (personId: string) => string): Violation[] =>
+  [...state.redFlagSubjects.entries()]
+    .filter(([flagId, subject]) => state.openRedFlags.has(flagId) && (subject === undefined || personIds.includes(subject)))
+    .map(([, subject]): Violation => ({
+      gate: 'OPEN_RED_FLAG',
+      personId: subject,
+      reason: subject === undefined ? 'an open red flag concerns the family' : `an open red flag concerns the ${who(subject)}`,
+    }));
+
+const violations = (state: FamilyState, step: GatedStep): Violation[] => {
+  const caregiver = step.caregiverId ? state.relatives.get(step.caregiverId) : undefined;
+  const who = (personId: string): string =>
+    personId === step.childId ? `child (${personId})` : `${words(state.relatives.get(personId)?.relationship ?? 'person')} (${personId})`;
+  const persons = [step.childId, ...(caregiver ? [caregiver.relativeId] : [])];
+  const found: Violation[] = [];
+  if (caregiver?.safetyOutcome === 'UNSAFE') {
+    found.push({ gate: 'UNSAFE_ASSESSMENT', personId: caregiver.relativeId, reason: `the ${who(caregiver.relativeId)} has an UNSAFE safety assessment` });
+  }
+  found.push(...redFlagViolations(state, persons, who));
+  if (step.reunifies && caregiver && isNonBiological(caregiver, step.childId) && !caregiver.relationshipVerified) {
+    found.push({ gate: 'UNVERIFIED_RELATIONSHIP', personId: caregiver.relativeId, reason: `the ${who(caregiver.relativeId)} is not biologically related and the relationship is not verified` });
+  }
+  if (step.leavesTheUs) {
+    for (const relative of state.relatives.values()) {
+      if (relative.preference === 'CHILD_STAYS_FOR_PROTECTION' && !relative.adverse && relative.location !== 'DECEASED') {
+        found.push({ gate: 'DECLARED_PREFERENCE', personId: relative.relativeId, reason: `the ${who(relative.relativeId)} declared that the child stays for protection` });
+      }
+    }
+  }
+  return found;
+};
+
+const covers = (override: SafetyOverrideState, childId: string, violation: Violation): boolean =>
+  !override.consumed && override.childId === childId && override.gate === violation.gate &&
+  (override.personId === undefined || override.personId === violation.personId);
+
+/**
+ * Checks the gates of one step. Returns the overrides it uses (for the step's event to consume);
+ * throws INVALID_TRANSITION naming every reason not covered by an override.
+ */
+export const passSafetyGates = (state: FamilyState, step: GatedStep, action: string): string[] => {
+  const used = new Set<string>();
+  const uncovered: Violation[] = [];
+  for (const violation of violations(state, step)) {
+    const override = [...state.safetyOverrides.values()].find((candidate) => covers(candidate, step.childId, violation));
+    if (override) used.add(override.overrideId);
+    else uncovered.push(violation);
+  }
+  if (uncovered.length > 0) {
+    throw invalidTransition(
+      `Cannot ${action}: ${uncovered.map((v) => v.reason).join('; ')} ` +
+        `(an ADMIN of the lead organisation may record a safety override: ${[...new Set(uncovered.map((v) => v.gate))].join(', ')})`,
+    );
+  }
+  return [...used];
+};
+
+/** The `safetyOverrideIds` field of a gated step's event, absent when none was used. */
+export const overridesUsed = (ids: readonly string[]): { safetyOverrideIds?: readonly string[] } =>
+  ids.length > 0 ? { safetyOverrideIds: ids } : {};
+
+/**
+ * Blockers about verification and safety, naming relationships (never people): for each child's
+ * caregiver (released, placed or planned with) an unverified identity or relationship and an
+ * UNSAFE assessment; for every living, non-adverse caregiver not biologically related, an
+ * unverified relationship (it blocks reunification with them).
+ */
+export const verificationBlockers = (state: FamilyState): string[] => {
+  const caregivers = new Set(state.caregivers.values());
+  const blockers = new Set<string>();
+  for (const relative of state.relatives.values()) {
+    if (relative.adverse || relative.location === 'DECEASED') continue;
+    const who = words(relative.relationship);
+    const nonBiological = [...state.children.keys()].some((childId) => isNonBiological(relative, childId));
+    if ((caregivers.has(relative.relativeId) || nonBiological) && !relative.relationshipVerified) blockers.add(`${who}: relationship not verified`);
+    if (caregivers.has(relative.relativeId) && !state.verifiedIdentities.has(relative.relativeId)) blockers.add(`${who}: identity not verified`);
+    if (caregivers.has(relative.relativeId) && relative.safetyOutcome === 'UNSAFE') blockers.add(`${who}: safety assessment UNSAFE`);
+  }
+  return [...blockers];
+};
