@@ -121,7 +121,6 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return {
         ...next,
         safetyOverrides: consume(next, d.safetyOverrideIds),
-        caregivers: d.releasedToRelativeId ? put(next.caregivers, d.childId, d.releasedToRelativeId) : next.caregivers,
         children: patch(next.children, d.childId, { custody: 'RELEASED', placement: d.placement }),
       };
     }
@@ -131,7 +130,6 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return {
         ...next,
         safetyOverrides: consume(next, d.safetyOverrideIds),
-        caregivers: d.relativeId ? put(next.caregivers, d.childId, d.relativeId) : next.caregivers,
         children: patch(next.children, d.childId, { placement: d.placement }),
       };
     }
@@ -252,7 +250,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         reunificationPlanned: true,
         safetyOverrides: consume(state, event.data.safetyOverrideIds),
-        caregivers: put(state.caregivers, event.data.childId, event.data.relativeId),
+        plannedReunifications: put(state.plannedReunifications, event.data.childId, event.data.relativeId),
       };
     case 'ChildRepatriated': {
       const next = withCustody(state, event.data.childId, event.data.repatriatedOn, 'repatriatedOn');
@@ -264,7 +262,6 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         children: dated(state, d.childId, d.reunifiedOn, 'reunifiedOn', false),
         safetyOverrides: consume(state, d.safetyOverrideIds),
-        caregivers: put(state.caregivers, d.childId, d.relativeId),
         reunifiedChildIds: add(state.reunifiedChildIds, d.childId),
       };
     }

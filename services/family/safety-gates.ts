@@ -105,21 +105,29 @@ export const overridesUsed = (ids: readonly string[]): { safetyOverrideIds?: rea
   ids.length > 0 ? { safetyOverrideIds: ids } : {};
 
 /**
- * Blockers about verification and safety, naming relationships (never people): for each child's
- * caregiver (released, placed or planned with) an unverified identity or relationship and an
- * UNSAFE assessment; for every living, non-adverse caregiver not biologically related, an
- * unverified relationship (it blocks reunification with them).
+ * Blockers about verification and safety, naming relationships (never people). For each child
+ * not yet reunified: when a reunification is planned, the planned caregiver's unverified identity,
+ * unverified relationship or UNSAFE assessment; while none is planned, every living, non-adverse
+ * caregiver not biologically related to the child whose relationship is not verified (it blocks
+ * reunification with them).
  */
 export const verificationBlockers = (state: FamilyState): string[] => {
-  const caregivers = new Set(state.caregivers.values());
   const blockers = new Set<string>();
-  for (const relative of state.relatives.values()) {
-    if (relative.adverse || relative.location === 'DECEASED') continue;
-    const who = words(relative.relationship);
-    const nonBiological = [...state.children.keys()].some((childId) => isNonBiological(relative, childId));
-    if ((caregivers.has(relative.relativeId) || nonBiological) && !relative.relationshipVerified) blockers.add(`${who}: relationship not verified`);
-    if (caregivers.has(relative.relativeId) && !state.verifiedIdentities.has(relative.relativeId)) blockers.add(`${who}: identity not verified`);
-    if (caregivers.has(relative.relativeId) && relative.safetyOutcome === 'UNSAFE') blockers.add(`${who}: safety assessment UNSAFE`);
+  for (const childId of state.children.keys()) {
+    if (state.reunifiedChildIds.has(childId)) continue;
+    const plannedId = state.plannedReunifications.get(childId);
+    const planned = plannedId ? state.relatives.get(plannedId) : undefined;
+    if (planned) {
+      const who = words(planned.relationship);
+      if (!state.verifiedIdentities.has(planned.relativeId)) blockers.add(`${who}: identity not verified`);
+      if (!planned.relationshipVerified) blockers.add(`${who}: relationship not verified`);
+      if (planned.safetyOutcome === 'UNSAFE') blockers.add(`${who}: safety assessment UNSAFE`);
+      continue;
+    }
+    for (const relative of state.relatives.values()) {
+      if (relative.adverse || relative.location === 'DECEASED' || relative.relationshipVerified) continue;
+      if (isNonBiological(relative, childId)) blockers.add(`${words(relative.relationship)}: relationship not verified`);
+    }
   }
   return [...blockers];
 };

@@ -155,8 +155,8 @@ export interface FamilyState {
   readonly redFlagSubjects: ReadonlyMap<string, string | undefined>;
   readonly verifiedIdentities: ReadonlySet<string>;
   readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
-  /** Per child, the relative a reunification is planned with, or the child was released or placed with. */
-  readonly caregivers: ReadonlyMap<string, string>;
+  /** Per child, the relative the latest reunification was planned with. */
+  readonly plannedReunifications: ReadonlyMap<string, string>;
 }
 
 export const initialFamilyState: FamilyState = {
@@ -184,5 +184,5 @@ export const initialFamilyState: FamilyState = {
   redFlagSubjects: new Map(),
   verifiedIdentities: new Set(),
   safetyOverrides: new Map(),
-  caregivers: new Map(),
+  plannedReunifications: new Map(),
 };

@@ -44,9 +44,10 @@ const MILESTONES: Record<string, Milestones> = {
     13: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
   },
   'children-in-detention': {
-    10: { status: 'SEARCHING', blockers: [`mother not located since ${ago(200)}`] },
-    11: { status: 'IN_CONTACT', blockers: [] },
-    13: { status: 'LEGAL_PROCESS', blockers: ['birth certificate requested, not yet obtained'] },
+    // The stepfather is not biologically related: his unverified relationship is a blocker.
+    10: { status: 'SEARCHING', blockers: [`mother not located since ${ago(200)}`, 'stepfather: relationship not verified'] },
+    11: { status: 'IN_CONTACT', blockers: ['stepfather: relationship not verified'] },
+    13: { status: 'LEGAL_PROCESS', blockers: ['birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] },
   },
   'deported-parent': {
     7: { status: 'SEARCHING', blockers: [`father not located since ${ago(5 * 365)}`] },
