@@ -1,6 +1,6 @@
 import { dateOf, type CalendarDate } from '../shared/calendar-date.js';
 import { badInput } from '../shared/domain-error.js';
-import type { FamilyCommand } from './commands.js';
+import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { ChildState, DatedFact, FamilyState } from './state.js';
 
 /**
@@ -30,7 +30,7 @@ import type { ChildState, DatedFact, FamilyState } from './state.js';
 const FACT_WORDS: Readonly<Record<string, string>> = {
   birthDate: 'birth', arrivalDate: 'arrival', separatedOn: 'separation', detainedOn: 'detention', transferredOn: 'transfer',
   releasedOn: 'release', changedOn: 'placement change', repatriatedOn: 'repatriation', reunifiedOn: 'reunification',
-  openedOn: 'legal matter opening', filedOn: 'petition filing', issuedOn: 'court order', recoveredOn: 'custody recovery',
+  openedOn: 'opening', filedOn: 'petition filing', issuedOn: 'court order', recoveredOn: 'custody recovery',
   decidedOn: 'application decision', startedOn: 'start of tracing', locatedOn: 'location',
 };
 
@@ -73,56 +73,48 @@ const birthCorrection = (state: FamilyState, childId: string, birthDate: Calenda
   }
 };
 
+type Rule<T extends FamilyCommandType> = (command: FamilyCommandOf<T>, state: FamilyState) => void;
+
+const located = (state: FamilyState, relativeId: string): DatedFact | undefined => {
+  const on = state.relatives.get(relativeId)?.locatedOn;
+  return on ? { on, field: 'locatedOn' } : undefined;
+};
+
+/** The rules of each command with dates of its own (every command naming a child also gets rule 1 on occurredAt). */
+const RULES: { readonly [T in FamilyCommandType]?: Rule<T> } = {
+  CorrectChildBirthDate: (c, s) => birthCorrection(s, c.childId, c.birthDate),
+  RecordSeparation: (c, s) => {
+    for (const childId of c.childIds) {
+      const child = s.children.get(childId);
+      if (child) notBefore('separatedOn', c.separatedOn, birthOf(child), "the child's");
+    }
+  },
+  RecordChildDetained: (c, s) => custodyDate(s, c.childId, 'detainedOn', c.detainedOn),
+  RecordChildTransferred: (c, s) => custodyDate(s, c.childId, 'transferredOn', c.transferredOn),
+  RecordChildReleased: (c, s) => custodyDate(s, c.childId, 'releasedOn', c.releasedOn),
+  ChangeChildPlacement: (c, s) => custodyDate(s, c.childId, 'changedOn', c.changedOn),
+  RecordChildRepatriated: (c, s) => custodyDate(s, c.childId, 'repatriatedOn', c.repatriatedOn),
+  RecordReunification: (c, s) => {
+    custodyDate(s, c.childId, 'reunifiedOn', c.reunifiedOn);
+    notBefore('reunifiedOn', c.reunifiedOn, located(s, c.relativeId), "the relative's");
+  },
+  RecordParentLocated: (c, s) => {
+    const since = s.relatives.get(c.relativeId)?.soughtSince;
+    notBefore('occurredAt', dateOf(c.occurredAt), since ? { on: since, field: 'startedOn' } : undefined, "the relative's");
+  },
+  RecordContactEstablished: (c, s) => notBefore('occurredAt', dateOf(c.occurredAt), located(s, c.relativeId), "the relative's"),
+  RecordPetitionFiled: (c, s) => matterDate(s, c.matterId, 'filedOn', c.filedOn, 'openedOn'),
+  ScheduleHearing: (c, s) => matterDate(s, c.matterId, 'hearingOn', c.hearingOn, 'filedOn'),
+  RecordCourtOrder: (c, s) => matterDate(s, c.matterId, 'issuedOn', c.issuedOn, 'filedOn'),
+  RecordCustodyRecovered: (c, s) => matterDate(s, c.matterId, 'recoveredOn', c.recoveredOn, 'filedOn'),
+  RecordApplicationDecided: (c, s) => matterDate(s, c.matterId, 'decidedOn', c.decidedOn, 'orderIssuedOn'),
+};
+
 /** Throws BAD_USER_INPUT when a date of the command contradicts an earlier fact of the family. */
 export const checkDateOrder = (command: FamilyCommand, state: FamilyState): void => {
-  const occurredOn = dateOf(command.occurredAt);
   if ('childId' in command && typeof command.childId === 'string' && command.type !== 'RegisterChild' && command.type !== 'CorrectChildBirthDate') {
     const child = state.children.get(command.childId);
-    if (child) notBefore('occurredAt', occurredOn, birthOf(child), "the child's");
+    if (child) notBefore('occurredAt', dateOf(command.occurredAt), birthOf(child), "the child's");
   }
-  switch (command.type) {
-    case 'CorrectChildBirthDate':
-      return birthCorrection(state, command.childId, command.birthDate);
-    case 'RecordSeparation':
-      for (const childId of command.childIds) {
-        const child = state.children.get(childId);
-        if (child) notBefore('separatedOn', command.separatedOn, birthOf(child), "the child's");
-      }
-      return;
-    case 'RecordChildDetained':
-      return custodyDate(state, command.childId, 'detainedOn', command.detainedOn);
-    case 'RecordChildTransferred':
-      return custodyDate(state, command.childId, 'transferredOn', command.transferredOn);
-    case 'RecordChildReleased':
-      return custodyDate(state, command.childId, 'releasedOn', command.releasedOn);
-    case 'ChangeChildPlacement':
-      return custodyDate(state, command.childId, 'changedOn', command.changedOn);
-    case 'RecordChildRepatriated':
-      return custodyDate(state, command.childId, 'repatriatedOn', command.repatriatedOn);
-    case 'RecordReunification': {
-      custodyDate(state, command.childId, 'reunifiedOn', command.reunifiedOn);
-      const located = state.relatives.get(command.relativeId)?.locatedOn;
-      return notBefore('reunifiedOn', command.reunifiedOn, located ? { on: located, field: 'locatedOn' } : undefined, "the relative's");
-    }
-    case 'RecordParentLocated': {
-      const since = state.relatives.get(command.relativeId)?.soughtSince;
-      return notBefore('occurredAt', occurredOn, since ? { on: since, field: 'startedOn' } : undefined, "the relative's");
-    }
-    case 'RecordContactEstablished': {
-      const located = state.relatives.get(command.relativeId)?.locatedOn;
-      return notBefore('occurredAt', occurredOn, located ? { on: located, field: 'locatedOn' } : undefined, "the relative's");
-    }
-    case 'RecordPetitionFiled':
-      return matterDate(state, command.matterId, 'filedOn', command.filedOn, 'openedOn');
-    case 'ScheduleHearing':
-      return matterDate(state, command.matterId, 'hearingOn', command.hearingOn, 'filedOn');
-    case 'RecordCourtOrder':
-      return matterDate(state, command.matterId, 'issuedOn', command.issuedOn, 'filedOn');
-    case 'RecordCustodyRecovered':
-      return matterDate(state, command.matterId, 'recoveredOn', command.recoveredOn, 'filedOn');
-    case 'RecordApplicationDecided':
-      return matterDate(state, command.matterId, 'decidedOn', command.decidedOn, 'orderIssuedOn');
-    default:
-      return;
-  }
+  (RULES[command.type] as Rule<FamilyCommandType> | undefined)?.(command, state);
 };
