@@ -25,7 +25,8 @@ interface Touched {
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 2,
+  // 3: the folded state gained the safety-gate and date fields (issue 14); snapshots of version 2 lack them.
+  version: 3,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
