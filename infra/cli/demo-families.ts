@@ -69,7 +69,8 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'RecordProtectionConcern', concernId: 'concern-1', kind: 'TRAFFICKING', neverDiscloseTo: ['captors'], subjectPersonId: 'child-sofia', narrative: 'Held by the trafficker family; never disclose her location.' }),
         s(us, { type: 'ReferFamily', referralId: 'referral-mx', toOrganizationId: mx.organizationId, purpose: 'Mexican custody proceeding', scope: 'FULL' }),
         s(mx, { type: 'AcceptReferral', referralId: 'referral-mx' }),
-        s(mx, { type: 'OpenLegalMatter', matterId: 'custody-sofia', matterType: 'MEXICAN_CUSTODY', childId: 'child-sofia', jurisdiction: 'MX-PUE' }),
+        // Opened before its petition was filed (a filing may not precede the opening of its matter).
+        s(mx, { type: 'OpenLegalMatter', matterId: 'custody-sofia', matterType: 'MEXICAN_CUSTODY', childId: 'child-sofia', jurisdiction: 'MX-PUE' }, 420),
         s(mx, { type: 'RecordPetitionFiled', matterId: 'custody-sofia', filedOn: daysAgo(400) }),
         s(mx, { type: 'ScheduleHearing', matterId: 'custody-sofia', hearingOn: addDays(today, 9), deadlineId: 'hearing-sofia' }),
         s(mx, { type: 'RequestDocument', documentId: 'passport-sofia', documentType: 'PASSPORT', issuingCountry: c('MX'), assignedOrganizationId: mx.organizationId, subjectPersonId: 'child-sofia', needsLegalisation: false, needsTranslation: false, needsService: false }),

@@ -1,5 +1,6 @@
 import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../shared/calendar-date.js';
 import { caregiverCandidates, deadlineChild, documentConcerns, noParentAvailable, readyToReunify } from './child-relations.js';
+import { verificationBlockers } from './safety-gates.js';
 import type { ChildState, DeadlineState, DocumentState, FamilyState, RelativeState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
 
@@ -163,6 +164,7 @@ const allBlockers = (state: FamilyState, today: CalendarDate, reading: BlockerRe
       const childId = deadlineChild(state, deadline);
       return optional(describeDeadline(deadline, precision)).map((text) => ({ text, childIds: childId ? [childId] : undefined }));
     }),
+    ...verificationBlockers(state, scope !== 'STATUS').map(({ childId, text }) => forChild(childId)(text)),
     ...(state.openRedFlags.size > 0 ? [forFamily(`${String(state.openRedFlags.size)} open red flag${state.openRedFlags.size === 1 ? '' : 's'}`)] : []),
   ];
 };

@@ -28,7 +28,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   agency: V.CUSTODIAN_AGENCIES, placement: V.PLACEMENTS, channel: V.CONTACT_CHANNELS, result: V.CONTACT_RESULTS,
   preference: V.PREFERENCES, outcome: V.SAFETY_OUTCOMES, documentType: V.DOCUMENT_TYPES, matterType: V.MATTER_TYPES,
   orderType: V.ORDER_TYPES, decision: V.DECISIONS, kind: [...V.DEADLINE_KINDS, ...V.IDENTIFIER_KINDS, ...V.CONCERN_KINDS],
-  scope: V.ACCESS_SCOPES, category: V.RED_FLAG_CATEGORIES,
+  scope: V.ACCESS_SCOPES, category: V.RED_FLAG_CATEGORIES, gate: V.SAFETY_GATES,
 };
 
 const METHODS: Partial<Record<FamilyCommand['type'], readonly string[]>> = {

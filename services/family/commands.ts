@@ -35,7 +35,8 @@ export type FamilyCommand =
   | C<'RecordChildDetained', { childId: string; agency: V.CustodianAgency; detainedOn: CalendarDate; facility?: string }>
   | C<'RecordChildTransferred', { childId: string; transferredOn: CalendarDate; facility?: string }>
   | C<'RecordChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement }>
-  | C<'ChangeChildPlacement', { childId: string; placement: V.Placement; changedOn: CalendarDate }>
+  /** `relativeId`: the relative the child is now placed with, if any (the safety gates apply to them). */
+  | C<'ChangeChildPlacement', { childId: string; placement: V.Placement; changedOn: CalendarDate; relativeId?: string }>
   | C<'StartTracing', { relativeId: string; defenderOrganizationId: string; region?: CountryCode }>
   | C<'RecordContactAttempt', { relativeId: string; channel: V.ContactChannel; result: V.ContactResult }>
   | C<'RecordLead', { relativeId: string; lead?: string }>
@@ -49,6 +50,8 @@ export type FamilyCommand =
   | C<'RecordSafetyAssessment', { relativeId: string; outcome: V.SafetyOutcome }>
   | C<'RaiseRedFlag', { flagId: string; category: V.RedFlagCategory; subjectPersonId: string; narrative?: string }>
   | C<'ClearRedFlag', { flagId: string }>
+  /** Lets the child's next step past one safety gate (for one person, or any): ADMIN of the lead only; single use. */
+  | C<'RecordSafetyOverride', { overrideId: string; childId: string; personId?: string; gate: V.SafetyGate; reason: string }>
   | C<'RequestDocument', { documentId: string; documentType: V.DocumentType; issuingCountry: CountryCode; assignedOrganizationId: string; subjectPersonId?: string; needsLegalisation: boolean; needsTranslation: boolean; needsService: boolean }>
   | C<'RecordDocumentObtained', { documentId: string }>
   | C<'RecordDocumentApostilled', { documentId: string; method: V.LegalisationMethod }>

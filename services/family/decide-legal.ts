@@ -1,3 +1,4 @@
+import { dateOf } from '../shared/calendar-date.js';
 import { badInput, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
@@ -19,7 +20,7 @@ export const openLegalMatter = (c: FamilyCommandOf<'OpenLegalMatter'>, s: Family
   requireNew(s.matters, c.matterId, 'matterId', rule`legal matter`);
   existing(s.children, c.childId, 'childId', rule`child`);
   if (!JURISDICTION.test(c.jurisdiction)) throw badInput('jurisdiction', rule`must be an ISO 3166 code such as US-NY or MX`);
-  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction };
+  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction, openedOn: dateOf(c.occurredAt) };
   // Its SIJ age-out or asylum one-year deadline follows from the facts (deadlines.ts, run by decide).
   return [{ type: 'LegalMatterOpened', data: matter }];
 };

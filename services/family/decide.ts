@@ -10,6 +10,7 @@ import * as legal from './decide-legal.js';
 import * as outcome from './decide-outcome.js';
 import * as tracing from './decide-tracing.js';
 import { derivedDeadlineEvents } from './deadlines.js';
+import { checkDateOrder } from './date-order.js';
 import type { FamilyEvent } from './events.js';
 import { evolve } from './evolve.js';
 import type { FamilyState } from './state.js';
@@ -47,6 +48,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordRelationshipVerified: tracing.recordRelationshipVerified,
   RecordSafetyAssessment: tracing.recordSafetyAssessment,
   RaiseRedFlag: tracing.raiseRedFlag,
+  RecordSafetyOverride: tracing.recordSafetyOverride,
   ClearRedFlag: tracing.clearRedFlag,
   RequestDocument: documents.requestDocument,
   RecordDocumentObtained: documents.recordDocumentObtained,
@@ -107,6 +109,7 @@ export const decide = (command: FamilyCommand, state: FamilyState): readonly Fam
       );
     }
   }
+  checkDateOrder(command, state);
   const events = (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
   return [...events, ...derivedDeadlineEvents(state, events.reduce(evolve, state), dateOf(command.issuedAt))];
 };

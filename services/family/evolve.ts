@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
 import type { ChildState, FamilyState, PlacementChange } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
@@ -27,6 +28,23 @@ const placed = (state: FamilyState, childId: string, change: Partial<ChildState>
   if (!child) return state;
   return { ...state, children: put(state.children, childId, { ...child, ...change, placementHistory: [...child.placementHistory, step] }) };
 };
+
+/** Records a dated fact about a child: the latest custody step and the earliest fact of all. */
+const dated = (state: FamilyState, childId: string, on: CalendarDate, field: string, custody: boolean): ReadonlyMap<string, ChildState> => {
+  const child = state.children.get(childId);
+  if (child === undefined) return state.children;
+  const earliest = child.earliestFact === undefined || on < child.earliestFact.on ? { on, field } : child.earliestFact;
+  return put(state.children, childId, { ...child, earliestFact: earliest, ...(custody ? { custodySince: { on, field } } : {}) });
+};
+
+const childOfMatter = (state: FamilyState, matterId: string): string => state.matters.get(matterId)?.childId ?? '';
+
+/** Marks the overrides a step used as consumed (single use). */
+const consume = (state: FamilyState, ids: readonly string[] | undefined): FamilyState['safetyOverrides'] =>
+  (ids ?? []).reduce((overrides, id) => patch(overrides, id, { consumed: true }), state.safetyOverrides);
+
+const withCustody = (state: FamilyState, childId: string, on: CalendarDate, field: string): FamilyState =>
+  ({ ...state, children: dated(state, childId, on, field, true) });
 
 /** Folds one event into the family. Total: every event type has its case. */
 export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
@@ -56,7 +74,8 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined, childIds: [], safetyOutcome: undefined,
+          soughtSince: undefined, preference: undefined, biological: d.biological, biologicalFor: new Map(),
+          relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined,
         }),
       };
     }
@@ -70,16 +89,25 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, grants: patch(state.grants, event.data.grantId, { active: false }) };
     case 'RelationshipRecorded': {
       const relative = state.relatives.get(event.data.relativeId);
-      if (!relative || relative.childIds.includes(event.data.childId)) return state;
-      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { childIds: [...relative.childIds, event.data.childId] }) };
+      if (relative === undefined) return state;
+      const biologicalFor = new Map(relative.biologicalFor ?? []).set(event.data.childId, event.data.biological);
+      const childIds = relative.childIds.includes(event.data.childId) ? relative.childIds : [...relative.childIds, event.data.childId];
+      return { ...state, relatives: put(state.relatives, relative.relativeId, { ...relative, biologicalFor, childIds }) };
     }
+    case 'IdentityVerified':
+      return { ...state, verifiedIdentities: add(state.verifiedIdentities, event.data.personId) };
+    case 'RelationshipVerified':
+      // A verified relationship replaces what was declared, for every child.
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { relationshipVerified: true, biological: event.data.biological, biologicalFor: new Map() }) };
     case 'SafetyAssessmentCompleted':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { safetyOutcome: event.data.outcome }) };
+    case 'SafetyOverrideRecorded': {
+      const d = event.data;
+      return { ...state, safetyOverrides: put(state.safetyOverrides, d.overrideId, { overrideId: d.overrideId, childId: d.childId, personId: d.personId, gate: d.gate, consumed: false }) };
+    }
     case 'IdentifierRecorded':
     case 'ContactAttemptMade':
     case 'LeadReceived':
-    case 'IdentityVerified':
-    case 'RelationshipVerified':
     case 'FollowUpRecorded':
     case 'ReunificationFailed':
       return state;
@@ -94,37 +122,44 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         neverDiscloseTo: event.data.neverDiscloseTo.reduce(add, state.neverDiscloseTo),
         protectionConcerns: put(state.protectionConcerns, event.data.concernId, { kind: event.data.kind, subjectPersonId: event.data.personal?.subjectId }),
       };
-    case 'SeparationRecorded':
-      return {
-        ...state,
-        separatedOn: state.separatedOn ?? event.data.separatedOn,
-        children: event.data.childIds.reduce((children, childId) => {
-          const child = children.get(childId);
-          return child ? put(children, childId, { ...child, separationCauses: [...child.separationCauses, event.data.cause] }) : children;
-        }, state.children),
-      };
+    case 'SeparationRecorded': {
+      const d = event.data;
+      const children = d.childIds.reduce((children, childId) => {
+        const child = children.get(childId);
+        return child ? put(children, childId, { ...child, separationCauses: [...child.separationCauses, d.cause] }) : children;
+      }, d.childIds.reduce((s, childId) => ({ ...s, children: dated(s, childId, d.separatedOn, 'separatedOn', false) }), state).children);
+      return { ...state, children, separatedOn: state.separatedOn ?? d.separatedOn };
+    }
     case 'ChildDetained': {
       const d = event.data;
       const placement = d.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER';
-      return placed(state, d.childId, { custody: 'DETAINED', placement }, { change: 'DETAINED', on: d.detainedOn, placement, agency: d.agency, ...facility(d.personal) });
+      const next = withCustody(state, d.childId, d.detainedOn, 'detainedOn');
+      return placed(next, d.childId, { custody: 'DETAINED', placement }, { change: 'DETAINED', on: d.detainedOn, placement, agency: d.agency, ...facility(d.personal) });
     }
     case 'ChildTransferred': {
       const d = event.data;
-      const placement = state.children.get(d.childId)?.placement;
-      return placed(state, d.childId, {}, { change: 'TRANSFERRED', on: d.transferredOn, placement, ...facility(d.personal) });
+      const next = withCustody(state, d.childId, d.transferredOn, 'transferredOn');
+      const placement = next.children.get(d.childId)?.placement;
+      return placed(next, d.childId, {}, { change: 'TRANSFERRED', on: d.transferredOn, placement, ...facility(d.personal) });
     }
     case 'ChildReleased': {
       const d = event.data;
-      return placed(state, d.childId, { custody: 'RELEASED', placement: d.placement }, {
+      const next = { ...withCustody(state, d.childId, d.releasedOn, 'releasedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
+      return placed(next, d.childId, { custody: 'RELEASED', placement: d.placement }, {
         change: 'RELEASED', on: d.releasedOn, placement: d.placement, ...(d.releasedToRelativeId ? { relativeId: d.releasedToRelativeId } : {}),
       });
     }
-    case 'ChildPlacementChanged':
-      return placed(state, event.data.childId, { placement: event.data.placement }, { change: 'PLACEMENT_CHANGED', on: event.data.changedOn, placement: event.data.placement });
+    case 'ChildPlacementChanged': {
+      const d = event.data;
+      const next = { ...withCustody(state, d.childId, d.changedOn, 'changedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
+      return placed(next, d.childId, { placement: d.placement }, {
+        change: 'PLACEMENT_CHANGED', on: d.changedOn, placement: d.placement, ...(d.relativeId ? { relativeId: d.relativeId } : {}),
+      });
+    }
     case 'TracingStarted':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'TRACING', soughtSince: event.data.startedOn }) };
     case 'RelativeLocated':
-      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country }) };
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country, locatedOn: event.data.locatedOn }) };
     case 'ContactEstablished':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'IN_CONTACT' }) };
     case 'PersonUnreachable':
@@ -133,10 +168,15 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'DECEASED' }) };
     case 'PreferenceDeclared':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { preference: event.data.preference }) };
-    case 'RedFlagRaised':
-      return { ...state, openRedFlags: add(state.openRedFlags, event.data.flagId) };
-    case 'RedFlagCleared':
-      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId) };
+    case 'RedFlagRaised': {
+      const d = event.data;
+      return { ...state, openRedFlags: add(state.openRedFlags, d.flagId), redFlagSubjects: put(state.redFlagSubjects, d.flagId, d.subjectPersonId ?? d.personal?.subjectId) };
+    }
+    case 'RedFlagCleared': {
+      const redFlagSubjects = new Map(state.redFlagSubjects);
+      redFlagSubjects.delete(event.data.flagId);
+      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId), redFlagSubjects };
+    }
     case 'DocumentRequested': {
       const d = event.data;
       return {
@@ -164,22 +204,32 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'EXPIRED' }) };
     case 'LegalMatterOpened': {
       const d = event.data;
-      return { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' }) };
+      const next = { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' as const, openedOn: d.openedOn }) };
+      return d.openedOn ? { ...next, children: dated(next, d.childId, d.openedOn, 'openedOn', false) } : next;
     }
-    case 'PetitionFiled':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'PETITION_FILED' }) };
+    case 'PetitionFiled': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.filedOn, 'filedOn', false), matters: patch(state.matters, d.matterId, { status: 'PETITION_FILED', filedOn: d.filedOn }) };
+    }
     case 'HearingScheduled':
       return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'HEARING_SCHEDULED' }) };
-    case 'CourtOrderIssued':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'ORDER_ISSUED' }) };
-    case 'CustodyRecovered':
+    case 'CourtOrderIssued': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.issuedOn, 'issuedOn', false), matters: patch(state.matters, d.matterId, { status: 'ORDER_ISSUED', orderIssuedOn: d.issuedOn }) };
+    }
+    case 'CustodyRecovered': {
+      const d = event.data;
+      const next = { ...state, children: dated(state, d.childId, d.recoveredOn, 'recoveredOn', false) };
       return {
-        ...state,
-        matters: patch(state.matters, event.data.matterId, { status: 'CUSTODY_RECOVERED' }),
-        children: patch(state.children, event.data.childId, { custodyRecovered: true }),
+        ...next,
+        matters: patch(next.matters, d.matterId, { status: 'CUSTODY_RECOVERED' }),
+        children: patch(next.children, d.childId, { custodyRecovered: true }),
       };
-    case 'ApplicationDecided':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'DECIDED' }) };
+    }
+    case 'ApplicationDecided': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.decidedOn, 'decidedOn', false), matters: patch(state.matters, d.matterId, { status: 'DECIDED' }) };
+    }
     case 'DeadlineSet': {
       const d = event.data;
       return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
@@ -219,16 +269,25 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ServiceResumed':
       return { ...state, lifecycle: 'OPEN' };
     case 'ReunificationPlanned':
-      return { ...state, reunificationPlanned: true, children: patch(state.children, event.data.childId, { reunificationPlannedWith: event.data.relativeId }) };
+      return {
+        ...state,
+        reunificationPlanned: true,
+        safetyOverrides: consume(state, event.data.safetyOverrideIds),
+        children: patch(state.children, event.data.childId, { reunificationPlannedWith: event.data.relativeId }),
+      };
     case 'ChildRepatriated': {
       const d = event.data;
+      const next = { ...withCustody(state, d.childId, d.repatriatedOn, 'repatriatedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
       // Back in the country of origin: no longer in the US placement; unknown until recorded.
-      return placed(state, d.childId, { custody: 'REPATRIATED', placement: undefined }, { change: 'REPATRIATED', on: d.repatriatedOn, placement: undefined, country: d.country });
+      return placed(next, d.childId, { custody: 'REPATRIATED', placement: undefined }, { change: 'REPATRIATED', on: d.repatriatedOn, placement: undefined, country: d.country });
     }
     case 'ReunificationCompleted': {
       const d = event.data;
       return {
-        ...placed(state, d.childId, { placement: 'RELATIVE' }, { change: 'REUNIFIED', on: d.reunifiedOn, placement: 'RELATIVE', relativeId: d.relativeId, country: d.country }),
+        ...placed({ ...state, children: dated(state, d.childId, d.reunifiedOn, 'reunifiedOn', false) }, d.childId, { placement: 'RELATIVE' }, {
+          change: 'REUNIFIED', on: d.reunifiedOn, placement: 'RELATIVE', relativeId: d.relativeId, country: d.country,
+        }),
+        safetyOverrides: consume(state, d.safetyOverrideIds),
         reunifiedChildIds: add(state.reunifiedChildIds, d.childId),
       };
     }

@@ -46,6 +46,29 @@ export interface ChildState {
   readonly reunificationPlannedWith: string | undefined;
   /** Causes of the separations recorded for this child (SIJ eligibility reads ABANDONMENT). */
   readonly separationCauses: readonly V.SeparationCause[];
+  /** The latest custody step (detained, transferred, released, placement changed, repatriated): the next one may not be earlier. */
+  readonly custodySince?: DatedFact | undefined;
+  /** The earliest dated fact about the child: a birth-date correction may not come after it. */
+  readonly earliestFact?: DatedFact | undefined;
+}
+
+/** A date the decider compares later steps with, and the input field that recorded it. */
+export interface DatedFact {
+  readonly on: CalendarDate;
+  readonly field: string;
+}
+
+export type SafetyGate = V.SafetyGate;
+
+/** An override an ADMIN of the lead recorded for one child's next step past a safety gate. */
+export interface SafetyOverrideState {
+  readonly overrideId: string;
+  readonly childId: string;
+  /** Undefined: the gate for any person in the child's next step. */
+  readonly personId: string | undefined;
+  readonly gate: SafetyGate;
+  /** Single use: the step it allowed consumed it. */
+  readonly consumed: boolean;
 }
 
 export interface RelativeState {
@@ -62,6 +85,13 @@ export interface RelativeState {
   readonly childIds: readonly string[];
   /** The latest safety assessment (home study) of this relative, if any. */
   readonly safetyOutcome: V.SafetyOutcome | undefined;
+  /** As added, then as verified (RelationshipVerified); null: not known. */
+  readonly biological?: boolean | null;
+  /** Per child, as recorded by RelationshipRecorded (a stepfather of one child, father of another). */
+  readonly biologicalFor?: ReadonlyMap<string, boolean | null>;
+  readonly relationshipVerified?: boolean;
+  /** When the relative was located (the occurredAt date of RelativeLocated). */
+  readonly locatedOn?: CalendarDate | undefined;
 }
 
 export interface DocumentState {
@@ -85,6 +115,10 @@ export interface MatterState {
   readonly childId: string;
   readonly jurisdiction: string;
   readonly status: MatterStatus;
+  /** The occurredAt date of LegalMatterOpened (undefined for matters stored before it was recorded). */
+  readonly openedOn?: CalendarDate | undefined;
+  readonly filedOn?: CalendarDate | undefined;
+  readonly orderIssuedOn?: CalendarDate | undefined;
 }
 
 export interface DeadlineState {
@@ -153,6 +187,10 @@ export interface FamilyState {
   readonly reunificationPlanned: boolean;
   readonly reunifiedChildIds: ReadonlySet<string>;
   readonly personIds: ReadonlySet<string>;
+  /** Subject of each open red flag; undefined for flags stored without one (they concern everyone). */
+  readonly redFlagSubjects: ReadonlyMap<string, string | undefined>;
+  readonly verifiedIdentities: ReadonlySet<string>;
+  readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
 }
 
 export const initialFamilyState: FamilyState = {
@@ -179,4 +217,7 @@ export const initialFamilyState: FamilyState = {
   reunificationPlanned: false,
   reunifiedChildIds: new Set(),
   personIds: new Set(),
+  redFlagSubjects: new Map(),
+  verifiedIdentities: new Set(),
+  safetyOverrides: new Map(),
 };

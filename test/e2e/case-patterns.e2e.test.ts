@@ -47,9 +47,10 @@ const MILESTONES: Record<string, Milestones> = {
   'children-in-detention': {
     // Both children are still detained (one blocker for both); the birth certificate is the first
     // child's, and the second child has no legal work open, so the family is IN_CONTACT (issue 14, item 1).
-    10: { status: 'SEARCHING', blockers: [`still detained since ${ago(210)}`, `mother not located since ${ago(200)}`] },
-    11: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`] },
-    13: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'child 1: birth certificate requested, not yet obtained'] },
+    // The stepfather is not biologically related: his unverified relationship is a blocker (item 2).
+    10: { status: 'SEARCHING', blockers: [`still detained since ${ago(210)}`, `mother not located since ${ago(200)}`, 'stepfather: relationship not verified'] },
+    11: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'stepfather: relationship not verified'] },
+    13: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'child 1: birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] },
   },
   'deported-parent': {
     7: { status: 'SEARCHING', blockers: [`father not located since ${ago(5 * 365)}`] },

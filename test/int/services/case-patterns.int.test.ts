@@ -155,8 +155,11 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('RecordSeparation', { separatedOn: date('2023-01-05'), cause: 'SEPARATED_AT_BORDER', childIds: ['boy'] });
     await c.run('RecordChildDetained', { childId: 'boy', agency: 'ORR', detainedOn: date('2023-01-05'), facility: 'shelter' });
     await c.run('StartTracing', { relativeId: 'mother', defenderOrganizationId: 'org-ni' });
-    // A detained child's detention is a blocker of its own (issue 14, item 1).
-    expect(await c.view()).toMatchObject({ status: 'SEARCHING', blockers: ['still detained since 2023-01-05', 'mother not located since 2023-01-10'] });
+    // A detained child's detention is a blocker of its own (issue 14, item 1). The stepfather is
+    // not biologically related: until his relationship is verified (or a reunification with
+    // someone else is planned) it is a blocker, and reunification with him is refused (item 2).
+    expect(await c.view()).toMatchObject({ status: 'SEARCHING', blockers: ['still detained since 2023-01-05', 'mother not located since 2023-01-10', 'stepfather: relationship not verified'] });
+    await expect(c.run('PlanReunification', { childId: 'boy', relativeId: 'stepfather' })).rejects.toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not biologically related/) });
 
     c.on('2023-03-01');
     await c.run('RecordParentLocated', { relativeId: 'mother', country: country('NI'), method: 'PARTNER_NGO' });
@@ -164,12 +167,13 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('RecordPreference', { relativeId: 'mother', preference: 'CHILD_RETURNS_HOME' });
     expect((await c.view()).status).toBe('IN_CONTACT');
     await c.run('RequestDocument', { documentId: 'birth', documentType: 'BIRTH_CERTIFICATE', issuingCountry: country('NI'), assignedOrganizationId: 'org-ni', subjectPersonId: 'boy', needsLegalisation: true, needsTranslation: false, needsService: false });
-    expect(await c.view()).toMatchObject({ status: 'LEGAL_PROCESS', blockers: ['still detained since 2023-01-05', 'birth certificate requested, not yet obtained'] });
+    expect(await c.view()).toMatchObject({ status: 'LEGAL_PROCESS', blockers: ['still detained since 2023-01-05', 'birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] });
 
     c.on('2023-08-01');
     await c.run('RecordDocumentObtained', { documentId: 'birth' });
     await c.run('RecordDocumentApostilled', { documentId: 'birth', method: 'CONSULAR_LEGALISATION' });
     await c.run('RecordRelationshipVerified', { relativeId: 'mother', method: 'DOCUMENT', biological: true });
+    await c.run('RecordIdentityVerified', { personId: 'mother', method: 'DOCUMENT' });
     await c.run('RecordSafetyAssessment', { relativeId: 'mother', outcome: 'SAFE' });
     await c.run('PlanReunification', { childId: 'boy', relativeId: 'mother' });
     expect(await c.view()).toMatchObject({ status: 'READY_TO_REUNIFY', blockers: ['still detained since 2023-01-05'] });

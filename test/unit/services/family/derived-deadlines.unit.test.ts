@@ -19,7 +19,7 @@ describe('SIJ age-out from the facts', () => {
   it('given a child-level age-out, when the SIJ matter opens in a state with a higher limit, then the same deadline moves, no second one', () => {
     const state = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never));
     expect(when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY' })).toEqual([
-      { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY' } },
+      { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY', openedOn: '2024-06-01' } },
       { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', previousDueOn: '2024-06-20', dueOn: '2027-06-20', derivedFrom: 'birthDate;age limit 21 in US-NY' } },
     ]);
   });

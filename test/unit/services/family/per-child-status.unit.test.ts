@@ -104,7 +104,11 @@ describe('a child with no parent available', () => {
     const safe = given(...withAunt, event('SafetyAssessmentCompleted', { relativeId: 'aunt-1', outcome: 'SAFE' }));
     expect(blockers(safe, today)).toEqual(['no parent available: placement decision needed (aunt assessed)']);
     const planned = given(...withAunt, event('SafetyAssessmentCompleted', { relativeId: 'aunt-1', outcome: 'SAFE' }), event('ReunificationPlanned', { childId: 'c1', relativeId: 'aunt-1' }));
-    expect([reunificationStatus(planned), blockers(planned, today)]).toEqual(['READY_TO_REUNIFY', []]);
+    // Planned, the aunt's identity and relationship are still to be verified (safety-gates.ts).
+    expect([reunificationStatus(planned), blockers(planned, today)]).toEqual(['READY_TO_REUNIFY', ['aunt: identity not verified', 'aunt: relationship not verified']]);
+    const verified = given(...withAunt, event('SafetyAssessmentCompleted', { relativeId: 'aunt-1', outcome: 'SAFE' }), event('IdentityVerified', { personId: 'aunt-1', method: 'DOCUMENT' }),
+      event('RelationshipVerified', { relativeId: 'aunt-1', method: 'DOCUMENT', biological: true }), event('ReunificationPlanned', { childId: 'c1', relativeId: 'aunt-1' }));
+    expect([reunificationStatus(verified), blockers(verified, today)]).toEqual(['READY_TO_REUNIFY', []]);
   });
 
   it('given a mother deceased and the father an adverse party, then no parent is available either', () => {
