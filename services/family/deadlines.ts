@@ -99,7 +99,11 @@ const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, t
       const matter = deadline.matterId ? after.matters.get(deadline.matterId) : undefined;
       const jurisdiction = matter?.jurisdiction ?? residenceJurisdiction(after, child.childId);
       const dueOn = ageOut(child.birthDate, jurisdiction);
-      return dueOn === deadline.dueOn ? [] : [{
+      // A new basis (the state of residence now known, or another) is recorded even when the day
+      // stays the same: whether an event follows must not tell a reader who may not learn the
+      // age-out's timing (DOCUMENTS) whether that state's age limit differs from the default.
+      const newBasis = !birthCorrected && ageLimitText(jurisdiction) !== deadline.derivedFrom;
+      return dueOn === deadline.dueOn && !newBasis ? [] : [{
         type: 'DeadlineRecomputed' as const,
         data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: birthCorrected ? 'corrected birthDate' : ageLimitText(jurisdiction) },
       }];

@@ -234,8 +234,12 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       const d = event.data;
       return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
     }
-    case 'DeadlineRecomputed':
-      return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { dueOn: event.data.dueOn }) };
+    case 'DeadlineRecomputed': {
+      // `derivedFrom` is the new basis, or (`corrected birthDate`, `corrected arrivalDate`) the reason; a reason keeps the basis.
+      const d = event.data;
+      const basis = d.derivedFrom.startsWith('corrected ') ? {} : { derivedFrom: d.derivedFrom };
+      return { ...state, deadlines: patch(state.deadlines, d.deadlineId, { dueOn: d.dueOn, ...basis }) };
+    }
     case 'DeadlineMet':
       return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { status: 'MET' }) };
     case 'DeadlineMissed':

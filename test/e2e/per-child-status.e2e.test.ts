@@ -3,7 +3,7 @@ import { mutationName } from '../../schema/mutations/family-mutation-specs.js';
 import { addDays, addYears, dateOf } from '../../services/shared/calendar-date.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 
 /**
  * Issue 14, items 1 and 7, over HTTP with each organisation's own key: siblings held in
@@ -16,7 +16,7 @@ const LEAD = 'pcs-legal';
 const PARTNER = 'pcs-partner';
 const DEFENDERS = 'pcs-defenders';
 const temp = makeTempDir('tracker-per-child-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 const keys = new Map<string, string>();
 const today = dateOf(new Date().toISOString());
 const ago = (days: number) => addDays(today, -days);
@@ -37,7 +37,7 @@ const FAMILY = `query($id: ID!) { family(id: $id) {
 const family = async (org: string, id: string) => dataOf(await gql(org, FAMILY, { id })).family;
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN });
   for (const org of [LEAD, PARTNER, DEFENDERS]) {
     await registerOrganization(tracker.url, ADMIN, org);
     keys.set(org, await issueKey(tracker.url, ADMIN, org, `${org}-advocate`, 'ADVOCATE'));
@@ -73,15 +73,28 @@ describe('status per child (issue 14, item 1)', () => {
       { change: 'TRANSFERRED', on: ago(30), placement: 'ORR_SHELTER', agency: null, relativeId: null, country: null, facility: 'Canary Shelter Illinois' },
     ]);
 
-    // A partner with STATUS scope (a referral not yet answered) sees statuses and blockers, never where a child is held.
+    // A partner with STATUS scope (a referral not yet answered) sees statuses and blockers, never
+    // where a child is held nor the dates of custody steps (DOCUMENTS data): the same sentences without them.
     await run(LEAD, 'ReferFamily', { familyId: id, referralId: 'status-only', toOrganizationId: PARTNER, purpose: 'status updates', scope: 'STATUS' });
     const partner = await family(PARTNER, id);
     expect(partner.status).toBe('SEARCHING');
-    expect(partner.blockers).toEqual(seen.blockers);
+    expect(partner.blockers).toEqual(['child 2: still detained, transferred', `father not located since ${today}`]);
+    expect(partner.children[1].blockers).toEqual(['still detained, transferred', `father not located since ${today}`]);
     expect(partner.children.map((child: { status: string; placementHistory: unknown; placement: unknown }) => [child.status, child.placementHistory, child.placement])).toEqual([
       ['READY_TO_REUNIFY', null, null], ['SEARCHING', null, null],
     ]);
     expect(JSON.stringify(partner)).not.toMatch(/Canary|Ana|Beto|Pedro/);
+
+    // DOCUMENTS scope: the dated sentences, and each custody step's kind and date, never the placement, agency or facility.
+    await run(LEAD, 'ReferFamily', { familyId: id, referralId: 'documents', toOrganizationId: DEFENDERS, purpose: 'documents', scope: 'DOCUMENTS' });
+    dataOf(await gql(DEFENDERS, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "documents" }) { revision } }', { id }));
+    const documents = await family(DEFENDERS, id);
+    expect(documents.blockers).toEqual(seen.blockers);
+    expect(documents.children[1].placementHistory).toEqual([
+      { change: 'DETAINED', on: ago(59), placement: null, agency: null, relativeId: null, country: null, facility: null },
+      { change: 'TRANSFERRED', on: ago(30), placement: null, agency: null, relativeId: null, country: null, facility: null },
+    ]);
+    expect(JSON.stringify(documents)).not.toMatch(/Canary|ORR/);
   });
 
   it('parents deceased: the child needs a caregiver found and assessed, then a placement decision, and is reunified with her aunt', async () => {
@@ -127,9 +140,9 @@ describe('deadlines from facts (issue 14, item 7)', () => {
 
 describe('the deadline horizon is a setting (TRACKER_DEADLINE_HORIZON_DAYS)', () => {
   const narrow = makeTempDir('tracker-horizon-');
-  let small: TrackerProcess;
+  let small: Tracker;
   beforeAll(async () => {
-    small = await startTrackerProcess({ TRACKER_DATA_DIR: narrow.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_DEADLINE_HORIZON_DAYS: '10' });
+    small = await startTrackerInProcess({ TRACKER_DATA_DIR: narrow.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_DEADLINE_HORIZON_DAYS: '10' });
     await registerOrganization(small.url, ADMIN, LEAD);
   });
   afterAll(async () => {

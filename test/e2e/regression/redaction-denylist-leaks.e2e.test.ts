@@ -77,10 +77,11 @@ const openFamily = async (facts: Facts, scope: PartnerScope): Promise<string> =>
   return id;
 };
 
-/** Fields that exist before and after the fix, so the comparison runs (and fails) on the old code too. */
+/** Fields that exist before and after the fix, so the comparison runs (and fails) on the old code too; and the Child fields of issue 14 (status, blockers, placement history). */
 const FAMILY = `query($id: ID!) {
   family(id: $id) { id status programme blockers
-    children { id givenName birthDate birthDateEstimated nationality arrivalDate custody placement custodyRecovered ageReviewRequired }
+    children { id givenName birthDate birthDateEstimated nationality arrivalDate custody placement custodyRecovered ageReviewRequired
+      status blockers placementHistory { change on placement agency relativeId country facility } }
     relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference }
     documents { id documentType status needsLegalisation needsTranslation needsService legalised translated served signed }
     legalMatters { id matterType status jurisdiction childId }

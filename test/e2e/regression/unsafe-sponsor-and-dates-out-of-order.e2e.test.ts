@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, issueKey, postGraphQL, registerOrganization, type GraphQLResponse } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
-import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-process.js';
+import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 
 /**
  * Issue 14, items 2 and 4, over HTTP with the organisation's own keys: a child was released and
@@ -12,7 +12,7 @@ import { startTrackerProcess, type TrackerProcess } from '../../support/tracker-
  */
 const ADMIN_KEY = 'safety-admin-key-0123456789abcdef';
 const temp = makeTempDir('tracker-safety-');
-let tracker: TrackerProcess;
+let tracker: Tracker;
 let advocate = '';
 let leadAdmin = '';
 
@@ -40,7 +40,7 @@ const familyWithSponsor = async (): Promise<string> => {
 };
 
 beforeAll(async () => {
-  tracker = await startTrackerProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
+  tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY });
   await registerOrganization(tracker.url, ADMIN_KEY, 'us-legal');
   advocate = await issueKey(tracker.url, ADMIN_KEY, 'us-legal', 'us-advocate', 'ADVOCATE');
   leadAdmin = await issueKey(tracker.url, ADMIN_KEY, 'us-legal', 'us-admin', 'ADMIN');

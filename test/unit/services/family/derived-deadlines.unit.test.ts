@@ -16,6 +16,17 @@ describe('SIJ age-out from the facts', () => {
     expect(blockers(given(inProgramme('SIJ'), ...events), date('2024-06-01'))).toEqual(['SIJ age-out in 19 days']);
   });
 
+  it('given a child-level age-out, when the SIJ matter opens in a state whose limit is the default, then the new basis is recorded though the day stays (its absence would tell DOCUMENTS the limit differs)', () => {
+    const state = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never));
+    const events = when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-TX' });
+    expect(events.slice(1)).toEqual([
+      { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', previousDueOn: '2024-06-20', dueOn: '2024-06-20', derivedFrom: 'birthDate;age limit 18 in US-TX' } },
+    ]);
+    // Recorded once: the next command finds the basis current and adds nothing.
+    const after = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never), ...events);
+    expect(when(after, 'AddRelative', { relativeId: 'r1', relationship: 'AUNT', givenName: 'Y', biological: true, vitalStatus: 'ALIVE', adverse: false })).toHaveLength(1);
+  });
+
   it('given a child-level age-out, when the SIJ matter opens in a state with a higher limit, then the same deadline moves, no second one', () => {
     const state = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never));
     expect(when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY' })).toEqual([
