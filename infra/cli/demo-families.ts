@@ -83,7 +83,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
       key: 'children-in-detention',
       steps: [
         s(us, { type: 'OpenFamilyCase', leadOrganizationId: us.organizationId, programme: 'DETENTION' }),
-        s(us, { type: 'RegisterChild', childId: 'child-luis', givenName: 'Luis', birthDate: addYears(today, -2), birthDateEstimated: true, nationality: c('NI'), languages: ['es'], needsInterpreter: false }),
+        s(us, { type: 'RegisterChild', childId: 'child-luis', givenName: 'Luis', birthDate: addYears(today, -2), birthDateEstimated: true, nationality: c('NI'), languages: ['es'], needsInterpreter: false, medicalNeeds: 'Severe medical needs: cardiology follow-up; daily medication' }),
         s(us, { type: 'RegisterChild', childId: 'child-kevin', givenName: 'Kevin', birthDate: addYears(today, -12), birthDateEstimated: false, nationality: c('NI'), languages: ['es'], needsInterpreter: false }),
         s(us, { type: 'AddRelative', relativeId: 'stepfather-carlos', relationship: 'STEPFATHER', givenName: 'Carlos', biological: false, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'mother-marta', relationship: 'MOTHER', givenName: 'Marta', biological: true, vitalStatus: 'ALIVE', adverse: false }),

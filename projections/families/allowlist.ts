@@ -130,11 +130,14 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   ChildRegistered: {
     childId: person, nationality: everyone, languages: documents, needsInterpreter: everyone, birthDateEstimated: everyone,
     arrivalDate: documents, ageReviewRequired: everyone,
-    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents },
+    // Health data: the lead and FULL scope only (a Defender obtaining documents has no need of it).
+    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full },
   },
+  MedicalNeedsRecorded: { childId: person, personal: { subjectId: person, medicalNeeds: full } },
   ChildBirthDateCorrected: { childId: person, birthDateEstimated: everyone, ageReviewRequired: everyone, personal: { subjectId: person, birthDate: documents } },
   RelativeAdded: {
     relativeId: person, relationship: everyone, biological: documents, vitalStatus: everyone, adverse: everyone,
+    languages: documents, needsInterpreter: everyone,
     personal: { subjectId: person, givenName: documents, familyName: documents, phone: full },
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
@@ -229,6 +232,8 @@ export const VIEW_ALLOWLIST = {
   Child: {
     id: person, givenName: documents, birthDate: documents, birthDateEstimated: everyone, nationality: everyone, arrivalDate: documents,
     custody: full, placement: full, custodyRecovered: everyone, ageReviewRequired: everyone,
+    // As in ChildRegistered: languages from DOCUMENTS up, the interpreter need at every scope, medical needs at FULL only.
+    languages: documents, needsInterpreter: everyone, medicalNeeds: full,
     // The child's status and blockers as the family's (blockers are rendered for the scope:
     // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
     status: everyone, blockers: everyone, placementHistory: documents,
@@ -237,7 +242,7 @@ export const VIEW_ALLOWLIST = {
   PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
   Relative: {
     id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: everyone,
-    adverse: everyone, preference: documents,
+    adverse: everyone, preference: documents, languages: documents, needsInterpreter: everyone,
   },
   Document: {
     id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,

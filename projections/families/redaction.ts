@@ -35,6 +35,7 @@ export const childView = (context: DisclosureContext, state: FamilyState, child:
     id: child.childId, givenName: child.givenName, birthDate: child.birthDate, birthDateEstimated: child.birthDateEstimated,
     nationality: child.nationality, arrivalDate: child.arrivalDate ?? null, custody: child.custody, placement: child.placement ?? null,
     custodyRecovered: child.custodyRecovered, ageReviewRequired: child.ageReviewRequired,
+    languages: child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
     status: childStatus(state, child.childId),
     blockers: childBlockers(withoutHidden(state, context), child.childId, today, readingFor(context, horizonDays)),
     placementHistory: child.placementHistory.map((step) => placementChangeView(context, step)),
@@ -49,7 +50,7 @@ export const relativeView = (context: DisclosureContext, relative: RelativeState
   disclose('Relative', {
     id: relative.relativeId, givenName: relative.givenName, relationship: relative.relationship, locationStatus: relative.location,
     locatedCountry: relative.locatedCountry ?? null, notLocatedSince: isSought(relative) ? (relative.soughtSince ?? null) : null,
-    adverse: relative.adverse, preference: relative.preference ?? null,
+    adverse: relative.adverse, preference: relative.preference ?? null, languages: relative.languages, needsInterpreter: relative.needsInterpreter,
   }, context);
 
 export const documentView = (context: DisclosureContext, document: DocumentState) =>

@@ -12,10 +12,11 @@ const PERSON_NAME = { givenName: 'String!', familyName: 'String' };
 
 export const FAMILY_MUTATIONS: Readonly<Partial<Record<FamilyCommandType, FieldSpecs>>> = {
   OpenFamilyCase: { programme: 'Programme!' },
-  RegisterChild: { childId: 'ID!', ...PERSON_NAME, birthDate: 'Date!', birthDateEstimated: 'Boolean = false', nationality: 'CountryCode!', languages: '[String!] = []', needsInterpreter: 'Boolean = false', arrivalDate: 'Date' },
+  RegisterChild: { childId: 'ID!', ...PERSON_NAME, birthDate: 'Date!', birthDateEstimated: 'Boolean = false', nationality: 'CountryCode!', languages: '[String!] = []', needsInterpreter: 'Boolean = false', arrivalDate: 'Date', medicalNeeds: 'String' },
+  RecordMedicalNeeds: { childId: 'ID!', medicalNeeds: 'String!' },
   CorrectChildBirthDate: { childId: 'ID!', birthDate: 'Date!', birthDateEstimated: 'Boolean = false' },
   CorrectChildArrivalDate: { childId: 'ID!', arrivalDate: 'Date!' },
-  AddRelative: { relativeId: 'ID!', relationship: 'Relationship!', ...PERSON_NAME, phone: 'String', biological: 'Boolean', vitalStatus: 'VitalStatus = ALIVE', adverse: 'Boolean = false' },
+  AddRelative: { relativeId: 'ID!', relationship: 'Relationship!', ...PERSON_NAME, phone: 'String', biological: 'Boolean', vitalStatus: 'VitalStatus = ALIVE', adverse: 'Boolean = false', languages: '[String!] = []', needsInterpreter: 'Boolean = false' },
   RecordRelationship: { relativeId: 'ID!', childId: 'ID!', relationship: 'Relationship!', biological: 'Boolean' },
   RecordIdentifier: { personId: 'ID!', kind: 'IdentifierKind!', value: 'String!' },
   GiveConsent: { consentId: 'ID!', personId: 'ID!', purposes: '[String!]!', recipientOrganizationIds: '[ID!]!', expiresOn: 'Date' },

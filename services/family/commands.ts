@@ -22,11 +22,13 @@ type C<Type extends string, Fields> = { readonly type: Type } & CommandBase & Re
 
 export type FamilyCommand =
   | C<'OpenFamilyCase', { leadOrganizationId: string; programme: V.Programme }>
-  | C<'RegisterChild', { childId: string; givenName: string; familyName?: string; birthDate: CalendarDate; birthDateEstimated: boolean; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean; arrivalDate?: CalendarDate }>
+  | C<'RegisterChild', { childId: string; givenName: string; familyName?: string; birthDate: CalendarDate; birthDateEstimated: boolean; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean; arrivalDate?: CalendarDate; medicalNeeds?: string }>
+  /** What the child's health needs (personal data of the child); the latest recorded replaces the earlier. */
+  | C<'RecordMedicalNeeds', { childId: string; medicalNeeds: string }>
   | C<'CorrectChildBirthDate', { childId: string; birthDate: CalendarDate; birthDateEstimated: boolean }>
   | C<'CorrectChildArrivalDate', { childId: string; arrivalDate: CalendarDate }>
   | C<'RecordRelationship', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
-  | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean }>
+  | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean; languages?: readonly string[]; needsInterpreter?: boolean }>
   | C<'RecordIdentifier', { personId: string; kind: V.IdentifierKind; value: string }>
   | C<'GiveConsent', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
   | C<'WithdrawConsent', { consentId: string }>

@@ -33,7 +33,10 @@ export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyStat
       childId: c.childId, nationality: c.nationality, languages: c.languages, needsInterpreter: c.needsInterpreter,
       birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt),
       ...(c.arrivalDate ? { arrivalDate: c.arrivalDate } : {}),
-      personal: { subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}) },
+      personal: {
+        subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}),
+        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}),
+      },
     },
   }];
 };
@@ -72,9 +75,17 @@ export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): 
     type: 'RelativeAdded',
     data: {
       relativeId: c.relativeId, relationship: c.relationship, biological: c.biological, vitalStatus: c.vitalStatus, adverse: c.adverse,
+      languages: c.languages ?? [], needsInterpreter: c.needsInterpreter ?? false,
       personal: { subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}) },
     },
   }];
+};
+
+/** A child's medical needs, as personal data of the child; recording the same text again changes nothing and is refused. */
+export const recordMedicalNeeds = (c: FamilyCommandOf<'RecordMedicalNeeds'>, s: FamilyState): FamilyEvent[] => {
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
+  if (child.medicalNeeds === c.medicalNeeds) throw badInput('medicalNeeds', rule`is already recorded as given`);
+  return [{ type: 'MedicalNeedsRecorded', data: { childId: c.childId, personal: { subjectId: c.childId, medicalNeeds: c.medicalNeeds } } }];
 };
 
 export const recordIdentifier = (c: FamilyCommandOf<'RecordIdentifier'>, s: FamilyState): FamilyEvent[] => {

@@ -22,6 +22,7 @@ type Handler<T extends FamilyCommandType> = (command: FamilyCommandOf<T>, state:
 const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   OpenFamilyCase: intake.openFamilyCase,
   RegisterChild: intake.registerChild,
+  RecordMedicalNeeds: intake.recordMedicalNeeds,
   CorrectChildBirthDate: intake.correctChildBirthDate,
   CorrectChildArrivalDate: intake.correctChildArrivalDate,
   RecordRelationship: intake.recordRelationship,

@@ -22,11 +22,14 @@ export type FamilyEvent =
       birthDateEstimated: boolean; arrivalDate?: CalendarDate;
       /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
       ageReviewRequired: boolean;
-      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate }>;
+      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string }>;
     }>
+  | E<'MedicalNeedsRecorded', { childId: string; personal: Personal<{ medicalNeeds: string }> }>
   | E<'ChildBirthDateCorrected', { childId: string; birthDateEstimated: boolean; ageReviewRequired: boolean; personal: Personal<{ birthDate: CalendarDate }> }>
   | E<'RelativeAdded', {
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
+      /** Absent in events stored before relatives' languages were recorded: none known, no interpreter. */
+      languages?: readonly string[]; needsInterpreter?: boolean;
       adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
     }>
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>

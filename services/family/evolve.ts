@@ -59,11 +59,14 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         children: put(state.children, d.childId, {
           childId: d.childId, givenName: d.personal.givenName, birthDate: d.personal.birthDate,
           birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
-          ageReviewRequired: d.ageReviewRequired, custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
+          ageReviewRequired: d.ageReviewRequired, languages: d.languages, needsInterpreter: d.needsInterpreter, medicalNeeds: d.personal.medicalNeeds,
+          custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
           placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [],
         }),
       };
     }
+    case 'MedicalNeedsRecorded':
+      return { ...state, children: patch(state.children, event.data.childId, { medicalNeeds: event.data.personal.medicalNeeds }) };
     case 'ChildBirthDateCorrected':
       return { ...state, children: patch(state.children, event.data.childId, { birthDate: event.data.personal.birthDate, birthDateEstimated: event.data.birthDateEstimated, ageReviewRequired: event.data.ageReviewRequired }) };
     case 'RelativeAdded': {
@@ -74,7 +77,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined, biological: d.biological, biologicalFor: new Map(),
+          soughtSince: undefined, preference: undefined, languages: d.languages ?? [], needsInterpreter: d.needsInterpreter ?? false, biological: d.biological, biologicalFor: new Map(),
           relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined,
         }),
       };

@@ -37,6 +37,10 @@ export interface ChildState {
   readonly nationality: CountryCode;
   readonly arrivalDate: CalendarDate | undefined;
   readonly ageReviewRequired: boolean;
+  readonly languages: readonly string[];
+  readonly needsInterpreter: boolean;
+  /** Personal data of the child (RegisterChild, RecordMedicalNeeds): the latest recorded. */
+  readonly medicalNeeds: string | undefined;
   readonly custody: CustodyStatus;
   readonly placement: V.Placement | undefined;
   readonly custodyRecovered: boolean;
@@ -81,6 +85,8 @@ export interface RelativeState {
   /** When tracing started (the occurredAt date), for "not located since ..." */
   readonly soughtSince: CalendarDate | undefined;
   readonly preference: V.Preference | undefined;
+  readonly languages: readonly string[];
+  readonly needsInterpreter: boolean;
   /** The children a recorded relationship links this relative to; empty: every child of the family. */
   readonly childIds: readonly string[];
   /** The latest safety assessment (home study) of this relative, if any. */

@@ -27,6 +27,7 @@ type Step = readonly [string, Record<string, unknown>];
 const main = (): Step[] => [
   ['registerChild', { childId: 'c1', givenName: 'Ana', birthDate: '2008-05-05', nationality: 'HN', arrivalDate: '2023-01-15' }],
   ['registerChild', { childId: 'c2', givenName: 'Beto', birthDate: '2012-01-01', nationality: 'HN' }],
+  ['recordMedicalNeeds', { childId: 'c2', medicalNeeds: 'asthma: inhaler twice a day' }],
   ['correctChildBirthDate', { childId: 'c2', birthDate: '2012-02-01' }],
   ['correctChildArrivalDate', { childId: 'c1', arrivalDate: '2023-01-20' }],
   ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: 'Marta' }],
