@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEADLINE_HORIZON_DAYS } from '../services/family/status.js';
 
 /** Every environment variable the tracker reads (the table in README.md lists the same). */
 const EnvironmentSchema = z.object({
@@ -23,6 +24,8 @@ const EnvironmentSchema = z.object({
   TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION: z.coerce.number().int().min(1).max(1_000).default(10),
   TRACKER_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(300),
   TRACKER_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
+  /** Open deadlines within this many days are blockers (services/family/status.ts). */
+  TRACKER_DEADLINE_HORIZON_DAYS: z.coerce.number().int().min(0).max(3650).default(DEADLINE_HORIZON_DAYS),
 });
 
 /** The webhook dispatcher's settings, from the environment (documented in the README's settings table). */
@@ -52,6 +55,7 @@ export interface Config {
   readonly webhooks: WebhookSettings;
   /** Requests (and subscriptions) per API key per window; 0 turns the limit off. */
   readonly rateLimit: { readonly requests: number; readonly windowSeconds: number };
+  readonly deadlineHorizonDays: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +90,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       maxInFlightPerOrganization: values.TRACKER_WEBHOOK_MAX_IN_FLIGHT_PER_ORGANIZATION,
     },
     rateLimit: { requests: values.TRACKER_RATE_LIMIT_REQUESTS, windowSeconds: values.TRACKER_RATE_LIMIT_WINDOW_SECONDS },
+    deadlineHorizonDays: values.TRACKER_DEADLINE_HORIZON_DAYS,
   };
 };
 

@@ -90,6 +90,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
       webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
       unavailableNow,
+      deadlineHorizonDays: config.deadlineHorizonDays,
     }),
   });
   const server = createServer(app);

@@ -102,6 +102,8 @@ export interface GraphQLContext {
   readonly today: CalendarDate;
   /** Added by the rate-limit plugin; absent when no limit is configured (and in tests without the plugin). */
   readonly rateLimit?: RateBudget;
+  /** Open deadlines within this many days are blockers; unset: DEADLINE_HORIZON_DAYS (services/family/status.ts). */
+  readonly deadlineHorizonDays?: number;
 }
 
 export interface Loaders {

@@ -69,7 +69,8 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'RecordProtectionConcern', concernId: 'concern-1', kind: 'TRAFFICKING', neverDiscloseTo: ['captors'], subjectPersonId: 'child-sofia', narrative: 'Held by the trafficker family; never disclose her location.' }),
         s(us, { type: 'ReferFamily', referralId: 'referral-mx', toOrganizationId: mx.organizationId, purpose: 'Mexican custody proceeding', scope: 'FULL' }),
         s(mx, { type: 'AcceptReferral', referralId: 'referral-mx' }),
-        s(mx, { type: 'OpenLegalMatter', matterId: 'custody-sofia', matterType: 'MEXICAN_CUSTODY', childId: 'child-sofia', jurisdiction: 'MX-PUE' }),
+        // Opened before its petition was filed (a filing may not precede the opening of its matter).
+        s(mx, { type: 'OpenLegalMatter', matterId: 'custody-sofia', matterType: 'MEXICAN_CUSTODY', childId: 'child-sofia', jurisdiction: 'MX-PUE' }, 420),
         s(mx, { type: 'RecordPetitionFiled', matterId: 'custody-sofia', filedOn: daysAgo(400) }),
         s(mx, { type: 'ScheduleHearing', matterId: 'custody-sofia', hearingOn: addDays(today, 9), deadlineId: 'hearing-sofia' }),
         s(mx, { type: 'RequestDocument', documentId: 'passport-sofia', documentType: 'PASSPORT', issuingCountry: c('MX'), assignedOrganizationId: mx.organizationId, subjectPersonId: 'child-sofia', needsLegalisation: false, needsTranslation: false, needsService: false }),
@@ -82,7 +83,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
       key: 'children-in-detention',
       steps: [
         s(us, { type: 'OpenFamilyCase', leadOrganizationId: us.organizationId, programme: 'DETENTION' }),
-        s(us, { type: 'RegisterChild', childId: 'child-luis', givenName: 'Luis', birthDate: addYears(today, -2), birthDateEstimated: true, nationality: c('NI'), languages: ['es'], needsInterpreter: false }),
+        s(us, { type: 'RegisterChild', childId: 'child-luis', givenName: 'Luis', birthDate: addYears(today, -2), birthDateEstimated: true, nationality: c('NI'), languages: ['es'], needsInterpreter: false, medicalNeeds: 'Severe medical needs: cardiology follow-up; daily medication' }),
         s(us, { type: 'RegisterChild', childId: 'child-kevin', givenName: 'Kevin', birthDate: addYears(today, -12), birthDateEstimated: false, nationality: c('NI'), languages: ['es'], needsInterpreter: false }),
         s(us, { type: 'AddRelative', relativeId: 'stepfather-carlos', relationship: 'STEPFATHER', givenName: 'Carlos', biological: false, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'mother-marta', relationship: 'MOTHER', givenName: 'Marta', biological: true, vitalStatus: 'ALIVE', adverse: false }),

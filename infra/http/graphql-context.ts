@@ -34,6 +34,8 @@ export interface ContextDependencies {
   readonly clock: () => Date;
   /** UNAVAILABLE while the read models may not answer (the cache refuses then, too). */
   readonly unavailableNow: () => GraphQLError | undefined;
+  /** TRACKER_DEADLINE_HORIZON_DAYS. */
+  readonly deadlineHorizonDays?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface ContextDependencies {
  * key or a revoked key is UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the
  * lookup's timing says nothing about how much of a guessed key was right.
  */
-export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, unavailableNow }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, unavailableNow, deadlineHorizonDays }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const refusal = unavailableNow();
   if (refusal) throw refusal;
   const key = BEARER.exec(authorization ?? '')?.[1];
@@ -61,5 +63,5 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
     readModelNow: () => new FamilyReadModel(new RequestQueries(cache), viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
 };

@@ -130,11 +130,14 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   ChildRegistered: {
     childId: person, nationality: everyone, languages: documents, needsInterpreter: everyone, birthDateEstimated: everyone,
     arrivalDate: documents, ageReviewRequired: everyone,
-    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents },
+    // Health data: the lead and FULL scope only (a Defender obtaining documents has no need of it).
+    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full },
   },
+  MedicalNeedsRecorded: { childId: person, personal: { subjectId: person, medicalNeeds: full } },
   ChildBirthDateCorrected: { childId: person, birthDateEstimated: everyone, ageReviewRequired: everyone, personal: { subjectId: person, birthDate: documents } },
   RelativeAdded: {
     relativeId: person, relationship: everyone, biological: documents, vitalStatus: everyone, adverse: everyone,
+    languages: documents, needsInterpreter: everyone,
     personal: { subjectId: person, givenName: documents, familyName: documents, phone: full },
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
@@ -146,12 +149,13 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   SeparationRecorded: { separatedOn: documents, cause: documents, childIds: people, personal: { subjectId: person, place: full } },
   ChildDetained: { childId: person, agency: full, detainedOn: documents, personal: { subjectId: person, facility: full } },
   ChildTransferred: { childId: person, transferredOn: documents, personal: { subjectId: person, facility: full } },
-  ChildReleased: { childId: person, releasedOn: documents, releasedToRelativeId: person, placement: full },
-  ChildPlacementChanged: { childId: person, placement: full, changedOn: documents },
+  ChildReleased: { childId: person, releasedOn: documents, releasedToRelativeId: person, placement: full, safetyOverrideIds: documents },
+  ChildPlacementChanged: { childId: person, placement: full, changedOn: documents, relativeId: person, safetyOverrideIds: documents },
   TracingStarted: { relativeId: person, defenderOrganizationId: everyone, startedOn: everyone, region: full },
   ContactAttemptMade: { relativeId: person, channel: documents, result: everyone },
   LeadReceived: { relativeId: person, personal: { subjectId: person, lead: full } },
-  RelativeLocated: { relativeId: person, country: full, method: everyone, personal: { subjectId: person, place: full } },
+  // locatedOn is the date of occurredAt, which every scope sees in the envelope.
+  RelativeLocated: { relativeId: person, country: full, method: everyone, locatedOn: everyone, personal: { subjectId: person, place: full } },
   ContactEstablished: { relativeId: person, personal: { subjectId: person, safeContactInstructions: full } },
   PersonUnreachable: { relativeId: person },
   PersonReportedDeceased: { relativeId: person },
@@ -159,8 +163,13 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   IdentityVerified: { personId: person, method: everyone },
   RelationshipVerified: { relativeId: person, method: everyone, biological: documents },
   SafetyAssessmentCompleted: { relativeId: person, outcome: documents },
-  RedFlagRaised: { flagId: documents, category: documents, personal: { subjectId: person, narrative: full } },
+  RedFlagRaised: { flagId: documents, category: documents, subjectPersonId: person, personal: { subjectId: person, narrative: full } },
   RedFlagCleared: { flagId: documents },
+  // Which gate was overridden can tell an assessment's outcome (DOCUMENTS data); the reason is FULL only.
+  SafetyOverrideRecorded: {
+    overrideId: documents, childId: person, personId: person, gate: documents, decidedBy: documents,
+    personal: { subjectId: person, reason: full },
+  },
   DocumentRequested: {
     documentId, documentType: everyone, issuingCountry: documents, assignedOrganizationId: everyone, subjectPersonId: person,
     needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,
@@ -172,7 +181,7 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   DocumentSigned: { documentId, signedByPersonId: person },
   DocumentFiled: { documentId },
   DocumentExpired: { documentId },
-  LegalMatterOpened: { matterId, matterType: everyone, childId: person, jurisdiction: full },
+  LegalMatterOpened: { matterId, matterType: everyone, childId: person, jurisdiction: full, openedOn: everyone },
   PetitionFiled: { matterId, filedOn: documents, personal: { subjectId: person, receiptNumber: full } },
   HearingScheduled: { matterId, hearingOn: dueDate(() => 'HEARING') },
   CourtOrderIssued: { matterId, orderType: everyone, issuedOn: documents },
@@ -197,9 +206,9 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyTransferred: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone },
   ServiceSuspended: { reason: documents },
   ServiceResumed: {},
-  ReunificationPlanned: { childId: person, relativeId: person },
-  ChildRepatriated: { childId: person, country: full, repatriatedOn: documents },
-  ReunificationCompleted: { childId: person, relativeId: person, reunifiedOn: documents, country: full, personal: { subjectId: person, place: full } },
+  ReunificationPlanned: { childId: person, relativeId: person, safetyOverrideIds: documents },
+  ChildRepatriated: { childId: person, country: full, repatriatedOn: documents, safetyOverrideIds: documents },
+  ReunificationCompleted: { childId: person, relativeId: person, reunifiedOn: documents, country: full, safetyOverrideIds: documents, personal: { subjectId: person, place: full } },
   ReunificationFailed: { childId: person, relativeId: person, reason: documents },
   FollowUpRecorded: { childId: person, personal: { subjectId: person, note: full } },
   FamilyCaseClosed: { reason: everyone },
@@ -223,10 +232,17 @@ export const VIEW_ALLOWLIST = {
   Child: {
     id: person, givenName: documents, birthDate: documents, birthDateEstimated: everyone, nationality: everyone, arrivalDate: documents,
     custody: full, placement: full, custodyRecovered: everyone, ageReviewRequired: everyone,
+    // As in ChildRegistered: languages from DOCUMENTS up, the interpreter need at every scope, medical needs at FULL only.
+    languages: documents, needsInterpreter: everyone, medicalNeeds: full,
+    // The child's status and blockers as the family's (blockers are rendered for the scope:
+    // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
+    status: everyone, blockers: everyone, placementHistory: documents,
   },
+  /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
+  PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
   Relative: {
     id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: everyone,
-    adverse: everyone, preference: documents,
+    adverse: everyone, preference: documents, languages: documents, needsInterpreter: everyone,
   },
   Document: {
     id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,

@@ -29,10 +29,14 @@ interface Touched {
  * instant: that access has ended). visibility.ts compares it with the time of the query.
  * Version 4: the state snapshot holds everyone named in a "never disclose to" list
  * (`neverDiscloseTo`), which redaction hides below FULL; older snapshots lack it.
+ * Version 5: the folded state gained each child's placement history, separation causes and
+ * planned caregiver, relatives' children, safety assessment, verification and location date,
+ * documents' subject, concerns' kind and subject, matters' dates, dated facts per child and
+ * the safety overrides (issue 14): status, blockers and the safety gates read them.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 4,
+  version: 5,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

@@ -1,6 +1,6 @@
 import { feedCursor, type FamilyRow, type StatusChangeRow } from './family-read-model.js';
-import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, ReferralState, RelativeState } from '../../services/family/state.js';
-import { blockers, nextDeadline } from '../../services/family/status.js';
+import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, PlacementChange, ReferralState, RelativeState } from '../../services/family/state.js';
+import { blockers, childBlockers, childStatus, nextDeadline, type BlockerReading } from '../../services/family/status.js';
 import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
 import { deadlinePrecision, scopeOf, type DisclosureContext, type Scope } from './allowlist.js';
 import { disclose, disclosureContext, scopeOnlyContext } from './disclose.js';
@@ -18,11 +18,27 @@ export { scopeOf };
 /** The disclosure context of a row: its scope, and the family's current state (for a past view as well). */
 export const contextOf = (row: FamilyRow, currentState: FamilyState): DisclosureContext => disclosureContext(currentState, scopeOf(row.viewer_scope));
 
-export const childView = (context: DisclosureContext, child: ChildState) =>
+const placementChangeView = (context: DisclosureContext, step: PlacementChange) =>
+  disclose('PlacementChange', {
+    change: step.change, on: step.on, placement: step.placement ?? null, agency: step.agency ?? null,
+    relativeId: step.relativeId ?? null, country: step.country ?? null, facility: step.personal?.facility ?? null,
+  }, context);
+
+/**
+ * A child as the reader may see it. Its status is computed from the whole family, like the
+ * family's (which is the least advanced of its children's); its blockers are rendered for the
+ * reader's scope, without the people hidden from it; its placement history goes step by step
+ * through the PlacementChange allowlist.
+ */
+export const childView = (context: DisclosureContext, state: FamilyState, child: ChildState, today: CalendarDate, horizonDays?: number) =>
   disclose('Child', {
     id: child.childId, givenName: child.givenName, birthDate: child.birthDate, birthDateEstimated: child.birthDateEstimated,
     nationality: child.nationality, arrivalDate: child.arrivalDate ?? null, custody: child.custody, placement: child.placement ?? null,
     custodyRecovered: child.custodyRecovered, ageReviewRequired: child.ageReviewRequired,
+    languages: child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
+    status: childStatus(state, child.childId),
+    blockers: childBlockers(withoutHidden(state, context), child.childId, today, readingFor(context, horizonDays)),
+    placementHistory: child.placementHistory.map((step) => placementChangeView(context, step)),
   }, context);
 
 export const visibleRelatives = (context: DisclosureContext, relatives: Iterable<RelativeState>): RelativeState[] =>
@@ -34,7 +50,7 @@ export const relativeView = (context: DisclosureContext, relative: RelativeState
   disclose('Relative', {
     id: relative.relativeId, givenName: relative.givenName, relationship: relative.relationship, locationStatus: relative.location,
     locatedCountry: relative.locatedCountry ?? null, notLocatedSince: isSought(relative) ? (relative.soughtSince ?? null) : null,
-    adverse: relative.adverse, preference: relative.preference ?? null,
+    adverse: relative.adverse, preference: relative.preference ?? null, languages: relative.languages, needsInterpreter: relative.needsInterpreter,
   }, context);
 
 export const documentView = (context: DisclosureContext, document: DocumentState) =>
@@ -80,9 +96,16 @@ export const nextDeadlineFor = (state: FamilyState, scope: Scope): DeadlineState
 const withoutHidden = (state: FamilyState, context: DisclosureContext): FamilyState =>
   context.hidden.size === 0 ? state : { ...state, relatives: new Map([...state.relatives].filter(([id]) => !context.hidden.has(id))) };
 
+/** How blockers are rendered for the reader: their scope, and deadlines only as precisely as it may know them. */
+const readingFor = (context: DisclosureContext, horizonDays: number | undefined): BlockerReading => ({
+  scope: context.scope,
+  precisionOf: (deadline) => deadlinePrecision(deadline.kind, context.scope),
+  ...(horizonDays === undefined ? {} : { horizonDays }),
+});
+
 /** Blockers at the reader's scope: hidden people left out, deadlines only as precisely as the scope may know them. */
-export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate): string[] =>
-  blockers(withoutHidden(state, context), today, (deadline) => deadlinePrecision(deadline.kind, context.scope));
+export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate, horizonDays?: number): string[] =>
+  blockers(withoutHidden(state, context), today, readingFor(context, horizonDays));
 
 /**
  * A status change, in subscriptions, polling and webhooks: as the STATUS allowlist shows it,

@@ -8,7 +8,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   LocationMethod: V.LOCATION_METHODS, Preference: V.PREFERENCES, VerificationMethod: V.VERIFICATION_METHODS, SafetyOutcome: V.SAFETY_OUTCOMES,
   DocumentType: V.DOCUMENT_TYPES, LegalisationMethod: V.LEGALISATION_METHODS, MatterType: V.MATTER_TYPES, OrderType: V.ORDER_TYPES,
   Decision: V.DECISIONS, DeadlineKind: V.DEADLINE_KINDS, AccessScope: V.ACCESS_SCOPES, IdentifierKind: V.IDENTIFIER_KINDS,
-  ConcernKind: V.CONCERN_KINDS, RedFlagCategory: V.RED_FLAG_CATEGORIES, CloseReason: V.CLOSE_REASONS,
+  ConcernKind: V.CONCERN_KINDS, RedFlagCategory: V.RED_FLAG_CATEGORIES, CloseReason: V.CLOSE_REASONS, SafetyGate: V.SAFETY_GATES,
 };
 
 const COMMON = `  """Idempotency key: repeating it returns the first result and appends nothing."""

@@ -80,7 +80,9 @@ const familyFields: Record<string, Resolver<unknown>> = {
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return [...stateOf(row).children.values()].map((child) => childView(disclosureOf(row), child));
+    const state = stateOf(row);
+    const today = todayFor(row, context);
+    return [...state.children.values()].map((child) => childView(disclosureOf(row), state, child, today, context.deadlineHorizonDays));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
@@ -91,7 +93,7 @@ const familyFields: Record<string, Resolver<unknown>> = {
   deadlines: (row, _args, context) =>
     orderedDeadlines(stateOf(row), disclosureOf(row).scope).map((deadline) => deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context))),
   referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => referralView(disclosureOf(row), referral)),
-  blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context)),
+  blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays),
   nextDeadline: (row, _args, context) => {
     const deadline = nextDeadlineFor(stateOf(row), disclosureOf(row).scope);
     return deadline ? deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)) : null;

@@ -19,7 +19,7 @@ const INSTANT_FIELDS = new Set(['issuedAt', 'occurredAt', 'expiresAt', 'acknowle
 const COUNTRY_FIELDS = new Set(['nationality', 'country', 'issuingCountry', 'region']);
 const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10, receiptNumber: 100 };
 /** Free text, up to 4,000 characters; it may hold line breaks and tabs (names and short text may not). */
-const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility']);
+const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility', 'medicalNeeds']);
 const FREE_LISTS = new Set(['languages', 'purposes']);
 const NOT_CHECKED = new Set(['type', 'actor', 'birthDateEstimated', 'needsInterpreter', 'biological', 'adverse', 'needsLegalisation', 'needsTranslation', 'needsService', 'previousLeadKeepsReadAccess']);
 
@@ -28,7 +28,7 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
   agency: V.CUSTODIAN_AGENCIES, placement: V.PLACEMENTS, channel: V.CONTACT_CHANNELS, result: V.CONTACT_RESULTS,
   preference: V.PREFERENCES, outcome: V.SAFETY_OUTCOMES, documentType: V.DOCUMENT_TYPES, matterType: V.MATTER_TYPES,
   orderType: V.ORDER_TYPES, decision: V.DECISIONS, kind: [...V.DEADLINE_KINDS, ...V.IDENTIFIER_KINDS, ...V.CONCERN_KINDS],
-  scope: V.ACCESS_SCOPES, category: V.RED_FLAG_CATEGORIES,
+  scope: V.ACCESS_SCOPES, category: V.RED_FLAG_CATEGORIES, gate: V.SAFETY_GATES,
 };
 
 const METHODS: Partial<Record<FamilyCommand['type'], readonly string[]>> = {

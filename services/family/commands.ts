@@ -22,11 +22,13 @@ type C<Type extends string, Fields> = { readonly type: Type } & CommandBase & Re
 
 export type FamilyCommand =
   | C<'OpenFamilyCase', { leadOrganizationId: string; programme: V.Programme }>
-  | C<'RegisterChild', { childId: string; givenName: string; familyName?: string; birthDate: CalendarDate; birthDateEstimated: boolean; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean; arrivalDate?: CalendarDate }>
+  | C<'RegisterChild', { childId: string; givenName: string; familyName?: string; birthDate: CalendarDate; birthDateEstimated: boolean; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean; arrivalDate?: CalendarDate; medicalNeeds?: string }>
+  /** What the child's health needs (personal data of the child); the latest recorded replaces the earlier. */
+  | C<'RecordMedicalNeeds', { childId: string; medicalNeeds: string }>
   | C<'CorrectChildBirthDate', { childId: string; birthDate: CalendarDate; birthDateEstimated: boolean }>
   | C<'CorrectChildArrivalDate', { childId: string; arrivalDate: CalendarDate }>
   | C<'RecordRelationship', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
-  | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean }>
+  | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean; languages?: readonly string[]; needsInterpreter?: boolean }>
   | C<'RecordIdentifier', { personId: string; kind: V.IdentifierKind; value: string }>
   | C<'GiveConsent', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
   | C<'WithdrawConsent', { consentId: string }>
@@ -35,7 +37,8 @@ export type FamilyCommand =
   | C<'RecordChildDetained', { childId: string; agency: V.CustodianAgency; detainedOn: CalendarDate; facility?: string }>
   | C<'RecordChildTransferred', { childId: string; transferredOn: CalendarDate; facility?: string }>
   | C<'RecordChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement }>
-  | C<'ChangeChildPlacement', { childId: string; placement: V.Placement; changedOn: CalendarDate }>
+  /** `relativeId`: the relative the child is now placed with, if any (the safety gates apply to them). */
+  | C<'ChangeChildPlacement', { childId: string; placement: V.Placement; changedOn: CalendarDate; relativeId?: string }>
   | C<'StartTracing', { relativeId: string; defenderOrganizationId: string; region?: CountryCode }>
   | C<'RecordContactAttempt', { relativeId: string; channel: V.ContactChannel; result: V.ContactResult }>
   | C<'RecordLead', { relativeId: string; lead?: string }>
@@ -49,6 +52,8 @@ export type FamilyCommand =
   | C<'RecordSafetyAssessment', { relativeId: string; outcome: V.SafetyOutcome }>
   | C<'RaiseRedFlag', { flagId: string; category: V.RedFlagCategory; subjectPersonId: string; narrative?: string }>
   | C<'ClearRedFlag', { flagId: string }>
+  /** Lets the child's next step past one safety gate (for one person, or any): ADMIN of the lead only; single use. */
+  | C<'RecordSafetyOverride', { overrideId: string; childId: string; personId?: string; gate: V.SafetyGate; reason: string }>
   | C<'RequestDocument', { documentId: string; documentType: V.DocumentType; issuingCountry: CountryCode; assignedOrganizationId: string; subjectPersonId?: string; needsLegalisation: boolean; needsTranslation: boolean; needsService: boolean }>
   | C<'RecordDocumentObtained', { documentId: string }>
   | C<'RecordDocumentApostilled', { documentId: string; method: V.LegalisationMethod }>

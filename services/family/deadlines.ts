@@ -1,6 +1,7 @@
 import { addDays, addYears, type CalendarDate } from '../shared/calendar-date.js';
 import type { FamilyEvent } from './events.js';
-import type { ChildState, FamilyState, MatterState } from './state.js';
+import type { ChildState, FamilyState } from './state.js';
+import { noParentAvailable } from './child-relations.js';
 
 /**
  * Deadlines that follow from facts. SIJ: the child must obtain the state court's findings
@@ -31,56 +32,120 @@ export const asylumOneYearDate = (arrivalDate: CalendarDate): CalendarDate => ad
 
 export const sijDeadlineId = (matterId: string): string => `${matterId}-sij-age-out`;
 export const asylumDeadlineId = (matterId: string): string => `${matterId}-asylum-one-year`;
+/** Deadlines computed for a child before (or without) a matter carry the child's id. */
+export const childSijDeadlineId = (childId: string): string => `${childId}-sij-age-out`;
+export const childAsylumDeadlineId = (childId: string): string => `${childId}-asylum-one-year`;
 
-/** The deadline a newly opened matter brings with it, if the facts allow computing one. */
-export const deadlinesForNewMatter = (matter: Omit<MatterState, 'status'>, child: ChildState): FamilyEvent[] => {
-  if (matter.matterType === 'SIJ') {
-    return [{
-      type: 'DeadlineSet',
-      data: {
-        deadlineId: sijDeadlineId(matter.matterId), kind: 'SIJ_AGE_OUT', matterId: matter.matterId, childId: child.childId,
-        dueOn: sijAgeOutDate(child.birthDate, matter.jurisdiction), derivedFrom: `birthDate;age limit ${String(sijAgeLimit(matter.jurisdiction))} in ${matter.jurisdiction}`,
-      },
-    }];
+/** A US state jurisdiction (`US-NY`), as opposed to federal `US` or another country's. */
+const US_STATE = /^US-[A-Z]{2}$/;
+
+/**
+ * Why a child may be eligible for SIJ, from the programme and the recorded facts: the family's
+ * programme is SIJ; an SIJ matter is open for the child; an ABUSE protection concern about the
+ * child (or about no one named, so about every child); a separation recorded as ABANDONMENT; or
+ * no parent available (every recorded parent deceased or adverse: the "similar basis" of state
+ * law). A deported parent (PARENT_DEPORTED) is not by itself a ground: an advocate who judges
+ * the facts support one records the concern or opens the matter. Undefined: no ground recorded.
+ */
+export const sijGround = (state: FamilyState, child: ChildState): string | undefined => {
+  if ([...state.matters.values()].some((matter) => matter.matterType === 'SIJ' && matter.childId === child.childId)) return 'SIJ matter';
+  if (state.programme === 'SIJ') return 'SIJ programme';
+  if ([...state.protectionConcerns.values()].some((concern) => concern.kind === 'ABUSE' && (concern.subjectPersonId === undefined || concern.subjectPersonId === child.childId))) {
+    return 'abuse concern';
   }
-  if (matter.matterType === 'ASYLUM' && child.arrivalDate) {
-    return [{
-      type: 'DeadlineSet',
-      data: {
-        deadlineId: asylumDeadlineId(matter.matterId), kind: 'ASYLUM_ONE_YEAR', matterId: matter.matterId, childId: child.childId,
-        dueOn: asylumOneYearDate(child.arrivalDate), derivedFrom: 'arrivalDate;one year',
-      },
-    }];
-  }
-  return [];
+  if (child.separationCauses.includes('ABANDONMENT')) return 'abandonment';
+  if (noParentAvailable(state, child.childId)) return 'no parent available';
+  return undefined;
 };
 
-/** After an arrival-date correction: every open asylum one-year deadline of that child, recomputed. */
-export const recomputedAsylumDeadlines = (state: FamilyState, childId: string, arrivalDate: CalendarDate): FamilyEvent[] =>
-  [...state.deadlines.values()]
-    .filter((deadline) => deadline.kind === 'ASYLUM_ONE_YEAR' && deadline.childId === childId && deadline.status === 'OPEN')
-    .flatMap((deadline) => {
-      const dueOn = asylumOneYearDate(arrivalDate);
-      return dueOn === deadline.dueOn
-        ? []
-        : [{ type: 'DeadlineRecomputed' as const, data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: 'corrected arrivalDate' } }];
-    });
+/** The jurisdiction whose age limit applies: the child's first SIJ matter's, else its first matter in a US state, else unknown. */
+export const residenceJurisdiction = (state: FamilyState, childId: string): string | undefined => {
+  const matters = [...state.matters.values()].filter((matter) => matter.childId === childId && US_STATE.test(matter.jurisdiction));
+  return (matters.find((matter) => matter.matterType === 'SIJ') ?? matters[0])?.jurisdiction;
+};
 
-/** Asylum deadlines for matters opened before the arrival date was known. */
-export const newAsylumDeadlines = (state: FamilyState, child: ChildState, arrivalDate: CalendarDate): FamilyEvent[] =>
-  [...state.matters.values()]
-    .filter((matter) => matter.matterType === 'ASYLUM' && matter.childId === child.childId && !state.deadlines.has(asylumDeadlineId(matter.matterId)))
-    .flatMap((matter) => deadlinesForNewMatter(matter, { ...child, arrivalDate }));
+const ageLimitText = (jurisdiction: string | undefined): string =>
+  jurisdiction === undefined
+    ? `birthDate;age limit ${String(DEFAULT_STATE_SIJ_AGE_LIMIT)} (state of residence unknown)`
+    : `birthDate;age limit ${String(sijAgeLimit(jurisdiction))} in ${jurisdiction}`;
 
-/** After a birth-date correction: every open age-out deadline of that child, recomputed. */
-export const recomputedAgeOutDeadlines = (state: FamilyState, childId: string, birthDate: CalendarDate): FamilyEvent[] =>
-  [...state.deadlines.values()]
-    .filter((deadline) => deadline.kind === 'SIJ_AGE_OUT' && deadline.childId === childId && deadline.status === 'OPEN' && deadline.matterId)
+const ageOut = (birthDate: CalendarDate, jurisdiction: string | undefined): CalendarDate =>
+  jurisdiction === undefined ? addDays(addYears(birthDate, DEFAULT_STATE_SIJ_AGE_LIMIT), -1) : sijAgeOutDate(birthDate, jurisdiction);
+
+type Derived = FamilyEvent[];
+
+const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, today: CalendarDate): Derived => {
+  const stored = [...after.deadlines.values()].filter((deadline) => deadline.kind === 'SIJ_AGE_OUT' && deadline.childId === child.childId);
+  if (stored.length === 0) {
+    const ground = sijGround(after, child);
+    if (!ground) return [];
+    const matter = [...after.matters.values()].find((m) => m.matterType === 'SIJ' && m.childId === child.childId);
+    const jurisdiction = matter?.jurisdiction ?? residenceJurisdiction(after, child.childId);
+    const dueOn = ageOut(child.birthDate, jurisdiction);
+    // Potential eligibility alone does not open a deadline that has already passed.
+    if (!matter && dueOn < today) return [];
+    return [{
+      type: 'DeadlineSet',
+      data: {
+        deadlineId: matter ? sijDeadlineId(matter.matterId) : childSijDeadlineId(child.childId), kind: 'SIJ_AGE_OUT',
+        ...(matter ? { matterId: matter.matterId } : {}), childId: child.childId, dueOn, derivedFrom: ageLimitText(jurisdiction),
+      },
+    }];
+  }
+  const birthCorrected = before.children.get(child.childId)?.birthDate !== child.birthDate;
+  return stored
+    .filter((deadline) => deadline.status === 'OPEN' && deadline.derivedFrom !== undefined)
     .flatMap((deadline) => {
-      const matter = state.matters.get(deadline.matterId ?? '');
-      if (!matter) return [];
-      const dueOn = sijAgeOutDate(birthDate, matter.jurisdiction);
-      return dueOn === deadline.dueOn
-        ? []
-        : [{ type: 'DeadlineRecomputed' as const, data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: 'corrected birthDate' } }];
+      const matter = deadline.matterId ? after.matters.get(deadline.matterId) : undefined;
+      const jurisdiction = matter?.jurisdiction ?? residenceJurisdiction(after, child.childId);
+      const dueOn = ageOut(child.birthDate, jurisdiction);
+      // A new basis (the state of residence now known, or another) is recorded even when the day
+      // stays the same: whether an event follows must not tell a reader who may not learn the
+      // age-out's timing (DOCUMENTS) whether that state's age limit differs from the default.
+      const newBasis = !birthCorrected && ageLimitText(jurisdiction) !== deadline.derivedFrom;
+      return dueOn === deadline.dueOn && !newBasis ? [] : [{
+        type: 'DeadlineRecomputed' as const,
+        data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: birthCorrected ? 'corrected birthDate' : ageLimitText(jurisdiction) },
+      }];
     });
+};
+
+const asylumEvents = (before: FamilyState, after: FamilyState, child: ChildState): Derived => {
+  const arrivalDate = child.arrivalDate;
+  if (!arrivalDate) return [];
+  const matter = [...after.matters.values()].find((m) => m.matterType === 'ASYLUM' && m.childId === child.childId);
+  const stored = [...after.deadlines.values()].filter((deadline) => deadline.kind === 'ASYLUM_ONE_YEAR' && deadline.childId === child.childId);
+  const dueOn = asylumOneYearDate(arrivalDate);
+  if (stored.length === 0) {
+    if (!matter && after.programme !== 'ASYLUM') return [];
+    return [{
+      type: 'DeadlineSet',
+      data: {
+        deadlineId: matter ? asylumDeadlineId(matter.matterId) : childAsylumDeadlineId(child.childId), kind: 'ASYLUM_ONE_YEAR',
+        ...(matter ? { matterId: matter.matterId } : {}), childId: child.childId, dueOn, derivedFrom: 'arrivalDate;one year',
+      },
+    }];
+  }
+  const arrivalCorrected = before.children.get(child.childId)?.arrivalDate !== arrivalDate;
+  return stored
+    .filter((deadline) => deadline.status === 'OPEN' && deadline.derivedFrom !== undefined && deadline.dueOn !== dueOn)
+    .map((deadline) => ({
+      type: 'DeadlineRecomputed' as const,
+      data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: arrivalCorrected ? 'corrected arrivalDate' : 'arrivalDate;one year' },
+    }));
+};
+
+/**
+ * The deadlines that follow from the facts, kept in step with them after every command: for
+ * each child, one SIJ age-out deadline once a ground for SIJ is recorded (see `sijGround`),
+ * from the birth date and the age limit of the state of residence (`residenceJurisdiction`,
+ * else the cautious default of 18), and one asylum one-year deadline in the ASYLUM programme
+ * or once an asylum matter is open, from the arrival date. Derived deadlines that are still
+ * open move (DeadlineRecomputed) when a birth or arrival date is corrected or the state
+ * becomes known; deadlines set by hand are never moved. `before` and `after` are the family
+ * before and after the command's own events; the result is appended after them.
+ */
+export const derivedDeadlineEvents = (before: FamilyState, after: FamilyState, today: CalendarDate): FamilyEvent[] => {
+  if (!after.exists || after.lifecycle === 'CLOSED') return [];
+  return [...after.children.values()].flatMap((child) => [...sijEvents(before, after, child, today), ...asylumEvents(before, after, child)]);
+};

@@ -1,9 +1,10 @@
-import { rule } from '../shared/domain-error.js';
+import { known, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireTransition } from './lookups.js';
 import type { FamilyState } from './state.js';
 import { CHILD_CUSTODY } from './transitions.js';
+import { overridesUsed, passSafetyGates } from './safety-gates.js';
 import { pastDate } from './world-dates.js';
 
 const custodyStep = (s: FamilyState, type: FamilyCommandType, childId: string): void => {
@@ -42,20 +43,27 @@ export const recordChildReleased = (c: FamilyCommandOf<'RecordChildReleased'>, s
   pastDate('releasedOn', c.releasedOn, c.issuedAt);
   custodyStep(s, 'RecordChildReleased', c.childId);
   if (c.releasedToRelativeId) existing(s.relatives, c.releasedToRelativeId, 'releasedToRelativeId', rule`relative`);
+  const overrides = passSafetyGates(s, { childId: c.childId, caregiverId: c.releasedToRelativeId, leavesTheUs: false, reunifies: false }, known('release the child'));
   return [{
     type: 'ChildReleased',
-    data: { childId: c.childId, releasedOn: c.releasedOn, placement: c.placement, ...(c.releasedToRelativeId ? { releasedToRelativeId: c.releasedToRelativeId } : {}) },
+    data: { childId: c.childId, releasedOn: c.releasedOn, placement: c.placement, ...(c.releasedToRelativeId ? { releasedToRelativeId: c.releasedToRelativeId } : {}), ...overridesUsed(overrides) },
   }];
 };
 
 export const changeChildPlacement = (c: FamilyCommandOf<'ChangeChildPlacement'>, s: FamilyState): FamilyEvent[] => {
   pastDate('changedOn', c.changedOn, c.issuedAt);
   existing(s.children, c.childId, 'childId', rule`child`);
-  return [{ type: 'ChildPlacementChanged', data: { childId: c.childId, placement: c.placement, changedOn: c.changedOn } }];
+  if (c.relativeId) existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
+  const overrides = passSafetyGates(s, { childId: c.childId, caregiverId: c.relativeId, leavesTheUs: false, reunifies: false }, known('change the placement of the child'));
+  return [{
+    type: 'ChildPlacementChanged',
+    data: { childId: c.childId, placement: c.placement, changedOn: c.changedOn, ...(c.relativeId ? { relativeId: c.relativeId } : {}), ...overridesUsed(overrides) },
+  }];
 };
 
 export const recordChildRepatriated = (c: FamilyCommandOf<'RecordChildRepatriated'>, s: FamilyState): FamilyEvent[] => {
   pastDate('repatriatedOn', c.repatriatedOn, c.issuedAt);
   custodyStep(s, 'RecordChildRepatriated', c.childId);
-  return [{ type: 'ChildRepatriated', data: { childId: c.childId, country: c.country, repatriatedOn: c.repatriatedOn } }];
+  const overrides = passSafetyGates(s, { childId: c.childId, caregiverId: undefined, leavesTheUs: true, reunifies: false }, known('repatriate the child'));
+  return [{ type: 'ChildRepatriated', data: { childId: c.childId, country: c.country, repatriatedOn: c.repatriatedOn, ...overridesUsed(overrides) } }];
 };

@@ -1,7 +1,6 @@
 import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
 import { badInput, conflict, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
-import { newAsylumDeadlines, recomputedAgeOutDeadlines, recomputedAsylumDeadlines } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson } from './lookups.js';
 import type { FamilyState } from './state.js';
@@ -34,7 +33,10 @@ export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyStat
       childId: c.childId, nationality: c.nationality, languages: c.languages, needsInterpreter: c.needsInterpreter,
       birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt),
       ...(c.arrivalDate ? { arrivalDate: c.arrivalDate } : {}),
-      personal: { subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}) },
+      personal: {
+        subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}),
+        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}),
+      },
     },
   }];
 };
@@ -45,13 +47,11 @@ export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'
   if (child.birthDate === c.birthDate && child.birthDateEstimated === c.birthDateEstimated) {
     throw badInput('birthDate', rule`is already recorded as given`);
   }
-  return [
-    {
-      type: 'ChildBirthDateCorrected',
-      data: { childId: c.childId, birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt), personal: { subjectId: c.childId, birthDate: c.birthDate } },
-    },
-    ...recomputedAgeOutDeadlines(s, c.childId, c.birthDate),
-  ];
+  // Deadlines derived from the birth date move with it (deadlines.ts, run by decide).
+  return [{
+    type: 'ChildBirthDateCorrected',
+    data: { childId: c.childId, birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt), personal: { subjectId: c.childId, birthDate: c.birthDate } },
+  }];
 };
 
 export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalDate'>, s: FamilyState): FamilyEvent[] => {
@@ -59,11 +59,8 @@ export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalD
   if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', rule`must not be in the future`);
   if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
   if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', rule`is already recorded as given`);
-  return [
-    { type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } },
-    ...recomputedAsylumDeadlines(s, c.childId, c.arrivalDate),
-    ...newAsylumDeadlines(s, child, c.arrivalDate),
-  ];
+  // Deadlines derived from the arrival date move with it, or follow once it is known (deadlines.ts, run by decide).
+  return [{ type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } }];
 };
 
 export const recordRelationship = (c: FamilyCommandOf<'RecordRelationship'>, s: FamilyState): FamilyEvent[] => {
@@ -78,9 +75,17 @@ export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): 
     type: 'RelativeAdded',
     data: {
       relativeId: c.relativeId, relationship: c.relationship, biological: c.biological, vitalStatus: c.vitalStatus, adverse: c.adverse,
+      languages: c.languages ?? [], needsInterpreter: c.needsInterpreter ?? false,
       personal: { subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}) },
     },
   }];
+};
+
+/** A child's medical needs, as personal data of the child; recording the same text again changes nothing and is refused. */
+export const recordMedicalNeeds = (c: FamilyCommandOf<'RecordMedicalNeeds'>, s: FamilyState): FamilyEvent[] => {
+  const child = existing(s.children, c.childId, 'childId', rule`child`);
+  if (child.medicalNeeds === c.medicalNeeds) throw badInput('medicalNeeds', rule`is already recorded as given`);
+  return [{ type: 'MedicalNeedsRecorded', data: { childId: c.childId, personal: { subjectId: c.childId, medicalNeeds: c.medicalNeeds } } }];
 };
 
 export const recordIdentifier = (c: FamilyCommandOf<'RecordIdentifier'>, s: FamilyState): FamilyEvent[] => {

@@ -1,6 +1,6 @@
+import { dateOf } from '../shared/calendar-date.js';
 import { badInput, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
-import { deadlinesForNewMatter } from './deadlines.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requireTransition } from './lookups.js';
 import type { FamilyState, MatterState } from './state.js';
@@ -18,10 +18,11 @@ const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export const openLegalMatter = (c: FamilyCommandOf<'OpenLegalMatter'>, s: FamilyState): FamilyEvent[] => {
   requireNew(s.matters, c.matterId, 'matterId', rule`legal matter`);
-  const child = existing(s.children, c.childId, 'childId', rule`child`);
+  existing(s.children, c.childId, 'childId', rule`child`);
   if (!JURISDICTION.test(c.jurisdiction)) throw badInput('jurisdiction', rule`must be an ISO 3166 code such as US-NY or MX`);
-  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction };
-  return [{ type: 'LegalMatterOpened', data: matter }, ...deadlinesForNewMatter(matter, child)];
+  const matter = { matterId: c.matterId, matterType: c.matterType, childId: c.childId, jurisdiction: c.jurisdiction, openedOn: dateOf(c.occurredAt) };
+  // Its SIJ age-out or asylum one-year deadline follows from the facts (deadlines.ts, run by decide).
+  return [{ type: 'LegalMatterOpened', data: matter }];
 };
 
 export const recordPetitionFiled = (c: FamilyCommandOf<'RecordPetitionFiled'>, s: FamilyState): FamilyEvent[] => {

@@ -1,9 +1,10 @@
-import { invalidTransition, rule } from '../shared/domain-error.js';
+import { invalidTransition, known, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import { tracingStep } from './decide-tracing.js';
 import type { FamilyEvent } from './events.js';
 import { existing } from './lookups.js';
 import type { ChildState, FamilyState } from './state.js';
+import { overridesUsed, passSafetyGates } from './safety-gates.js';
 import { pastDate } from './world-dates.js';
 
 /** Reunification needs the child and an adult who is alive, known and not an adverse party. */
@@ -19,15 +20,19 @@ const reunitingPair = (s: FamilyState, c: FamilyCommandOf<'PlanReunification' | 
 
 export const planReunification = (c: FamilyCommandOf<'PlanReunification'>, s: FamilyState): FamilyEvent[] => {
   reunitingPair(s, c);
-  return [{ type: 'ReunificationPlanned', data: { childId: c.childId, relativeId: c.relativeId } }];
+  const overrides = passSafetyGates(s, { childId: c.childId, caregiverId: c.relativeId, leavesTheUs: false, reunifies: true }, known('plan the reunification of the child'));
+  return [{ type: 'ReunificationPlanned', data: { childId: c.childId, relativeId: c.relativeId, ...overridesUsed(overrides) } }];
 };
 
 export const recordReunification = (c: FamilyCommandOf<'RecordReunification'>, s: FamilyState): FamilyEvent[] => {
   pastDate('reunifiedOn', c.reunifiedOn, c.issuedAt);
-  reunitingPair(s, c);
+  const child = reunitingPair(s, c);
+  // Reunification abroad takes the child out of the US, unless a repatriation already did (and passed the gate).
+  const leavesTheUs = c.country !== 'US' && child.custody !== 'REPATRIATED';
+  const overrides = passSafetyGates(s, { childId: c.childId, caregiverId: c.relativeId, leavesTheUs, reunifies: true }, known('record the reunification of the child'));
   return [{
     type: 'ReunificationCompleted',
-    data: { childId: c.childId, relativeId: c.relativeId, reunifiedOn: c.reunifiedOn, country: c.country, ...(c.place ? { personal: { subjectId: c.childId, place: c.place } } : {}) },
+    data: { childId: c.childId, relativeId: c.relativeId, reunifiedOn: c.reunifiedOn, country: c.country, ...overridesUsed(overrides), ...(c.place ? { personal: { subjectId: c.childId, place: c.place } } : {}) },
   }];
 };
 

@@ -1,5 +1,5 @@
 import { dateOf } from '../shared/calendar-date.js';
-import { notFound, rule } from '../shared/domain-error.js';
+import { badInput, forbidden, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson, requireTransition } from './lookups.js';
@@ -35,7 +35,7 @@ export const recordParentLocated = (c: FamilyCommandOf<'RecordParentLocated'>, s
   tracingStep(s, c.type, c.relativeId);
   return [{
     type: 'RelativeLocated',
-    data: { relativeId: c.relativeId, country: c.country, method: c.method, ...(c.place ? { personal: { subjectId: c.relativeId, place: c.place } } : {}) },
+    data: { relativeId: c.relativeId, country: c.country, method: c.method, locatedOn: dateOf(c.occurredAt), ...(c.place ? { personal: { subjectId: c.relativeId, place: c.place } } : {}) },
   }];
 };
 
@@ -82,11 +82,37 @@ export const raiseRedFlag = (c: FamilyCommandOf<'RaiseRedFlag'>, s: FamilyState)
   requireNew(s.openRedFlags, c.flagId, 'flagId', rule`red flag`);
   return [{
     type: 'RedFlagRaised',
-    data: { flagId: c.flagId, category: c.category, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
+    data: { flagId: c.flagId, category: c.category, subjectPersonId: c.subjectPersonId, ...(c.narrative ? { personal: { subjectId: c.subjectPersonId, narrative: c.narrative } } : {}) },
   }];
 };
 
 export const clearRedFlag = (c: FamilyCommandOf<'ClearRedFlag'>, s: FamilyState): FamilyEvent[] => {
   if (!s.openRedFlags.has(c.flagId)) throw notFound('flagId', rule`open red flag`);
   return [{ type: 'RedFlagCleared', data: { flagId: c.flagId } }];
+};
+
+/**
+ * A safety override: only an ADMIN of the lead organisation may let a child's next step past a
+ * safety gate, with a reason; the write policy (FULL scope) has already run. Recorded as its own
+ * event with who decided, and consumed by the one step it allows (see safety-gates.ts).
+ */
+export const recordSafetyOverride = (c: FamilyCommandOf<'RecordSafetyOverride'>, s: FamilyState): FamilyEvent[] => {
+  if (c.actor.role !== 'ADMIN' || c.actor.organizationId !== s.leadOrganizationId) {
+    throw forbidden(rule`Only an administrator of the lead organisation may override a safety gate`);
+  }
+  requireNew(s.safetyOverrides, c.overrideId, 'overrideId', rule`safety override`);
+  existing(s.children, c.childId, 'childId', rule`child`);
+  if (c.personId) requirePerson(s, c.personId, 'personId');
+  if (c.gate === 'UNSAFE_ASSESSMENT' || c.gate === 'UNVERIFIED_RELATIONSHIP' || c.gate === 'DECLARED_PREFERENCE') {
+    if (!c.personId) throw badInput('personId', rule`is required to override ${known(c.gate)}`);
+    if (!s.relatives.has(c.personId)) throw invalidTransition(rule`Cannot record safety override: ${known(c.gate)} concerns a relative, and personId names a child`);
+  }
+  return [{
+    type: 'SafetyOverrideRecorded',
+    data: {
+      overrideId: c.overrideId, childId: c.childId, gate: c.gate, ...(c.personId ? { personId: c.personId } : {}),
+      decidedBy: { userId: c.actor.userId, organizationId: c.actor.organizationId, role: c.actor.role },
+      personal: { subjectId: c.personId ?? c.childId, reason: c.reason },
+    },
+  }];
 };

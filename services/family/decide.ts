@@ -1,3 +1,4 @@
+import { dateOf } from '../shared/calendar-date.js';
 import { badInput, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import { compareInstants } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './commands.js';
@@ -8,7 +9,10 @@ import * as intake from './decide-intake.js';
 import * as legal from './decide-legal.js';
 import * as outcome from './decide-outcome.js';
 import * as tracing from './decide-tracing.js';
+import { derivedDeadlineEvents } from './deadlines.js';
+import { checkDateOrder } from './date-order.js';
 import type { FamilyEvent } from './events.js';
+import { evolve } from './evolve.js';
 import type { FamilyState } from './state.js';
 import { lifecycleAllows } from './transitions.js';
 
@@ -18,6 +22,7 @@ type Handler<T extends FamilyCommandType> = (command: FamilyCommandOf<T>, state:
 const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   OpenFamilyCase: intake.openFamilyCase,
   RegisterChild: intake.registerChild,
+  RecordMedicalNeeds: intake.recordMedicalNeeds,
   CorrectChildBirthDate: intake.correctChildBirthDate,
   CorrectChildArrivalDate: intake.correctChildArrivalDate,
   RecordRelationship: intake.recordRelationship,
@@ -44,6 +49,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordRelationshipVerified: tracing.recordRelationshipVerified,
   RecordSafetyAssessment: tracing.recordSafetyAssessment,
   RaiseRedFlag: tracing.raiseRedFlag,
+  RecordSafetyOverride: tracing.recordSafetyOverride,
   ClearRedFlag: tracing.clearRedFlag,
   RequestDocument: documents.requestDocument,
   RecordDocumentObtained: documents.recordDocumentObtained,
@@ -87,7 +93,8 @@ export const FAMILY_COMMAND_TYPES = Object.keys(HANDLERS) as readonly FamilyComm
 
 /**
  * The family decider's decide: the checks every command shares (the family exists, the
- * case's lifecycle allows the step, occurredAt is not in the future), then the command's own.
+ * case's lifecycle allows the step, occurredAt is not in the future), then the command's own,
+ * then the deadlines that follow from the facts as they now stand (deadlines.ts).
  */
 export const decide = (command: FamilyCommand, state: FamilyState): readonly FamilyEvent[] => {
   if (compareInstants(command.occurredAt, command.issuedAt) > 0) throw badInput('occurredAt', rule`must not be in the future`);
@@ -103,5 +110,7 @@ export const decide = (command: FamilyCommand, state: FamilyState): readonly Fam
       );
     }
   }
-  return (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
+  checkDateOrder(command, state);
+  const events = (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
+  return [...events, ...derivedDeadlineEvents(state, events.reduce(evolve, state), dateOf(command.issuedAt))];
 };

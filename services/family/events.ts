@@ -22,11 +22,14 @@ export type FamilyEvent =
       birthDateEstimated: boolean; arrivalDate?: CalendarDate;
       /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
       ageReviewRequired: boolean;
-      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate }>;
+      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string }>;
     }>
+  | E<'MedicalNeedsRecorded', { childId: string; personal: Personal<{ medicalNeeds: string }> }>
   | E<'ChildBirthDateCorrected', { childId: string; birthDateEstimated: boolean; ageReviewRequired: boolean; personal: Personal<{ birthDate: CalendarDate }> }>
   | E<'RelativeAdded', {
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
+      /** Absent in events stored before relatives' languages were recorded: none known, no interpreter. */
+      languages?: readonly string[]; needsInterpreter?: boolean;
       adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
     }>
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>
@@ -39,13 +42,14 @@ export type FamilyEvent =
   | E<'SeparationRecorded', { separatedOn: CalendarDate; cause: V.SeparationCause; childIds: readonly string[]; personal?: Personal<{ place: string }> }>
   | E<'ChildDetained', { childId: string; agency: V.CustodianAgency; detainedOn: CalendarDate; personal?: Personal<{ facility: string }> }>
   | E<'ChildTransferred', { childId: string; transferredOn: CalendarDate; personal?: Personal<{ facility: string }> }>
-  | E<'ChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement }>
-  | E<'ChildPlacementChanged', { childId: string; placement: V.Placement; changedOn: CalendarDate }>
+  | E<'ChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement; safetyOverrideIds?: readonly string[] }>
+  | E<'ChildPlacementChanged', { childId: string; placement: V.Placement; changedOn: CalendarDate; relativeId?: string; safetyOverrideIds?: readonly string[] }>
   // tracing
   | E<'TracingStarted', { relativeId: string; defenderOrganizationId: string; startedOn: CalendarDate; region?: CountryCode }>
   | E<'ContactAttemptMade', { relativeId: string; channel: V.ContactChannel; result: V.ContactResult }>
   | E<'LeadReceived', { relativeId: string; personal?: Personal<{ lead: string }> }>
-  | E<'RelativeLocated', { relativeId: string; country: CountryCode; method: V.LocationMethod; personal?: Personal<{ place: string }> }>
+  /** `locatedOn`: the occurredAt date (absent in events stored before it was recorded). */
+  | E<'RelativeLocated', { relativeId: string; country: CountryCode; method: V.LocationMethod; locatedOn?: CalendarDate; personal?: Personal<{ place: string }> }>
   | E<'ContactEstablished', { relativeId: string; personal?: Personal<{ safeContactInstructions: string }> }>
   | E<'PersonUnreachable', { relativeId: string }>
   | E<'PersonReportedDeceased', { relativeId: string }>
@@ -54,8 +58,14 @@ export type FamilyEvent =
   | E<'IdentityVerified', { personId: string; method: V.VerificationMethod }>
   | E<'RelationshipVerified', { relativeId: string; method: V.VerificationMethod; biological: boolean }>
   | E<'SafetyAssessmentCompleted', { relativeId: string; outcome: V.SafetyOutcome }>
-  | E<'RedFlagRaised', { flagId: string; category: V.RedFlagCategory; personal?: Personal<{ narrative: string }> }>
+  /** `subjectPersonId` absent in events stored before it was recorded: such a flag concerns every person. */
+  | E<'RedFlagRaised', { flagId: string; category: V.RedFlagCategory; subjectPersonId?: string; personal?: Personal<{ narrative: string }> }>
   | E<'RedFlagCleared', { flagId: string }>
+  | E<'SafetyOverrideRecorded', {
+      overrideId: string; childId: string; personId?: string; gate: V.SafetyGate;
+      decidedBy: { userId: string; organizationId: string; role: string };
+      personal: Personal<{ reason: string }>;
+    }>
   // documents
   | E<'DocumentRequested', {
       documentId: string; documentType: V.DocumentType; issuingCountry: CountryCode; assignedOrganizationId: string;
@@ -69,7 +79,8 @@ export type FamilyEvent =
   | E<'DocumentFiled', { documentId: string }>
   | E<'DocumentExpired', { documentId: string }>
   // legal matters
-  | E<'LegalMatterOpened', { matterId: string; matterType: V.MatterType; childId: string; jurisdiction: string }>
+  /** `openedOn`: the occurredAt date (absent in events stored before it was recorded). */
+  | E<'LegalMatterOpened', { matterId: string; matterType: V.MatterType; childId: string; jurisdiction: string; openedOn?: CalendarDate }>
   | E<'PetitionFiled', { matterId: string; filedOn: CalendarDate; personal?: Personal<{ receiptNumber: string }> }>
   | E<'HearingScheduled', { matterId: string; hearingOn: CalendarDate }>
   | E<'CourtOrderIssued', { matterId: string; orderType: V.OrderType; issuedOn: CalendarDate }>
@@ -96,9 +107,9 @@ export type FamilyEvent =
   | E<'ServiceSuspended', { reason: string }>
   | E<'ServiceResumed', Record<string, never>>
   // outcome
-  | E<'ReunificationPlanned', { childId: string; relativeId: string }>
-  | E<'ChildRepatriated', { childId: string; country: CountryCode; repatriatedOn: CalendarDate }>
-  | E<'ReunificationCompleted', { childId: string; relativeId: string; reunifiedOn: CalendarDate; country: CountryCode; personal?: Personal<{ place: string }> }>
+  | E<'ReunificationPlanned', { childId: string; relativeId: string; safetyOverrideIds?: readonly string[] }>
+  | E<'ChildRepatriated', { childId: string; country: CountryCode; repatriatedOn: CalendarDate; safetyOverrideIds?: readonly string[] }>
+  | E<'ReunificationCompleted', { childId: string; relativeId: string; reunifiedOn: CalendarDate; country: CountryCode; safetyOverrideIds?: readonly string[]; personal?: Personal<{ place: string }> }>
   | E<'ReunificationFailed', { childId: string; relativeId: string; reason: string }>
   | E<'FollowUpRecorded', { childId: string; personal?: Personal<{ note: string }> }>
   | E<'FamilyCaseClosed', { reason: V.CloseReason }>

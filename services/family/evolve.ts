@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
-import type { FamilyState } from './state.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import type { ChildState, FamilyState, PlacementChange } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
   new Map(map).set(key, value);
@@ -17,6 +18,34 @@ const remove = (set: ReadonlySet<string>, value: string): ReadonlySet<string> =>
   return next;
 };
 
+/** The facility of a custody event, kept under the child's personal data. */
+const facility = (personal: { subjectId: string; facility: string } | undefined): Pick<PlacementChange, 'personal'> =>
+  personal ? { personal: { subjectId: personal.subjectId, facility: personal.facility } } : {};
+
+/** A custody or placement step: the child's current fields change and the step joins its history. */
+const placed = (state: FamilyState, childId: string, change: Partial<ChildState>, step: PlacementChange): FamilyState => {
+  const child = state.children.get(childId);
+  if (!child) return state;
+  return { ...state, children: put(state.children, childId, { ...child, ...change, placementHistory: [...child.placementHistory, step] }) };
+};
+
+/** Records a dated fact about a child: the latest custody step and the earliest fact of all. */
+const dated = (state: FamilyState, childId: string, on: CalendarDate, field: string, custody: boolean): ReadonlyMap<string, ChildState> => {
+  const child = state.children.get(childId);
+  if (child === undefined) return state.children;
+  const earliest = child.earliestFact === undefined || on < child.earliestFact.on ? { on, field } : child.earliestFact;
+  return put(state.children, childId, { ...child, earliestFact: earliest, ...(custody ? { custodySince: { on, field } } : {}) });
+};
+
+const childOfMatter = (state: FamilyState, matterId: string): string => state.matters.get(matterId)?.childId ?? '';
+
+/** Marks the overrides a step used as consumed (single use). */
+const consume = (state: FamilyState, ids: readonly string[] | undefined): FamilyState['safetyOverrides'] =>
+  (ids ?? []).reduce((overrides, id) => patch(overrides, id, { consumed: true }), state.safetyOverrides);
+
+const withCustody = (state: FamilyState, childId: string, on: CalendarDate, field: string): FamilyState =>
+  ({ ...state, children: dated(state, childId, on, field, true) });
+
 /** Folds one event into the family. Total: every event type has its case. */
 export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
   switch (event.type) {
@@ -30,10 +59,14 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         children: put(state.children, d.childId, {
           childId: d.childId, givenName: d.personal.givenName, birthDate: d.personal.birthDate,
           birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
-          ageReviewRequired: d.ageReviewRequired, custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
+          ageReviewRequired: d.ageReviewRequired, languages: d.languages, needsInterpreter: d.needsInterpreter, medicalNeeds: d.personal.medicalNeeds,
+          custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
+          placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [],
         }),
       };
     }
+    case 'MedicalNeedsRecorded':
+      return { ...state, children: patch(state.children, event.data.childId, { medicalNeeds: event.data.personal.medicalNeeds }) };
     case 'ChildBirthDateCorrected':
       return { ...state, children: patch(state.children, event.data.childId, { birthDate: event.data.personal.birthDate, birthDateEstimated: event.data.birthDateEstimated, ageReviewRequired: event.data.ageReviewRequired }) };
     case 'RelativeAdded': {
@@ -44,7 +77,8 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined,
+          soughtSince: undefined, preference: undefined, languages: d.languages ?? [], needsInterpreter: d.needsInterpreter ?? false, biological: d.biological, biologicalFor: new Map(),
+          relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined,
         }),
       };
     }
@@ -56,13 +90,27 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     }
     case 'AccessRevoked':
       return { ...state, grants: patch(state.grants, event.data.grantId, { active: false }) };
-    case 'RelationshipRecorded':
+    case 'RelationshipRecorded': {
+      const relative = state.relatives.get(event.data.relativeId);
+      if (relative === undefined) return state;
+      const biologicalFor = new Map(relative.biologicalFor ?? []).set(event.data.childId, event.data.biological);
+      const childIds = relative.childIds.includes(event.data.childId) ? relative.childIds : [...relative.childIds, event.data.childId];
+      return { ...state, relatives: put(state.relatives, relative.relativeId, { ...relative, biologicalFor, childIds }) };
+    }
+    case 'IdentityVerified':
+      return { ...state, verifiedIdentities: add(state.verifiedIdentities, event.data.personId) };
+    case 'RelationshipVerified':
+      // A verified relationship replaces what was declared, for every child.
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { relationshipVerified: true, biological: event.data.biological, biologicalFor: new Map() }) };
+    case 'SafetyAssessmentCompleted':
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { safetyOutcome: event.data.outcome }) };
+    case 'SafetyOverrideRecorded': {
+      const d = event.data;
+      return { ...state, safetyOverrides: put(state.safetyOverrides, d.overrideId, { overrideId: d.overrideId, childId: d.childId, personId: d.personId, gate: d.gate, consumed: false }) };
+    }
     case 'IdentifierRecorded':
     case 'ContactAttemptMade':
     case 'LeadReceived':
-    case 'IdentityVerified':
-    case 'RelationshipVerified':
-    case 'SafetyAssessmentCompleted':
     case 'FollowUpRecorded':
     case 'ReunificationFailed':
       return state;
@@ -75,21 +123,46 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         concerns: add(state.concerns, event.data.concernId),
         neverDiscloseTo: event.data.neverDiscloseTo.reduce(add, state.neverDiscloseTo),
+        protectionConcerns: put(state.protectionConcerns, event.data.concernId, { kind: event.data.kind, subjectPersonId: event.data.personal?.subjectId }),
       };
-    case 'SeparationRecorded':
-      return { ...state, separatedOn: state.separatedOn ?? event.data.separatedOn };
-    case 'ChildDetained':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'DETAINED', placement: event.data.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER' }) };
-    case 'ChildTransferred':
-      return state;
-    case 'ChildReleased':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'RELEASED', placement: event.data.placement }) };
-    case 'ChildPlacementChanged':
-      return { ...state, children: patch(state.children, event.data.childId, { placement: event.data.placement }) };
+    case 'SeparationRecorded': {
+      const d = event.data;
+      const children = d.childIds.reduce((children, childId) => {
+        const child = children.get(childId);
+        return child ? put(children, childId, { ...child, separationCauses: [...child.separationCauses, d.cause] }) : children;
+      }, d.childIds.reduce((s, childId) => ({ ...s, children: dated(s, childId, d.separatedOn, 'separatedOn', false) }), state).children);
+      return { ...state, children, separatedOn: state.separatedOn ?? d.separatedOn };
+    }
+    case 'ChildDetained': {
+      const d = event.data;
+      const placement = d.agency === 'ORR' ? 'ORR_SHELTER' : 'OTHER';
+      const next = withCustody(state, d.childId, d.detainedOn, 'detainedOn');
+      return placed(next, d.childId, { custody: 'DETAINED', placement }, { change: 'DETAINED', on: d.detainedOn, placement, agency: d.agency, ...facility(d.personal) });
+    }
+    case 'ChildTransferred': {
+      const d = event.data;
+      const next = withCustody(state, d.childId, d.transferredOn, 'transferredOn');
+      const placement = next.children.get(d.childId)?.placement;
+      return placed(next, d.childId, {}, { change: 'TRANSFERRED', on: d.transferredOn, placement, ...facility(d.personal) });
+    }
+    case 'ChildReleased': {
+      const d = event.data;
+      const next = { ...withCustody(state, d.childId, d.releasedOn, 'releasedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
+      return placed(next, d.childId, { custody: 'RELEASED', placement: d.placement }, {
+        change: 'RELEASED', on: d.releasedOn, placement: d.placement, ...(d.releasedToRelativeId ? { relativeId: d.releasedToRelativeId } : {}),
+      });
+    }
+    case 'ChildPlacementChanged': {
+      const d = event.data;
+      const next = { ...withCustody(state, d.childId, d.changedOn, 'changedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
+      return placed(next, d.childId, { placement: d.placement }, {
+        change: 'PLACEMENT_CHANGED', on: d.changedOn, placement: d.placement, ...(d.relativeId ? { relativeId: d.relativeId } : {}),
+      });
+    }
     case 'TracingStarted':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'TRACING', soughtSince: event.data.startedOn }) };
     case 'RelativeLocated':
-      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country }) };
+      return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'LOCATED', locatedCountry: event.data.country, locatedOn: event.data.locatedOn }) };
     case 'ContactEstablished':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'IN_CONTACT' }) };
     case 'PersonUnreachable':
@@ -98,10 +171,15 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { location: 'DECEASED' }) };
     case 'PreferenceDeclared':
       return { ...state, relatives: patch(state.relatives, event.data.relativeId, { preference: event.data.preference }) };
-    case 'RedFlagRaised':
-      return { ...state, openRedFlags: add(state.openRedFlags, event.data.flagId) };
-    case 'RedFlagCleared':
-      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId) };
+    case 'RedFlagRaised': {
+      const d = event.data;
+      return { ...state, openRedFlags: add(state.openRedFlags, d.flagId), redFlagSubjects: put(state.redFlagSubjects, d.flagId, d.subjectPersonId ?? d.personal?.subjectId) };
+    }
+    case 'RedFlagCleared': {
+      const redFlagSubjects = new Map(state.redFlagSubjects);
+      redFlagSubjects.delete(event.data.flagId);
+      return { ...state, openRedFlags: remove(state.openRedFlags, event.data.flagId), redFlagSubjects };
+    }
     case 'DocumentRequested': {
       const d = event.data;
       return {
@@ -109,7 +187,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
         documents: put(state.documents, d.documentId, {
           documentId: d.documentId, documentType: d.documentType, status: 'REQUESTED',
           needsLegalisation: d.needsLegalisation, needsTranslation: d.needsTranslation, needsService: d.needsService,
-          legalised: false, translated: false, served: false, signed: false,
+          legalised: false, translated: false, served: false, signed: false, subjectPersonId: d.subjectPersonId,
         }),
       };
     }
@@ -129,28 +207,42 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, documents: patch(state.documents, event.data.documentId, { status: 'EXPIRED' }) };
     case 'LegalMatterOpened': {
       const d = event.data;
-      return { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' }) };
+      const next = { ...state, matters: put(state.matters, d.matterId, { matterId: d.matterId, matterType: d.matterType, childId: d.childId, jurisdiction: d.jurisdiction, status: 'OPEN' as const, openedOn: d.openedOn }) };
+      return d.openedOn ? { ...next, children: dated(next, d.childId, d.openedOn, 'openedOn', false) } : next;
     }
-    case 'PetitionFiled':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'PETITION_FILED' }) };
+    case 'PetitionFiled': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.filedOn, 'filedOn', false), matters: patch(state.matters, d.matterId, { status: 'PETITION_FILED', filedOn: d.filedOn }) };
+    }
     case 'HearingScheduled':
       return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'HEARING_SCHEDULED' }) };
-    case 'CourtOrderIssued':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'ORDER_ISSUED' }) };
-    case 'CustodyRecovered':
+    case 'CourtOrderIssued': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.issuedOn, 'issuedOn', false), matters: patch(state.matters, d.matterId, { status: 'ORDER_ISSUED', orderIssuedOn: d.issuedOn }) };
+    }
+    case 'CustodyRecovered': {
+      const d = event.data;
+      const next = { ...state, children: dated(state, d.childId, d.recoveredOn, 'recoveredOn', false) };
       return {
-        ...state,
-        matters: patch(state.matters, event.data.matterId, { status: 'CUSTODY_RECOVERED' }),
-        children: patch(state.children, event.data.childId, { custodyRecovered: true }),
+        ...next,
+        matters: patch(next.matters, d.matterId, { status: 'CUSTODY_RECOVERED' }),
+        children: patch(next.children, d.childId, { custodyRecovered: true }),
       };
-    case 'ApplicationDecided':
-      return { ...state, matters: patch(state.matters, event.data.matterId, { status: 'DECIDED' }) };
+    }
+    case 'ApplicationDecided': {
+      const d = event.data;
+      return { ...state, children: dated(state, childOfMatter(state, d.matterId), d.decidedOn, 'decidedOn', false), matters: patch(state.matters, d.matterId, { status: 'DECIDED' }) };
+    }
     case 'DeadlineSet': {
       const d = event.data;
       return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
     }
-    case 'DeadlineRecomputed':
-      return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { dueOn: event.data.dueOn }) };
+    case 'DeadlineRecomputed': {
+      // `derivedFrom` is the new basis, or (`corrected birthDate`, `corrected arrivalDate`) the reason; a reason keeps the basis.
+      const d = event.data;
+      const basis = d.derivedFrom.startsWith('corrected ') ? {} : { derivedFrom: d.derivedFrom };
+      return { ...state, deadlines: patch(state.deadlines, d.deadlineId, { dueOn: d.dueOn, ...basis }) };
+    }
     case 'DeadlineMet':
       return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { status: 'MET' }) };
     case 'DeadlineMissed':
@@ -184,11 +276,28 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ServiceResumed':
       return { ...state, lifecycle: 'OPEN' };
     case 'ReunificationPlanned':
-      return { ...state, reunificationPlanned: true };
-    case 'ChildRepatriated':
-      return { ...state, children: patch(state.children, event.data.childId, { custody: 'REPATRIATED' }) };
-    case 'ReunificationCompleted':
-      return { ...state, reunifiedChildIds: add(state.reunifiedChildIds, event.data.childId) };
+      return {
+        ...state,
+        reunificationPlanned: true,
+        safetyOverrides: consume(state, event.data.safetyOverrideIds),
+        children: patch(state.children, event.data.childId, { reunificationPlannedWith: event.data.relativeId }),
+      };
+    case 'ChildRepatriated': {
+      const d = event.data;
+      const next = { ...withCustody(state, d.childId, d.repatriatedOn, 'repatriatedOn'), safetyOverrides: consume(state, d.safetyOverrideIds) };
+      // Back in the country of origin: no longer in the US placement; unknown until recorded.
+      return placed(next, d.childId, { custody: 'REPATRIATED', placement: undefined }, { change: 'REPATRIATED', on: d.repatriatedOn, placement: undefined, country: d.country });
+    }
+    case 'ReunificationCompleted': {
+      const d = event.data;
+      return {
+        ...placed({ ...state, children: dated(state, d.childId, d.reunifiedOn, 'reunifiedOn', false) }, d.childId, { placement: 'RELATIVE' }, {
+          change: 'REUNIFIED', on: d.reunifiedOn, placement: 'RELATIVE', relativeId: d.relativeId, country: d.country,
+        }),
+        safetyOverrides: consume(state, d.safetyOverrideIds),
+        reunifiedChildIds: add(state.reunifiedChildIds, d.childId),
+      };
+    }
     case 'FamilyCaseClosed':
       return { ...state, lifecycle: 'CLOSED' };
     case 'FamilyCaseReopened':

@@ -12,6 +12,23 @@ export type MatterStatus = 'OPEN' | 'PETITION_FILED' | 'HEARING_SCHEDULED' | 'OR
 export type DeadlineStatus = 'OPEN' | 'MET' | 'MISSED';
 export type ReferralStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'REVOKED';
 
+/** One step of a child's custody and placement, in the order recorded. */
+export type PlacementChangeKind = 'DETAINED' | 'TRANSFERRED' | 'RELEASED' | 'PLACEMENT_CHANGED' | 'REPATRIATED' | 'REUNIFIED';
+
+export interface PlacementChange {
+  readonly change: PlacementChangeKind;
+  readonly on: CalendarDate;
+  /** The placement from this step on; undefined when not known (after a repatriation, until recorded). */
+  readonly placement: V.Placement | undefined;
+  readonly agency?: V.CustodianAgency;
+  /** Released to, or reunified with, this relative. */
+  readonly relativeId?: string;
+  /** Repatriated to, or reunified in, this country. */
+  readonly country?: CountryCode;
+  /** The facility is personal data of the child, kept under `personal` as in the events. */
+  readonly personal?: { readonly subjectId: string; readonly facility: string };
+}
+
 export interface ChildState {
   readonly childId: string;
   readonly givenName: string;
@@ -20,9 +37,42 @@ export interface ChildState {
   readonly nationality: CountryCode;
   readonly arrivalDate: CalendarDate | undefined;
   readonly ageReviewRequired: boolean;
+  readonly languages: readonly string[];
+  readonly needsInterpreter: boolean;
+  /** Personal data of the child (RegisterChild, RecordMedicalNeeds): the latest recorded. */
+  readonly medicalNeeds: string | undefined;
   readonly custody: CustodyStatus;
   readonly placement: V.Placement | undefined;
   readonly custodyRecovered: boolean;
+  /** Detained, transferred, released, repatriated, placement changed, reunified: oldest first. */
+  readonly placementHistory: readonly PlacementChange[];
+  /** The relative a reunification is planned with, once planned. */
+  readonly reunificationPlannedWith: string | undefined;
+  /** Causes of the separations recorded for this child (SIJ eligibility reads ABANDONMENT). */
+  readonly separationCauses: readonly V.SeparationCause[];
+  /** The latest custody step (detained, transferred, released, placement changed, repatriated): the next one may not be earlier. */
+  readonly custodySince?: DatedFact | undefined;
+  /** The earliest dated fact about the child: a birth-date correction may not come after it. */
+  readonly earliestFact?: DatedFact | undefined;
+}
+
+/** A date the decider compares later steps with, and the input field that recorded it. */
+export interface DatedFact {
+  readonly on: CalendarDate;
+  readonly field: string;
+}
+
+export type SafetyGate = V.SafetyGate;
+
+/** An override an ADMIN of the lead recorded for one child's next step past a safety gate. */
+export interface SafetyOverrideState {
+  readonly overrideId: string;
+  readonly childId: string;
+  /** Undefined: the gate for any person in the child's next step. */
+  readonly personId: string | undefined;
+  readonly gate: SafetyGate;
+  /** Single use: the step it allowed consumed it. */
+  readonly consumed: boolean;
 }
 
 export interface RelativeState {
@@ -35,6 +85,19 @@ export interface RelativeState {
   /** When tracing started (the occurredAt date), for "not located since ..." */
   readonly soughtSince: CalendarDate | undefined;
   readonly preference: V.Preference | undefined;
+  readonly languages: readonly string[];
+  readonly needsInterpreter: boolean;
+  /** The children a recorded relationship links this relative to; empty: every child of the family. */
+  readonly childIds: readonly string[];
+  /** The latest safety assessment (home study) of this relative, if any. */
+  readonly safetyOutcome: V.SafetyOutcome | undefined;
+  /** As added, then as verified (RelationshipVerified); null: not known. */
+  readonly biological?: boolean | null;
+  /** Per child, as recorded by RelationshipRecorded (a stepfather of one child, father of another). */
+  readonly biologicalFor?: ReadonlyMap<string, boolean | null>;
+  readonly relationshipVerified?: boolean;
+  /** When the relative was located (the occurredAt date of RelativeLocated). */
+  readonly locatedOn?: CalendarDate | undefined;
 }
 
 export interface DocumentState {
@@ -48,6 +111,8 @@ export interface DocumentState {
   readonly translated: boolean;
   readonly served: boolean;
   readonly signed: boolean;
+  /** The person the document is about; undefined: the family as a whole. */
+  readonly subjectPersonId: string | undefined;
 }
 
 export interface MatterState {
@@ -56,6 +121,10 @@ export interface MatterState {
   readonly childId: string;
   readonly jurisdiction: string;
   readonly status: MatterStatus;
+  /** The occurredAt date of LegalMatterOpened (undefined for matters stored before it was recorded). */
+  readonly openedOn?: CalendarDate | undefined;
+  readonly filedOn?: CalendarDate | undefined;
+  readonly orderIssuedOn?: CalendarDate | undefined;
 }
 
 export interface DeadlineState {
@@ -92,6 +161,11 @@ export interface PendingTransferState {
   readonly previousLeadKeepsReadAccess: boolean;
 }
 
+export interface ProtectionConcernState {
+  readonly kind: V.ConcernKind;
+  readonly subjectPersonId: string | undefined;
+}
+
 export interface FamilyState {
   readonly exists: boolean;
   readonly familyId: string;
@@ -111,12 +185,18 @@ export interface FamilyState {
   readonly concerns: ReadonlySet<string>;
   /** Every person named in a protection concern's "never disclose to" list (services/family/disclosure.ts). */
   readonly neverDiscloseTo: ReadonlySet<string>;
+  /** Kind and subject of each protection concern (the subject is known only when a narrative was given). */
+  readonly protectionConcerns: ReadonlyMap<string, ProtectionConcernState>;
   /** Organisations that keep read access after a transfer away from them. */
   readonly formerLeadsWithReadAccess: ReadonlySet<string>;
   readonly pendingTransfer: PendingTransferState | undefined;
   readonly reunificationPlanned: boolean;
   readonly reunifiedChildIds: ReadonlySet<string>;
   readonly personIds: ReadonlySet<string>;
+  /** Subject of each open red flag; undefined for flags stored without one (they concern everyone). */
+  readonly redFlagSubjects: ReadonlyMap<string, string | undefined>;
+  readonly verifiedIdentities: ReadonlySet<string>;
+  readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
 }
 
 export const initialFamilyState: FamilyState = {
@@ -137,9 +217,13 @@ export const initialFamilyState: FamilyState = {
   consents: new Set(),
   concerns: new Set(),
   neverDiscloseTo: new Set(),
+  protectionConcerns: new Map(),
   formerLeadsWithReadAccess: new Set(),
   pendingTransfer: undefined,
   reunificationPlanned: false,
   reunifiedChildIds: new Set(),
   personIds: new Set(),
+  redFlagSubjects: new Map(),
+  verifiedIdentities: new Set(),
+  safetyOverrides: new Map(),
 };

@@ -12,7 +12,7 @@ export type TransitionTable<Status extends string> = Partial<Record<FamilyComman
 export const UNAVOIDABLE_WORK: readonly FamilyCommandType[] = [
   'ResumeService', 'CloseFamilyCase',
   'RecordChildDetained', 'RecordChildTransferred', 'RecordChildReleased', 'ChangeChildPlacement',
-  'RecordProtectionConcern', 'RaiseRedFlag', 'RecordPersonDeceased', 'WithdrawConsent',
+  'RecordProtectionConcern', 'RaiseRedFlag', 'RecordSafetyOverride', 'RecordMedicalNeeds', 'RecordPersonDeceased', 'WithdrawConsent',
   'RecordDeadlineMet', 'RecordDeadlineMissed', 'RecordDocumentFiled', 'RecordPetitionFiled',
   'ScheduleHearing', 'RecordCourtOrder', 'RecordApplicationDecided',
 ];

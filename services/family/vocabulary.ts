@@ -86,5 +86,9 @@ export type ConcernKind = (typeof CONCERN_KINDS)[number];
 export const RED_FLAG_CATEGORIES = ['IDENTITY_DOUBT', 'SAFETY', 'FRAUD_SUSPECTED', 'OTHER'] as const;
 export type RedFlagCategory = (typeof RED_FLAG_CATEGORIES)[number];
 
+/** The safety gates a release, placement, reunification or repatriation must pass (or have overridden). */
+export const SAFETY_GATES = ['UNSAFE_ASSESSMENT', 'OPEN_RED_FLAG', 'DECLARED_PREFERENCE', 'UNVERIFIED_RELATIONSHIP'] as const;
+export type SafetyGate = (typeof SAFETY_GATES)[number];
+
 export const CLOSE_REASONS = ['REUNIFIED_FOLLOW_UP_DONE', 'CHILD_AGED_OUT', 'WITHDRAWN', 'TRANSFERRED_OUT', 'OTHER'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];

@@ -39,7 +39,9 @@ beforeAll(async () => {
 
   beforeOpening = new Date().toISOString();
   await nextMillisecond();
-  familyId = ok(await gql(keys['lead'], 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id;
+  // Not the SIJ programme: there registering the child also sets its SIJ age-out (issue 14, item 7),
+  // one more event than the revisions this history counts.
+  familyId = ok(await gql(keys['lead'], 'mutation { openFamilyCase(input: { programme: SEPARATED_FAMILY }) { family { id } } }')).openFamilyCase.family.id;
   const record = async (mutation: string) => ok(await gql(keys['lead']!, `mutation($id: ID!) { ${mutation} { revision } }`, { id: familyId }));
   await record('registerChild(input: { familyId: $id, childId: "c", givenName: "Marisol", birthDate: "2010-05-06", nationality: "HN" })');
   await record('addRelative(input: { familyId: $id, relativeId: "father", relationship: FATHER, givenName: "Tomas" })');

@@ -35,7 +35,8 @@ const MILESTONES: Record<string, Milestones> = {
     11: { status: 'SEARCHING', blockers: [`father not located since ${ago(40)}`, 'court papers awaiting certified translation', 'court papers awaiting service', 'SIJ age-out in 44 days'] },
   },
   'transfer-before-deadline': {
-    4: { status: 'READY_TO_REUNIFY', blockers: [] },
+    // The asylum deadline is set when the child is registered in the ASYLUM programme (issue 14, item 7).
+    4: { status: 'READY_TO_REUNIFY', blockers: ['asylum one-year filing deadline in 20 days'] },
     7: { status: 'READY_TO_REUNIFY', blockers: ['asylum one-year filing deadline in 20 days'] },
   },
   'custody-across-borders': {
@@ -44,9 +45,12 @@ const MILESTONES: Record<string, Milestones> = {
     13: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
   },
   'children-in-detention': {
-    10: { status: 'SEARCHING', blockers: [`mother not located since ${ago(200)}`] },
-    11: { status: 'IN_CONTACT', blockers: [] },
-    13: { status: 'LEGAL_PROCESS', blockers: ['birth certificate requested, not yet obtained'] },
+    // Both children are still detained (one blocker for both); the birth certificate is the first
+    // child's, and the second child has no legal work open, so the family is IN_CONTACT (issue 14, item 1).
+    // The stepfather is not biologically related: his unverified relationship is a blocker (item 2).
+    10: { status: 'SEARCHING', blockers: [`still detained since ${ago(210)}`, `mother not located since ${ago(200)}`, 'stepfather: relationship not verified'] },
+    11: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'stepfather: relationship not verified'] },
+    13: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'child 1: birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] },
   },
   'deported-parent': {
     7: { status: 'SEARCHING', blockers: [`father not located since ${ago(5 * 365)}`] },

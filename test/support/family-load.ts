@@ -31,7 +31,7 @@ const familyScript = (i: number, random: () => number, extraSteps: number): Fami
     { type: 'OpenFamilyCase', leadOrganizationId: ORGS[i % ORGS.length]!, programme: 'SEPARATED_FAMILY' },
     { type: 'RegisterChild', childId: 'c1', givenName: `Child ${String(i)}`, birthDate: `20${String(10 + (i % 9))}-0${String(1 + (i % 9))}-15` as CalendarDate, birthDateEstimated: false, nationality: country, languages: ['es'], needsInterpreter: false },
     { type: 'AddRelative', relativeId: 'r1', relationship: 'FATHER', givenName: `Parent ${String(i)}`, biological: true, vitalStatus: 'ALIVE', adverse: false },
-    { type: 'RecordSeparation', separatedOn: `2018-0${String(1 + (i % 9))}-01` as CalendarDate, cause: 'PARENT_DEPORTED', childIds: ['c1'] },
+    { type: 'RecordSeparation', separatedOn: `2019-0${String(1 + (i % 9))}-01` as CalendarDate, cause: 'PARENT_DEPORTED', childIds: ['c1'] },
     { type: 'StartTracing', relativeId: 'r1', defenderOrganizationId: 'org-hn' },
   ];
   for (let k = 0; k < extraSteps; k += 1) steps.push({ type: 'RecordContactAttempt', relativeId: 'r1', channel: 'PHONE', result: 'NO_ANSWER' });

@@ -77,11 +77,12 @@ const openFamily = async (facts: Facts, scope: PartnerScope): Promise<string> =>
   return id;
 };
 
-/** Fields that exist before and after the fix, so the comparison runs (and fails) on the old code too. */
+/** Fields that exist before and after the fix, so the comparison runs (and fails) on the old code too; and the Child and Relative fields of issue 14 (status, blockers, placement history, languages, interpreter and medical needs). */
 const FAMILY = `query($id: ID!) {
   family(id: $id) { id status programme blockers
-    children { id givenName birthDate birthDateEstimated nationality arrivalDate custody placement custodyRecovered ageReviewRequired }
-    relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference }
+    children { id givenName birthDate birthDateEstimated nationality arrivalDate custody placement custodyRecovered ageReviewRequired
+      status blockers placementHistory { change on placement agency relativeId country facility } languages needsInterpreter medicalNeeds }
+    relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference languages needsInterpreter }
     documents { id documentType status needsLegalisation needsTranslation needsService legalised translated served signed }
     legalMatters { id matterType status jurisdiction childId }
     deadlines { id familyId kind dueOn daysLeft status }

@@ -18,7 +18,7 @@ let streamId: number;
 
 beforeEach(async () => {
   h = openFamilyHarness();
-  await h.execute(command('OpenFamilyCase', { familyId: FAMILY, leadOrganizationId: 'org-a', programme: 'SIJ' }));
+  await h.execute(command('OpenFamilyCase', { familyId: FAMILY, leadOrganizationId: 'org-a', programme: 'SEPARATED_FAMILY' }));
   for (const childId of ['c1', 'c2', 'c3']) {
     await h.execute(command('RegisterChild', { childId, givenName: 'Ana', birthDate: date('2012-01-01'), birthDateEstimated: false, nationality: country('HN'), languages: ['es'], needsInterpreter: false }));
   }

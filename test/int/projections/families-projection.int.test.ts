@@ -8,7 +8,7 @@ const at = (iso: string) => ({ issuedAt: iso, occurredAt: iso });
 
 beforeEach(async () => {
   h = openReadSideHarness();
-  await h.execute(command('OpenFamilyCase', { familyId, leadOrganizationId: 'org-a', programme: 'SIJ', ...at('2024-01-01T10:00:00.000Z') }));
+  await h.execute(command('OpenFamilyCase', { familyId, leadOrganizationId: 'org-a', programme: 'SEPARATED_FAMILY', ...at('2024-01-01T10:00:00.000Z') }));
   await h.execute(command('RegisterChild', { familyId, childId: 'c1', givenName: 'Ana', birthDate: date('2007-03-01'), birthDateEstimated: false, nationality: country('HN'), languages: [], needsInterpreter: false, ...at('2024-01-01T10:05:00.000Z') }));
   await h.execute(command('AddRelative', { familyId, relativeId: 'r1', relationship: 'FATHER', givenName: 'Beto', biological: true, vitalStatus: 'ALIVE', adverse: false, ...at('2024-01-01T10:06:00.000Z') }));
 });
@@ -18,7 +18,7 @@ describe('families projection', () => {
   it('given a new family, has its row with status, revision, country and timestamps', async () => {
     await h.projector.catchUp();
     expect(h.rows('SELECT family_id, lead_organization_id, programme, status, revision, country, opened_at, updated_at, unlocated_relatives FROM families')).toEqual([
-      { family_id: familyId, lead_organization_id: 'org-a', programme: 'SIJ', status: 'INTAKE', revision: 2, country: 'HN', opened_at: '2024-01-01T10:00:00.000Z', updated_at: '2024-01-01T10:06:00.000Z', unlocated_relatives: 0 },
+      { family_id: familyId, lead_organization_id: 'org-a', programme: 'SEPARATED_FAMILY', status: 'INTAKE', revision: 2, country: 'HN', opened_at: '2024-01-01T10:00:00.000Z', updated_at: '2024-01-01T10:06:00.000Z', unlocated_relatives: 0 },
     ]);
   });
 

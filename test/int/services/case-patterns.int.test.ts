@@ -69,7 +69,8 @@ describe('case patterns (DOMAIN.md)', () => {
     c.on('2024-08-09');
     await c.run('RecordCourtOrder', { matterId: 'sij', orderType: 'SIJ_FINDINGS', issuedOn: date('2024-08-09') });
     await c.run('RecordDeadlineMet', { deadlineId: 'hearing-1' });
-    await c.run('RecordDeadlineMet', { deadlineId: 'sij-sij-age-out' });
+    // Set when the child was registered in the SIJ programme (not only once the matter opened): the child's id.
+    await c.run('RecordDeadlineMet', { deadlineId: 'girl-sij-age-out' });
     await c.run('RecordDocumentFiled', { documentId: 'papers' });
     expect(await c.view()).toMatchObject({ status: 'LEGAL_PROCESS', blockers: [] });
   });
@@ -94,11 +95,12 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('AcceptTransfer', {}, NC_ATTORNEY);
     const state = await h.state('transfer');
     expect(state.leadOrganizationId).toBe('org-nc-legal');
-    expect(state.deadlines.get('asylum-asylum-one-year')?.status).toBe('OPEN');
+    // Set when the child was registered in the ASYLUM programme with an arrival date: the child's id.
+    expect(state.deadlines.get('girl-asylum-one-year')?.status).toBe('OPEN');
 
     c.on('2024-03-06');
     await c.run('RecordPetitionFiled', { matterId: 'asylum', filedOn: date('2024-03-06') }, NC_ATTORNEY);
-    await c.run('RecordDeadlineMet', { deadlineId: 'asylum-asylum-one-year' }, NC_ATTORNEY);
+    await c.run('RecordDeadlineMet', { deadlineId: 'girl-asylum-one-year' }, NC_ATTORNEY);
     expect((await c.view()).blockers).toEqual([]);
 
     c.on('2024-03-07');
@@ -153,7 +155,11 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('RecordSeparation', { separatedOn: date('2023-01-05'), cause: 'SEPARATED_AT_BORDER', childIds: ['boy'] });
     await c.run('RecordChildDetained', { childId: 'boy', agency: 'ORR', detainedOn: date('2023-01-05'), facility: 'shelter' });
     await c.run('StartTracing', { relativeId: 'mother', defenderOrganizationId: 'org-ni' });
-    expect(await c.view()).toMatchObject({ status: 'SEARCHING', blockers: ['mother not located since 2023-01-10'] });
+    // A detained child's detention is a blocker of its own (issue 14, item 1). The stepfather is
+    // not biologically related: until his relationship is verified (or a reunification with
+    // someone else is planned) it is a blocker, and reunification with him is refused (item 2).
+    expect(await c.view()).toMatchObject({ status: 'SEARCHING', blockers: ['still detained since 2023-01-05', 'mother not located since 2023-01-10', 'stepfather: relationship not verified'] });
+    await expect(c.run('PlanReunification', { childId: 'boy', relativeId: 'stepfather' })).rejects.toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not biologically related/) });
 
     c.on('2023-03-01');
     await c.run('RecordParentLocated', { relativeId: 'mother', country: country('NI'), method: 'PARTNER_NGO' });
@@ -161,16 +167,21 @@ describe('case patterns (DOMAIN.md)', () => {
     await c.run('RecordPreference', { relativeId: 'mother', preference: 'CHILD_RETURNS_HOME' });
     expect((await c.view()).status).toBe('IN_CONTACT');
     await c.run('RequestDocument', { documentId: 'birth', documentType: 'BIRTH_CERTIFICATE', issuingCountry: country('NI'), assignedOrganizationId: 'org-ni', subjectPersonId: 'boy', needsLegalisation: true, needsTranslation: false, needsService: false });
-    expect(await c.view()).toMatchObject({ status: 'LEGAL_PROCESS', blockers: ['birth certificate requested, not yet obtained'] });
+    expect(await c.view()).toMatchObject({ status: 'LEGAL_PROCESS', blockers: ['still detained since 2023-01-05', 'birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] });
 
     c.on('2023-08-01');
     await c.run('RecordDocumentObtained', { documentId: 'birth' });
     await c.run('RecordDocumentApostilled', { documentId: 'birth', method: 'CONSULAR_LEGALISATION' });
     await c.run('RecordRelationshipVerified', { relativeId: 'mother', method: 'DOCUMENT', biological: true });
+    await c.run('RecordIdentityVerified', { personId: 'mother', method: 'DOCUMENT' });
     await c.run('RecordSafetyAssessment', { relativeId: 'mother', outcome: 'SAFE' });
     await c.run('PlanReunification', { childId: 'boy', relativeId: 'mother' });
-    expect(await c.view()).toMatchObject({ status: 'READY_TO_REUNIFY', blockers: [] });
+    expect(await c.view()).toMatchObject({ status: 'READY_TO_REUNIFY', blockers: ['still detained since 2023-01-05'] });
     await c.run('RecordChildRepatriated', { childId: 'boy', country: country('NI'), repatriatedOn: date('2023-08-01') });
+    const repatriated = (await h.state('detention')).children.get('boy');
+    expect(repatriated).toMatchObject({ custody: 'REPATRIATED', placement: undefined });
+    expect(repatriated?.placementHistory.map((step) => [step.change, step.on, step.personal?.facility])).toEqual([['DETAINED', '2023-01-05', 'shelter'], ['REPATRIATED', '2023-08-01', undefined]]);
+    expect((await c.view()).blockers).toEqual(['repatriated on 2023-08-01, reunification not yet recorded']);
     await c.run('RecordReunification', { childId: 'boy', relativeId: 'mother', reunifiedOn: date('2023-08-01'), country: country('NI') });
     expect((await c.view()).status).toBe('REUNIFIED');
   });

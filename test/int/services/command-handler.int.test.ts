@@ -11,7 +11,7 @@ const codeOf = (error: unknown): string | undefined => (error instanceof DomainE
 describe('command handler on the embedded store', () => {
   let h: FamilyHarness;
   const familyId = 'fam-1';
-  const open = () => h.execute(command('OpenFamilyCase', { familyId, leadOrganizationId: 'org-a', programme: 'SIJ' }));
+  const open = () => h.execute(command('OpenFamilyCase', { familyId, leadOrganizationId: 'org-a', programme: 'SEPARATED_FAMILY' }));
   const register = (childId: string) =>
     command('RegisterChild', { familyId, childId, givenName: 'Ana', birthDate: date('2010-01-01'), birthDateEstimated: false, nationality: country('GT'), languages: ['es'], needsInterpreter: false });
 

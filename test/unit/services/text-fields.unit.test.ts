@@ -18,7 +18,7 @@ const UNSAFE = {
   LRE: '\u202AAna', RLI: 'Ana\u2067x', PDI: 'Ana\u2069', RLM: 'Ana\u200F', ALM: 'Ana\u061C', LSEP: 'Ana\u2028x', LONE_SURROGATE: 'Ana\uD800',
 };
 const LINE_BREAKS = { LF: 'one\ntwo', CRLF: 'one\r\ntwo', TAB: 'one\ttwo' };
-const FREE_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility']);
+const FREE_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility', 'medicalNeeds']);
 
 const fault = (run: () => unknown): { code: string; field: string | undefined } | 'accepted' => {
   try {

@@ -20,7 +20,7 @@ describe('deadlines from facts', () => {
   it('sets the SIJ age-out deadline when an SIJ matter opens', () => {
     const state = given(opened, childRegistered('child-1', '2007-08-15'));
     expect(when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'child-1', jurisdiction: 'US-NY' })).toEqual([
-      { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'child-1', jurisdiction: 'US-NY' } },
+      { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'child-1', jurisdiction: 'US-NY', openedOn: '2024-06-01' } },
       { type: 'DeadlineSet', data: { deadlineId: 'sij-sij-age-out', kind: 'SIJ_AGE_OUT', matterId: 'sij', childId: 'child-1', dueOn: '2028-08-14', derivedFrom: 'birthDate;age limit 21 in US-NY' } },
     ]);
   });

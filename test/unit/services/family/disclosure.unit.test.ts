@@ -31,16 +31,16 @@ describe('blockers by the precision a reader may know', () => {
   const due = (dueOn: string) => given(opened, childRegistered(), event('DeadlineSet', { deadlineId: 'd', kind: 'SIJ_AGE_OUT', dueOn: date(dueOn) }));
 
   it('by month: the same sentence for every day of the month, and "passed" only once the month is over', () => {
-    expect(blockers(due('2024-06-02'), today, () => 'MONTH')).toEqual(['SIJ age-out due this month']);
-    expect(blockers(due('2024-06-29'), today, () => 'MONTH')).toEqual(['SIJ age-out due this month']);
-    expect(blockers(due('2024-07-01'), today, () => 'MONTH')).toEqual(['SIJ age-out due next month']);
-    expect(blockers(due('2024-09-30'), today, () => 'MONTH')).toEqual(['SIJ age-out due in 3 months']);
-    expect(blockers(due('2024-10-01'), today, () => 'MONTH')).toEqual([]);
-    expect(blockers(due('2024-05-31'), today, () => 'MONTH')).toEqual(['SIJ age-out passed']);
+    expect(blockers(due('2024-06-02'), today, { precisionOf: () => 'MONTH' })).toEqual(['SIJ age-out due this month']);
+    expect(blockers(due('2024-06-29'), today, { precisionOf: () => 'MONTH' })).toEqual(['SIJ age-out due this month']);
+    expect(blockers(due('2024-07-01'), today, { precisionOf: () => 'MONTH' })).toEqual(['SIJ age-out due next month']);
+    expect(blockers(due('2024-09-30'), today, { precisionOf: () => 'MONTH' })).toEqual(['SIJ age-out due in 3 months']);
+    expect(blockers(due('2024-10-01'), today, { precisionOf: () => 'MONTH' })).toEqual([]);
+    expect(blockers(due('2024-05-31'), today, { precisionOf: () => 'MONTH' })).toEqual(['SIJ age-out passed']);
   });
 
   it('not at all: no sentence; by day (the default): the day', () => {
-    expect(blockers(due('2024-06-29'), today, () => 'NONE')).toEqual([]);
+    expect(blockers(due('2024-06-29'), today, { precisionOf: () => 'NONE' })).toEqual([]);
     expect(blockers(due('2024-06-29'), today)).toEqual(['SIJ age-out in 9 days']);
   });
 
@@ -49,7 +49,7 @@ describe('blockers by the precision a reader may know', () => {
       event('DeadlineSet', { deadlineId: 'late', kind: 'HEARING', dueOn: date('2024-07-28') }),
       event('DeadlineSet', { deadlineId: 'early', kind: 'SIJ_AGE_OUT', dueOn: date('2024-07-02') }),
       tracingStarted('x'));
-    expect(blockers(two, today, () => 'MONTH')).toEqual(['hearing due next month', 'SIJ age-out due next month']);
+    expect(blockers(two, today, { precisionOf: () => 'MONTH' })).toEqual(['hearing due next month', 'SIJ age-out due next month']);
     expect(blockers(two, today)).toEqual(['SIJ age-out in 12 days', 'hearing in 38 days']);
   });
 });
