@@ -9,6 +9,7 @@ import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import type { Logger } from '../logger.js';
 import { clientError, yogaLogging } from './client-errors.js';
+import { graphiqlOptions, renderTrackerGraphiQL } from './graphiql.js';
 import { authorizationOf, type EnvelopingYoga } from './websocket.js';
 
 export interface AppOptions {
@@ -38,7 +39,9 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
   const yoga = createYoga({
     schema: options.schema,
     graphqlEndpoint: '/graphql',
-    graphiql: !options.production,
+    // Served from the tracker itself, with the key form and example operations (graphiql.ts).
+    graphiql: options.production ? false : graphiqlOptions(),
+    renderGraphiQL: renderTrackerGraphiQL,
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.
