@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { clientError, yogaLogging } from './client-errors.js';
 import { graphiqlOptions, renderTrackerGraphiQL } from './graphiql.js';
 import { authorizationOf, type EnvelopingYoga } from './websocket.js';
+import { serveWebApp } from '../web/serve.js';
 
 export interface AppOptions {
   readonly schema: GraphQLSchema;
@@ -22,7 +23,7 @@ export interface AppOptions {
   readonly rateLimit?: RateLimitOptions;
 }
 
-/** The HTTP surface: GraphQL at /graphql, liveness at /healthz, readiness at /readyz. */
+/** The HTTP surface: the web app at /, GraphQL (and GraphiQL) at /graphql, liveness at /healthz, readiness at /readyz. */
 export const createApp = (options: AppOptions): { app: Express; yoga: EnvelopingYoga } => {
   const app = express();
   app.disable('x-powered-by');
@@ -35,6 +36,8 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
     }, next);
   });
+  // The web app at / (infra/web), on the same origin as /graphql.
+  serveWebApp(app);
 
   const yoga = createYoga({
     schema: options.schema,
