@@ -6,7 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npx tsc --noEmit -p . && npm prune --omit=dev
+RUN npx tsc --noEmit -p . && npm run build:web && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production TRACKER_DATA_DIR=/data PORT=4000 TRACKER_HOST=0.0.0.0
