@@ -131,6 +131,19 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.close();
   });
 
+  it('opens a case from the form and lands on the new family', async () => {
+    const page = await browser.context.newPage();
+    await signIn(page, keys[US]!);
+    await page.getByRole('link', { name: 'Open a case' }).click();
+    const form = page.getByRole('form', { name: 'Open family case' });
+    await form.getByLabel('Programme').selectOption('ASYLUM');
+    await form.getByRole('button', { name: 'Record' }).click();
+    await page.getByTestId('viewer-scope').filter({ hasText: 'full' }).waitFor();
+    const familyId = decodeURIComponent(/#\/family\/(.+)$/.exec(page.url())![1]!);
+    expect((await gql(keys[US]!, 'query($id: ID!) { family(id: $id) { programme status } }', { id: familyId })).family).toEqual({ programme: 'ASYLUM', status: 'INTAKE' });
+    await page.close();
+  });
+
   it('shows a field error from extensions.field next to its field, and records nothing', async () => {
     const page = await browser.context.newPage();
     await signIn(page, keys[US]!);
