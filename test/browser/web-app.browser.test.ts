@@ -79,6 +79,23 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.close();
   });
 
+  it('works with the keyboard alone: focus starts in the key field, Enter signs in, focus lands on the page heading, the skip link moves it to the content', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${tracker.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await page.keyboard.type(keys[US]!);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Families' }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Families');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    for (let presses = 0; presses < 10 && (await focused()) !== 'Skip to content'; presses += 1) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.close();
+  });
+
   it.skipIf(!schemaHasSearch)('finds a child by a misspelt name and opens the family', async () => {
     const page = await browser.context.newPage();
     await signIn(page, keys[US]!);
