@@ -204,6 +204,19 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.close();
   });
 
+  it('a key revoked while the app is open: the next request returns to the sign-in page, and the key is forgotten', async () => {
+    const admin = /First start: the system administrator's API key \(shown once, store it now\):\s+(trk_\S+)/.exec(tracker.output())![1]!;
+    const boss = await issueKey(tracker.url, admin, 'demo-us-legal', 'office-admin', 'ADMIN');
+    const issued = await gql(boss, 'mutation { issueApiKey(input: { userId: "short-lived", userName: "Short lived", role: ADVOCATE, label: "revoked in a test" }) { keyId apiKey } }');
+    const page = await browser.context.newPage();
+    await signIn(page, issued.issueApiKey.apiKey);
+    await gql(boss, 'mutation($id: ID!) { revokeApiKey(input: { keyId: $id }) { keyId } }', { id: issued.issueApiKey.keyId });
+    await page.getByTestId('families').getByRole('link', { name: 'José' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close();
+  });
+
   it('switches to Spanish, remembered after a reload, with dates in Spanish', async () => {
     const page = await browser.context.newPage();
     await signIn(page, keys[US]!);

@@ -7,6 +7,9 @@ import { createClient, type Client } from 'graphql-sse';
  */
 const KEY = 'tracker.apiKey';
 
+/** Dispatched on window when the server no longer accepts this tab's key. */
+export const SIGNED_OUT = 'tracker:signed-out';
+
 export const apiKey = (): string | null => sessionStorage.getItem(KEY);
 export const setApiKey = (key: string): void => sessionStorage.setItem(KEY, key);
 export const forgetApiKey = (): void => sessionStorage.removeItem(KEY);
@@ -33,7 +36,11 @@ export const gql = async <T>(query: string, variables: Record<string, unknown> =
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: GraphQLErrorShape[] };
-  if (body.errors?.length) throw new ApiError(body.errors);
+  if (body.errors?.length) {
+    // A key revoked (or an organisation deactivated) while the app is open: back to sign-in.
+    if (key && body.errors[0]?.extensions?.code === 'UNAUTHENTICATED') window.dispatchEvent(new Event(SIGNED_OUT));
+    throw new ApiError(body.errors);
+  }
   if (!body.data) throw new ApiError([{ message: `HTTP ${String(response.status)}` }]);
   return body.data;
 };

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { apiKey, ApiError, forgetApiKey, gql, setApiKey } from './api';
+import { apiKey, ApiError, forgetApiKey, gql, setApiKey, SIGNED_OUT } from './api';
 import { FamilyPage } from './family';
 import { HomePage } from './home';
 import { initI18n, LANGUAGES, setLanguage, t, words } from './i18n';
@@ -69,6 +69,11 @@ const App = () => {
     setViewer(null);
     location.hash = '/';
   };
+  useEffect(() => {
+    const onRejected = (): void => { if (apiKey()) signOut(); };
+    window.addEventListener(SIGNED_OUT, onRejected);
+    return () => window.removeEventListener(SIGNED_OUT, onRejected);
+  }, []);
   const changeLanguage = (language: string): void => void setLanguage(language).then(() => setLanguageShown(language));
   const familyId = /^\/family\/(.+)$/.exec(route)?.[1];
   return (
