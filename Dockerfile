@@ -6,10 +6,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npx tsc --noEmit -p . && npm prune --omit=dev
+RUN npx tsc --noEmit -p . && npm run build:web && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production TRACKER_DATA_DIR=/data PORT=4000
+ENV NODE_ENV=production TRACKER_DATA_DIR=/data PORT=4000 TRACKER_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app /app
 RUN mkdir -p /data && chown node:node /data

@@ -15,7 +15,7 @@ const forbidLayers = (...layers) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', '.tmp/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', '.tmp/', 'infra/web/dist/', 'infra/web/src/generated/', 'test/browser/artefacts/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 //   npx vitest run --project contract (test/contract: every event-store adapter)
 //   npx vitest run --project int    (*.int.test.ts: real SQLite files, child processes)
 //   npx vitest run --project e2e    (*.e2e.test.ts: real HTTP server on a loopback port)
+//   npx vitest run --project browser (test/browser: Chromium driving the web app; skipped, with the reason printed, without Chromium)
 const tier = (name: string, include: string[], testTimeout: number) => ({
   extends: true as const,
   test: { name, include, testTimeout, hookTimeout: testTimeout },
@@ -22,6 +23,7 @@ export default defineConfig({
       tier('contract', ['test/contract/**/*.contract.test.ts'], 60_000),
       tier('int', ['**/*.int.test.ts'], 180_000),
       tier('e2e', ['**/*.e2e.test.ts'], 60_000),
+      tier('browser', ['test/browser/**/*.browser.test.ts'], 120_000),
     ],
     exclude: ['**/node_modules/**', '**/data/**'],
   },

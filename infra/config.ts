@@ -5,7 +5,9 @@ import { DEADLINE_HORIZON_DAYS } from '../services/family/status.js';
 /** Every environment variable the tracker reads (the table in README.md lists the same). */
 const EnvironmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** The interface to listen on; loopback unless set (expose it behind a TLS proxy, README). HOST is the older name. */
+  TRACKER_HOST: z.string().min(1).optional(),
+  HOST: z.string().min(1).optional(),
   TRACKER_DATA_DIR: z.string().min(1).default('./data'),
   EVENTSTORE_CONNECTION_STRING: z
     .string()
@@ -73,7 +75,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const dataDir = resolve(values.TRACKER_DATA_DIR);
   return {
     port: values.PORT,
-    host: values.HOST,
+    host: values.TRACKER_HOST ?? values.HOST ?? '127.0.0.1',
     dataDir,
     eventStore: values.EVENTSTORE_CONNECTION_STRING
       ? { kind: 'eventstoredb', connectionString: values.EVENTSTORE_CONNECTION_STRING }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, stdTimeFunctions, type Logger } from 'pino';
 import { boundedLogObject } from './log-bounds.js';
 
 export type { Logger };
@@ -12,6 +12,8 @@ export const createLogger = (level: string, destination?: NodeJS.WritableStream)
     {
       level,
       base: { service: 'family-reunification-tracker' },
+      // ISO 8601 UTC times ("time":"2026-12-01T14:03:07.123Z"), readable without a converter.
+      timestamp: stdTimeFunctions.isoTime,
       redact: { paths: ['req.headers.authorization', 'authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' },
       // Every line has a bounded size (log-bounds.ts).
       formatters: { log: (object) => boundedLogObject(object) },

@@ -9,7 +9,9 @@ import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import type { Logger } from '../logger.js';
 import { clientError, yogaLogging } from './client-errors.js';
+import { graphiqlOptions, renderTrackerGraphiQL } from './graphiql.js';
 import { authorizationOf, type EnvelopingYoga } from './websocket.js';
+import { serveWebApp } from '../web/serve.js';
 
 export interface AppOptions {
   readonly schema: GraphQLSchema;
@@ -21,7 +23,7 @@ export interface AppOptions {
   readonly rateLimit?: RateLimitOptions;
 }
 
-/** The HTTP surface: GraphQL at /graphql, liveness at /healthz, readiness at /readyz. */
+/** The HTTP surface: the web app at /, GraphQL (and GraphiQL) at /graphql, liveness at /healthz, readiness at /readyz. */
 export const createApp = (options: AppOptions): { app: Express; yoga: EnvelopingYoga } => {
   const app = express();
   app.disable('x-powered-by');
@@ -34,11 +36,15 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
     }, next);
   });
+  // The web app at / (infra/web), on the same origin as /graphql.
+  serveWebApp(app);
 
   const yoga = createYoga({
     schema: options.schema,
     graphqlEndpoint: '/graphql',
-    graphiql: !options.production,
+    // Served from the tracker itself, with the key form and example operations (graphiql.ts).
+    graphiql: options.production ? false : graphiqlOptions(),
+    renderGraphiQL: renderTrackerGraphiQL,
     landingPage: false,
     // Compiles each distinct operation once (graphql-jit): the nested families pages run
     // several times faster than through graphql-js's interpreter.

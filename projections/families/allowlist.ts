@@ -226,7 +226,7 @@ export const VIEW_ALLOWLIST = {
   Family: {
     id: everyone, status: everyone, revision: everyone, knownAt: everyone, programme: everyone, leadOrganization: everyone,
     children: everyone, relatives: everyone, documents: everyone, legalMatters: everyone, deadlines: everyone, referrals: everyone,
-    blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone,
+    blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone, viewerScope: everyone, viewerCanWrite: everyone,
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {

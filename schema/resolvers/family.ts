@@ -76,6 +76,8 @@ const familyFields: Record<string, Resolver<unknown>> = {
   programme: (row) => row.programme,
   openedAt: (row) => row.opened_at,
   updatedAt: (row) => row.updated_at,
+  viewerScope: (row) => disclosureOf(row).scope,
+  viewerCanWrite: (row) => row.viewer_can_write === 1,
   leadOrganization: (row, _args, { loaders }) =>
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {

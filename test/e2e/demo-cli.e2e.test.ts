@@ -5,6 +5,7 @@ import { waitUntil } from '../support/async.js';
 import { postGraphQL } from '../support/graphql-client.js';
 import { startTrackerInProcess } from '../support/in-process-tracker.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { DEMO_ALREADY_LOADED } from '../../infra/cli/demo-notice.js';
 
 /**
  * `npm run demo` as a user runs it (a real process): it prints one working API key per demo
@@ -36,6 +37,6 @@ describe('npm run demo', () => {
 
     const again = demo();
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toBe('The demo data is already in this store (its API keys were printed when it was loaded).\n');
+    expect(again.stdout).toBe(DEMO_ALREADY_LOADED);
   });
 });

@@ -42,3 +42,13 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(variable);
   });
 });
+
+describe('the interface to listen on (issue 16: the embedded mode listened on every interface)', () => {
+  it('is loopback unless set', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+  });
+  it('is TRACKER_HOST when set, else the older HOST', () => {
+    expect(loadConfig({ TRACKER_HOST: '0.0.0.0', HOST: '10.0.0.1' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+});

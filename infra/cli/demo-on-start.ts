@@ -1,0 +1,30 @@
+import type { Config } from '../config.js';
+import { openEventStore } from '../event-store/open-event-store.js';
+import type { RunningTracker } from '../tracker.js';
+import { loadDemoData } from './demo-data.js';
+import { DEMO_ALREADY_LOADED, demoNotice } from './demo-notice.js';
+
+/** How long the read models may take to show the demo before the keys are printed anyway. */
+const DEMO_VISIBLE_WITHIN_MS = 30_000;
+
+/**
+ * `npm start -- --demo`: loads the demo families into the store of the tracker that is running
+ * (the same configuration, so the same data directory or EventStoreDB; its own connection, as
+ * any writer), waits until the read models have them, and writes the keys with the tracker's
+ * real address to `out`. A store that already has the demo is left unchanged.
+ */
+export const loadDemoIntoRunningTracker = async (config: Config, tracker: RunningTracker, out: NodeJS.WritableStream): Promise<void> => {
+  const store = openEventStore(config.eventStore);
+  try {
+    const loaded = await loadDemoData(store, new Date());
+    if (!loaded) {
+      out.write(`\n${DEMO_ALREADY_LOADED}\n`);
+      return;
+    }
+    const head = await store.headPosition();
+    if (head) await tracker.projector.waitFor(head, DEMO_VISIBLE_WITHIN_MS);
+    out.write(`\n${demoNotice(loaded, config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB', tracker.url)}\n`);
+  } finally {
+    await store.close();
+  }
+};

@@ -1,0 +1,115 @@
+import i18next from 'i18next';
+
+/**
+ * English and Spanish. The language is remembered per browser (localStorage holds the
+ * language only); dates follow it (Intl). Enum values and event types have their own labels
+ * where translated, else they are shown in words ("NO_ANSWER" as "no answer").
+ */
+const LANGUAGE = 'tracker.language';
+
+const en = {
+  appName: 'Family reunification tracker',
+  skip: 'Skip to content',
+  language: 'Language',
+  signIn: { title: 'Sign in', key: 'API key', help: 'Your organisation gives you an API key. It is kept in this browser tab only, until you sign out or close the tab.', submit: 'Sign in', wrong: 'This key is not accepted (unknown or revoked).', unavailable: 'The tracker is not ready yet; try again in a moment.' },
+  signOut: 'Sign out',
+  signedInAs: 'Signed in: {{org}} ({{role}})',
+  nav: { home: 'Families', newCase: 'Open a case', graphiql: 'GraphiQL' },
+  home: {
+    title: 'Families', counts: 'Families by status', deadlines: 'Deadlines in the next 60 days', noDeadlines: 'No open deadline in the next 60 days.',
+    noFamilies: 'No family matches.', filters: 'Filters', status: 'Status', any: 'Any', within: 'Next deadline within (days)', programme: 'Programme',
+    facility: 'Facility', assigned: 'Assigned to us', apply: 'Apply', shown: '{{count}} families shown of {{total}}', nextDeadline: 'Next deadline', blockers: 'Blockers', children: 'Children',
+  },
+  search: { label: 'Search names, identifiers, phone numbers', submit: 'Search', none: 'Nothing found.', results: 'Search results', matched: 'matched on', unavailable: 'Search is not available on this server yet.' },
+  family: {
+    back: 'Back to families', status: 'Status', scope: 'What you may see', children: 'Children', relatives: 'Relatives', deadlines: 'Deadlines', documents: 'Documents',
+    tracing: 'Tracing', legal: 'Legal matters', referrals: 'Referrals and access', timeline: 'Timeline', blockers: 'Blockers', none: 'None', live: 'Live updates on',
+    steps: 'Record a step', choose: 'Choose a step', readOnly: 'Your organisation can read this family but not record steps.', notFound: 'This family does not exist or you may not see it.',
+    daysLeft: '{{count}} days left', daysAgo: '{{count}} days ago', monthsLeft: 'in {{count}} months', custody: 'custody', placement: 'placement', born: 'born', nationality: 'nationality',
+    location: 'location', locatedIn: 'located in', since: 'not located since', adverse: 'adverse: never disclose to', attempts: 'Contact attempts', by: 'by',
+  },
+  withheld: 'withheld',
+  withheldHelp: 'Withheld: your scope on this family does not show it.',
+  form: { submit: 'Record', sending: 'Recording…', done: 'Recorded.', replayed: 'Already recorded (nothing was recorded twice).', fix: 'Check the fields marked below.', optional: 'optional', occurredAt: 'When it happened', listHelp: 'separate with commas', cancel: 'Close' },
+  scope: { FULL: 'full', DOCUMENTS: 'documents', STATUS: 'status only' },
+  loading: 'Loading…',
+  error: 'Something went wrong: {{message}}',
+};
+
+type Resource = typeof en;
+
+const es: Resource = {
+  appName: 'Seguimiento de reunificación familiar',
+  skip: 'Saltar al contenido',
+  language: 'Idioma',
+  signIn: { title: 'Iniciar sesión', key: 'Clave de API', help: 'Su organización le da una clave de API. Se guarda solo en esta pestaña del navegador, hasta que cierre la sesión o la pestaña.', submit: 'Entrar', wrong: 'Esta clave no se acepta (desconocida o revocada).', unavailable: 'El sistema aún no está listo; inténtelo de nuevo en un momento.' },
+  signOut: 'Cerrar sesión',
+  signedInAs: 'Sesión: {{org}} ({{role}})',
+  nav: { home: 'Familias', newCase: 'Abrir un caso', graphiql: 'GraphiQL' },
+  home: {
+    title: 'Familias', counts: 'Familias por estado', deadlines: 'Plazos de los próximos 60 días', noDeadlines: 'Ningún plazo abierto en los próximos 60 días.',
+    noFamilies: 'Ninguna familia coincide.', filters: 'Filtros', status: 'Estado', any: 'Cualquiera', within: 'Próximo plazo en (días)', programme: 'Programa',
+    facility: 'Centro', assigned: 'Asignadas a nosotros', apply: 'Aplicar', shown: '{{count}} familias de {{total}}', nextDeadline: 'Próximo plazo', blockers: 'Obstáculos', children: 'Niñas y niños',
+  },
+  search: { label: 'Buscar nombres, identificadores, teléfonos', submit: 'Buscar', none: 'No se encontró nada.', results: 'Resultados', matched: 'coincide por', unavailable: 'La búsqueda aún no está disponible en este servidor.' },
+  family: {
+    back: 'Volver a las familias', status: 'Estado', scope: 'Lo que usted puede ver', children: 'Niñas y niños', relatives: 'Familiares', deadlines: 'Plazos', documents: 'Documentos',
+    tracing: 'Búsqueda', legal: 'Asuntos legales', referrals: 'Derivaciones y acceso', timeline: 'Cronología', blockers: 'Obstáculos', none: 'Ninguno', live: 'Actualización en vivo',
+    steps: 'Registrar un paso', choose: 'Elija un paso', readOnly: 'Su organización puede leer esta familia pero no registrar pasos.', notFound: 'Esta familia no existe o usted no puede verla.',
+    daysLeft: 'quedan {{count}} días', daysAgo: 'hace {{count}} días', monthsLeft: 'en {{count}} meses', custody: 'custodia', placement: 'ubicación', born: 'nacimiento', nationality: 'nacionalidad',
+    location: 'localización', locatedIn: 'localizado en', since: 'sin localizar desde', adverse: 'adverso: nunca revelar a', attempts: 'Intentos de contacto', by: 'por',
+  },
+  withheld: 'reservado',
+  withheldHelp: 'Reservado: su alcance en esta familia no lo muestra.',
+  form: { submit: 'Registrar', sending: 'Registrando…', done: 'Registrado.', replayed: 'Ya estaba registrado (nada se registró dos veces).', fix: 'Revise los campos marcados abajo.', optional: 'opcional', occurredAt: 'Cuándo ocurrió', listHelp: 'separe con comas', cancel: 'Cerrar' },
+  scope: { FULL: 'completo', DOCUMENTS: 'documentos', STATUS: 'solo el estado' },
+  loading: 'Cargando…',
+  error: 'Algo salió mal: {{message}}',
+};
+
+/** Spanish words for enum values and field names; English falls back to the words of the name. */
+const ES_WORDS: Record<string, string> = {
+  INTAKE: 'admisión', SEARCHING: 'en búsqueda', IN_CONTACT: 'en contacto', LEGAL_PROCESS: 'proceso legal', READY_TO_REUNIFY: 'lista para reunificar', REUNIFIED: 'reunificada', CLOSED: 'cerrada',
+  PHONE: 'teléfono', WHATSAPP: 'WhatsApp', IN_PERSON: 'en persona', CONSULATE: 'consulado', PARTNER_NGO: 'ONG aliada', OTHER: 'otro',
+  NO_ANSWER: 'sin respuesta', WRONG_NUMBER: 'número equivocado', REACHED: 'contactado', MOTHER: 'madre', FATHER: 'padre', AUNT: 'tía', STEPFATHER: 'padrastro',
+  TRACING: 'en búsqueda', LOCATED: 'localizado', UNREACHABLE: 'inalcanzable', DECEASED: 'fallecido', NOT_SOUGHT: 'no buscado', REQUESTED: 'solicitado', OBTAINED: 'obtenido', FILED: 'presentado', EXPIRED: 'vencido',
+  OPEN: 'abierto', MET: 'cumplido', MISSED: 'incumplido', PENDING: 'pendiente', ACCEPTED: 'aceptada', DECLINED: 'rechazada',
+  relativeId: 'familiar', childId: 'niña o niño', documentId: 'documento', matterId: 'asunto legal', referralId: 'derivación', channel: 'canal', result: 'resultado',
+  givenName: 'nombre', familyName: 'apellido', birthDate: 'fecha de nacimiento', nationality: 'nacionalidad', relationship: 'parentesco', country: 'país', method: 'método',
+  recordContactAttempt: 'Intento de contacto', registerChild: 'Registrar niña o niño', addRelative: 'Añadir familiar', openFamilyCase: 'Abrir un caso', startTracing: 'Iniciar búsqueda',
+  recordLead: 'Pista', recordParentLocated: 'Familiar localizado', recordContactEstablished: 'Contacto establecido', requestDocument: 'Solicitar documento',
+  recordDocumentObtained: 'Documento obtenido', recordDocumentApostilled: 'Documento apostillado', recordDocumentTranslated: 'Documento traducido', recordDocumentServed: 'Documento notificado',
+  recordDocumentSigned: 'Documento firmado', recordDocumentFiled: 'Documento presentado', openLegalMatter: 'Abrir asunto legal', scheduleHearing: 'Audiencia', recordCourtOrder: 'Orden judicial',
+  referFamily: 'Derivar', acceptReferral: 'Aceptar derivación', declineReferral: 'Rechazar derivación', transferFamily: 'Transferir', acceptTransfer: 'Aceptar transferencia', declineTransfer: 'Rechazar transferencia',
+};
+
+/** "NO_ANSWER" / "recordContactAttempt" / "ContactAttemptRecorded" in words of the current language. */
+export const words = (name: string): string => {
+  if (i18next.language === 'es' && ES_WORDS[name]) return ES_WORDS[name];
+  const spaced = name.includes('_') ? name.toLowerCase().replace(/_/g, ' ') : name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/Id$/, '').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+};
+
+export const LANGUAGES = ['en', 'es'] as const;
+
+export const initI18n = async (): Promise<void> => {
+  const stored = localStorage.getItem(LANGUAGE);
+  const preferred = stored ?? (navigator.language.startsWith('es') ? 'es' : 'en');
+  await i18next.init({ lng: preferred, fallbackLng: 'en', resources: { en: { translation: en }, es: { translation: es } }, interpolation: { escapeValue: false } });
+  document.documentElement.lang = i18next.language;
+};
+
+export const setLanguage = async (language: string): Promise<void> => {
+  localStorage.setItem(LANGUAGE, language);
+  await i18next.changeLanguage(language);
+  document.documentElement.lang = language;
+};
+
+export const t = (key: string, options?: Record<string, unknown>): string => i18next.t(key, options ?? {});
+
+/** A date (YYYY-MM-DD) or instant in the user's language. */
+export const formatDate = (value: string | null | undefined): string => {
+  if (!value) return '';
+  const date = value.length === 10 ? new Date(`${value}T00:00:00Z`) : new Date(value);
+  return new Intl.DateTimeFormat(i18next.language, { dateStyle: 'medium', ...(value.length === 10 ? { timeZone: 'UTC' } : { timeStyle: 'short' }) }).format(date);
+};
