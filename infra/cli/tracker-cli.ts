@@ -13,6 +13,8 @@ import { DamagedReadModelsError, openReadModelDatabase } from '../../projections
 import { Projector } from '../../projections/projector.js';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
+import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
 import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
 import { isInstant } from '../../services/shared/calendar-date.js';
@@ -24,10 +26,14 @@ import { backupDataDir } from './backup.js';
 
 const readModelsFile = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
 
-/** The event store alone (verify, replay); opening it checks it for damage. */
-const openEvents = () => {
+/**
+ * The event store alone, opening it checks it for damage. `opened` (replay): personal data
+ * opened through the key store; `stored` (verify): as stored, sealed, which the hash chain
+ * covers, so verifying needs no key.
+ */
+const openEvents = (form: 'opened' | 'stored') => {
   const config = loadConfig();
-  const store = openEventStore(config.eventStore);
+  const store: EventStore = form === 'opened' ? openEncryptedEventStore(config) : openEventStore(config.eventStore);
   return { config, store };
 };
 
@@ -39,7 +45,7 @@ const openEvents = () => {
 const openStores = (options: { readonly locked?: boolean } = {}) => {
   const config = loadConfig();
   const lock = options.locked ? lockDataDir(config.dataDir) : undefined;
-  const store = openEventStore(config.eventStore);
+  const store = openEncryptedEventStore(config);
   const db = openReadModelDatabase(readModelsFile(config.dataDir), {
     ifDamaged: options.locked ? 'set-aside' : 'refuse',
     onSetAside: ({ setAsideAs }) => process.stderr.write(`the read models were damaged: set aside as ${setAsideAs}\n`),
@@ -127,7 +133,7 @@ program
   .action(async (options: { family: string; asOf?: string; atRevision?: string }) => {
     const asOf = instant(options.asOf);
     const atRevision = revision(options.atRevision);
-    const { store } = openEvents();
+    const { store } = openEvents('opened');
     const close = () => store.close();
     const family = await replayFamily(store, options.family, { ...(asOf ? { asOf } : {}), ...(atRevision === undefined ? {} : { atRevision }) });
     await close();
@@ -140,7 +146,7 @@ program
   .description("recompute the hash chains of one family's stream or of every family and organisation stream")
   .option('--family <id>', 'only this family')
   .action(async (options: { family?: string }) => {
-    const { store } = openEvents();
+    const { store } = openEvents('stored');
     const close = () => store.close();
     const total = options.family ? undefined : Number((await store.headPosition())?.commit ?? 0n);
     const bar = progressBar('verify |{bar}| {percentage}% | {value} events checked');

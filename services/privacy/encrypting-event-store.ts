@@ -36,7 +36,14 @@ export class EncryptingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
     private readonly cipher: PersonalDataCipher,
+    /** `alsoClose`: closed after the wrapped store (e.g. a key store opened for this store alone). */
+    private readonly options: { readonly alsoClose?: () => Promise<void> } = {},
   ) {}
+
+  /** The wrapped store: events as stored, sealed (what the hash chain covers; for verification). */
+  get storedForm(): EventStore {
+    return this.inner;
+  }
 
   async appendToStream(stream: string, events: readonly EventToAppend[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     const hashed = events.some((event) => typeof event.metadata['hash'] === 'string');
@@ -85,9 +92,10 @@ export class EncryptingEventStore implements EventStore {
     };
   }
 
-  /** Closes the wrapped store; the key store belongs to whoever opened it. */
-  close(): Promise<void> {
-    return this.inner.close();
+  /** Closes the wrapped store (and `alsoClose`); a key store not handed over belongs to whoever opened it. */
+  async close(): Promise<void> {
+    await this.inner.close();
+    await this.options.alsoClose?.();
   }
 
   private async opened(event: RecordedEvent): Promise<RecordedEvent> {
