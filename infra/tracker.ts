@@ -4,7 +4,7 @@ import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { systemResolver } from './webhooks/target-address.js';
 import { createWebhookDeliveries } from './webhooks/webhook-deliveries.js';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { buildSchema } from '../schema/index.js';
 import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { createOwnerOnlyFiles, narrowDataDir } from './private-files.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
@@ -55,7 +56,8 @@ const STREAM_GRACE_MS = 1_000;
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger, options: TrackerOptions = {}): Promise<RunningTracker> => {
   const clock = options.clock ?? ((): Date => new Date());
-  mkdirSync(config.dataDir, { recursive: true });
+  createOwnerOnlyFiles();
+  narrowDataDir(config.dataDir);
   const { lock, keys, store, readDb } = await openDataDir(config, logger);
   if (keys.firstStartNotice) (options.stderr ?? process.stderr).write(keys.firstStartNotice);
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>

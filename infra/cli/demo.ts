@@ -9,7 +9,9 @@ import { loadConfig } from '../config.js';
 import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
 import { loadDemoData } from './demo-data.js';
 import { DEMO_ALREADY_LOADED, demoNotice } from './demo-notice.js';
+import { createOwnerOnlyFiles } from '../private-files.js';
 
+createOwnerOnlyFiles();
 const config = loadConfig();
 const store = openEncryptedEventStore(config);
 const loaded = await loadDemoData(store, new Date());

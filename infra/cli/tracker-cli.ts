@@ -14,6 +14,7 @@ import { Projector } from '../../projections/projector.js';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
 import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
+import { createOwnerOnlyFiles } from '../private-files.js';
 import type { EventStore } from '../../services/event-store/port.js';
 import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
 import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
@@ -23,6 +24,9 @@ import { PROJECTIONS } from '../../projections/all-projections.js';
 import { checkProjections } from '../../projections/check.js';
 import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
 import { backupDataDir } from './backup.js';
+
+// Backups, rebuilt read models and new key files are the operator's alone.
+createOwnerOnlyFiles();
 
 const readModelsFile = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
 

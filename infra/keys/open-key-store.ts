@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { KEY_STORE_FILE, loadMasterKey } from './master-key.js';
-import { ensurePrivateDir } from './private-files.js';
+import { ensurePrivateDir } from '../private-files.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
 export interface OpenedKeyStore {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DataKeyMissingError, SubjectErasedError, type DataKey, type DataKeyForOpening, type KeyStore } from '../../services/privacy/key-store.js';
-import { ensurePrivateFile } from './private-files.js';
+import { ensurePrivateFile } from '../private-files.js';
 
 /** The master key does not open this key store (another key, or a damaged store). */
 export class KeyStoreLockedError extends Error {
