@@ -48,10 +48,11 @@ export class EncryptingEventStore implements EventStore {
   async appendToStream(stream: string, events: readonly EventToAppend[], options: { readonly expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     const hashed = events.some((event) => typeof event.metadata['hash'] === 'string');
     const previous = hashed ? await this.headBefore(stream, options.expectedRevision) : undefined;
+    const sealedData = await this.cipher.sealAll(stream, events);
     const sealed: EventToAppend[] = [];
     let prevHash = previous?.hash ?? GENESIS_HASH;
     for (const [index, event] of events.entries()) {
-      const data = await this.cipher.seal(stream, event.id, event.data);
+      const data = sealedData[index]!;
       if (previous === undefined || typeof event.metadata['hash'] !== 'string') {
         sealed.push({ ...event, data });
         continue;

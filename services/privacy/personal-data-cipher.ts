@@ -19,13 +19,23 @@ export class PersonalDataCipher {
   constructor(private readonly keys: KeyStore) {}
 
   async seal(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
-    const sites = findSites(data, '', toSeal);
-    if (sites.length === 0) return data;
+    return (await this.sealAll(stream, [{ id: eventId, data }]))[0]!;
+  }
+
+  /**
+   * Seals the data of several events of one stream (an append), fetching or creating the keys
+   * of all their subjects at once: one durable key-store write per append, not per event.
+   */
+  async sealAll(stream: string, events: ReadonlyArray<{ readonly id: string; readonly data: JsonObject }>): Promise<JsonObject[]> {
+    const sites = events.flatMap((event) => findSites(event.data, '', toSeal));
+    if (sites.length === 0) return events.map((event) => event.data);
     const keys = await this.keys.keysForSealing(distinctSubjects(sites));
-    return rewrite(data, '', toSeal, (site, value) => {
-      const plaintext = site.kind === 'personal' ? withoutSubject(value as JsonObject) : value;
-      return sealBytes(keys.get(site.subjectId)!, { stream, eventId, subjectId: site.subjectId, path: site.path }, Buffer.from(JSON.stringify(plaintext), 'utf8')) as unknown as JsonObject;
-    }) as JsonObject;
+    return events.map(({ id: eventId, data }) =>
+      rewrite(data, '', toSeal, (site, value) => {
+        const plaintext = site.kind === 'personal' ? withoutSubject(value as JsonObject) : value;
+        return sealBytes(keys.get(site.subjectId)!, { stream, eventId, subjectId: site.subjectId, path: site.path }, Buffer.from(JSON.stringify(plaintext), 'utf8')) as unknown as JsonObject;
+      }) as JsonObject,
+    );
   }
 
   async open(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
