@@ -20,7 +20,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { createOwnerOnlyFiles, narrowDataDir } from './private-files.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
-import { openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
+import { assertKeyStoreFits, openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
 import { EncryptingEventStore } from '../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../services/privacy/personal-data-cipher.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
@@ -133,7 +133,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
 
 /**
  * Takes the data directory (one server per directory), opens the key store (refused when the
- * master key does not open it), then the event store, encrypted at rest through the key store
+ * master key does not open it, or when it is empty beside sealed events), then the event store, encrypted at rest through the key store
  * (services/privacy/encrypting-event-store.ts, on SQLite and EventStoreDB alike), and the read
  * models, each checked for damage: a damaged event store is refused, damaged read models are
  * set aside and rebuilt. On a refusal everything opened so far is closed again.
@@ -145,6 +145,7 @@ const openDataDir = async (config: Config, logger: Logger) => {
   try {
     keys = openKeyStore(config.keys);
     store = new EncryptingEventStore(openEventStore(config.eventStore), new PersonalDataCipher(keys.keyStore));
+    await assertKeyStoreFits(keys.keyStore, store.storedForm, config.keys.keyDir);
     const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'), {
       ifDamaged: 'set-aside',
       onSetAside: ({ file, problem, setAsideAs }) =>

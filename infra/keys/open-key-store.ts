@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import type { EventStore } from '../../services/event-store/port.js';
+import { holdsSealedData } from '../../services/privacy/personal-data-cipher.js';
 import { KEY_STORE_FILE, loadMasterKey } from './master-key.js';
 import { ensurePrivateDir } from '../private-files.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
@@ -29,4 +31,29 @@ export const openKeyStore = (settings: Config['keys']): OpenedKeyStore => {
           'Back it up now, APART from the data directory and its backups: without it nothing personal can be read; ' +
           'stored with the data, it protects nothing. (Or supply it with TRACKER_MASTER_KEY_FILE or TRACKER_MASTER_KEY.)\n\n',
   };
+};
+
+/** The event store holds encrypted data, but the key store is empty: it is not that store's. */
+export class KeyStoreNotThisStoresError extends Error {
+  override readonly name = 'KeyStoreNotThisStoresError';
+  constructor(keyDir: string) {
+    super(
+      `The event store holds encrypted personal data, but the key store in ${keyDir} holds no key: it is not the key store of this event store. ` +
+        'The tracker will not start with it (anything recorded now would be sealed with keys the right key store lacks). ' +
+        'Set TRACKER_KEY_DIR (and the master key) to the key directory this event store was written with, or restore it from its backup.',
+    );
+  }
+}
+
+/**
+ * Refuses a key store that cannot be the event store's: an empty one (a new key directory, say
+ * a volume that was not mounted) beside events that hold sealed data. `storedForm` is the event
+ * store as stored. Reads the whole store, but only while the key store is empty: at the first
+ * start (an empty store) and on the first start with encryption of a store written before it.
+ */
+export const assertKeyStoreFits = async (keyStore: SqliteKeyStore, storedForm: EventStore, keyDir: string): Promise<void> => {
+  if (!keyStore.isEmpty()) return;
+  for await (const event of storedForm.readAll()) {
+    if (holdsSealedData(event.data)) throw new KeyStoreNotThisStoresError(keyDir);
+  }
 };

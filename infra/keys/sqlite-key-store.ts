@@ -73,6 +73,11 @@ export class SqliteKeyStore implements KeyStore {
     }
   }
 
+  /** True while the store holds no key at all (nothing was ever sealed with it). */
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT 1 FROM data_keys LIMIT 1').get() === undefined;
+  }
+
   keysForSealing(subjectIds: readonly string[]): Promise<ReadonlyMap<string, DataKey>> {
     return attempt(() => {
       const keys = new Map<string, DataKey>();

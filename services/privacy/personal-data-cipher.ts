@@ -51,6 +51,9 @@ export class PersonalDataCipher {
   }
 }
 
+/** Does this stored event data hold anything sealed? */
+export const holdsSealedData = (data: JsonObject): boolean => findSites(data, '', toOpen).length > 0;
+
 type SiteKind = 'personal' | 'secret';
 interface Site {
   readonly kind: SiteKind;

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +69,23 @@ describe('the key store and its master key at start-up', () => {
     rmSync(join(keyDir, 'master.key'));
     await expect(startTrackerInProcess(env)).rejects.toThrow(/exists but its master key does not/);
     expect(existsSync(join(keyDir, 'master.key'))).toBe(false);
+  });
+
+  it('refuses to start with a new, empty key directory beside an event store that holds encrypted data, and appends nothing', async () => {
+    const { dataDir, keyDir } = dirs();
+    const env = { TRACKER_DATA_DIR: dataDir, TRACKER_KEY_DIR: keyDir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY };
+    await (await startTrackerInProcess(env)).stop();
+    const events = (): unknown => {
+      const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) AS n FROM events').get();
+      } finally {
+        db.close();
+      }
+    };
+    const before = events();
+    await expect(startTrackerInProcess({ ...env, TRACKER_KEY_DIR: `${keyDir}-not-mounted` })).rejects.toThrow(/holds no key: it is not the key store of this event store/);
+    expect(events()).toEqual(before);
   });
 
   it('a master key supplied by TRACKER_MASTER_KEY opens the store with no key file written and no notice; a malformed one is refused without repeating it', async () => {
