@@ -15,6 +15,9 @@ import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
 import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
 import { createOwnerOnlyFiles } from '../private-files.js';
+import { rotateMasterKey } from '../keys/rotate-master-key.js';
+import { MasterKeyError } from '../keys/master-key.js';
+import { KeyStoreLockedError } from '../keys/sqlite-key-store.js';
 import type { EventStore } from '../../services/event-store/port.js';
 import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
 import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
@@ -215,6 +218,26 @@ program
     if (copies.some((copy) => copy.integrity !== 'ok')) process.exitCode = 1;
   });
 
+program
+  .command('rotate-master-key')
+  .description('re-wrap every data key with a new master key (stop the server first); events are not touched')
+  .requiredOption('--new-key-file <file>', 'the new master key: 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)')
+  .action((options: { newKeyFile: string }) => {
+    const config = loadConfig();
+    const lock = lockDataDir(config.dataDir);
+    try {
+      const rotation = rotateMasterKey(config.keys, options.newKeyFile);
+      process.stdout.write(`re-wrapped ${String(rotation.rewrapped)} data keys with the new master key\n`);
+      process.stdout.write(
+        rotation.wroteMasterKeyFile
+          ? `the new master key is now ${rotation.wroteMasterKeyFile}: back it up apart from the data, then destroy the old key's copies\n`
+          : 'set TRACKER_MASTER_KEY or TRACKER_MASTER_KEY_FILE to the new key before the next start; the old key no longer opens the key store\n',
+      );
+    } finally {
+      lock.release();
+    }
+  });
+
 /** Exit code when the CLI refuses or fails to use the data directory's storage. */
 const STORAGE_FAILED = 3;
 
@@ -228,7 +251,7 @@ const reportFailure = (error: unknown): boolean => {
     process.exitCode = 2;
     return true;
   }
-  if (error instanceof DamagedDatabaseError || error instanceof DamagedReadModelsError || error instanceof DataDirInUseError) {
+  if (error instanceof DamagedDatabaseError || error instanceof DamagedReadModelsError || error instanceof DataDirInUseError || error instanceof MasterKeyError || error instanceof KeyStoreLockedError) {
     process.stderr.write(`tracker: ${error.message}\n`);
   } else if (error instanceof Database.SqliteError) {
     const damaged = isDamage(error) ? ' A file there is damaged: restore events.sqlite from a backup, or delete read-models.sqlite (the read models rebuild).' : '';

@@ -58,7 +58,8 @@ const masterKeyOf = (key: Buffer, generatedInto: string | undefined): MasterKey 
   generatedInto,
 });
 
-const readKeyFile = (file: string, source: string): Buffer => {
+/** Reads a master key from a file (64 hex digits or base64 of 32 bytes). */
+export const readKeyFile = (file: string, source: string): Buffer => {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -36,7 +36,7 @@ export class SqliteKeyStore implements KeyStore {
 
   private constructor(
     private readonly db: Database.Database,
-    private readonly masterKey: Buffer,
+    private masterKey: Buffer,
     private readonly clock: () => Date,
   ) {}
 
@@ -113,6 +113,30 @@ export class SqliteKeyStore implements KeyStore {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.remember(subjectId, 'erased');
     });
+  }
+
+  /**
+   * Re-wraps every data key (and the check value) with `newMasterKey`, in one transaction:
+   * afterwards only the new master key opens the store. Events are untouched (the data keys
+   * stay the same). Only with no other process using the store: one that kept the old master
+   * key would wrap new keys with it.
+   */
+  rotateMasterKey(newMasterKey: Buffer): { readonly rewrapped: number } {
+    const rows = this.db.prepare('SELECT subject_id, wrapped FROM data_keys WHERE wrapped IS NOT NULL').all() as Array<{ subject_id: string; wrapped: Buffer }>;
+    const update = this.db.prepare('UPDATE data_keys SET wrapped = ? WHERE subject_id = ?');
+    this.db
+      .transaction(() => {
+        for (const row of rows) {
+          const key = unwrap(this.masterKey, dataKeyContext(row.subject_id), row.wrapped);
+          if (key === undefined) throw new Error(`the wrapped data key of subject ${row.subject_id} does not unwrap with the master key (the key store was altered)`);
+          update.run(wrap(newMasterKey, dataKeyContext(row.subject_id), key), row.subject_id);
+        }
+        this.db.prepare('UPDATE key_store SET check_value = ? WHERE singleton = 1').run(wrap(newMasterKey, CHECK_CONTEXT, randomBytes(32)));
+      })
+      .immediate();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.masterKey = newMasterKey;
+    return { rewrapped: rows.length };
   }
 
   close(): Promise<void> {
