@@ -9,12 +9,13 @@ COPY . .
 RUN npx tsc --noEmit -p . && npm run build:web && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production TRACKER_DATA_DIR=/data PORT=4000 TRACKER_HOST=0.0.0.0
+# Keys in a volume of their own (back it up apart from /data); or supply TRACKER_MASTER_KEY_FILE.
+ENV NODE_ENV=production TRACKER_DATA_DIR=/data TRACKER_KEY_DIR=/keys PORT=4000 TRACKER_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app /app
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /keys && chown node:node /data /keys && chmod 0700 /data /keys
 USER node
-VOLUME ["/data"]
+VOLUME ["/data", "/keys"]
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--import", "tsx", "infra/main.ts"]

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DEADLINE_HORIZON_DAYS } from '../services/family/status.js';
 
@@ -9,6 +9,9 @@ const EnvironmentSchema = z.object({
   TRACKER_HOST: z.string().min(1).optional(),
   HOST: z.string().min(1).optional(),
   TRACKER_DATA_DIR: z.string().min(1).default('./data'),
+  TRACKER_KEY_DIR: z.string().min(1).optional(),
+  TRACKER_MASTER_KEY_FILE: z.string().min(1).optional(),
+  TRACKER_MASTER_KEY: z.string().min(1).optional(),
   EVENTSTORE_CONNECTION_STRING: z
     .string()
     .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, {
@@ -50,6 +53,11 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /**
+   * Keys, never inside the data directory: `keyDir` (TRACKER_KEY_DIR, default the data
+   * directory's path + `-keys`) holds the key store and, unless supplied, the master key.
+   */
+  readonly keys: { readonly keyDir: string; readonly masterKeyFile: string | undefined; readonly masterKey: string | undefined };
   readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
@@ -73,10 +81,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const values = parsed.data;
   const dataDir = resolve(values.TRACKER_DATA_DIR);
+  const keys = {
+    keyDir: resolve(values.TRACKER_KEY_DIR ?? `${dataDir}-keys`),
+    masterKeyFile: values.TRACKER_MASTER_KEY_FILE === undefined ? undefined : resolve(values.TRACKER_MASTER_KEY_FILE),
+    masterKey: values.TRACKER_MASTER_KEY,
+  };
+  if (within(dataDir, keys.keyDir)) throw new ConfigError('Invalid configuration:\n  TRACKER_KEY_DIR: must not be inside TRACKER_DATA_DIR (keys are backed up apart from the data)');
+  if (keys.masterKeyFile !== undefined && within(dataDir, keys.masterKeyFile)) {
+    throw new ConfigError('Invalid configuration:\n  TRACKER_MASTER_KEY_FILE: must not be inside TRACKER_DATA_DIR (the master key is kept apart from the data)');
+  }
   return {
     port: values.PORT,
     host: values.TRACKER_HOST ?? values.HOST ?? '127.0.0.1',
     dataDir,
+    keys,
     eventStore: values.EVENTSTORE_CONNECTION_STRING
       ? { kind: 'eventstoredb', connectionString: values.EVENTSTORE_CONNECTION_STRING }
       : { kind: 'sqlite', file: resolve(dataDir, 'events.sqlite') },
@@ -94,6 +112,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimit: { requests: values.TRACKER_RATE_LIMIT_REQUESTS, windowSeconds: values.TRACKER_RATE_LIMIT_WINDOW_SECONDS },
     deadlineHorizonDays: values.TRACKER_DEADLINE_HORIZON_DAYS,
   };
+};
+
+/** Is `path` the directory `dir` or inside it? */
+const within = (dir: string, path: string): boolean => {
+  const relativePath = relative(dir, path);
+  return relativePath === '' || (relativePath.split(sep)[0] !== '..' && !isAbsolute(relativePath));
 };
 
 /** `PORT=` in a .env file means "not set", not "port zero". */

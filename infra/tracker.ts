@@ -4,7 +4,7 @@ import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { systemResolver } from './webhooks/target-address.js';
 import { createWebhookDeliveries } from './webhooks/webhook-deliveries.js';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,9 +17,12 @@ import { buildSchema } from '../schema/index.js';
 import { bootstrapSystemOrganization } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { createOwnerOnlyFiles, narrowDataDir } from './private-files.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
-import type { EventStore } from '../services/event-store/port.js';
+import { assertKeyStoreFits, openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
+import { EncryptingEventStore } from '../services/privacy/encrypting-event-store.js';
+import { PersonalDataCipher } from '../services/privacy/personal-data-cipher.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
@@ -53,8 +56,10 @@ const STREAM_GRACE_MS = 1_000;
 /** The composition root: event store, projector and read models, GraphQL schema, HTTP server. */
 export const startTracker = async (config: Config, logger: Logger, options: TrackerOptions = {}): Promise<RunningTracker> => {
   const clock = options.clock ?? ((): Date => new Date());
-  mkdirSync(config.dataDir, { recursive: true });
-  const { lock, store, readDb } = await openDataDir(config, logger);
+  createOwnerOnlyFiles();
+  narrowDataDir(config.dataDir);
+  const { lock, keys, store, readDb } = await openDataDir(config, logger);
+  if (keys.firstStartNotice) (options.stderr ?? process.stderr).write(keys.firstStartNotice);
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
@@ -85,7 +90,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     context: createContextFactory({
       cache,
       writer: createFamilyWriter(store, projector, clock),
-      history: createFamilyHistoryReader(store),
+      history: createFamilyHistoryReader(store, store.storedForm),
       clock,
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
       webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
@@ -120,29 +125,36 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       await projector.stop();
       readDb.close();
       await store.close();
+      await keys.keyStore.close();
       lock.release();
     },
   };
 };
 
 /**
- * Takes the data directory (one server per directory), then opens the event store and the read
+ * Takes the data directory (one server per directory), opens the key store (refused when the
+ * master key does not open it, or when it is empty beside sealed events), then the event store, encrypted at rest through the key store
+ * (services/privacy/encrypting-event-store.ts, on SQLite and EventStoreDB alike), and the read
  * models, each checked for damage: a damaged event store is refused, damaged read models are
  * set aside and rebuilt. On a refusal everything opened so far is closed again.
  */
 const openDataDir = async (config: Config, logger: Logger) => {
   const lock = lockDataDir(config.dataDir);
-  let store: EventStore | undefined;
+  let keys: OpenedKeyStore | undefined;
+  let store: EncryptingEventStore | undefined;
   try {
-    store = openEventStore(config.eventStore);
+    keys = openKeyStore(config.keys);
+    store = new EncryptingEventStore(openEventStore(config.eventStore), new PersonalDataCipher(keys.keyStore));
+    await assertKeyStoreFits(keys.keyStore, store.storedForm, config.keys.keyDir);
     const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'), {
       ifDamaged: 'set-aside',
       onSetAside: ({ file, problem, setAsideAs }) =>
         logger.error({ file, setAsideAs, problem: problem.slice(0, 500) }, 'the read models are damaged: set aside, every projection rebuilds from the event store'),
     });
-    return { lock, store, readDb };
+    return { lock, keys, store, readDb };
   } catch (error) {
     await store?.close();
+    await keys?.keyStore.close();
     lock.release();
     throw error;
   }

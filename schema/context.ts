@@ -39,6 +39,11 @@ export interface HistoryEvent {
 /** Reads a family's stream straight from the event store (empty when it has none). */
 export interface FamilyHistoryReader {
   readonly events: (familyId: string, options?: { readonly fromRevision?: number; readonly maxCount?: number }) => AsyncIterable<HistoryEvent>;
+  /**
+   * The events as stored (personal data sealed), which the hash chain covers: what
+   * verification reads. Absent where the store holds them as `events` gives them.
+   */
+  readonly storedEvents?: FamilyHistoryReader['events'];
 }
 
 /**

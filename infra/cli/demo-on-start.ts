@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { openEventStore } from '../event-store/open-event-store.js';
+import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
 import type { RunningTracker } from '../tracker.js';
 import { loadDemoData } from './demo-data.js';
 import { DEMO_ALREADY_LOADED, demoNotice } from './demo-notice.js';
@@ -14,7 +14,8 @@ const DEMO_VISIBLE_WITHIN_MS = 30_000;
  * real address to `out`. A store that already has the demo is left unchanged.
  */
 export const loadDemoIntoRunningTracker = async (config: Config, tracker: RunningTracker, out: NodeJS.WritableStream): Promise<void> => {
-  const store = openEventStore(config.eventStore);
+  // Encrypted at rest like the server's own writes (its own connection to the key store too).
+  const store = openEncryptedEventStore(config);
   try {
     const loaded = await loadDemoData(store, new Date());
     if (!loaded) {

@@ -6,12 +6,14 @@
  * loads it into the running server's own store instead (infra/main.ts).
  */
 import { loadConfig } from '../config.js';
-import { openEventStore } from '../event-store/open-event-store.js';
+import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
 import { loadDemoData } from './demo-data.js';
 import { DEMO_ALREADY_LOADED, demoNotice } from './demo-notice.js';
+import { createOwnerOnlyFiles } from '../private-files.js';
 
+createOwnerOnlyFiles();
 const config = loadConfig();
-const store = openEventStore(config.eventStore);
+const store = openEncryptedEventStore(config);
 const loaded = await loadDemoData(store, new Date());
 if (!loaded) {
   process.stdout.write(DEMO_ALREADY_LOADED);

@@ -13,6 +13,12 @@ import { DamagedReadModelsError, openReadModelDatabase } from '../../projections
 import { Projector } from '../../projections/projector.js';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
+import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
+import { createOwnerOnlyFiles } from '../private-files.js';
+import { rotateMasterKey } from '../keys/rotate-master-key.js';
+import { MasterKeyError } from '../keys/master-key.js';
+import { KeyStoreLockedError } from '../keys/sqlite-key-store.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { DataDirInUseError, lockDataDir } from '../data-dir-lock.js';
 import { DamagedDatabaseError, isDamage } from '../event-store/sqlite/open-database.js';
 import { isInstant } from '../../services/shared/calendar-date.js';
@@ -22,12 +28,19 @@ import { checkProjections } from '../../projections/check.js';
 import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
 import { backupDataDir } from './backup.js';
 
+// Backups, rebuilt read models and new key files are the operator's alone.
+createOwnerOnlyFiles();
+
 const readModelsFile = (dataDir: string): string => join(dataDir, 'read-models.sqlite');
 
-/** The event store alone (verify, replay); opening it checks it for damage. */
-const openEvents = () => {
+/**
+ * The event store alone, opening it checks it for damage. `opened` (replay): personal data
+ * opened through the key store; `stored` (verify): as stored, sealed, which the hash chain
+ * covers, so verifying needs no key.
+ */
+const openEvents = (form: 'opened' | 'stored') => {
   const config = loadConfig();
-  const store = openEventStore(config.eventStore);
+  const store: EventStore = form === 'opened' ? openEncryptedEventStore(config) : openEventStore(config.eventStore);
   return { config, store };
 };
 
@@ -39,7 +52,7 @@ const openEvents = () => {
 const openStores = (options: { readonly locked?: boolean } = {}) => {
   const config = loadConfig();
   const lock = options.locked ? lockDataDir(config.dataDir) : undefined;
-  const store = openEventStore(config.eventStore);
+  const store = openEncryptedEventStore(config);
   const db = openReadModelDatabase(readModelsFile(config.dataDir), {
     ifDamaged: options.locked ? 'set-aside' : 'refuse',
     onSetAside: ({ setAsideAs }) => process.stderr.write(`the read models were damaged: set aside as ${setAsideAs}\n`),
@@ -127,7 +140,7 @@ program
   .action(async (options: { family: string; asOf?: string; atRevision?: string }) => {
     const asOf = instant(options.asOf);
     const atRevision = revision(options.atRevision);
-    const { store } = openEvents();
+    const { store } = openEvents('opened');
     const close = () => store.close();
     const family = await replayFamily(store, options.family, { ...(asOf ? { asOf } : {}), ...(atRevision === undefined ? {} : { atRevision }) });
     await close();
@@ -140,7 +153,7 @@ program
   .description("recompute the hash chains of one family's stream or of every family and organisation stream")
   .option('--family <id>', 'only this family')
   .action(async (options: { family?: string }) => {
-    const { store } = openEvents();
+    const { store } = openEvents('stored');
     const close = () => store.close();
     const total = options.family ? undefined : Number((await store.headPosition())?.commit ?? 0n);
     const bar = progressBar('verify |{bar}| {percentage}% | {value} events checked');
@@ -205,6 +218,26 @@ program
     if (copies.some((copy) => copy.integrity !== 'ok')) process.exitCode = 1;
   });
 
+program
+  .command('rotate-master-key')
+  .description('re-wrap every data key with a new master key (stop the server first); events are not touched')
+  .requiredOption('--new-key-file <file>', 'the new master key: 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)')
+  .action((options: { newKeyFile: string }) => {
+    const config = loadConfig();
+    const lock = lockDataDir(config.dataDir);
+    try {
+      const rotation = rotateMasterKey(config.keys, options.newKeyFile);
+      process.stdout.write(`re-wrapped ${String(rotation.rewrapped)} data keys with the new master key\n`);
+      process.stdout.write(
+        rotation.wroteMasterKeyFile
+          ? `the new master key is now ${rotation.wroteMasterKeyFile}: back it up apart from the data, then destroy the old key's copies\n`
+          : 'set TRACKER_MASTER_KEY or TRACKER_MASTER_KEY_FILE to the new key before the next start; the old key no longer opens the key store\n',
+      );
+    } finally {
+      lock.release();
+    }
+  });
+
 /** Exit code when the CLI refuses or fails to use the data directory's storage. */
 const STORAGE_FAILED = 3;
 
@@ -218,7 +251,7 @@ const reportFailure = (error: unknown): boolean => {
     process.exitCode = 2;
     return true;
   }
-  if (error instanceof DamagedDatabaseError || error instanceof DamagedReadModelsError || error instanceof DataDirInUseError) {
+  if (error instanceof DamagedDatabaseError || error instanceof DamagedReadModelsError || error instanceof DataDirInUseError || error instanceof MasterKeyError || error instanceof KeyStoreLockedError) {
     process.stderr.write(`tracker: ${error.message}\n`);
   } else if (error instanceof Database.SqliteError) {
     const damaged = isDamage(error) ? ' A file there is damaged: restore events.sqlite from a backup, or delete read-models.sqlite (the read models rebuild).' : '';

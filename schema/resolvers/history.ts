@@ -45,11 +45,13 @@ const verdictsOf = (reader: FamilyHistoryReader): LRUCache<string, Promise<Verdi
 /** The verdict on the family's stream up to its head now: cached, shared, or verified (and charged). */
 const verdictNow = async (context: GraphQLContext, row: FamilyRow): Promise<Verdict> => {
   const stream = familyStreamName(row.family_id);
-  const head = (await collect(context.history.events(row.family_id, { fromRevision: row.revision }))).at(-1);
+  // The chain covers the events as stored (sealed), so verification reads them so.
+  const storedEvents = context.history.storedEvents ?? context.history.events;
+  const head = (await collect(storedEvents(row.family_id, { fromRevision: row.revision }))).at(-1);
   if (!head) {
     // The read model knows more of the stream than the store holds: verify what there is, uncached.
     await chargeForEvents(context, row.revision + 1);
-    return verifyFamilyStream(stream, context.history.events(row.family_id));
+    return verifyFamilyStream(stream, storedEvents(row.family_id));
   }
   const verdicts = verdictsOf(context.history);
   const key = `${row.family_id}\n${String(head.revision)}\n${String(head.metadata['hash'])}`;
@@ -58,7 +60,7 @@ const verdictNow = async (context: GraphQLContext, row: FamilyRow): Promise<Verd
   await chargeForEvents(context, head.revision + 1);
   const shared = verdicts.get(key);
   if (shared) return shared;
-  const verifying = verifyFamilyStream(stream, context.history.events(row.family_id, { maxCount: head.revision + 1 }));
+  const verifying = verifyFamilyStream(stream, storedEvents(row.family_id, { maxCount: head.revision + 1 }));
   verdicts.set(key, verifying);
   verifying.catch(() => verdicts.delete(key));
   return verifying;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadDemoData } from '../../infra/cli/demo-data.js';
 import { loadConfig } from '../../infra/config.js';
-import { openEventStore } from '../../infra/event-store/open-event-store.js';
+import { openEncryptedEventStore } from '../../infra/event-store/open-encrypted-event-store.js';
 import { createLogger } from '../../infra/logger.js';
 import { startTracker } from '../../infra/tracker.js';
 import { waitUntil } from './async.js';
@@ -62,7 +62,7 @@ export const startTrackerInProcess = async (env: Record<string, string>, options
  * the " (demo)" suffix the demo prints.
  */
 export const loadDemo = async (dataDir: string, ready: (keys: Record<string, string>) => Promise<boolean>): Promise<Record<string, string>> => {
-  const store = openEventStore(loadConfig({ ...process.env, TRACKER_DATA_DIR: dataDir }).eventStore);
+  const store = openEncryptedEventStore(loadConfig({ ...process.env, TRACKER_DATA_DIR: dataDir }));
   const loaded = await loadDemoData(store, new Date()).finally(() => store.close());
   if (!loaded) throw new Error('the demo data was already in this store, so its keys are unknown');
   const keys = Object.fromEntries(loaded.keys.map(([name, key]) => [name.replace(/ \(demo\)$/, ''), key]));

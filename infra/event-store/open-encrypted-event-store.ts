@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import { openKeyStore } from '../keys/open-key-store.js';
+import { EncryptingEventStore } from '../../services/privacy/encrypting-event-store.js';
+import { PersonalDataCipher } from '../../services/privacy/personal-data-cipher.js';
+import { openEventStore } from './open-event-store.js';
+
+/**
+ * The configured event store encrypted at rest through its own key store, for tools that write
+ * or read personal data beside (or instead of) the server: the demo loader, the CLI's rebuild,
+ * replay and export. Closing it closes the key store too. A tool that starts first generates the
+ * master key and says so on `stderr`, as the server would.
+ */
+export const openEncryptedEventStore = (config: Config, stderr: NodeJS.WritableStream = process.stderr): EncryptingEventStore => {
+  const { keyStore, firstStartNotice } = openKeyStore(config.keys);
+  if (firstStartNotice) stderr.write(firstStartNotice);
+  try {
+    return new EncryptingEventStore(openEventStore(config.eventStore), new PersonalDataCipher(keyStore), { alsoClose: () => keyStore.close() });
+  } catch (error) {
+    void keyStore.close();
+    throw error;
+  }
+};

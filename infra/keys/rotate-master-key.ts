@@ -1,0 +1,38 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, readKeyFile } from './master-key.js';
+import { PRIVATE_FILE_MODE } from '../private-files.js';
+import { SqliteKeyStore } from './sqlite-key-store.js';
+
+export interface Rotation {
+  readonly rewrapped: number;
+  /** Where the new key was written (the key directory's `master.key`), or undefined when it is supplied by a variable. */
+  readonly wroteMasterKeyFile: string | undefined;
+}
+
+/**
+ * Rotates the master key (issue 13 item 5): every data key re-wrapped with the key in
+ * `newKeyFile`, in one transaction; no event is touched. When the current key is the key
+ * directory's `master.key`, the new one replaces it: it is written beside it first and renamed
+ * over it only after the key store committed, so a crash in between leaves either the old pair
+ * or a new key store whose key is still in `newKeyFile`. When the key comes from
+ * TRACKER_MASTER_KEY(_FILE), switch that to the new key before the next start.
+ * The caller holds the data directory (no server running).
+ */
+export const rotateMasterKey = (settings: Config['keys'], newKeyFile: string): Rotation => {
+  const current = loadMasterKey(settings);
+  const next = readKeyFile(newKeyFile, '--new-key-file');
+  const inKeyDir = settings.masterKey === undefined && settings.masterKeyFile === undefined;
+  const masterFile = join(settings.keyDir, MASTER_KEY_FILE);
+  const staged = `${masterFile}.next`;
+  if (inKeyDir) writeFileSync(staged, `${next.toString('base64')}\n`, { mode: PRIVATE_FILE_MODE });
+  const store = SqliteKeyStore.open(join(settings.keyDir, KEY_STORE_FILE), current.key);
+  try {
+    const { rewrapped } = store.rotateMasterKey(next);
+    if (inKeyDir) renameSync(staged, masterFile);
+    return { rewrapped, wroteMasterKeyFile: inKeyDir ? masterFile : undefined };
+  } finally {
+    void store.close();
+  }
+};

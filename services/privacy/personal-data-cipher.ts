@@ -1,0 +1,113 @@
+import type { JsonObject, JsonValue } from '../event-store/port.js';
+import type { KeyStore } from './key-store.js';
+import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, type SealedEnvelope } from './sealed-data.js';
+
+/**
+ * Seals what is personal (or secret) in event data with its subject's data key, and opens it
+ * again. What it seals, wherever it occurs in the data (at any depth, in arrays too):
+ * - every `personal` object with a `subjectId` (services/shared/personal-data.ts): all its
+ *   fields but `subjectId` become one ciphertext;
+ * - a webhook's signing `secret` (a string beside a `webhookId`), under the subject
+ *   `webhook:<webhookId>`.
+ * Everything else (ids, types, dates of steps, statuses) stays as it is. Each ciphertext is
+ * bound to its stream, event id, subject and path (see SealedPlace): moved to another event or
+ * person it fails with SealedDataIntegrityError, never opens as someone else's data. A subject
+ * whose key was destroyed opens as `{ subjectId, erased: true }` (ErasedPersonal).
+ * Data without anything sealed (events stored before encryption) opens unchanged.
+ */
+export class PersonalDataCipher {
+  constructor(private readonly keys: KeyStore) {}
+
+  async seal(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
+    return (await this.sealAll(stream, [{ id: eventId, data }]))[0]!;
+  }
+
+  /**
+   * Seals the data of several events of one stream (an append), fetching or creating the keys
+   * of all their subjects at once: one durable key-store write per append, not per event.
+   */
+  async sealAll(stream: string, events: ReadonlyArray<{ readonly id: string; readonly data: JsonObject }>): Promise<JsonObject[]> {
+    const sites = events.flatMap((event) => findSites(event.data, '', toSeal));
+    if (sites.length === 0) return events.map((event) => event.data);
+    const keys = await this.keys.keysForSealing(distinctSubjects(sites));
+    return events.map(({ id: eventId, data }) =>
+      rewrite(data, '', toSeal, (site, value) => {
+        const plaintext = site.kind === 'personal' ? withoutSubject(value as JsonObject) : value;
+        return sealBytes(keys.get(site.subjectId)!, { stream, eventId, subjectId: site.subjectId, path: site.path }, Buffer.from(JSON.stringify(plaintext), 'utf8')) as unknown as JsonObject;
+      }) as JsonObject,
+    );
+  }
+
+  async open(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
+    const sites = findSites(data, '', toOpen);
+    if (sites.length === 0) return data;
+    const keys = await this.keys.keysForOpening(distinctSubjects(sites));
+    return rewrite(data, '', toOpen, (site, value) => {
+      const key = keys.get(site.subjectId)!;
+      if (key === 'erased') return erasedPersonal(site.subjectId) as unknown as JsonObject;
+      const plaintext = JSON.parse(openBytes(key, { stream, eventId, subjectId: site.subjectId, path: site.path }, value as unknown as SealedEnvelope).toString('utf8')) as JsonValue;
+      return site.kind === 'personal' ? { subjectId: site.subjectId, ...(plaintext as JsonObject) } : plaintext;
+    }) as JsonObject;
+  }
+}
+
+/** Does this stored event data hold anything sealed? */
+export const holdsSealedData = (data: JsonObject): boolean => findSites(data, '', toOpen).length > 0;
+
+type SiteKind = 'personal' | 'secret';
+interface Site {
+  readonly kind: SiteKind;
+  readonly subjectId: string;
+  readonly path: string;
+}
+
+/** Is this field of `parent` something to seal (or to open), and for which subject? */
+type SiteTest = (field: string, value: JsonValue, parent: JsonObject) => { readonly kind: SiteKind; readonly subjectId: string } | undefined;
+
+const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const toSeal: SiteTest = (field, value, parent) => {
+  if (field === 'personal' && isObject(value) && typeof value['subjectId'] === 'string' && !isSealedEnvelope(value) && !isErased(value)) {
+    return { kind: 'personal', subjectId: value['subjectId'] };
+  }
+  if (field === 'secret' && typeof value === 'string' && typeof parent['webhookId'] === 'string') {
+    return { kind: 'secret', subjectId: `webhook:${parent['webhookId']}` };
+  }
+  return undefined;
+};
+
+const toOpen: SiteTest = (field, value) => {
+  if ((field === 'personal' || field === 'secret') && isSealedEnvelope(value)) return { kind: field, subjectId: value.subjectId };
+  return undefined;
+};
+
+const childPath = (path: string, field: string | number): string => (path === '' ? String(field) : `${path}.${String(field)}`);
+
+const findSites = (value: JsonValue, path: string, test: SiteTest, found: Site[] = []): Site[] => {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findSites(item, childPath(path, index), test, found));
+  } else if (isObject(value)) {
+    for (const [field, child] of Object.entries(value)) {
+      const site = test(field, child, value);
+      if (site) found.push({ ...site, path: childPath(path, field) });
+      else findSites(child, childPath(path, field), test, found);
+    }
+  }
+  return found;
+};
+
+/** A copy of `value` (objects and arrays copied, the input left as it was) with every site replaced. */
+const rewrite = (value: JsonValue, path: string, test: SiteTest, replace: (site: Site, value: JsonValue) => JsonValue): JsonValue => {
+  if (Array.isArray(value)) return value.map((item, index) => rewrite(item, childPath(path, index), test, replace));
+  if (!isObject(value)) return value;
+  const copy: JsonObject = {};
+  for (const [field, child] of Object.entries(value)) {
+    const site = test(field, child, value);
+    copy[field] = site ? replace({ ...site, path: childPath(path, field) }, child) : rewrite(child, childPath(path, field), test, replace);
+  }
+  return copy;
+};
+
+const distinctSubjects = (sites: readonly Site[]): string[] => [...new Set(sites.map((site) => site.subjectId))];
+
+const withoutSubject = ({ subjectId: _subjectId, ...fields }: JsonObject): JsonObject => fields;
