@@ -97,6 +97,11 @@ export class EsdbProtocolTestLog {
     return record;
   }
 
+  /** Moves the next log position past `floor` (a long-lived log, for positions beyond 2^53). */
+  advanceBeyond(floor: bigint): void {
+    if (this.nextPosition <= floor) this.nextPosition = floor + 1n;
+  }
+
   lastPosition(): bigint | undefined {
     return this.records.at(-1)?.logPosition;
   }
