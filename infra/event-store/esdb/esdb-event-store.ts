@@ -107,8 +107,10 @@ export class EsdbEventStore implements EventStore {
     while (remaining > 0) {
       let read = 0;
       const from = after;
+      // The read starts at `after` itself (inclusive): one more than is left, at most a page.
+      const pageSize = Math.min(READ_ALL_PAGE, remaining + (from ? 1 : 0));
       const { first, rest } = await this.retrying(() =>
-        firstOf(drainedOnEarlyExit(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount: READ_ALL_PAGE }))),
+        firstOf(drainedOnEarlyExit(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount: pageSize }))),
       );
       for await (const resolved of prepend(first, rest)) {
         read += 1;
@@ -120,7 +122,7 @@ export class EsdbEventStore implements EventStore {
         remaining -= 1;
         if (remaining === 0) return;
       }
-      if (read < READ_ALL_PAGE) return;
+      if (read < pageSize) return;
     }
   }
 
