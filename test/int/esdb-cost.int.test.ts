@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EsdbEventStore } from '../../infra/event-store/esdb/esdb-event-store.js';
@@ -27,7 +27,7 @@ const EVENTS_PER_FAMILY = 20;
 const MUTATIONS = 40;
 const KEY = 'cost-admin-key-0123456789abcdefgh';
 
-interface Figures { load: number; events: number; rebuildMs: number; families: number; mutationMs: number }
+interface Figures { load: number; events: number; rebuildMs: number; families: number; mutationMs: number; readModelBytes: number; eventBytes: number }
 const figures: Record<string, Figures> = {};
 const temps: Array<{ remove: () => void }> = [];
 afterAll(() => {
@@ -49,7 +49,11 @@ const measure = async (kind: string, open: (trackerDir: string) => Promise<{ sto
     await new Projector(target.store, db, PROJECTIONS, () => undefined).catchUp();
     const rebuildMs = performance.now() - started;
     const { n } = db.prepare(`SELECT count(*) AS n FROM ${physicalTable('families', familiesProjection.version)}`).get() as { n: number };
+    db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
+    const readModelBytes = statSync(join(temp.dir, 'rebuild.sqlite')).size;
+    let eventBytes = 0;
+    for await (const event of target.store.readAll()) eventBytes += Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
 
     const tracker = await startTrackerInProcess({ ...target.env, TRACKER_DATA_DIR: trackerDir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY, TRACKER_RATE_LIMIT_REQUESTS: '0' });
     try {
@@ -64,7 +68,7 @@ const measure = async (kind: string, open: (trackerDir: string) => Promise<{ sto
       started = performance.now();
       for (let k = 0; k < MUTATIONS; k += 1) dataOf(await add(k));
       const mutationMs = (performance.now() - started) / MUTATIONS;
-      figures[kind] = { load, events, rebuildMs, families: n, mutationMs };
+      figures[kind] = { load, events, rebuildMs, families: n, mutationMs, readModelBytes, eventBytes };
     } finally {
       await tracker.stop();
     }
@@ -90,7 +94,7 @@ describe('cost of the EventStoreDB adapter against the embedded store (same run)
 
     const line = (kind: string) => {
       const f = figures[kind]!;
-      return `${kind.padEnd(7)} load ${String(Math.round(f.load))} ms (${String(Math.round((f.load * 1000) / FAMILIES))} µs/append of ${String(EVENTS_PER_FAMILY)} events) | rebuild ${String(Math.round(f.rebuildMs))} ms for ${String(f.events)} events (${String(Math.round(f.events / (f.rebuildMs / 1000)))} events/s) | mutation ${f.mutationMs.toFixed(1)} ms`;
+      return `${kind.padEnd(7)} load ${String(Math.round(f.load))} ms (${String(Math.round((f.load * 1000) / FAMILIES))} µs/append of ${String(EVENTS_PER_FAMILY)} events) | rebuild ${String(Math.round(f.rebuildMs))} ms for ${String(f.events)} events (${String(Math.round(f.events / (f.rebuildMs / 1000)))} events/s) | mutation ${f.mutationMs.toFixed(1)} ms | read models ${String(Math.round(f.readModelBytes / f.families))} B/family | event data+metadata ${String(Math.round(f.eventBytes / f.events))} B/event`;
     };
     const ratio = (pick: (f: Figures) => number) => (pick(figures['esdb']!) / pick(figures['sqlite']!)).toFixed(1);
     console.warn(
