@@ -388,10 +388,17 @@ const supportedMethods = () => {
 /** Writes with the stream's backpressure: waits for `drain` when the client reads slowly. */
 const write = async (call: ReadCall, response: ReadResp): Promise<void> => {
   if (call.destroyed || call.writableEnded) return;
-  if (!call.write(response)) await new Promise<void>((resolve) => {
-    call.once('drain', resolve);
-    call.once('close', resolve);
-  });
+  if (!call.write(response)) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        call.off('drain', done);
+        call.off('close', done);
+        resolve();
+      };
+      call.on('drain', done);
+      call.on('close', done);
+    });
+  }
 };
 
 const streamName = (identifier: InstanceType<typeof sharedPb.StreamIdentifier> | undefined): string =>
