@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,9 @@ import { makeTempDir } from '../support/temp-dir.js';
  */
 const ADMIN = 'replica-webhooks-admin-key-0123456789';
 const temps = [makeTempDir('tracker-hook-replica-a-'), makeTempDir('tracker-hook-replica-b-')];
+/** One key store for both replicas (same host), as README "Running on EventStoreDB" says. */
+const keyDir = makeTempDir('tracker-hook-replica-keys-');
+const SHARED_KEYS = { TRACKER_KEY_DIR: keyDir.dir, TRACKER_MASTER_KEY: randomBytes(32).toString('hex') };
 let server: EsdbProtocolTestServer;
 let receiver: Server;
 const received: string[] = [];
@@ -43,7 +47,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const env = (dir: string) => ({
-    TRACKER_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: server.connectionString, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN,
+    ...SHARED_KEYS, TRACKER_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: server.connectionString, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN,
     TRACKER_RATE_LIMIT_REQUESTS: '0', TRACKER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', TRACKER_WEBHOOK_RETRY_BASE_MS: '40',
   });
   replicas.push(...(await Promise.all(temps.map((temp) => startTrackerInProcess(env(temp.dir))))));
@@ -59,6 +63,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver?.close(() => resolve()));
   await server?.stop();
   for (const temp of temps) temp.remove();
+  keyDir.remove();
 });
 
 describe('webhooks with two replicas on one store', () => {

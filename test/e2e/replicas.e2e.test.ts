@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/async.js';
 import { EsdbProtocolTestServer } from '../support/esdb-protocol-test-server.js';
@@ -13,6 +14,12 @@ import { makeTempDir } from '../support/temp-dir.js';
  */
 const ADMIN = 'replicas-admin-key-0123456789abcdef';
 const temps = [makeTempDir('tracker-replica-a-'), makeTempDir('tracker-replica-b-')];
+/**
+ * One key store for both (same host, SQLite locking) with the master key given, as README
+ * "Running on EventStoreDB" says replicas must run until the key store moves into the store.
+ */
+const keyStore = makeTempDir('tracker-replica-keys-');
+const SHARED_KEYS = { TRACKER_KEY_DIR: keyStore.dir, TRACKER_MASTER_KEY: randomBytes(32).toString('hex') };
 let server: EsdbProtocolTestServer;
 let a: Tracker;
 let b: Tracker;
@@ -49,7 +56,7 @@ const feedEnd = async (tracker: Tracker, key: string): Promise<string | null> =>
 
 beforeAll(async () => {
   server = await EsdbProtocolTestServer.start();
-  const env = (dir: string) => ({ TRACKER_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: server.connectionString, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
+  const env = (dir: string) => ({ ...SHARED_KEYS, TRACKER_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: server.connectionString, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
   // Started together: both find an empty store and bootstrap at once.
   [a, b] = await Promise.all([startTrackerInProcess(env(temps[0]!.dir)), startTrackerInProcess(env(temps[1]!.dir))]);
   for (const id of ['lead-org', 'partner-org']) await registerOrganization(a.url, ADMIN, id);
@@ -63,6 +70,7 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await server?.stop();
   for (const temp of temps) temp.remove();
+  keyStore.remove();
 });
 
 describe('two API replicas on one EventStoreDB connection', () => {
@@ -123,7 +131,10 @@ describe('two replicas starting together on an empty store without a configured 
   it('at most one prints a generated key, and the printed key works on both (a replica whose bootstrap replayed printed a key that was never stored)', async () => {
     const fresh = await EsdbProtocolTestServer.start();
     const dirs = [makeTempDir('tracker-replica-c-'), makeTempDir('tracker-replica-d-')];
-    const replicas = await Promise.all(dirs.map((dir) => startTrackerInProcess({ TRACKER_DATA_DIR: dir.dir, EVENTSTORE_CONNECTION_STRING: fresh.connectionString })));
+    const keyDir = makeTempDir('tracker-replica-keys-cd-');
+    dirs.push(keyDir);
+    const shared = { TRACKER_KEY_DIR: keyDir.dir, TRACKER_MASTER_KEY: randomBytes(32).toString('hex') };
+    const replicas = await Promise.all([dirs[0]!, dirs[1]!].map((dir) => startTrackerInProcess({ ...shared, TRACKER_DATA_DIR: dir.dir, EVENTSTORE_CONNECTION_STRING: fresh.connectionString })));
     try {
       const printed = replicas.flatMap((replica) => [...replica.output().matchAll(/store it now\):\s+(\S+)/g)].map((match) => match[1]!));
       expect(printed).toHaveLength(1);
