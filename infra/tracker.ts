@@ -1,6 +1,7 @@
 import { createFamilyHistoryReader } from './http/family-history-reader.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
-import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { activeWebhooks, WebhookDispatcher } from './webhooks/dispatcher.js';
+import { DispatchLease } from './webhooks/dispatch-lease.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { systemResolver } from './webhooks/target-address.js';
 import { createWebhookDeliveries } from './webhooks/webhook-deliveries.js';
@@ -74,11 +75,29 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const unavailableNow = accessReadModelsUnavailable(projector);
   const cache = new GuardedStatementCache(readDb, unavailableNow);
   const outbox = new WebhookOutbox(join(config.dataDir, 'webhooks.sqlite'));
+  // On EventStoreDB several replicas share the store: one at a time sends webhooks. The
+  // embedded store has one server per data directory, so it needs no lease.
+  const lease = config.eventStore.kind === 'eventstoredb'
+    ? new DispatchLease(store, {
+      clock,
+      logger,
+      // Nothing to publish while the read models may not answer; the next renewal publishes.
+      progress: () => unavailableNow() ? {} : Object.fromEntries(activeWebhooks(cache).flatMap((webhook) => {
+        const settled = outbox.lastSettled(webhook.webhook_id);
+        return settled ? [[webhook.webhook_id, settled]] : [];
+      })),
+      onPeerProgress: (progress) => {
+        for (const [webhookId, deliveryId] of Object.entries(progress)) outbox.settledByPeer(webhookId, deliveryId, clock().toISOString());
+      },
+    })
+    : undefined;
+  lease?.start();
   const dispatcher = new WebhookDispatcher(cache, outbox, {
     ...config.webhooks,
     clock,
     logger,
     waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
+    ...(lease ? { maySend: () => lease.holds() } : {}),
   });
   const webhookDelivery = runWhileServing(projector, dispatcher);
   const { app, yoga } = createApp({
@@ -121,6 +140,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       await closed;
       clearTimeout(cut);
       await webhookDelivery.stop();
+      await lease?.stop();
       outbox.close();
       await projector.stop();
       readDb.close();

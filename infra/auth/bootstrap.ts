@@ -27,7 +27,8 @@ const exists = async (store: EventStore, stream: string): Promise<boolean> => {
 /**
  * On a store with no system organisation: create it, with an admin whose key is
  * TRACKER_BOOTSTRAP_ADMIN_KEY, or a generated key returned to be printed once. The commands
- * carry fixed commandIds, so two replicas starting together bootstrap once.
+ * carry fixed commandIds, so two replicas starting together bootstrap once; only the replica
+ * whose IssueApiKey was recorded returns its generated key (the other one's was never stored).
  */
 export const bootstrapSystemOrganization = async (
   store: EventStore,
@@ -45,5 +46,5 @@ export const bootstrapSystemOrganization = async (
     { ...base, type: 'IssueApiKey', keyId: 'bootstrap-admin-key', userId: 'admin', keyHash: hashApiKey(key), label: 'bootstrap' },
     { commandId: 'bootstrap-admin-key', input: { keyId: 'bootstrap-admin-key' } },
   );
-  return { generatedKey: configuredKey ? undefined : key, position: issued.position };
+  return { generatedKey: configuredKey || issued.replayed ? undefined : key, position: issued.position };
 };

@@ -23,6 +23,11 @@ export interface DispatcherOptions extends WebhookSettings {
   readonly waitForProgress: (timeoutMs: number) => Promise<void>;
   /** How target names are resolved (tests inject one); the system resolver by default. */
   readonly resolve?: Resolver;
+  /**
+   * Whether this replica may send now (it holds the dispatch lease); always, by default. A
+   * replica that may not still enqueues, so it is ready to take over where the holder stopped.
+   */
+  readonly maySend?: () => boolean;
 }
 
 type Outcome = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
@@ -125,6 +130,10 @@ export class WebhookDispatcher {
     const webhooks = activeWebhooks(this.cache);
     const enqueued = webhooks.map((webhook) => this.enqueue(webhook)).some(Boolean);
     const now = this.options.clock().getTime();
+    if (this.options.maySend && !this.options.maySend()) {
+      this.outbox.applyPeerProgress(new Date(now).toISOString());
+      return { busy: enqueued, dueInMs: IDLE_MS };
+    }
     let dueInMs = Number.POSITIVE_INFINITY;
     this.passes += 1;
     for (const webhook of interleaveByOrganization(webhooks, this.passes)) {

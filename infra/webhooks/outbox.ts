@@ -36,7 +36,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
   delivered_at TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (webhook_id, status, seq);
+CREATE TABLE IF NOT EXISTS peer_progress (webhook_id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL);
 `;
+
+/** Recorded on a delivery another replica settled (its outbox has the details). */
+const SETTLED_BY_PEER = 'settled by another replica';
 
 /**
  * The durable webhook outbox: its own SQLite file in the data directory, `webhooks.sqlite`
@@ -103,6 +107,35 @@ export class WebhookOutbox {
   deliveries(webhookId: string, options: { status?: DeliveryStatus | null; first: number; beforeSeq?: number }): DeliveryRow[] {
     return this.db.prepare(`SELECT * FROM deliveries WHERE webhook_id = @webhookId AND (@status IS NULL OR status = @status) AND seq < @before ORDER BY seq DESC LIMIT @limit`)
       .all({ webhookId, status: options.status ?? null, before: options.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: options.first }) as DeliveryRow[];
+  }
+
+  /**
+   * The webhook's newest delivery that is no longer pending (delivered or parked). Deliveries go
+   * one at a time in order, so every earlier one is settled too. Delivery ids are the same on
+   * every replica (webhook id and feed cursor), which is what lets another replica use this.
+   */
+  lastSettled(webhookId: string): string | undefined {
+    const row = this.db.prepare("SELECT delivery_id FROM deliveries WHERE webhook_id = ? AND status <> 'PENDING' ORDER BY seq DESC LIMIT 1").get(webhookId) as
+      { delivery_id: string } | undefined;
+    return row?.delivery_id;
+  }
+
+  /**
+   * What the replica holding the dispatch lease has settled: every pending delivery of the
+   * webhook up to that one is settled here too (never sent again by this replica). Kept until
+   * this outbox has enqueued that delivery, for a replica whose read models are behind.
+   */
+  settledByPeer(webhookId: string, deliveryId: string, at: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO peer_progress VALUES (?, ?)').run(webhookId, deliveryId);
+    this.applyPeerProgress(at);
+  }
+
+  applyPeerProgress(at: string): void {
+    this.db.prepare(
+      `UPDATE deliveries SET status = 'DELIVERED', delivered_at = @at, last_error = '${SETTLED_BY_PEER}'
+       WHERE status = 'PENDING' AND EXISTS (SELECT 1 FROM peer_progress p JOIN deliveries d ON d.delivery_id = p.delivery_id
+         WHERE p.webhook_id = deliveries.webhook_id AND deliveries.seq <= d.seq)`,
+    ).run({ at });
   }
 
   close(): void {

@@ -5,11 +5,13 @@ import { describeEventStoreContract } from './event-store.contract.js';
 const target = await findEventStoreDb();
 
 if (target.kind === 'unavailable') {
-  console.warn(`\n[contract] EventStoreDB run SKIPPED: ${target.reason}\n`);
+  console.warn(`\n[contract] real EventStoreDB run SKIPPED: ${target.reason}\n`);
+} else {
+  console.warn('\n[contract] real EventStoreDB run: against a live server or a container\n');
 }
 
 describeEventStoreContract(
-  'EventStoreDB',
+  'real EventStoreDB',
   async () => {
     if (target.kind === 'unavailable') throw new Error(target.reason);
     const server = await target.connect();

@@ -4,6 +4,8 @@ import { advanceSqlitePositionsBeyond } from '../support/sqlite-positions.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
+console.warn('\n[contract] embedded SQLite run: a real SQLite file in a temporary directory\n');
+
 describeEventStoreContract('embedded SQLite', () => {
   const temp = makeTempDir();
   const file = join(temp.dir, 'events.sqlite');

@@ -18,9 +18,10 @@ const MAX_RECONNECT_DELAY_MS = 5_000;
 const MAX_FAILURES = 10;
 
 /**
- * Wraps the client's catch-up subscription to `$all`. A dropped connection is resubscribed
- * from the last event it queued, so the consumer sees neither a gap nor a duplicate. The
- * queue is bounded by pausing the client's stream.
+ * Wraps the client's catch-up subscription to `$all`. A dropped connection, and a stream the
+ * server (or a proxy) ends cleanly, are resubscribed from the last event queued, so the consumer
+ * sees neither a gap nor a duplicate. The queue is bounded by pausing the client's stream.
+ * MAX_FAILURES counts attempts in a row that were not confirmed by the server.
  */
 export class EsdbAllSubscription implements AllSubscription {
   private readonly queue: AllSubscriptionItem[] = [];
@@ -79,7 +80,12 @@ export class EsdbAllSubscription implements AllSubscription {
       if (subscription.readableLength === 0) this.queueCaughtUp();
       else this.pendingCaughtUp = true;
     });
+    subscription.on('confirmation', () => {
+      if (subscription === this.current) this.failures = 0;
+    });
     subscription.on('error', (error: Error) => this.onError(subscription, error));
+    // A clean end is a drop too: a subscription to $all has no end of its own.
+    subscription.on('end', () => this.onError(subscription, new Error('the server ended the subscription')));
   }
 
   private onEvent(subscription: AllStreamSubscription, resolved: AllStreamResolvedEvent): void {
@@ -88,7 +94,6 @@ export class EsdbAllSubscription implements AllSubscription {
       if (!this.lastQueued || comparePositions(event.position, this.lastQueued) > 0) {
         this.queue.push({ kind: 'event', event: fromEsdbEvent(event) });
         this.lastQueued = event.position;
-        this.failures = 0;
       }
     }
     if (this.pendingCaughtUp && subscription.readableLength === 0) this.queueCaughtUp();
@@ -106,6 +111,7 @@ export class EsdbAllSubscription implements AllSubscription {
 
   private onError(subscription: AllStreamSubscription, error: Error): void {
     if (this.stopped || subscription !== this.current) return;
+    this.current = undefined;
     this.failures += 1;
     if (this.failures > MAX_FAILURES) {
       this.failure = error;

@@ -21,8 +21,13 @@ import type {
 import { comparePositions, type Position } from '../../../services/event-store/position.js';
 import { fromEsdbEvent, isSystemEvent, toEsdbExpectedRevision, toPortError } from './esdb-mapping.js';
 import { EsdbAllSubscription } from './esdb-all-subscription.js';
+import { endpointOf, retryWhileUnavailable } from './esdb-unavailable.js';
 
 const READ_ALL_PAGE = 512;
+/** How long a call waits for an unavailable EventStoreDB (start-up, a leader election) before it fails. */
+const DEFAULT_UNAVAILABLE_RETRY_MS = 10_000;
+/** Responses still read off a stream the caller left early, so the client can let it go. */
+const MAX_DRAIN = 4_096;
 
 /**
  * The EventStoreDB / KurrentDB adapter. It is deliberately thin: the port was shaped after
@@ -32,10 +37,27 @@ const READ_ALL_PAGE = 512;
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<AllSubscription>();
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly endpoint: string,
+    private readonly unavailableRetryMs: number,
+  ) {}
 
-  static connect(connectionString: string): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  /**
+   * Connects lazily (the first call opens the channel). Every call retries while the server is
+   * unavailable, for `unavailableRetryMs` (10 s by default), then fails with an
+   * EventStoreUnavailableError naming the node.
+   */
+  static connect(connectionString: string, options: { readonly unavailableRetryMs?: number } = {}): EsdbEventStore {
+    return new EsdbEventStore(
+      EventStoreDBClient.connectionString(connectionString),
+      endpointOf(connectionString),
+      options.unavailableRetryMs ?? DEFAULT_UNAVAILABLE_RETRY_MS,
+    );
+  }
+
+  private retrying<T>(operation: () => Promise<T>): Promise<T> {
+    return retryWhileUnavailable(this.endpoint, this.unavailableRetryMs, operation);
   }
 
   async appendToStream(
@@ -44,13 +66,14 @@ export class EsdbEventStore implements EventStore {
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const proposed = events.map((event) =>
+      jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }),
+    );
     try {
-      const result = await this.client.appendToStream(
-        stream,
-        events.map((event) =>
-          jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }),
-        ),
-        { expectedRevision: toEsdbExpectedRevision(options.expectedRevision) },
+      const result = await this.retrying(() =>
+        this.client.appendToStream(stream, proposed, {
+          expectedRevision: toEsdbExpectedRevision(options.expectedRevision),
+        }),
       );
       if (!result.position) throw new Error(`EventStoreDB returned no position for ${stream}`);
       return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position };
@@ -61,13 +84,15 @@ export class EsdbEventStore implements EventStore {
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    try {
-      const read = this.client.readStream(stream, {
+    const open = () =>
+      this.client.readStream(stream, {
         direction: backwards ? BACKWARDS : FORWARDS,
         fromRevision: toReadRevision(options.fromRevision, backwards),
         ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
       });
-      for await (const resolved of read) {
+    try {
+      const { first, rest } = await this.retrying(() => firstOf(drainedOnEarlyExit(open())));
+      for await (const resolved of prepend(first, rest)) {
         if (resolved.event) yield fromEsdbEvent(resolved.event);
       }
     } catch (error) {
@@ -81,12 +106,13 @@ export class EsdbEventStore implements EventStore {
     let after = options.after;
     while (remaining > 0) {
       let read = 0;
-      const page = this.client.readAll({
-        direction: FORWARDS,
-        fromPosition: after ?? START,
-        maxCount: READ_ALL_PAGE,
-      });
-      for await (const resolved of page) {
+      const from = after;
+      // The read starts at `after` itself (inclusive): one more than is left, at most a page.
+      const pageSize = Math.min(READ_ALL_PAGE, remaining + (from ? 1 : 0));
+      const { first, rest } = await this.retrying(() =>
+        firstOf(drainedOnEarlyExit(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount: pageSize }))),
+      );
+      for await (const resolved of prepend(first, rest)) {
         read += 1;
         const event = resolved.event;
         if (!event || (after && comparePositions(event.position, after) <= 0)) continue;
@@ -96,15 +122,18 @@ export class EsdbEventStore implements EventStore {
         remaining -= 1;
         if (remaining === 0) return;
       }
-      if (read < READ_ALL_PAGE) return;
+      if (read < pageSize) return;
     }
   }
 
   async headPosition(): Promise<Position | undefined> {
-    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
-      if (resolved.event) return resolved.event.position;
-    }
-    return undefined;
+    return this.retrying(async () => {
+      let head: Position | undefined;
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+        head ??= resolved.event?.position;
+      }
+      return head;
+    });
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -118,6 +147,56 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
+  }
+}
+
+/**
+ * Iterates a read, and when the caller stops early (a `break`, a `return`, `maxCount` reached
+ * here) reads the rest of the server's answer off the stream, up to MAX_DRAIN responses, then
+ * cancels. Without that the client keeps the half-read gRPC stream among those `dispose()`
+ * waits for, and it never finishes: `close()` hangs, and each early exit leaks one stream.
+ */
+async function* drainedOnEarlyExit<T>(read: AsyncIterable<T> & { cancel(): Promise<void> }): AsyncGenerator<T> {
+  const iterator = read[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) {
+      try {
+        for (let drained = 0; drained < MAX_DRAIN && !finished; drained += 1) finished = (await iterator.next()).done === true;
+      } catch {
+        finished = true;
+      }
+      if (!finished) await read.cancel();
+    }
+  }
+}
+
+/**
+ * The first response of a read (where an unavailable server shows: the retry covers only this
+ * part, so nothing is ever yielded twice) and the iterator for the rest.
+ */
+const firstOf = async <T>(read: AsyncGenerator<T>): Promise<{ first: IteratorResult<T>; rest: AsyncGenerator<T> }> => ({
+  first: await read.next(),
+  rest: read,
+});
+
+/** `first`, then the rest; however the caller leaves, the rest is closed (and so drained). */
+async function* prepend<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    yield* rest;
+  } finally {
+    await rest.return(undefined);
   }
 }
 
