@@ -205,6 +205,16 @@ export const measureConcurrentAppends = async (writerCounts: readonly number[], 
   }
 };
 
+/** The raw ceiling alone: `count` single plain inserts, each its own fsynced transaction, in ev/s. */
+export const measureRawSingleInserts = async (dir: string, count: number): Promise<number> => {
+  const raw = rawLane(join(dir, `raw-single-${String(Date.now())}-${String(Math.random()).slice(2, 8)}.sqlite`));
+  try {
+    return perSecond(count, await raw.run(0, count, 1));
+  } finally {
+    await raw.close();
+  }
+};
+
 export const benchConcurrentAppends = async (events: number): Promise<BenchRow[]> =>
   (await measureConcurrentAppends([1, 8, 32, 128], events)).map((figure) => ({
     benchmark: `append 1 event/txn, ${String(figure.writers)} concurrent writers (largest group ${String(figure.largestGroup)})`,

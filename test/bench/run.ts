@@ -12,6 +12,7 @@ import { loadFamilies } from '../support/family-load.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { benchAudit } from './audit.bench.js';
 import { benchConcurrentAppends, benchEventStoreAppends } from './event-store-append.bench.js';
+import { benchCommandHandler } from './commands.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
 import { benchProjectionRebuild } from './projection-rebuild.bench.js';
@@ -21,7 +22,7 @@ import { formatTable, type BenchRow } from './table.js';
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const families = Number(process.env['BENCH_FAMILIES'] ?? 11_500);
 
-const STEP_NAMES = ['appends', 'concurrent', 'rebuild', 'graphql', 'audit', 'mutations', 'subscriptions'] as const;
+const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'graphql', 'audit', 'mutations', 'subscriptions'] as const;
 type StepName = (typeof STEP_NAMES)[number];
 
 const selected = ((): ReadonlySet<StepName> => {
@@ -44,6 +45,7 @@ const step = async (name: StepName, run: () => Promise<BenchRow[]>): Promise<voi
 
 await step('appends', () => benchEventStoreAppends(events));
 await step('concurrent', () => benchConcurrentAppends(Math.min(events, 40_000)));
+await step('commands', () => benchCommandHandler());
 
 if (['rebuild', 'graphql', 'audit'].some((name) => selected.has(name as StepName))) {
   const temp = makeTempDir('tracker-bench-read-');
