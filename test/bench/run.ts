@@ -3,7 +3,8 @@
  * as one table. Figures are ratios because the machines are shared and noisy; absolute
  * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
  * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration,
- * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out.
+ * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out, BENCH_INTERLEAVED_FAMILIES the
+ * interleaved rebuild (one family in five with a long history).
  * `npm run bench -- --only appends,concurrent` runs only the named steps (STEP_NAMES).
  */
 import { join } from 'node:path';
@@ -15,14 +16,14 @@ import { benchConcurrentAppends, benchEventStoreAppends } from './event-store-ap
 import { benchCommandHandler } from './commands.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
-import { benchProjectionRebuild } from './projection-rebuild.bench.js';
+import { benchInterleavedRebuild, benchProjectionRebuild } from './projection-rebuild.bench.js';
 import { benchSubscriptions } from './subscriptions.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const families = Number(process.env['BENCH_FAMILIES'] ?? 11_500);
 
-const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'graphql', 'audit', 'mutations', 'subscriptions'] as const;
+const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'interleaved', 'graphql', 'audit', 'mutations', 'subscriptions'] as const;
 type StepName = (typeof STEP_NAMES)[number];
 
 const selected = ((): ReadonlySet<StepName> => {
@@ -59,6 +60,14 @@ if (['rebuild', 'graphql', 'audit'].some((name) => selected.has(name as StepName
     await step('rebuild', () => benchProjectionRebuild(eventsFile, temp.dir));
     await step('graphql', () => benchGraphqlHttp(eventsFile, temp.dir));
     await step('audit', () => benchAudit(eventsFile));
+  } finally {
+    temp.remove();
+  }
+}
+if (selected.has('interleaved')) {
+  const temp = makeTempDir('tracker-bench-interleaved-');
+  try {
+    await step('interleaved', () => benchInterleavedRebuild(temp.dir, Number(process.env['BENCH_INTERLEAVED_FAMILIES'] ?? 2_000)));
   } finally {
     temp.remove();
   }
