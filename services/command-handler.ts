@@ -65,6 +65,15 @@ export const FOLDED_STREAMS_CACHED = 2_000;
  */
 const foldedStates = new WeakMap<object, WeakMap<object, Map<string, LoadedStream<unknown>>>>();
 
+/**
+ * Drops every folded state kept for this store. The cache holds what the store's reads gave
+ * (for the encrypting store: plaintext), so whoever erases a data subject (destroys its key)
+ * must call this, or the next commands decide on the state from before the erasure.
+ */
+export const forgetFoldedStates = (store: StreamStore): void => {
+  foldedStates.delete(store);
+};
+
 const cacheOf = (store: StreamStore, decider: object): Map<string, LoadedStream<unknown>> => {
   let byDecider = foldedStates.get(store);
   if (!byDecider) foldedStates.set(store, (byDecider = new WeakMap()));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../infra/event-store/event-id.js';
 import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
-import type { HandlerDependencies } from '../../../services/command-handler.js';
+import { forgetFoldedStates, type HandlerDependencies } from '../../../services/command-handler.js';
 import type { EventStore, ReadStreamOptions } from '../../../services/event-store/port.js';
 import { familyStreamName } from '../../../services/family/family-decider.js';
 import { executeFamilyCommand } from '../../../services/family/family-service.js';
@@ -56,6 +56,11 @@ describe('command handler: folded state cached by stream revision', () => {
     expect(result.revision).toBe(events.length - 1);
     expect(eventsRead() - before).toBe(0); // the whole stream would be more than 61 events
     expect(verifyHashChain(stream, events).ok).toBe(true);
+    // Forgotten (as after an erasure): the next command folds the whole stream again.
+    forgetFoldedStates(store);
+    const afterForgetting = eventsRead();
+    await executeFamilyCommand(dependencies, register('c-after'));
+    expect(eventsRead() - afterForgetting).toBe(events.length);
   });
 
   it("another writer's events (another process) are folded in before deciding: no conflict, no stale decision", async () => {
