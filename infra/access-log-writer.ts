@@ -1,4 +1,4 @@
-import { accessLogStreamOf, personalDataViewed, type PersonalDataViewedData } from '../services/access-log/personal-data-viewed.js';
+import { accessLogStreamOf, PERSONAL_DATA_VIEWED_SCHEMA_VERSION, personalDataViewed, type PersonalDataViewedData } from '../services/access-log/personal-data-viewed.js';
 import type { EventStore, EventToAppend, JsonObject } from '../services/event-store/port.js';
 import { newEventId } from './event-store/event-id.js';
 
@@ -8,7 +8,7 @@ const streamOf = (entry: AccessLogEntry): string => accessLogStreamOf(entry.view
 
 const eventOf = (entry: AccessLogEntry): EventToAppend => {
   const event = personalDataViewed(entry);
-  return { id: newEventId(), type: event.type, data: event.data as unknown as JsonObject, metadata: { schemaVersion: 1 } };
+  return { id: newEventId(), type: event.type, data: event.data as unknown as JsonObject, metadata: { schemaVersion: PERSONAL_DATA_VIEWED_SCHEMA_VERSION } };
 };
 
 /**

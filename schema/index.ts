@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
-import { organizationField, queryResolvers } from './resolvers/queries.js';
+import { familyConnectionResolvers, organizationField, queryResolvers } from './resolvers/queries.js';
 import { familyMutationResolvers } from './mutations/family-mutation-resolvers.js';
 import { organizationMutationResolvers } from './mutations/organization-mutation-resolvers.js';
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
@@ -41,6 +41,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
         ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
+      FamilyConnection: familyConnectionResolvers,
       Family: familyResolvers,
       Referral: referralResolvers,
       Organization: organizationResolvers,

@@ -1,4 +1,4 @@
-import type { CommandMetadata, EventMetadata } from './event-envelope.js';
+import type { CommandMetadata, EventMetadata, SealedEvent } from './event-envelope.js';
 import { sealEvents } from './event-envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store/errors.js';
 import type { EventStore, EventToAppend } from './event-store/port.js';
@@ -46,21 +46,74 @@ interface LoadedStream<State> {
   readonly state: State;
   readonly revision: number | undefined;
   readonly lastHash: string | undefined;
-  readonly applied: ReadonlyMap<string, AppliedCommand>;
+  /**
+   * Commands applied, by commandId. Shared between the folds of one stream and only ever added
+   * to (as the stream is), so an entry may be newer than `revision`: `appliedAt` ignores those.
+   */
+  readonly applied: Map<string, AppliedCommand>;
 }
 
-/** Folds the stream; the events' own metadata tells which commands it has applied. */
+/** Streams whose folded state is kept per store and decider (least recently used go first). */
+export const FOLDED_STREAMS_CACHED = 2_000;
+
+/**
+ * The folded state of recently used streams, keyed by the store object and the decider (the
+ * state of a stream at a revision never changes: streams are append-only). A cached state is
+ * never trusted as the head: each command reads the stream after the cached revision and folds
+ * what it finds, so another writer's (or process's) events are always seen, and a lost race
+ * (wrong expected revision) reads again before deciding again.
+ */
+const foldedStates = new WeakMap<object, WeakMap<object, Map<string, LoadedStream<unknown>>>>();
+
+/**
+ * Drops every folded state kept for this store. The cache holds what the store's reads gave
+ * (for the encrypting store: plaintext), so whoever erases a data subject (destroys its key)
+ * must call this, or the next commands decide on the state from before the erasure.
+ */
+export const forgetFoldedStates = (store: StreamStore): void => {
+  foldedStates.delete(store);
+};
+
+const cacheOf = (store: StreamStore, decider: object): Map<string, LoadedStream<unknown>> => {
+  let byDecider = foldedStates.get(store);
+  if (!byDecider) foldedStates.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new Map<string, LoadedStream<unknown>>()));
+  return cache;
+};
+
+/** Keeps the newest fold of a stream; a Map in insertion order serves as the LRU list. */
+const remember = <State>(cache: Map<string, LoadedStream<unknown>>, stream: string, loaded: LoadedStream<State>): void => {
+  const cached = cache.get(stream);
+  if (loaded.revision === undefined || (cached?.revision !== undefined && cached.revision > loaded.revision)) return;
+  cache.delete(stream);
+  cache.set(stream, loaded);
+  if (cache.size > FOLDED_STREAMS_CACHED) cache.delete(cache.keys().next().value!);
+};
+
+const appliedAt = <State>(loaded: LoadedStream<State>, commandId: string): AppliedCommand | undefined => {
+  const previous = loaded.applied.get(commandId);
+  return previous !== undefined && previous.revision <= (loaded.revision ?? -1) ? previous : undefined;
+};
+
+/**
+ * Folds the stream from the cached state on (or from the start); the events' own metadata
+ * tells which commands it has applied.
+ */
 const load = async <Event extends DomainEvent, State>(
   store: StreamStore,
   stream: string,
   decider: Decider<unknown, Event, State>,
+  cache: Map<string, LoadedStream<unknown>>,
 ): Promise<LoadedStream<State>> => {
-  let state = decider.initialState;
-  let revision: number | undefined;
-  let lastHash: string | undefined;
-  const applied = new Map<string, AppliedCommand>();
+  const cached = cache.get(stream) as LoadedStream<State> | undefined;
+  let state = cached?.state ?? decider.initialState;
+  let revision = cached?.revision;
+  let lastHash = cached?.lastHash;
+  const applied = cached?.applied ?? new Map<string, AppliedCommand>();
   try {
-    for await (const stored of store.readStream(stream)) {
+    const from = revision === undefined ? {} : { fromRevision: revision + 1 };
+    for await (const stored of store.readStream(stream, from)) {
       state = decider.evolve(state, { type: stored.type, data: stored.data } as Event);
       revision = stored.revision;
       const metadata = stored.metadata as Partial<EventMetadata>;
@@ -72,11 +125,35 @@ const load = async <Event extends DomainEvent, State>(
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-  return { state, revision, lastHash, applied };
+  const loaded = { state, revision, lastHash, applied };
+  remember(cache, stream, loaded);
+  return loaded;
 };
 
 /**
- * Read the stream, fold, decide, append with the exact expected revision. When another writer
+ * The fold after our own append, without reading it back: the sealed events go through JSON as
+ * the store's copies do, so the state is the one a reader would fold.
+ */
+const afterAppend = <Event extends DomainEvent, State>(
+  loaded: LoadedStream<State>,
+  decider: Decider<unknown, Event, State>,
+  sealed: readonly SealedEvent[],
+  appended: { readonly nextExpectedRevision: number; readonly position: Position },
+  commandId: string | undefined,
+  payloadHash: string | undefined,
+): LoadedStream<State> => {
+  let state = loaded.state;
+  for (const event of sealed) {
+    state = decider.evolve(state, { type: event.type, data: JSON.parse(JSON.stringify(event.data)) as unknown } as Event);
+  }
+  if (commandId !== undefined) {
+    loaded.applied.set(commandId, { payloadHash, revision: appended.nextExpectedRevision, position: appended.position });
+  }
+  return { state, revision: appended.nextExpectedRevision, lastHash: sealed.at(-1)?.metadata.hash, applied: loaded.applied };
+};
+
+/**
+ * Read the stream (after its cached fold), fold, decide, append with the exact expected revision. When another writer
  * appended in between, reload and decide again (bounded); only a real conflict reaches the
  * caller. A command id seen before returns the first result and appends nothing; the same id
  * with another payload is IDEMPOTENCY_KEY_REUSED. This holds on every store, because the
@@ -90,10 +167,11 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult> => {
   const { commandId } = request.metadata;
   const payloadHash = commandId === undefined ? undefined : sha256(canonicalJson(request.idempotentPayload ?? null));
+  const cache = cacheOf(dependencies.store, decider);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const loaded = await load(dependencies.store, request.stream, decider as Decider<unknown, Event, State>);
+    const loaded = await load(dependencies.store, request.stream, decider as Decider<unknown, Event, State>, cache);
     decider.authorize?.(request.command, loaded.state);
-    const previous = commandId === undefined ? undefined : loaded.applied.get(commandId);
+    const previous = commandId === undefined ? undefined : appliedAt(loaded, commandId);
     if (previous) {
       if (previous.payloadHash !== payloadHash) {
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', rule`commandId was already used with a different input`, 'commandId');
@@ -119,6 +197,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
       const appended = await dependencies.store.appendToStream(request.stream, sealed as unknown as readonly EventToAppend[], {
         expectedRevision: loaded.revision ?? 'no_stream',
       });
+      remember(cache, request.stream, afterAppend(loaded, decider as Decider<unknown, Event, State>, sealed, appended, commandId, payloadHash));
       return { revision: appended.nextExpectedRevision, position: appended.position, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -4,6 +4,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
+import { useNormalisedDocuments } from '../../schema/plugins/normalised-documents.js';
 import { useRateLimit, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
@@ -46,11 +47,7 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
     graphiql: options.production ? false : graphiqlOptions(),
     renderGraphiQL: renderTrackerGraphiQL,
     landingPage: false,
-    // Compiles each distinct operation once (graphql-jit): the nested families pages run
-    // several times faster than through graphql-js's interpreter.
-    // Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal arguments.
-    // The rate limit comes first: a caller over its limit costs no parsing or validation.
-    plugins: [useRateLimit(options.rateLimit ?? { requests: 0, windowSeconds: 1 }), ...limitPlugins(options.production), useInputFieldNames(), useAccessLog((error) => logAccessLogFailure(options.logger, error)), useGraphQlJit({}, { enableIf: isNotSubscription })],
+    plugins: graphqlPlugins(options),
     // HTTP and SSE carry the key in the Authorization header; WebSocket in connectionParams.
     context: (initial) => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: Record<string, unknown> };
@@ -71,6 +68,23 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
   app.use(requestErrors);
   return { app, yoga };
 };
+
+/**
+ * The GraphQL pipeline's plugins, in order. Compiles each distinct operation once
+ * (graphql-jit): the nested families pages run several times faster than through graphql-js's
+ * interpreter. Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal
+ * arguments. The rate limit comes first: a caller over its limit costs no parsing or
+ * validation. Then literals become variables, so one plan serves every id
+ * (normalised-documents.ts).
+ */
+export const graphqlPlugins = (options: Pick<AppOptions, 'schema' | 'production' | 'logger' | 'rateLimit'>) => [
+  useRateLimit(options.rateLimit ?? { requests: 0, windowSeconds: 1 }),
+  useNormalisedDocuments(options.schema),
+  ...limitPlugins(options.production),
+  useInputFieldNames(),
+  useAccessLog((error) => logAccessLogFailure(options.logger, error)),
+  useGraphQlJit({}, { enableIf: isNotSubscription }),
+];
 
 export const MAX_BODY = '1mb';
 

@@ -6,8 +6,13 @@ export interface AccessLogRow { readonly user_id: string; readonly organization_
 export class AccessLogReadModel {
   constructor(private readonly queries: RequestQueries) {}
 
-  /** The newest reads of a family's personal data. */
+  /** The newest reads of a family's personal data (newest first; within one request in reverse order of recording, as version 1 answered). */
   accessLog(familyId: string, limit: number): AccessLogRow[] {
-    return this.queries.all('SELECT * FROM family_access_log WHERE family_id = @familyId ORDER BY position DESC LIMIT @limit', { familyId, limit });
+    return this.queries.all(
+      `SELECT r.user_id, r.organization_id, r.role, f.fields, r.viewed_at
+       FROM family_access_log f JOIN access_log_requests r ON r.position = f.position
+       WHERE f.family_id = @familyId ORDER BY f.position DESC, f.rank DESC LIMIT @limit`,
+      { familyId, limit },
+    );
   }
 }

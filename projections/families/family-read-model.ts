@@ -74,8 +74,11 @@ export class FamilyReadModel {
     return new Map(rows.map((row) => [row.family_id, row]));
   }
 
-  /** A page of visible families in id order, after an id (exclusive), with the total. */
-  listFamilies(filter: FamilyFilter, first: number, afterId: string | undefined): { rows: FamilyRow[]; hasNextPage: boolean; totalCount: number } {
+  /**
+   * A page of visible families in id order, after an id (exclusive), and the total as a
+   * function: its count runs only if it is asked for (once), not on every page.
+   */
+  listFamilies(filter: FamilyFilter, first: number, afterId: string | undefined): { rows: FamilyRow[]; hasNextPage: boolean; totalCount: () => number } {
     const { visible, columns, visibleSet, countAll } = this.visibility;
     const conditions = [visible];
     const parameters: Record<string, unknown> = {};
@@ -105,12 +108,14 @@ export class FamilyReadModel {
       parameters['updatedSince'] = filter.updatedSince;
     }
     const where = conditions.join(' AND ');
-    const totalCount = this.all<{ n: number }>(
-      conditions.length === 1 && countAll
-        ? countAll
-        : `SELECT count(*) AS n FROM families f WHERE ${[visibleSet, ...conditions.slice(1)].join(' AND ')}`,
-      parameters,
-    )[0]?.n ?? 0;
+    let counted: number | undefined;
+    const totalCount = (): number =>
+      (counted ??= this.all<{ n: number }>(
+        conditions.length === 1 && countAll
+          ? countAll
+          : `SELECT count(*) AS n FROM families f WHERE ${[visibleSet, ...conditions.slice(1)].join(' AND ')}`,
+        parameters,
+      )[0]?.n ?? 0);
     const page = this.all<FamilyRow>(
       `SELECT f.*, ${columns} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
       { ...parameters, limit: first + 1, after: afterId ?? '' },

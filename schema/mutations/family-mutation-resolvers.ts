@@ -1,3 +1,4 @@
+import { familiesProjection } from '../../projections/families/families-projection.js';
 import type { FamilyCommand, FamilyCommandType } from '../../services/family/commands.js';
 import { familyIdForOpening } from '../../services/family/family-service.js';
 import { notYetVisible } from '../../services/shared/domain-error.js';
@@ -39,7 +40,8 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
     ...(expectedRevision === null || expectedRevision === undefined ? {} : { expectedRevision }),
     input,
   });
-  if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS))) throw notYetVisible(result.position);
+  // Only the projection the payload is read from: the others (access log, organisations) may lag.
+  if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS, familiesProjection.name))) throw notYetVisible(result.position);
   const family = context.readModel.familiesByIds([familyId]).get(familyId) ?? null;
   return { family, revision: result.revision, position: result.position, replayed: result.replayed };
 };

@@ -15,6 +15,11 @@ const familyCursor = opaqueCursor('family');
 export const organizationField = (parent: { organizationId: string }, _args: unknown, context: GraphQLContext) =>
   context.loaders.organization.load(parent.organizationId).then((org) => org ?? { organization_id: parent.organizationId, name: null, kind: null });
 
+/** `totalCount` is counted only when a query selects it (a count over every visible family). */
+export const familyConnectionResolvers = {
+  totalCount: (connection: { totalCount: () => number }) => connection.totalCount(),
+};
+
 export const queryResolvers = {
   viewer: (_root: unknown, _args: unknown, context: GraphQLContext) => context.viewer,
 

@@ -139,3 +139,87 @@ export const benchEventStoreAppends = async (events: number): Promise<BenchRow[]
     temp.remove();
   }
 };
+
+/** Concurrent writers: each appends single events to its own streams, awaiting each append. */
+const concurrentStoreRun = async (
+  store: SqliteEventStore,
+  revisions: Map<string, number>,
+  writers: number,
+  eventsPerWriter: number,
+  offset: number,
+): Promise<number> => {
+  const slices = Array.from({ length: writers }, (_, w) => buildSlice(offset + w * eventsPerWriter, eventsPerWriter, 1));
+  const started = performance.now();
+  await Promise.all(
+    slices.map(async (batches, w) => {
+      for (const [b, events] of batches.entries()) {
+        const stream = `w${String(w)}-${String(b % 8)}`;
+        const revision = revisions.get(stream);
+        const result = await store.appendToStream(stream, events, { expectedRevision: revision ?? 'no_stream' });
+        revisions.set(stream, result.nextExpectedRevision);
+      }
+    }),
+  );
+  return performance.now() - started;
+};
+
+export interface ConcurrentAppendFigures {
+  readonly writers: number;
+  readonly store: number;
+  readonly raw: number;
+  readonly largestGroup: number;
+}
+
+/**
+ * Single-event appends from 1, 8, 32, 128 concurrent writers against the raw ceiling: one
+ * plain insert per fsynced transaction (raw better-sqlite3 cannot share a commit between
+ * callers). Store and raw alternate in slices, like the sequential benchmark.
+ */
+export const measureConcurrentAppends = async (writerCounts: readonly number[], events: number): Promise<ConcurrentAppendFigures[]> => {
+  const temp = makeTempDir('tracker-bench-concurrent-');
+  try {
+    const figures: ConcurrentAppendFigures[] = [];
+    for (const writers of writerCounts) {
+      const store = SqliteEventStore.open(join(temp.dir, `store-c${String(writers)}.sqlite`));
+      const raw = rawLane(join(temp.dir, `raw-c${String(writers)}.sqlite`));
+      const perSlice = Math.max(writers, Math.floor(events / SLICES / writers) * writers);
+      const revisions = new Map<string, number>();
+      let storeMs = 0;
+      let rawMs = 0;
+      for (let s = 0; s < SLICES / 2; s += 1) {
+        rawMs += await raw.run(s * perSlice, perSlice, 1);
+        storeMs += await concurrentStoreRun(store, revisions, writers, perSlice / writers, s * perSlice);
+      }
+      figures.push({
+        writers,
+        store: perSecond(perSlice * (SLICES / 2), storeMs),
+        raw: perSecond(perSlice * (SLICES / 2), rawMs),
+        largestGroup: store.groupCommitStats().largestGroup,
+      });
+      await store.close();
+      await raw.close();
+    }
+    return figures;
+  } finally {
+    temp.remove();
+  }
+};
+
+/** The raw ceiling alone: `count` single plain inserts, each its own fsynced transaction, in ev/s. */
+export const measureRawSingleInserts = async (dir: string, count: number): Promise<number> => {
+  const raw = rawLane(join(dir, `raw-single-${String(Date.now())}-${String(Math.random()).slice(2, 8)}.sqlite`));
+  try {
+    return perSecond(count, await raw.run(0, count, 1));
+  } finally {
+    await raw.close();
+  }
+};
+
+export const benchConcurrentAppends = async (events: number): Promise<BenchRow[]> =>
+  (await measureConcurrentAppends([1, 8, 32, 128], events)).map((figure) => ({
+    benchmark: `append 1 event/txn, ${String(figure.writers)} concurrent writers (largest group ${String(figure.largestGroup)})`,
+    value: formatRate(figure.store, 'ev/s'),
+    baseline: `${formatRate(figure.raw, 'ev/s')} raw FULL single inserts`,
+    ratio: formatRatio(figure.store, figure.raw),
+    target: figure.writers === 1 ? '>= 70%' : figure.writers >= 32 ? '>= 500%' : 'report',
+  }));

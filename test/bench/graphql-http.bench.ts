@@ -18,6 +18,7 @@ import { readOnlyWriter } from '../support/read-only-writer.js';
 import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import { within } from '../support/async.js';
+import { familyEvents } from '../support/family-load.js';
 import { startTrackerProcess } from '../support/tracker-process.js';
 import { formatRate, formatRatio, type BenchRow } from './table.js';
 
@@ -71,9 +72,19 @@ const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): P
   return queries.statements;
 };
 
+const FAMILY_QUERY = `query($id: ID!) { family(id: $id) {
+  id status revision blockers nextDeadline { kind dueOn } children { givenName nationality } relatives { relationship locationStatus } documents { documentType status }
+} }`;
+/** A family with a long history (org-a leads numbers divisible by 4), next to a short one. */
+const LONG_FAMILY_NUMBER = 4_000_000;
+const LONG_FAMILY_EVENTS = Number(process.env['BENCH_LONG_FAMILY_EVENTS'] ?? 5_000);
+const SHORT_FAMILY_ID = 'load-0000000';
+
 export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Promise<BenchRow[]> => {
   const store = SqliteEventStore.open(eventsFile);
   await issueBenchKey(store);
+  const long = familyEvents(LONG_FAMILY_NUMBER, 7, LONG_FAMILY_EVENTS);
+  await store.appendToStream(long.stream, long.sealed as never, { expectedRevision: 'no_stream' });
   const statements = await statementsPerRequest(dataDir, store);
   await store.close();
 
@@ -87,6 +98,9 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
   // Tenant isolation must not leak through timing: another organisation's real family (load-0000001
   // is led by org-b) and an id that does not exist should answer alike.
   const notFound = (id: string) => load(tracker.url, JSON.stringify({ query: `{ family(id: "${id}") { id status } }` }), `Bearer ${KEY}`, NOT_FOUND_SECONDS);
+  const familyById = (id: string) => load(tracker.url, JSON.stringify({ query: FAMILY_QUERY, variables: { id } }), `Bearer ${KEY}`, NOT_FOUND_SECONDS);
+  const longFamily = await familyById(long.familyId);
+  const shortFamily = await familyById(SHORT_FAMILY_ID);
   const foreign = await notFound('load-0000001');
   const unknown = await notFound('0193a5c2-0000-7000-8000-000000000000');
   await tracker.stop();
@@ -116,6 +130,13 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
       value: `${foreign.latency.average.toFixed(2)} ms foreign`,
       baseline: `${unknown.latency.average.toFixed(2)} ms unknown`,
       ratio: formatRatio(unknown.latency.average, foreign.latency.average),
+      target: 'about 100%',
+    },
+    {
+      benchmark: `family(id) with ${String(long.sealed.length)} events of history, ${String(CONNECTIONS)} connections (p50 / p99 ${String(longFamily.latency.p50)} / ${String(longFamily.latency.p99)} ms)`,
+      value: formatRate(longFamily.requests.average, 'req/s'),
+      baseline: `${formatRate(shortFamily.requests.average, 'req/s')} same query, family of 20 events`,
+      ratio: formatRatio(longFamily.requests.average, shortFamily.requests.average),
       target: 'about 100%',
     },
     {

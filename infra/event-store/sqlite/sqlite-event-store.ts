@@ -15,6 +15,7 @@ import { positionOf, type Position } from '../../../services/event-store/positio
 import { Signal } from '../../../services/shared/signal.js';
 import { openDurableDatabase } from './open-database.js';
 import { EventInserter } from './event-inserter.js';
+import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { EVENT_COLUMNS, EVENTS_WITH_STREAM, toRecordedEvent, type EventRow } from './rows.js';
 import { migrateEventStore } from './schema.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
@@ -23,15 +24,23 @@ const PAGE_SIZE = 512;
 /** How soon a subscriber sees events appended by another process (same-process: at once). */
 const DEFAULT_POLL_MS = 100;
 
+interface AppendJob {
+  readonly stream: string;
+  readonly events: readonly EventToAppend[];
+  readonly expected: ExpectedRevision;
+}
+
 /**
- * The embedded event store: one SQLite file, one long-lived connection, every append one
- * `BEGIN IMMEDIATE` transaction that is fsynced before the promise resolves.
+ * The embedded event store: one SQLite file, one long-lived connection. Appends are group
+ * committed (`group-commit.ts`): those queued in the same turn of the event loop share one
+ * `BEGIN IMMEDIATE` transaction and one fsync, each with its own expectation check and result;
+ * no append's promise resolves before that fsync.
  */
 export class SqliteEventStore implements EventStore {
   private readonly committed = new Signal();
   private readonly subscriptions = new Set<AllSubscription>();
   private readonly statements;
-  private readonly appendTransaction;
+  private readonly appends: GroupCommitter<AppendJob, AppendResult>;
   private readonly inserter: EventInserter;
 
   private constructor(
@@ -40,14 +49,17 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.statements = prepareStatements(db);
     this.inserter = new EventInserter(db);
-    this.appendTransaction = db.transaction(
-      (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) =>
-        this.appendInTransaction(stream, events, expected),
+    this.appends = new GroupCommitter<AppendJob, AppendResult>(
+      db,
+      (job) => this.appendInTransaction(job.stream, job.events, job.expected),
+      () => this.committed.notify(),
     );
   }
 
-  static open(file: string, options: { pollMs?: number } = {}): SqliteEventStore {
+  /** `busyTimeoutMs`: how long a commit waits for another process's write lock (default 10 s). */
+  static open(file: string, options: { pollMs?: number; busyTimeoutMs?: number } = {}): SqliteEventStore {
     const db = openDurableDatabase(file);
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs)))}`);
     migrateEventStore(db);
     return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS);
   }
@@ -57,14 +69,13 @@ export class SqliteEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    try {
-      if (events.length === 0) throw new Error('appendToStream needs at least one event');
-      const result = this.appendTransaction.immediate(stream, events, options.expectedRevision);
-      this.committed.notify();
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
+    return this.appends.submit({ stream, events, expected: options.expectedRevision }, events.length);
+  }
+
+  /** How the appends were grouped so far (for the benchmark and the crash test). */
+  groupCommitStats(): GroupCommitStats {
+    return this.appends.stats();
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -124,6 +135,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.appends.flush();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessLogBatcher } from '../../../infra/access-log-writer.js';
+import { viewsOf } from '../../../services/access-log/personal-data-viewed.js';
 import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
 import { collect } from '../../support/async.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -31,7 +32,7 @@ describe('access log group commit', () => {
     await Promise.all(entries.map((entry) => log(entry)));
     const first = await collect(store.readStream('access-log-2026-11-22'));
     const second = await collect(store.readStream('access-log-2026-11-23'));
-    expect(first.map((e) => (e.data as { views: Array<{ familyId: string }> }).views[0]!.familyId)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
+    expect(first.map((e) => viewsOf(e.data)[0]!.familyId)).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
     expect(second).toHaveLength(3);
     expect(appends).toBe(2);
     expect(new Set(first.map((e) => e.position.commit)).size).toBe(7);

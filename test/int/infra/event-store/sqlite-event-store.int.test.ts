@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEventIdError } from '../../../../services/event-store/errors.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../../../../services/event-store/errors.js';
 import type { EventToAppend } from '../../../../services/event-store/port.js';
 import { SqliteEventStore } from '../../../../infra/event-store/sqlite/sqlite-event-store.js';
 import { collect, take, within } from '../../../support/async.js';
@@ -71,5 +71,54 @@ describe('embedded SQLite event store (beyond the contract)', () => {
     const [delivered] = await within(5_000, take(iterator, 1), 'polled event');
     await subscription.stop();
     expect(delivered).toMatchObject({ kind: 'event', event: { id: 'from-outside' } });
+  });
+
+  describe('group commit', () => {
+    it('commits appends queued together in one transaction, each with its own result', async () => {
+      const before = store.groupCommitStats();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.appendToStream(`g-${String(i)}`, [event(`g-${String(i)}`)], { expectedRevision: 'no_stream' })),
+      );
+      const after = store.groupCommitStats();
+      expect(after.commits - before.commits).toBe(1);
+      expect(after.largestGroup).toBe(20);
+      // In queue order, one position each, as if appended one after the other.
+      expect(results.map((result) => result.position.commit)).toEqual(results.map((_, i) => BigInt(i + 1)));
+      expect((await collect(store.readAll())).map((e) => e.stream)).toEqual(results.map((_, i) => `g-${String(i)}`));
+    });
+
+    it("a rejected append of a group fails alone; expectation checks see the group's earlier appends", async () => {
+      await store.appendToStream('contended', [event('c0')], { expectedRevision: 'no_stream' });
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('contended', [event('c1')], { expectedRevision: 0 }),
+        store.appendToStream('contended', [event('c1-rival')], { expectedRevision: 0 }),
+        store.appendToStream('other', [event('c0'), event('o1')], { expectedRevision: 'no_stream' }), // c0 already stored
+        store.appendToStream('other', [event('o2')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('contended', [event('c2')], { expectedRevision: 1 }),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+      const all = await collect(store.readAll());
+      expect(all.map((e) => e.id)).toEqual(['c0', 'c1', 'o2', 'c2']);
+      // A rolled-back append leaves no gap in positions.
+      expect(all.map((e) => e.position.commit)).toEqual([1n, 2n, 3n, 4n]);
+    });
+
+    it('a group whose transaction cannot commit rejects every append in it and writes none', async () => {
+      const slow = SqliteEventStore.open(file, { busyTimeoutMs: 0 });
+      const blocker = new Database(file, { timeout: 0 });
+      blocker.exec('BEGIN IMMEDIATE'); // holds the write lock: the group's BEGIN IMMEDIATE fails SQLITE_BUSY
+      const outcomes = await Promise.allSettled([
+        slow.appendToStream('x', [event('x1')], { expectedRevision: 'no_stream' }),
+        slow.appendToStream('y', [event('y1')], { expectedRevision: 'no_stream' }),
+      ]);
+      blocker.exec('ROLLBACK');
+      blocker.close();
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(await collect(slow.readAll())).toEqual([]);
+      await slow.close();
+    });
   });
 });
