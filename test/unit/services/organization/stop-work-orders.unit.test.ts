@@ -7,7 +7,7 @@ const registered: OrganizationEvent = { type: 'OrganizationRegistered', data: { 
 const given = (...events: OrganizationEvent[]) => events.reduce(evolveOrganization, initialOrganizationState);
 type Input = OrganizationCommand extends infer C ? (C extends unknown ? Omit<C, keyof typeof base> : never) : never;
 const when = (state: ReturnType<typeof given>, command: Input) =>
-  decideOrganization({ ...base, ...command } as OrganizationCommand, state);
+  decideOrganization({ ...base, ...command }, state);
 
 describe('organisation decider: stop-work orders (issue 14, item 5)', () => {
   const order: OrganizationEvent = { type: 'StopWorkOrderRecorded', data: { orderId: 'o-1', programme: 'ASYLUM', funderOrganizationId: 'funder', reason: 'grant suspended' } };
