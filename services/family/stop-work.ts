@@ -29,6 +29,8 @@ export const UNAVOIDABLE: Readonly<Partial<Record<FamilyCommandType, Unavoidable
   RaiseRedFlag: 'SAFETY_AND_PROTECTION',
   ClearRedFlag: 'SAFETY_AND_PROTECTION',
   RecordSafetyAssessment: 'SAFETY_AND_PROTECTION',
+  RecordSafetyOverride: 'SAFETY_AND_PROTECTION',
+  RecordMedicalNeeds: 'SAFETY_AND_PROTECTION',
   RecordChildDetained: 'SAFETY_AND_PROTECTION',
   RecordChildTransferred: 'SAFETY_AND_PROTECTION',
   RecordChildReleased: 'SAFETY_AND_PROTECTION',
