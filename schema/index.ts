@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { familyResolvers, organizationResolvers, referralResolvers } from './resolvers/family.js';
+import { familyResolvers, organizationResolvers, referralResolvers, sharingResolvers } from './resolvers/family.js';
 import { familyConnectionResolvers, organizationField, queryResolvers } from './resolvers/queries.js';
 import { familyMutationResolvers } from './mutations/family-mutation-resolvers.js';
 import { organizationMutationResolvers } from './mutations/organization-mutation-resolvers.js';
+import { stopWorkOrderMutationResolvers } from './mutations/stop-work-order-resolvers.js';
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
@@ -33,7 +34,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       CountryCode: CountryCodeScalar,
       JSON: JsonScalar,
       Subscription: subscriptionResolvers,
-      Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers, ...webhookMutationResolvers },
+      Mutation: { ...familyMutationResolvers, ...organizationMutationResolvers, ...stopWorkOrderMutationResolvers, ...webhookMutationResolvers },
       Query: {
         ...queryResolvers,
         ...historyResolvers,
@@ -44,6 +45,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       FamilyConnection: familyConnectionResolvers,
       Family: familyResolvers,
       Referral: referralResolvers,
+      Sharing: sharingResolvers,
       Organization: organizationResolvers,
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },

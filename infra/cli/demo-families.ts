@@ -20,7 +20,7 @@ const c = (code: string): CountryCode => code as CountryCode;
  * deadlines are near or far whenever the demo runs. Names are invented.
  */
 export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: string; steps: Step[] }> => {
-  // Defenders act on a family only once it is referred to them and they accepted.
+  // Defenders act on a family only once it is referred to them (with a consent that covers it) and they accepted.
   const today = dateOf(now.toISOString());
   const daysAgo = (n: number): CalendarDate => addDays(today, -n);
   const us = orgs.usLegal;
@@ -36,6 +36,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'mother-rosa', relationship: 'MOTHER', givenName: 'Rosa', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'father-ramon', relationship: 'FATHER', givenName: 'Ramón', biological: true, vitalStatus: 'ALIVE', adverse: true }),
         s(us, { type: 'OpenLegalMatter', matterId: 'sij-lupita', matterType: 'SIJ', childId: 'child-lupita', jurisdiction: 'US-TX' }),
+        s(us, { type: 'GiveConsent', consentId: 'consent-rosa', personId: 'mother-rosa', purposes: ['Locate and serve the father'], recipientOrganizationIds: [mx.organizationId] }),
         s(us, { type: 'ReferFamily', referralId: 'referral-tracing', toOrganizationId: mx.organizationId, purpose: 'Locate and serve the father', scope: 'FULL' }),
         s(mx, { type: 'AcceptReferral', referralId: 'referral-tracing' }),
         s(us, { type: 'StartTracing', relativeId: 'father-ramon', defenderOrganizationId: mx.organizationId, region: c('MX') }, 40),
@@ -55,6 +56,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'RecordChildReleased', childId: 'child-maria', releasedOn: daysAgo(300), releasedToRelativeId: 'mother-elena', placement: 'RELATIVE' }),
         s(us, { type: 'OpenLegalMatter', matterId: 'asylum-maria', matterType: 'ASYLUM', childId: 'child-maria', jurisdiction: 'US' }),
         s(us, { type: 'OpenLegalMatter', matterId: 'sij-maria', matterType: 'SIJ', childId: 'child-maria', jurisdiction: 'US-NC' }),
+        s(us, { type: 'GiveConsent', consentId: 'consent-elena', personId: 'mother-elena', purposes: ['transfer'], recipientOrganizationIds: [orgs.ncLegal.organizationId] }),
         s(us, { type: 'TransferFamily', toOrganizationId: orgs.ncLegal.organizationId, previousLeadKeepsReadAccess: true }),
         s(orgs.ncLegal, { type: 'AcceptTransfer' }),
       ],
@@ -67,6 +69,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'mother-ines', relationship: 'MOTHER', givenName: 'Inés', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'captors', relationship: 'OTHER_CAREGIVER', givenName: 'Trafficker family', biological: false, vitalStatus: 'ALIVE', adverse: true }),
         s(us, { type: 'RecordProtectionConcern', concernId: 'concern-1', kind: 'TRAFFICKING', neverDiscloseTo: ['captors'], subjectPersonId: 'child-sofia', narrative: 'Held by the trafficker family; never disclose her location.' }),
+        s(us, { type: 'GiveConsent', consentId: 'consent-ines', personId: 'mother-ines', purposes: ['Mexican custody proceeding'], recipientOrganizationIds: [mx.organizationId] }),
         s(us, { type: 'ReferFamily', referralId: 'referral-mx', toOrganizationId: mx.organizationId, purpose: 'Mexican custody proceeding', scope: 'FULL' }),
         s(mx, { type: 'AcceptReferral', referralId: 'referral-mx' }),
         // Opened before its petition was filed (a filing may not precede the opening of its matter).
@@ -90,6 +93,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'RecordSeparation', separatedOn: daysAgo(210), cause: 'SEPARATED_AT_BORDER', childIds: ['child-luis', 'child-kevin'] }),
         s(us, { type: 'RecordChildDetained', childId: 'child-luis', agency: 'ORR', detainedOn: daysAgo(210), facility: 'Shelter, Arizona' }),
         s(us, { type: 'RecordChildDetained', childId: 'child-kevin', agency: 'ORR', detainedOn: daysAgo(210), facility: 'Shelter, Arizona' }),
+        s(us, { type: 'GiveConsent', consentId: 'consent-marta', personId: 'stepfather-carlos', purposes: ['Locate the mother; birth certificate'], recipientOrganizationIds: [hn.organizationId] }),
         s(us, { type: 'ReferFamily', referralId: 'referral-ni', toOrganizationId: hn.organizationId, purpose: 'Locate the mother; birth certificate', scope: 'DOCUMENTS' }),
         s(hn, { type: 'AcceptReferral', referralId: 'referral-ni' }),
         s(us, { type: 'StartTracing', relativeId: 'mother-marta', defenderOrganizationId: hn.organizationId, region: c('NI') }, 200),
@@ -106,6 +110,7 @@ export const demoFamilies = (orgs: DemoOrganizations, now: Date): Array<{ key: s
         s(us, { type: 'AddRelative', relativeId: 'father-oscar', relationship: 'FATHER', givenName: 'Oscar', phone: '+504 9999 0000', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'AddRelative', relativeId: 'aunt-gloria', relationship: 'AUNT', givenName: 'Gloria', biological: true, vitalStatus: 'ALIVE', adverse: false }),
         s(us, { type: 'RecordSeparation', separatedOn: addYears(today, -6), cause: 'PARENT_DEPORTED', childIds: ['child-jose'] }),
+        s(us, { type: 'GiveConsent', consentId: 'consent-jose', personId: 'child-jose', purposes: ['Locate the deported father'], recipientOrganizationIds: [hn.organizationId] }),
         s(us, { type: 'ReferFamily', referralId: 'referral-hn', toOrganizationId: hn.organizationId, purpose: 'Locate the deported father', scope: 'DOCUMENTS' }),
         s(hn, { type: 'AcceptReferral', referralId: 'referral-hn' }),
         s(us, { type: 'StartTracing', relativeId: 'father-oscar', defenderOrganizationId: hn.organizationId, region: c('HN') }, 5 * 365),

@@ -198,12 +198,12 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   ReferralAccepted: { referralId: everyone },
   ReferralDeclined: { referralId: everyone },
   ReferralRevoked: { referralId: everyone },
-  AccessGranted: { grantId: everyone, organizationId: everyone, scope: everyone, expiresAt: everyone },
+  AccessGranted: { grantId: everyone, organizationId: everyone, scope: everyone, expiresAt: everyone, purpose: documents },
   AccessRevoked: { grantId: everyone },
-  FamilyTransferProposed: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone },
+  FamilyTransferProposed: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone, previousLeadReadAccessUntil: everyone },
   FamilyTransferDeclined: { toOrganizationId: everyone },
   FamilyTransferCancelled: { toOrganizationId: everyone },
-  FamilyTransferred: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone },
+  FamilyTransferred: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone, previousLeadReadAccessUntil: everyone },
   ServiceSuspended: { reason: documents },
   ServiceResumed: {},
   ReunificationPlanned: { childId: person, relativeId: person, safetyOverrideIds: documents },
@@ -213,6 +213,8 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FollowUpRecorded: { childId: person, personal: { subjectId: person, note: full } },
   FamilyCaseClosed: { reason: everyone },
   FamilyCaseReopened: { reason: documents },
+  StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, reason: documents },
+  FormerLeadAccessRevoked: { organizationId: everyone },
 };
 
 const statusChange = { cursor: everyone, familyId: everyone, previousStatus: everyone, status: everyone, occurredAt: everyone, recordedAt: everyone };
@@ -227,6 +229,7 @@ export const VIEW_ALLOWLIST = {
     id: everyone, status: everyone, revision: everyone, knownAt: everyone, programme: everyone, leadOrganization: everyone,
     children: everyone, relatives: everyone, documents: everyone, legalMatters: everyone, deadlines: everyone, referrals: everyone,
     blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone, viewerScope: everyone, viewerCanWrite: everyone,
+    sharing: everyone, assignments: everyone,
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {
@@ -254,6 +257,13 @@ export const VIEW_ALLOWLIST = {
     dueOn: timing('DAY'), daysLeft: timing('DAY'), dueMonth: timing('MONTH'), monthsLeft: timing('MONTH'),
   },
   Referral: { id: everyone, toOrganization: everyone, scope: everyone, status: everyone, expiresAt: everyone },
+  /** Who else holds access (sharing-view.ts): the hand-offs themselves, as Referral shows them. */
+  Sharing: { id: everyone, organization: everyone, via: everyone, scope: everyone, status: everyone, expiresAt: everyone, coveredByConsent: everyone },
+  /**
+   * Work given to the reader's own organisation: shown only to it (sharing-view.ts), at any
+   * scope, with the given name of the person it is to find (a Defender holds STATUS scope).
+   */
+  Assignment: { kind: everyone, subjectId: everyone, relationship: everyone, givenName: everyone, documentType: everyone, status: everyone },
   /** familyHistory's FamilyEvent (and its edge). */
   FamilyEvent: eventEnvelope,
   /** A line of `tracker export`. */

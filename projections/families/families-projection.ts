@@ -33,10 +33,12 @@ interface Touched {
  * planned caregiver, relatives' children, safety assessment, verification and location date,
  * documents' subject, concerns' kind and subject, matters' dates, dated facts per child and
  * the safety overrides (issue 14): status, blockers and the safety gates read them.
+ * Version 6: the snapshot holds the consent, kept-access and assignment facts (`handoffs`), and
+ * access rows hold kept read access with its expiry and Defender assignments (via ASSIGNMENT).
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 5,
+  version: 6,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

@@ -91,6 +91,11 @@ export const organizationsProjection: Projection = {
         case 'WebhookRemoved':
           statements.removeWebhook.run(event.data.webhookId, organizationId);
           return;
+        // Stop-work orders are judged by the write side from the organisation's stream
+        // (services/family/world.ts); this read model has no table for them.
+        case 'StopWorkOrderRecorded':
+        case 'StopWorkOrderLifted':
+          return;
         default:
           throw new Error(`organizations projection cannot apply event type ${(event as { type: string }).type}`);
       }

@@ -63,9 +63,9 @@ export const FAMILY_MUTATIONS: Readonly<Partial<Record<FamilyCommandType, FieldS
   AcceptReferral: { referralId: 'ID!' },
   DeclineReferral: { referralId: 'ID!' },
   RevokeReferral: { referralId: 'ID!' },
-  GrantAccess: { grantId: 'ID!', organizationId: 'ID!', scope: 'AccessScope!', expiresAt: 'DateTime' },
+  GrantAccess: { grantId: 'ID!', organizationId: 'ID!', scope: 'AccessScope!', expiresAt: 'DateTime', purpose: 'String' },
   RevokeAccess: { grantId: 'ID!' },
-  TransferFamily: { toOrganizationId: 'ID!', previousLeadKeepsReadAccess: 'Boolean = false' },
+  TransferFamily: { toOrganizationId: 'ID!', previousLeadKeepsReadAccess: 'Boolean = false', previousLeadReadAccessUntil: 'DateTime' },
   AcceptTransfer: {},
   DeclineTransfer: {},
   CancelTransfer: {},
@@ -77,6 +77,7 @@ export const FAMILY_MUTATIONS: Readonly<Partial<Record<FamilyCommandType, FieldS
   RecordFollowUp: { childId: 'ID!', note: 'String' },
   CloseFamilyCase: { reason: 'CloseReason!' },
   ReopenFamilyCase: { reason: 'String!' },
+  RevokeFormerLeadAccess: { organizationId: 'ID!' },
 };
 
 export const mutationName = (command: string): string => command.charAt(0).toLowerCase() + command.slice(1);

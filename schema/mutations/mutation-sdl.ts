@@ -16,7 +16,9 @@ const COMMON = `  """Idempotency key: repeating it returns the first result and 
   """The revision you saw; if the family changed since, the mutation fails with CONFLICT."""
   expectedRevision: Int
   """When it happened in the world; defaults to now; never in the future."""
-  occurredAt: DateTime`;
+  occurredAt: DateTime
+  """Why this step is recorded although your organisation is under a stop-work order for the family's programme and it is not unavoidable work (docs/STOP-WORK.md)."""
+  stopWorkReason: String`;
 
 /** The SDL of every family mutation: enums, one input type per command, the payload, the Mutation fields. */
 export const familyMutationSdl = (): string => {

@@ -5,6 +5,7 @@ import type { FamilyState } from '../../services/family/state.js';
 import type { GraphQLContext } from '../context.js';
 import type { DisclosureContext } from '../../projections/families/allowlist.js';
 import { listed } from '../../projections/families/disclose.js';
+import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
 import {
   blockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
   relativeView, visibleRelatives,
@@ -96,6 +97,13 @@ const familyFields: Record<string, Resolver<unknown>> = {
     orderedDeadlines(stateOf(row), disclosureOf(row).scope).map((deadline) => deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context))),
   referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => referralView(disclosureOf(row), referral)),
   blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays),
+  sharing: (row, _args, context) => sharingViews(stateOf(row), disclosureOf(row), todayFor(row, context)),
+  assignments: (row, _args, context) => {
+    const assignments = assignmentViews(stateOf(row), disclosureOf(row), context.viewer.organizationId);
+    // The given name of a sought person is personal data: its read is logged like the others.
+    if (assignments.length > 0) context.accessLog.record(row.family_id, 'people');
+    return assignments;
+  },
   nextDeadline: (row, _args, context) => {
     const deadline = nextDeadlineFor(stateOf(row), disclosureOf(row).scope);
     return deadline ? deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)) : null;
@@ -116,6 +124,14 @@ export const referralResolvers = {
     referral.toOrganization === undefined
       ? null
       : loaders.organization.load(referral.toOrganization).then((org) => org ?? { organization_id: referral.toOrganization, name: null, kind: null }),
+};
+
+/** A sharing view's `organization` is the organisation's id. */
+export const sharingResolvers = {
+  organization: (sharing: { organization?: string }, _args: unknown, { loaders }: GraphQLContext) =>
+    sharing.organization === undefined
+      ? null
+      : loaders.organization.load(sharing.organization).then((org) => org ?? { organization_id: sharing.organization, name: null, kind: null }),
 };
 
 export const organizationResolvers = {

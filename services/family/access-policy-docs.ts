@@ -59,9 +59,12 @@ export const RELATIONSHIP_SAMPLES: ReadonlyArray<readonly [name: string, events:
 
 export const sampleState = (events: readonly FamilyEvent[]): FamilyState => events.reduce(evolve, initialFamilyState);
 
-/** A command of a type by an actor of SAMPLE_ORGANIZATION; the policy reads only the type, actor, time and referral. */
+/**
+ * A command of a type by an actor of SAMPLE_ORGANIZATION; the policy reads only the type, actor,
+ * time, referral and (for a Defender's assignment) the sought relative.
+ */
 export const sampleCommand = (type: FamilyCommandType, role: Actor['role']): FamilyCommand =>
-  ({ type, familyId: 'fam', actor: { userId: 'u', organizationId: SAMPLE_ORGANIZATION, role }, issuedAt: SAMPLE_NOW, occurredAt: SAMPLE_NOW, referralId: SAMPLE_REFERRAL }) as unknown as FamilyCommand;
+  ({ type, familyId: 'fam', actor: { userId: 'u', organizationId: SAMPLE_ORGANIZATION, role }, issuedAt: SAMPLE_NOW, occurredAt: SAMPLE_NOW, referralId: SAMPLE_REFERRAL, relativeId: 'father' }) as unknown as FamilyCommand;
 
 /** The outcome as the API answers it: allowed, FORBIDDEN, or NOT_FOUND (as for an unknown family). */
 export const outcomeOf = (command: FamilyCommand, state: FamilyState): 'yes' | 'FORBIDDEN' | 'NOT_FOUND' => {

@@ -2,6 +2,7 @@ import type { Actor } from '../shared/decider.js';
 import { DomainError, notFound, rule, type Rule } from '../shared/domain-error.js';
 import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandType } from './commands.js';
+import { assignmentKey, type Assignment } from './handoff-state.js';
 import type { FamilyState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
 
@@ -28,10 +29,13 @@ import type { AccessScope } from './vocabulary.js';
  *    DOCUMENTS scope or more (an accepted referral or a grant in force); every other step of
  *    case work needs FULL scope (the lead, or an accepted FULL
  *    referral or grant in force). STATUS scope and kept read access after a transfer only read.
+ * 7. A Defender named in startTracing or requestDocument (an assignment) records the tracing of
+ *    that sought person, or the document steps of that document (obtained, legalised, translated,
+ *    served, signed), and nothing else; it sees the family at STATUS scope (docs/HANDOFFS.md).
  */
 
 /** How an organisation holds access to a family. */
-export type AccessVia = 'LEAD' | 'REFERRAL' | 'GRANT' | 'FORMER_LEAD' | 'TRANSFER';
+export type AccessVia = 'LEAD' | 'REFERRAL' | 'GRANT' | 'FORMER_LEAD' | 'TRANSFER' | 'ASSIGNMENT';
 
 export interface AccessHolder {
   readonly organizationId: string;
@@ -51,7 +55,10 @@ export interface AccessHolder {
  */
 export const accessHolders = (state: FamilyState): AccessHolder[] => [
   { organizationId: state.leadOrganizationId, scope: 'FULL', expiresAt: undefined, via: 'LEAD', writes: true },
-  ...[...state.formerLeadsWithReadAccess].map((organizationId): AccessHolder => ({ organizationId, scope: 'FULL', expiresAt: undefined, via: 'FORMER_LEAD', writes: false })),
+  // Kept read access ends at the expiry the transfer recorded (none for transfers recorded before expiries existed).
+  ...[...state.formerLeadsWithReadAccess].map((organizationId): AccessHolder => ({
+    organizationId, scope: 'FULL', expiresAt: state.handoffs.formerLeadAccessUntil.get(organizationId), via: 'FORMER_LEAD', writes: false,
+  })),
   // A pending referral or transfer lets the receiving organisation see the status it is asked to
   // take on; the referral's scope applies once it is accepted.
   ...[...state.referrals.values()]
@@ -69,7 +76,27 @@ export const accessHolders = (state: FamilyState): AccessHolder[] => [
   ...(state.pendingTransfer
     ? [{ organizationId: state.pendingTransfer.toOrganizationId, scope: 'STATUS' as const, expiresAt: undefined, via: 'TRANSFER' as const, writes: false }]
     : []),
+  // A Defender given one sought person or one document sees the family at STATUS scope and
+  // records only that work (assignedWork below); the read model adds what it needs to do it.
+  ...[...new Set([...state.handoffs.assignments.values()].map((a) => a.organizationId))]
+    .filter((organizationId) => organizationId !== state.leadOrganizationId)
+    .map((organizationId): AccessHolder => ({ organizationId, scope: 'STATUS', expiresAt: undefined, via: 'ASSIGNMENT', writes: false })),
 ];
+
+/** The document-level steps a Defender assigned a document records; the tracing steps of TRACING_WORK for a sought person. */
+const ASSIGNED_DOCUMENT_STEPS: ReadonlySet<FamilyCommandType> = new Set([
+  'RecordDocumentObtained', 'RecordDocumentApostilled', 'RecordDocumentTranslated', 'RecordDocumentServed', 'RecordDocumentSigned',
+]);
+
+/** Whether the command is work the actor's organisation was assigned (that sought person, that document). */
+const assignedWork = (command: FamilyCommand, state: FamilyState, group: CommandGroup): boolean => {
+  const organizationId = command.actor.organizationId;
+  const assigned = (kind: Assignment['kind'], subjectId: unknown): boolean =>
+    typeof subjectId === 'string' && state.handoffs.assignments.get(assignmentKey(kind, subjectId))?.organizationId === organizationId;
+  if (group === 'TRACING_WORK') return assigned('TRACING', (command as { relativeId?: unknown }).relativeId);
+  if (ASSIGNED_DOCUMENT_STEPS.has(command.type)) return assigned('DOCUMENT', (command as { documentId?: unknown }).documentId);
+  return false;
+};
 
 const SCOPE_RANK: Readonly<Record<AccessScope, number>> = { STATUS: 1, DOCUMENTS: 2, FULL: 3 };
 
@@ -109,6 +136,7 @@ const GROUP_OF: Partial<Readonly<Record<FamilyCommandType, CommandGroup>>> = {
   RevokeAccess: 'HAND_OFF',
   TransferFamily: 'HAND_OFF',
   CancelTransfer: 'HAND_OFF',
+  RevokeFormerLeadAccess: 'HAND_OFF',
   GiveConsent: 'CASE_CONTROL',
   WithdrawConsent: 'CASE_CONTROL',
   SuspendService: 'CASE_CONTROL',
@@ -193,7 +221,7 @@ export const decideAccess = (command: FamilyCommand, state: FamilyState): Access
       return access.leads ? ALLOWED : deny('LEAD_ONLY');
     case 'DOCUMENT_WORK':
     case 'TRACING_WORK':
-      return access.writeScope === 'DOCUMENTS' || access.writeScope === 'FULL' ? ALLOWED : deny('SCOPE_TOO_NARROW');
+      return access.writeScope === 'DOCUMENTS' || access.writeScope === 'FULL' || assignedWork(command, state, group) ? ALLOWED : deny('SCOPE_TOO_NARROW');
     case 'CASE_WORK':
       return access.writeScope === 'FULL' ? ALLOWED : deny('SCOPE_TOO_NARROW');
   }

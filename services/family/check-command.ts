@@ -15,11 +15,11 @@ const DATE_FIELDS = new Set([
   'birthDate', 'arrivalDate', 'separatedOn', 'detainedOn', 'transferredOn', 'releasedOn', 'changedOn', 'filedOn',
   'hearingOn', 'issuedOn', 'recoveredOn', 'decidedOn', 'dueOn', 'expiresOn', 'reunifiedOn', 'repatriatedOn',
 ]);
-const INSTANT_FIELDS = new Set(['issuedAt', 'occurredAt', 'expiresAt', 'acknowledgeBy']);
+const INSTANT_FIELDS = new Set(['issuedAt', 'occurredAt', 'expiresAt', 'acknowledgeBy', 'previousLeadReadAccessUntil']);
 const COUNTRY_FIELDS = new Set(['nationality', 'country', 'issuingCountry', 'region']);
 const SHORT_TEXT: Readonly<Record<string, number>> = { givenName: 200, familyName: 200, phone: 40, value: 100, language: 35, jurisdiction: 10, receiptNumber: 100 };
 /** Free text, up to 4,000 characters; it may hold line breaks and tabs (names and short text may not). */
-const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility', 'medicalNeeds']);
+const LONG_TEXT = new Set(['narrative', 'note', 'lead', 'place', 'safeContactInstructions', 'reason', 'purpose', 'facility', 'medicalNeeds', 'stopWorkReason']);
 const FREE_LISTS = new Set(['languages', 'purposes']);
 const NOT_CHECKED = new Set(['type', 'actor', 'birthDateEstimated', 'needsInterpreter', 'biological', 'adverse', 'needsLegalisation', 'needsTranslation', 'needsService', 'previousLeadKeepsReadAccess']);
 

@@ -18,7 +18,12 @@ export interface CommandBase {
   readonly occurredAt: string;
 }
 
-type C<Type extends string, Fields> = { readonly type: Type } & CommandBase & Readonly<Fields>;
+/** Any command may say why a step that is not unavoidable work is recorded under a stop-work order (docs/STOP-WORK.md). */
+export interface StopWorkReason {
+  readonly stopWorkReason?: string;
+}
+
+type C<Type extends string, Fields> = { readonly type: Type } & CommandBase & StopWorkReason & Readonly<Fields>;
 
 export type FamilyCommand =
   | C<'OpenFamilyCase', { leadOrganizationId: string; programme: V.Programme }>
@@ -75,10 +80,10 @@ export type FamilyCommand =
   | C<'AcceptReferral', { referralId: string }>
   | C<'DeclineReferral', { referralId: string }>
   | C<'RevokeReferral', { referralId: string }>
-  | C<'GrantAccess', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
+  | C<'GrantAccess', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string; purpose?: string }>
   | C<'RevokeAccess', { grantId: string }>
   /** Proposes the transfer; the receiving organisation accepts or declines it. */
-  | C<'TransferFamily', { toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  | C<'TransferFamily', { toOrganizationId: string; previousLeadKeepsReadAccess: boolean; previousLeadReadAccessUntil?: string }>
   | C<'AcceptTransfer', Record<never, never>>
   | C<'DeclineTransfer', Record<never, never>>
   | C<'CancelTransfer', Record<never, never>>
@@ -90,7 +95,8 @@ export type FamilyCommand =
   | C<'RecordReunificationFailed', { childId: string; relativeId: string; reason: string }>
   | C<'RecordFollowUp', { childId: string; note?: string }>
   | C<'CloseFamilyCase', { reason: V.CloseReason }>
-  | C<'ReopenFamilyCase', { reason: string }>;
+  | C<'ReopenFamilyCase', { reason: string }>
+  | C<'RevokeFormerLeadAccess', { organizationId: string }>;
 
 export type FamilyCommandType = FamilyCommand['type'];
 export type FamilyCommandOf<T extends FamilyCommandType> = Extract<FamilyCommand, { type: T }>;

@@ -1,7 +1,9 @@
-import { badInput, forbidden, invalidTransition, known, rule } from '../shared/domain-error.js';
+import { badInput, forbidden, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
 import type { FamilyEvent } from './events.js';
+import { referralPurpose, requireConsent, TRANSFER_PURPOSE } from './consent.js';
+import { GRANT_PURPOSE } from './handoff-state.js';
 import { existing, requireNew, requireTransition } from './lookups.js';
 import type { FamilyState, ReferralState, ReferralStatus } from './state.js';
 import { REFERRAL } from './transitions.js';
@@ -25,6 +27,7 @@ export const referFamily = (c: FamilyCommandOf<'ReferFamily'>, s: FamilyState): 
   requireNew(s.referrals, c.referralId, 'referralId', rule`referral`);
   if (c.toOrganizationId === s.leadOrganizationId) throw badInput('toOrganizationId', rule`must not be the family's lead organisation`);
   if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', rule`must be in the future`);
+  requireConsent(s, 'referral', c.toOrganizationId, c.purpose, c.issuedAt);
   return [{
     type: 'FamilyReferred',
     data: {
@@ -44,7 +47,9 @@ const respond = (c: FamilyCommandOf<'AcceptReferral' | 'DeclineReferral'>, s: Fa
 };
 
 export const acceptReferral = (c: FamilyCommandOf<'AcceptReferral'>, s: FamilyState): FamilyEvent[] => {
-  respond(c, s);
+  const referral = respond(c, s);
+  // The consent may have expired since the referral was made.
+  requireConsent(s, 'referral', referral.toOrganizationId, referralPurpose(s, referral.referralId), c.issuedAt);
   return [{ type: 'ReferralAccepted', data: { referralId: c.referralId } }];
 };
 
@@ -63,7 +68,9 @@ export const grantAccess = (c: FamilyCommandOf<'GrantAccess'>, s: FamilyState): 
   requireNew(s.grants, c.grantId, 'grantId', rule`access grant`);
   if (c.organizationId === s.leadOrganizationId) throw badInput('organizationId', rule`must not be the family's lead organisation (it has full access)`);
   if (c.expiresAt !== undefined && hasExpired(c.expiresAt, c.issuedAt)) throw badInput('expiresAt', rule`must be in the future`);
-  return [{ type: 'AccessGranted', data: { grantId: c.grantId, organizationId: c.organizationId, scope: c.scope, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) } }];
+  const purpose = c.purpose ?? GRANT_PURPOSE;
+  requireConsent(s, 'grant', c.organizationId, purpose, c.issuedAt);
+  return [{ type: 'AccessGranted', data: { grantId: c.grantId, organizationId: c.organizationId, scope: c.scope, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}), purpose } }];
 };
 
 export const revokeAccess = (c: FamilyCommandOf<'RevokeAccess'>, s: FamilyState): FamilyEvent[] => {
@@ -81,9 +88,17 @@ export const transferFamily = (c: FamilyCommandOf<'TransferFamily'>, s: FamilySt
     throw invalidTransition(rule`Cannot transfer family: that organisation already leads it`);
   }
   if (s.pendingTransfer) throw invalidTransition(rule`Cannot transfer family: a transfer is already waiting for an answer (cancel it first)`);
+  if (c.previousLeadReadAccessUntil !== undefined) {
+    if (!c.previousLeadKeepsReadAccess) throw badInput('previousLeadReadAccessUntil', rule`needs previousLeadKeepsReadAccess`);
+    if (hasExpired(c.previousLeadReadAccessUntil, c.issuedAt)) throw badInput('previousLeadReadAccessUntil', rule`must be in the future`);
+  }
+  requireConsent(s, 'transfer', c.toOrganizationId, TRANSFER_PURPOSE, c.issuedAt);
   return [{
     type: 'FamilyTransferProposed',
-    data: { fromOrganizationId: s.leadOrganizationId, toOrganizationId: c.toOrganizationId, previousLeadKeepsReadAccess: c.previousLeadKeepsReadAccess },
+    data: {
+      fromOrganizationId: s.leadOrganizationId, toOrganizationId: c.toOrganizationId, previousLeadKeepsReadAccess: c.previousLeadKeepsReadAccess,
+      ...(c.previousLeadReadAccessUntil === undefined ? {} : { previousLeadReadAccessUntil: c.previousLeadReadAccessUntil }),
+    },
   }];
 };
 
@@ -92,12 +107,30 @@ const pendingTransfer = (s: FamilyState, type: FamilyCommandType) => {
   return s.pendingTransfer;
 };
 
+/** How long a former lead keeps read access after a transfer, unless the transfer says otherwise. */
+export const DEFAULT_FORMER_LEAD_READ_ACCESS_DAYS = 30;
+const DAY_MS = 86_400_000;
+
 export const acceptTransfer = (c: FamilyCommandOf<'AcceptTransfer'>, s: FamilyState): FamilyEvent[] => {
   const transfer = pendingTransfer(s, c.type);
+  requireConsent(s, 'transfer', transfer.toOrganizationId, TRANSFER_PURPOSE, c.issuedAt);
+  const until = transfer.previousLeadReadAccessUntil
+    ?? new Date(Date.parse(c.issuedAt) + DEFAULT_FORMER_LEAD_READ_ACCESS_DAYS * DAY_MS).toISOString();
   return [{
     type: 'FamilyTransferred',
-    data: { fromOrganizationId: s.leadOrganizationId, toOrganizationId: transfer.toOrganizationId, previousLeadKeepsReadAccess: transfer.previousLeadKeepsReadAccess },
+    data: {
+      fromOrganizationId: s.leadOrganizationId, toOrganizationId: transfer.toOrganizationId, previousLeadKeepsReadAccess: transfer.previousLeadKeepsReadAccess,
+      ...(transfer.previousLeadKeepsReadAccess ? { previousLeadReadAccessUntil: until } : {}),
+    },
   }];
+};
+
+/** The new lead ends the read access a former lead kept (before its expiry). */
+export const revokeFormerLeadAccess = (c: FamilyCommandOf<'RevokeFormerLeadAccess'>, s: FamilyState): FamilyEvent[] => {
+  const until = s.handoffs.formerLeadAccessUntil.get(c.organizationId);
+  const kept = s.formerLeadsWithReadAccess.has(c.organizationId) && (until === undefined || !hasExpired(until, c.issuedAt));
+  if (!kept) throw notFound('organizationId', rule`former lead with read access in force`);
+  return [{ type: 'FormerLeadAccessRevoked', data: { organizationId: c.organizationId } }];
 };
 
 export const declineTransfer = (c: FamilyCommandOf<'DeclineTransfer'>, s: FamilyState): FamilyEvent[] =>

@@ -2,6 +2,7 @@ import { dateOf } from '../shared/calendar-date.js';
 import { badInput, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import { compareInstants } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './commands.js';
+import * as consent from './consent.js';
 import * as custody from './decide-custody.js';
 import * as documents from './decide-documents.js';
 import * as handoffs from './decide-handoffs.js';
@@ -29,7 +30,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   AddRelative: intake.addRelative,
   RecordIdentifier: intake.recordIdentifier,
   GiveConsent: intake.giveConsent,
-  WithdrawConsent: intake.withdrawConsent,
+  WithdrawConsent: consent.withdrawConsent,
   RecordProtectionConcern: intake.recordProtectionConcern,
   RecordSeparation: custody.recordSeparation,
   RecordChildDetained: custody.recordChildDetained,
@@ -86,6 +87,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordFollowUp: outcome.recordFollowUp,
   CloseFamilyCase: outcome.closeFamilyCase,
   ReopenFamilyCase: outcome.reopenFamilyCase,
+  RevokeFormerLeadAccess: handoffs.revokeFormerLeadAccess,
 };
 
 /** Every family command type, in the order of the handler table. */

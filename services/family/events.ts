@@ -96,13 +96,15 @@ export type FamilyEvent =
   | E<'ReferralAccepted', { referralId: string }>
   | E<'ReferralDeclined', { referralId: string }>
   | E<'ReferralRevoked', { referralId: string }>
-  | E<'AccessGranted', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string }>
+  /** `purpose`: what the consent must cover (absent in events recorded before consent was checked: `access`). */
+  | E<'AccessGranted', { grantId: string; organizationId: string; scope: V.AccessScope; expiresAt?: string; purpose?: string }>
   | E<'AccessRevoked', { grantId: string }>
   /** The lead proposed a transfer; the lead moves only when the receiving organisation accepts. */
-  | E<'FamilyTransferProposed', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  | E<'FamilyTransferProposed', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean; previousLeadReadAccessUntil?: string }>
   | E<'FamilyTransferDeclined', { toOrganizationId: string }>
   | E<'FamilyTransferCancelled', { toOrganizationId: string }>
-  | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean }>
+  /** `previousLeadReadAccessUntil`: when the kept read access ends (absent in events recorded before it had an expiry: no expiry). */
+  | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean; previousLeadReadAccessUntil?: string }>
   // programme interruptions
   | E<'ServiceSuspended', { reason: string }>
   | E<'ServiceResumed', Record<string, never>>
@@ -113,7 +115,12 @@ export type FamilyEvent =
   | E<'ReunificationFailed', { childId: string; relativeId: string; reason: string }>
   | E<'FollowUpRecorded', { childId: string; personal?: Personal<{ note: string }> }>
   | E<'FamilyCaseClosed', { reason: V.CloseReason }>
-  | E<'FamilyCaseReopened', { reason: string }>;
+  | E<'FamilyCaseReopened', { reason: string }>
+  // added by issue 14 (consent, stop-work orders, hand-offs): docs/STOP-WORK.md, docs/HANDOFFS.md
+  /** A step that is not unavoidable work, recorded under a stop-work order of the acting organisation with its reason. */
+  | E<'StopWorkExceptionRecorded', { organizationId: string; orderIds: readonly string[]; commandType: string; reason: string }>
+  /** The new lead ended the read access a former lead kept after a transfer. */
+  | E<'FormerLeadAccessRevoked', { organizationId: string }>;
 
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;

@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
+import { evolveHandoffFacts } from './handoff-state.js';
 import type { ChildState, FamilyState, PlacementChange } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
@@ -46,8 +47,8 @@ const consume = (state: FamilyState, ids: readonly string[] | undefined): Family
 const withCustody = (state: FamilyState, childId: string, on: CalendarDate, field: string): FamilyState =>
   ({ ...state, children: dated(state, childId, on, field, true) });
 
-/** Folds one event into the family. Total: every event type has its case. */
-export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
+/** Folds one event into the family's case. Total: every event type has its case. */
+const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
   switch (event.type) {
     case 'FamilyCaseOpened':
       return { ...state, exists: true, familyId: event.data.familyId, leadOrganizationId: event.data.leadOrganizationId, programme: event.data.programme };
@@ -258,7 +259,13 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
     case 'ReferralRevoked':
       return { ...state, referrals: patch(state.referrals, event.data.referralId, { status: 'REVOKED' }) };
     case 'FamilyTransferProposed':
-      return { ...state, pendingTransfer: { toOrganizationId: event.data.toOrganizationId, previousLeadKeepsReadAccess: event.data.previousLeadKeepsReadAccess } };
+      return {
+        ...state,
+        pendingTransfer: {
+          toOrganizationId: event.data.toOrganizationId, previousLeadKeepsReadAccess: event.data.previousLeadKeepsReadAccess,
+          previousLeadReadAccessUntil: event.data.previousLeadReadAccessUntil,
+        },
+      };
     case 'FamilyTransferDeclined':
     case 'FamilyTransferCancelled':
       return { ...state, pendingTransfer: undefined };
@@ -302,7 +309,14 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, lifecycle: 'CLOSED' };
     case 'FamilyCaseReopened':
       return { ...state, lifecycle: 'OPEN' };
+    case 'StopWorkExceptionRecorded':
+      return state;
+    case 'FormerLeadAccessRevoked':
+      return { ...state, formerLeadsWithReadAccess: remove(state.formerLeadsWithReadAccess, event.data.organizationId) };
     default:
       return assertNever(event);
   }
 };
+
+/** Folds one event into the family: the case's own fold, then its consent, hand-off and assignment facts. */
+export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => evolveHandoffFacts(evolveCase(state, event), event);

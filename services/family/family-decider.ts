@@ -1,18 +1,26 @@
 import type { Decider } from '../shared/decider.js';
 import { authorizeFamilyCommand } from './access-policy.js';
 import type { FamilyCommand } from './commands.js';
-import { decide } from './decide.js';
+import { decideInWorld } from './decide-in-world.js';
 import { familyAsSeenBy } from './family-as-seen-by.js';
 import type { FamilyEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { initialFamilyState, type FamilyState } from './state.js';
+import type { FamilyWorld } from './world.js';
 
-export const familyDecider: Decider<FamilyCommand, FamilyEvent, FamilyState> = {
+/** The family decider in a world of organisations (world.ts): what the family service runs. */
+export const familyDeciderIn = (world: FamilyWorld): Decider<FamilyCommand, FamilyEvent, FamilyState> => ({
   initialState: initialFamilyState,
   // Decided on the family as the actor may see it: a hidden person is an unknown person.
-  decide: (command, state) => decide(command, familyAsSeenBy(command, state)),
+  decide: (command, state) => decideInWorld(command, familyAsSeenBy(command, state), world),
   evolve,
   authorize: authorizeFamilyCommand,
-};
+});
+
+/**
+ * Fails closed without a world: every organisation a command names is unknown, and no
+ * stop-work order is known, so sharing and assignments are refused. For folding and tests.
+ */
+export const familyDecider: Decider<FamilyCommand, FamilyEvent, FamilyState> = familyDeciderIn({ organization: () => undefined });
 
 export const familyStreamName = (familyId: string): string => `family-${familyId}`;

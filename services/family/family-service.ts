@@ -4,7 +4,8 @@ import { commandId } from '../shared/input.js';
 import { checkFamilyCommand } from './check-command.js';
 import type { FamilyCommand } from './commands.js';
 import { FAMILY_EVENT_SCHEMA_VERSION } from './events.js';
-import { familyDecider, familyStreamName } from './family-decider.js';
+import { familyDeciderIn, familyStreamName } from './family-decider.js';
+import { loadFamilyWorld } from './world.js';
 
 export interface FamilyCommandOptions {
   /** Idempotency key: a repeat returns the first result and appends nothing. */
@@ -25,9 +26,11 @@ export const executeFamilyCommand = async (
   const command = checkFamilyCommand(unchecked);
   commandId(options.commandId);
   const correlationId = options.correlationId ?? options.commandId ?? dependencies.newEventId();
+  // The organisations the command involves, read before deciding (world.ts says what that does not guarantee).
+  const world = await loadFamilyWorld(dependencies.store, command);
   return handleCommand(
     dependencies,
-    familyDecider,
+    familyDeciderIn(world),
     {
       stream: familyStreamName(command.familyId),
       command,

@@ -1,6 +1,7 @@
 import type { CalendarDate } from '../shared/calendar-date.js';
 import type { CountryCode } from '../shared/countries.js';
 import type * as V from './vocabulary.js';
+import { initialHandoffFacts, type HandoffFacts } from './handoff-state.js';
 
 /** The family as the decider and the status function see it: a fold of its stream. */
 
@@ -159,6 +160,8 @@ export interface AccessGrantState {
 export interface PendingTransferState {
   readonly toOrganizationId: string;
   readonly previousLeadKeepsReadAccess: boolean;
+  /** When the kept read access is to end, if the lead chose (else the default of handoff-state.ts). */
+  readonly previousLeadReadAccessUntil?: string | undefined;
 }
 
 export interface ProtectionConcernState {
@@ -197,6 +200,8 @@ export interface FamilyState {
   readonly redFlagSubjects: ReadonlyMap<string, string | undefined>;
   readonly verifiedIdentities: ReadonlySet<string>;
   readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
+  /** Consent, hand-off and assignment facts (services/family/handoff-state.ts). */
+  readonly handoffs: HandoffFacts;
 }
 
 export const initialFamilyState: FamilyState = {
@@ -226,4 +231,5 @@ export const initialFamilyState: FamilyState = {
   redFlagSubjects: new Map(),
   verifiedIdentities: new Set(),
   safetyOverrides: new Map(),
+  handoffs: initialHandoffFacts,
 };

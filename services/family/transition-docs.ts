@@ -1,5 +1,6 @@
 import type { FamilyCommandType } from './commands.js';
-import { ALL_TABLES, UNAVOIDABLE_WORK } from './transitions.js';
+import { UNAVOIDABLE } from './stop-work.js';
+import { ALL_TABLES } from './transitions.js';
 
 /** docs/TRANSITIONS.md, rendered from the tables the decider enforces. */
 export const renderTransitionDocs = (): string => {
@@ -21,10 +22,12 @@ export const renderTransitionDocs = (): string => {
     '| lifecycle | accepts |',
     '|---|---|',
     '| OPEN | every command except `ReopenFamilyCase` and `ResumeService` |',
-    '| SUSPENDED (stop-work order) | only unavoidable work: ' + UNAVOIDABLE_WORK.map((c) => `\`${c}\``).join(', ') + ' |',
+    '| SUSPENDED (family-level stop-work, older cases) | unavoidable work as in [STOP-WORK.md](STOP-WORK.md) (always: ' + Object.keys(UNAVOIDABLE).map((c) => `\`${c}\``).join(', ') + '; document and legal work while a deadline is open), or any step with a `stopWorkReason` |',
     '| CLOSED | only `ReopenFamilyCase` |',
     '',
     'Every command but `OpenFamilyCase` needs an existing family (else `NOT_FOUND`).',
+    'An organisation\'s stop-work order over the family\'s programme applies the same unavoidable-work rule to that',
+    'organisation\'s commands ([STOP-WORK.md](STOP-WORK.md)); sharing needs consent ([HANDOFFS.md](HANDOFFS.md)).',
     'A referral is answered (`AcceptReferral`, `DeclineReferral`) only by its receiving organisation',
     '(else `FORBIDDEN`); a pending or accepted referral past its `expiresAt` counts as `EXPIRED`.',
     '`RecordCustodyRecovered` also needs a custody matter (`MEXICAN_CUSTODY`, `FAMILY_COURT_CUSTODY`);',

@@ -1,6 +1,7 @@
 import { badInput, rule } from '../shared/domain-error.js';
 import { toUtcInstant } from '../shared/instant.js';
 import { country, id, list, oneOf, text } from '../shared/input.js';
+import { PROGRAMMES } from '../family/vocabulary.js';
 import { ORGANIZATION_KINDS, ROLES, type OrganizationCommand } from './organization.js';
 
 /**
@@ -10,7 +11,7 @@ import { ORGANIZATION_KINDS, ROLES, type OrganizationCommand } from './organizat
  * URL, vocabularies and country codes; `issuedAt` is normalised to UTC. Each failure is
  * BAD_USER_INPUT naming the field and the rule. Returns the command with text trimmed.
  */
-const CLIENT_IDS = new Set(['organizationId', 'userId', 'auditorOrganizationId']);
+const CLIENT_IDS = new Set(['organizationId', 'userId', 'auditorOrganizationId', 'orderId', 'funderOrganizationId']);
 /** Ids the tracker derives from a client's commandId (`key-<commandId>`, `webhook-<commandId>`). */
 const DERIVED_IDS = new Set(['keyId', 'webhookId']);
 const SHORT_TEXT: Readonly<Record<string, number>> = { name: 200, email: 254, label: 200, url: 2_000 };
@@ -42,6 +43,7 @@ const checkField = (field: string, value: unknown): unknown => {
   }
   if (field === 'kind') return oneOf(field, value, ORGANIZATION_KINDS);
   if (field === 'role') return oneOf(field, value, ROLES);
+  if (field === 'programme') return oneOf(field, value, PROGRAMMES);
   if (field === 'reason') return text(field, value, 4_000, { lines: true });
   const shortLimit = SHORT_TEXT[field];
   if (shortLimit !== undefined) return text(field, value, shortLimit);

@@ -3,6 +3,7 @@ import type { Actor, Decider, DomainEvent } from '../shared/decider.js';
 import { assertNever } from '../shared/decider.js';
 import { badInput, conflict, invalidTransition, notFound, rule } from '../shared/domain-error.js';
 import type { Personal } from '../shared/personal-data.js';
+import { evolveStopWorkOrders, liftStopWorkOrder, recordStopWorkOrder, type RecordStopWorkOrderFields, type StopWorkOrder, type StopWorkOrderEvent } from './stop-work-orders.js';
 
 /**
  * The organisation aggregate: who belongs to an organisation, with which role, and which API
@@ -35,7 +36,8 @@ export type OrganizationEvent =
   /** The signing secret is kept here, as the dispatcher needs it to sign; it is never personal data. */
   | E<'WebhookRegistered', { webhookId: string; url: string; secret: string }>
   | E<'WebhookSecretRotated', { webhookId: string; secret: string }>
-  | E<'WebhookRemoved', { webhookId: string }>;
+  | E<'WebhookRemoved', { webhookId: string }>
+  | StopWorkOrderEvent;
 
 interface Base { readonly organizationId: string; readonly actor: Actor; readonly issuedAt: string }
 export interface NewMember { readonly role: Role; readonly name: string; readonly email?: string }
@@ -53,7 +55,10 @@ export type OrganizationCommand =
   | C<'DeactivateOrganization', { reason: string }>
   | C<'RegisterWebhook', { webhookId: string; url: string; secret: string }>
   | C<'RotateWebhookSecret', { webhookId: string; secret: string }>
-  | C<'RemoveWebhook', { webhookId: string }>;
+  | C<'RemoveWebhook', { webhookId: string }>
+  /** A funder's stop-work order over one programme of this organisation (services/organization/stop-work-orders.ts). */
+  | C<'RecordStopWorkOrder', RecordStopWorkOrderFields>
+  | C<'LiftStopWorkOrder', { orderId: string }>;
 
 export interface ApiKeyState { readonly keyId: string; readonly userId: string; readonly role: Role; readonly keyHash: string; readonly active: boolean }
 export interface OrganizationState {
@@ -65,6 +70,8 @@ export interface OrganizationState {
   readonly auditors: ReadonlySet<string>;
   readonly active: boolean;
   readonly webhooks: ReadonlySet<string>;
+  /** Stop-work orders in force, by order id. */
+  readonly stopWorkOrders: ReadonlyMap<string, StopWorkOrder>;
 }
 
 export const initialOrganizationState: OrganizationState = {
@@ -76,6 +83,7 @@ export const initialOrganizationState: OrganizationState = {
   auditors: new Set(),
   active: false,
   webhooks: new Set(),
+  stopWorkOrders: new Map(),
 };
 
 const WEBHOOK_URL = /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
@@ -155,6 +163,10 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
     case 'RemoveWebhook':
       if (!s.webhooks.has(c.webhookId)) throw notFound('webhookId', rule`webhook`);
       return [{ type: 'WebhookRemoved', data: { webhookId: c.webhookId } }];
+    case 'RecordStopWorkOrder':
+      return recordStopWorkOrder(s.stopWorkOrders, c);
+    case 'LiftStopWorkOrder':
+      return liftStopWorkOrder(s.stopWorkOrders, c.orderId);
     case 'DeactivateOrganization':
       if (s.kind === 'SYSTEM') throw badInput('organizationId', rule`must not be the system organisation (it cannot be deactivated)`);
       return [{ type: 'OrganizationDeactivated', data: { reason: c.reason } }];
@@ -202,6 +214,9 @@ export const evolveOrganization = (s: OrganizationState, e: OrganizationEvent): 
       webhooks.delete(e.data.webhookId);
       return { ...s, webhooks };
     }
+    case 'StopWorkOrderRecorded':
+    case 'StopWorkOrderLifted':
+      return { ...s, stopWorkOrders: evolveStopWorkOrders(s.stopWorkOrders ?? new Map(), e) };
     default:
       return assertNever(e);
   }

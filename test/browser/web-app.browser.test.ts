@@ -187,6 +187,7 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     const admin = /First start: the system administrator's API key \(shown once, store it now\):\s+(trk_\S+)/.exec(tracker.output())![1]!;
     await registerOrganization(tracker.url, admin, 'status-watch', 'DEFENDER');
     const partner = await issueKey(tracker.url, admin, 'status-watch', 'watcher', 'ADVOCATE');
+    await gql(keys[US]!, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent-watch", personId: "child-jose", purposes: ["monitoring"], recipientOrganizationIds: ["status-watch"] }) { revision } }', { id: joseFamily });
     await gql(keys[US]!, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "watch", toOrganizationId: "status-watch", purpose: "monitoring", scope: STATUS }) { revision } }', { id: joseFamily });
     await gql(partner, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "watch" }) { revision } }', { id: joseFamily });
     await waitUntil('the partner to see the family', async () => (await postGraphQL(tracker.url, partner, 'query($id: ID!) { family(id: $id) { id } }', { id: joseFamily })).data?.family !== null);

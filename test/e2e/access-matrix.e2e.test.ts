@@ -34,6 +34,8 @@ const openFamily = async (key: string): Promise<string> => {
   const id = (await gql(key, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).data.openFamilyCase.family.id as string;
   await gql(key, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "Canary", birthDate: "2010-01-01", nationality: "HN" }) { revision } }', { id });
   await gql(key, 'mutation($id: ID!, $d: Date!) { setDeadline(input: { familyId: $id, deadlineId: "d", kind: HEARING, dueOn: $d }) { revision } }', { id, d: IN_TEN_DAYS });
+  // The consent the referrals and grants below need (issue 14, item 3).
+  await gql(key, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "c", purposes: ["m", "access"], recipientOrganizationIds: ["viewer"] }) { revision } }', { id });
   return id;
 };
 

@@ -51,6 +51,7 @@ beforeAll(async () => {
   whileSearching = new Date().toISOString();
   await nextMillisecond();
   await record('recordParentLocated(input: { familyId: $id, relativeId: "father", country: "HN", method: PARTNER_NGO, place: "San Pedro Sula" })');
+  await record('giveConsent(input: { familyId: $id, consentId: "consent", personId: "c", purposes: ["follow the father"], recipientOrganizationIds: ["partner-org"] })');
   await record('referFamily(input: { familyId: $id, referralId: "ref", toOrganizationId: "partner-org", purpose: "follow the father", scope: STATUS })');
   ok(await gql(keys['partnerAdvocate'], 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "ref" }) { revision } }', { id: familyId }));
 });
@@ -62,16 +63,16 @@ afterAll(async () => {
 describe('familyHistory', () => {
   it('the lead sees every event in order, chained by hash, with actor and times', async () => {
     const history = ok(await gql(keys['lead']!, HISTORY, { id: familyId, first: 500 })).familyHistory;
-    expect(history.totalCount).toBe(8);
+    expect(history.totalCount).toBe(9);
     const nodes = history.edges.map((edge: { node: any }) => edge.node);
     expect(nodes.map((n: { type: string }) => n.type)).toEqual([
-      'FamilyCaseOpened', 'ChildRegistered', 'RelativeAdded', 'RelativeAdded', 'TracingStarted', 'RelativeLocated', 'FamilyReferred', 'ReferralAccepted',
+      'FamilyCaseOpened', 'ChildRegistered', 'RelativeAdded', 'RelativeAdded', 'TracingStarted', 'RelativeLocated', 'ConsentGiven', 'FamilyReferred', 'ReferralAccepted',
     ]);
-    expect(nodes.map((n: { revision: number }) => n.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(nodes.map((n: { revision: number }) => n.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(nodes[0].prevHash).toBe('0'.repeat(64));
     for (let i = 1; i < nodes.length; i += 1) expect(nodes[i].prevHash).toBe(nodes[i - 1].hash);
     expect(nodes[1].actor).toEqual({ userId: 'lena', organizationId: 'lead-org', role: 'ADVOCATE' });
-    expect(nodes[7].actor).toEqual({ userId: 'paula', organizationId: 'partner-org', role: 'ADVOCATE' });
+    expect(nodes[8].actor).toEqual({ userId: 'paula', organizationId: 'partner-org', role: 'ADVOCATE' });
     expect(nodes[1].data.personal).toMatchObject({ givenName: 'Marisol', birthDate: '2010-05-06' });
     expect(nodes[5].data).toMatchObject({ country: 'HN', personal: { place: 'San Pedro Sula' } });
     // The edge carries the node's fields too.
@@ -87,7 +88,7 @@ describe('familyHistory', () => {
       if (!history.pageInfo.hasNextPage) break;
       after = history.pageInfo.endCursor;
     }
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await gql(keys['lead']!, HISTORY, { id: familyId, after: 'bm9wZQ' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     expect((await gql(keys['lead']!, HISTORY, { id: familyId, first: 501 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
@@ -95,7 +96,7 @@ describe('familyHistory', () => {
   it('a STATUS partner and an appointed auditor see no names, places, free text or the adverse relative', async () => {
     for (const key of [keys['partner']!, keys['auditor']!]) {
       const nodes = ok(await gql(key, HISTORY, { id: familyId, first: 50 })).familyHistory.edges.map((edge: { node: any }) => edge.node);
-      expect(nodes).toHaveLength(8);
+      expect(nodes).toHaveLength(9);
       const text = JSON.stringify(nodes);
       for (const secret of ['Marisol', '2010-05-06', 'Tomas', 'Brutus', 'San Pedro Sula', 'follow the father']) expect(text).not.toContain(secret);
       // Ids the lead chose ("c", "father") are replaced by generated ones below DOCUMENTS.
@@ -103,7 +104,7 @@ describe('familyHistory', () => {
       expect(Object.keys(nodes[3].data)).toEqual(['redacted']);
       expect(nodes[3].data.redacted).toEqual(expect.arrayContaining(['relativeId', 'relationship', 'adverse', 'personal']));
       expect(nodes[5].data).toMatchObject({ relativeId: 'relative#1', method: 'PARTNER_NGO', redacted: ['country', 'personal.place'] });
-      expect(nodes[6].data.redacted).toContain('purpose');
+      expect(nodes[7].data.redacted).toContain('purpose');
     }
   });
 
@@ -130,7 +131,7 @@ describe('family as of an instant or a revision', () => {
 
   it('shows what the tracker knew then, through the same status and blockers as today', async () => {
     const now = ok(await gql(keys['lead']!, AS_OF, { id: familyId })).family;
-    expect(now).toMatchObject({ status: 'IN_CONTACT', revision: 7, knownAt: null });
+    expect(now).toMatchObject({ status: 'IN_CONTACT', revision: 8, knownAt: null });
     const then = ok(await gql(keys['lead']!, AS_OF, { id: familyId, asOf: whileSearching })).family;
     expect(then).toMatchObject({ status: 'SEARCHING', revision: 4, children: [{ givenName: 'Marisol' }], referrals: [] });
     expect(then.relatives).toContainEqual({ id: 'father', locationStatus: 'TRACING' });
@@ -155,7 +156,7 @@ describe('verifyFamilyHistory', () => {
   it('recomputes the chain: ok, with the head hash to record elsewhere', async () => {
     const verification = ok(await gql(keys['auditor']!, 'query($id: ID!) { verifyFamilyHistory(familyId: $id) { familyId ok events brokenAtRevision problem headHash } }', { id: familyId })).verifyFamilyHistory;
     const last = ok(await gql(keys['lead']!, HISTORY, { id: familyId, first: 500 })).familyHistory.edges.at(-1).node.hash;
-    expect(verification).toEqual({ familyId, ok: true, events: 8, brokenAtRevision: null, problem: null, headHash: last });
+    expect(verification).toEqual({ familyId, ok: true, events: 9, brokenAtRevision: null, problem: null, headHash: last });
     expect((await gql(keys['stranger']!, 'query($id: ID!) { verifyFamilyHistory(familyId: $id) { ok } }', { id: familyId })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 });

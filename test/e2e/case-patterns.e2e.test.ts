@@ -27,35 +27,35 @@ const ORGS = { usLegal: 'us-legal', mxDefenders: 'mx-defenders', hnDefenders: 'c
 const actor = (organizationId: string): Actor => ({ userId: `${organizationId}-advocate`, organizationId, role: 'ADVOCATE' });
 const orgs = Object.fromEntries(Object.entries(ORGS).map(([k, id]) => [k, actor(id)])) as unknown as DemoOrganizations;
 
-/** Expected status and blockers after the step with this index (0 = the opening). */
+/** Expected status and blockers after the step with this index (0 = the opening; each hand-off follows the consent that covers it). */
 type Milestones = Record<number, { status: string; blockers?: string[] }>;
 const MILESTONES: Record<string, Milestones> = {
   'age-out-race': {
-    7: { status: 'SEARCHING', blockers: [`father not located since ${ago(40)}`, 'SIJ age-out in 44 days'] },
-    11: { status: 'SEARCHING', blockers: [`father not located since ${ago(40)}`, 'court papers awaiting certified translation', 'court papers awaiting service', 'SIJ age-out in 44 days'] },
+    8: { status: 'SEARCHING', blockers: [`father not located since ${ago(40)}`, 'SIJ age-out in 44 days'] },
+    12: { status: 'SEARCHING', blockers: [`father not located since ${ago(40)}`, 'court papers awaiting certified translation', 'court papers awaiting service', 'SIJ age-out in 44 days'] },
   },
   'transfer-before-deadline': {
     // The asylum deadline is set when the child is registered in the ASYLUM programme (issue 14, item 7).
     4: { status: 'READY_TO_REUNIFY', blockers: ['asylum one-year filing deadline in 20 days'] },
-    7: { status: 'READY_TO_REUNIFY', blockers: ['asylum one-year filing deadline in 20 days'] },
+    8: { status: 'READY_TO_REUNIFY', blockers: ['asylum one-year filing deadline in 20 days'] },
   },
   'custody-across-borders': {
-    6: { status: 'INTAKE' },
-    12: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting apostille', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
-    13: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
+    7: { status: 'INTAKE' },
+    13: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting apostille', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
+    14: { status: 'LEGAL_PROCESS', blockers: ['passport requested, not yet obtained', 'birth certificate awaiting certified translation', 'hearing in 9 days'] },
   },
   'children-in-detention': {
     // Both children are still detained (one blocker for both); the birth certificate is the first
     // child's, and the second child has no legal work open, so the family is IN_CONTACT (issue 14, item 1).
     // The stepfather is not biologically related: his unverified relationship is a blocker (item 2).
-    10: { status: 'SEARCHING', blockers: [`still detained since ${ago(210)}`, `mother not located since ${ago(200)}`, 'stepfather: relationship not verified'] },
-    11: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'stepfather: relationship not verified'] },
-    13: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'child 1: birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] },
+    11: { status: 'SEARCHING', blockers: [`still detained since ${ago(210)}`, `mother not located since ${ago(200)}`, 'stepfather: relationship not verified'] },
+    12: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'stepfather: relationship not verified'] },
+    14: { status: 'IN_CONTACT', blockers: [`still detained since ${ago(210)}`, 'child 1: birth certificate requested, not yet obtained', 'stepfather: relationship not verified'] },
   },
   'deported-parent': {
-    7: { status: 'SEARCHING', blockers: [`father not located since ${ago(5 * 365)}`] },
-    10: { status: 'SEARCHING', blockers: ['father unreachable'] },
-    11: { status: 'SEARCHING', blockers: ['father unreachable', `aunt not located since ${ago(120)}`] },
+    8: { status: 'SEARCHING', blockers: [`father not located since ${ago(5 * 365)}`] },
+    11: { status: 'SEARCHING', blockers: ['father unreachable'] },
+    12: { status: 'SEARCHING', blockers: ['father unreachable', `aunt not located since ${ago(120)}`] },
   },
 };
 

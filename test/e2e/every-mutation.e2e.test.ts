@@ -36,6 +36,8 @@ const main = (): Step[] => [
   ['recordIdentifier', { personId: 'c1', kind: 'A_NUMBER', value: 'A123456789' }],
   ['giveConsent', { consentId: 'consent', personId: 'mother', purposes: ['tracing'], recipientOrganizationIds: ['partner'] }],
   ['withdrawConsent', { consentId: 'consent' }],
+  // Sharing needs a consent in force that covers the recipient and the purpose.
+  ['giveConsent', { consentId: 'sharing', personId: 'mother', purposes: ['tracing', 'access', 'transfer'], recipientOrganizationIds: ['partner', 'auditors', 'another-org'] }],
   ['recordProtectionConcern', { concernId: 'pc', kind: 'ABUSE', neverDiscloseTo: ['father'], subjectPersonId: 'c1' }],
   ['recordSeparation', { separatedOn: '2023-01-15', cause: 'SEPARATED_AT_BORDER', childIds: ['c1', 'c2'] }],
   ['recordChildDetained', { childId: 'c1', agency: 'ORR', detainedOn: '2023-01-16' }],
@@ -96,8 +98,15 @@ const main = (): Step[] => [
   ['cancelTransfer', {}],
 ];
 
+/** Organisations the steps give work or access to: they must exist. */
+const NAMED_ORGANIZATIONS = ['partner', 'defenders', 'auditors', 'another-org'];
+
 beforeAll(async () => {
   tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: KEY });
+  for (const id of NAMED_ORGANIZATIONS) {
+    const registered = await postGraphQL(tracker.url, KEY, `mutation { registerOrganization(input: { organizationId: "${id}", name: "${id}", kind: LEGAL_SERVICE_PROVIDER }) { replayed } }`);
+    expect(registered.errors).toBeUndefined();
+  }
 });
 afterAll(async () => {
   await tracker?.stop();
@@ -106,7 +115,7 @@ afterAll(async () => {
 
 describe('every family mutation over HTTP', () => {
   it('covers every mutation the schema offers', () => {
-    const run = new Set(['openFamilyCase', 'acceptReferral', 'declineReferral', 'acceptTransfer', 'declineTransfer', ...main().map(([name]) => name)]);
+    const run = new Set(['openFamilyCase', 'acceptReferral', 'declineReferral', 'acceptTransfer', 'declineTransfer', 'revokeFormerLeadAccess', ...main().map(([name]) => name)]);
     expect(Object.keys(FAMILY_MUTATIONS).map(mutationName).filter((name) => !run.has(name))).toEqual([]);
   });
 
@@ -129,9 +138,14 @@ describe('every family mutation over HTTP', () => {
     const leadKey = (await postGraphQL(tracker.url, KEY, 'mutation { issueApiKey(input: { organizationId: "lead-org", userId: "lead", userName: "Lead", role: ADVOCATE, label: "e2e" }) { apiKey } }')).data.issueApiKey.apiKey as string;
     const opened = await call('openFamilyCase', { programme: 'ASYLUM' });
     const familyId = opened.data!['openFamilyCase']!.family.id;
+    expect((await call('registerChild', { familyId, childId: 'c1', givenName: 'Ana', birthDate: '2012-01-01', nationality: 'HN' })).errors).toBeUndefined();
+    expect((await call('giveConsent', { familyId, consentId: 'both-ways', personId: 'c1', purposes: ['transfer', 'p'], recipientOrganizationIds: ['lead-org', 'system'] })).errors).toBeUndefined();
     expect((await call('transferFamily', { familyId, toOrganizationId: 'lead-org', previousLeadKeepsReadAccess: true })).errors).toBeUndefined();
     const accepted = await postGraphQL(tracker.url, leadKey, `mutation { acceptTransfer(input: { familyId: "${familyId}" }) { revision } }`);
     expect(accepted.errors).toBeUndefined();
+    // The new lead ends the read access the former lead (system) kept.
+    const revoked = await postGraphQL(tracker.url, leadKey, `mutation { revokeFormerLeadAccess(input: { familyId: "${familyId}", organizationId: "system" }) { revision } }`);
+    expect(revoked.errors).toBeUndefined();
     for (const [referral, answer] of [['r-accept', 'acceptReferral'], ['r-decline', 'declineReferral']] as const) {
       const referred = await postGraphQL(tracker.url, leadKey, `mutation { referFamily(input: { familyId: "${familyId}", referralId: "${referral}", toOrganizationId: "system", purpose: "p", scope: FULL }) { revision } }`);
       expect(referred.errors).toBeUndefined();

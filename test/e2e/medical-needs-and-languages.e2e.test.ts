@@ -57,6 +57,7 @@ describe('medical needs, languages and interpreter needs (issue 14, item 8)', ()
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'medicalNeeds' });
     expect(JSON.stringify(again)).not.toContain('Canary');
 
+    await ok(lead, 'giveConsent', { familyId, consentId: 'consent', personId: 'father', purposes: ['documents', 'status updates'], recipientOrganizationIds: ['ni-defenders', 'status-partner'] });
     await ok(lead, 'referFamily', { familyId, referralId: 'docs', toOrganizationId: 'ni-defenders', purpose: 'documents', scope: 'DOCUMENTS' });
     dataOf(await postGraphQL(tracker.url, keys['documents']!, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "docs" }) { revision } }', { id: familyId }));
     await ok(lead, 'referFamily', { familyId, referralId: 'status', toOrganizationId: 'status-partner', purpose: 'status updates', scope: 'STATUS' });

@@ -75,6 +75,8 @@ describe('status per child (issue 14, item 1)', () => {
 
     // A partner with STATUS scope (a referral not yet answered) sees statuses and blockers, never
     // where a child is held nor the dates of custody steps (DOCUMENTS data): the same sentences without them.
+    // The consent both referrals need (issue 14, item 3).
+    await run(LEAD, 'GiveConsent', { familyId: id, consentId: 'consent', personId: 'father', purposes: ['status updates', 'documents'], recipientOrganizationIds: [PARTNER, DEFENDERS] });
     await run(LEAD, 'ReferFamily', { familyId: id, referralId: 'status-only', toOrganizationId: PARTNER, purpose: 'status updates', scope: 'STATUS' });
     const partner = await family(PARTNER, id);
     expect(partner.status).toBe('SEARCHING');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infra/config.js';
 import { openEventStore } from '../../infra/event-store/open-event-store.js';
 import { verifyStreams } from '../../infra/cli/audit-tools.js';
-import { dataOf, postGraphQL } from '../support/graphql-client.js';
+import { dataOf, postGraphQL, registerOrganization } from '../support/graphql-client.js';
 import { startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -50,6 +50,8 @@ const eventStoreBytes = (): string =>
 
 beforeAll(async () => {
   tracker = await startTrackerInProcess(env);
+  // The Defender the tracing names must exist (issue 14, item 6).
+  await registerOrganization(tracker.url, KEY, 'defenders', 'DEFENDER');
   familyId = (await mutate('openFamilyCase', { programme: 'SEPARATED_FAMILY' })).family.id;
   const steps: Array<[string, Record<string, unknown>]> = [
     ['registerChild', { childId: 'c1', givenName: CANARY.childGivenName, familyName: CANARY.childFamilyName, birthDate: '2010-05-05', nationality: 'HN', medicalNeeds: CANARY.medicalNeeds }],

@@ -28,11 +28,19 @@ afterAll(async () => {
   temp.remove();
 });
 
+/** The consent a referral needs (issue 14, item 3): recorded by the lead before it refers. */
+const consent = async (key: string, familyId: string, consentId: string, personId: string, purpose: string, organizationId: string) => {
+  const given = await postGraphQL(tracker.url, key, 'mutation($id: ID!, $c: ID!, $p: ID!, $purpose: String!, $org: ID!) { giveConsent(input: { familyId: $id, consentId: $c, personId: $p, purposes: [$purpose], recipientOrganizationIds: [$org] }) { revision } }',
+    { id: familyId, c: consentId, p: personId, purpose, org: organizationId });
+  expect(given.errors).toBeUndefined();
+};
+
 describe('redaction by scope', () => {
   it('a STATUS-scope organisation cannot change the family: FORBIDDEN', async () => {
     const us = keys['Legal Aid of New York']!;
     const id = ((await postGraphQL(tracker.url, us, '{ families(first: 10) { edges { node { id programme } } } }')).data.families.edges as Array<{ node: { id: string; programme: string } }>)
       .find((e) => e.node.programme === 'TRAFFICKING_REUNIFICATION')!.node.id;
+    await consent(us, id, 'consent-watch', 'mother-ines', 'watch', 'demo-nc-legal');
     await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "status-only", toOrganizationId: "demo-nc-legal", purpose: "watch", scope: STATUS }) { revision } }', { id });
     const nc = keys['North Carolina Immigrant Legal Services']!;
     await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "status-only" }) { revision } }', { id });
@@ -44,6 +52,7 @@ describe('redaction by scope', () => {
     const us = keys['Legal Aid of New York']!;
     const deportedId = ((await postGraphQL(tracker.url, us, '{ families(first: 10) { edges { node { id programme } } } }')).data.families.edges as Array<{ node: { id: string; programme: string } }>)
       .find((e) => e.node.programme === 'SEPARATED_FAMILY')!.node.id;
+    await consent(us, deportedId, 'consent-monitoring', 'child-jose', 'monitoring', 'demo-nc-legal');
     await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "watch", toOrganizationId: "demo-nc-legal", purpose: "monitoring", scope: STATUS }) { revision } }', { id: deportedId });
     const nc = keys['North Carolina Immigrant Legal Services']!;
     expect((await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "watch" }) { revision } }', { id: deportedId })).errors).toBeUndefined();
@@ -82,6 +91,7 @@ describe('redaction by scope', () => {
     const us = keys['Legal Aid of New York']!;
     const ids = ((await postGraphQL(tracker.url, us, '{ families(first: 10, filter: { status: [LEGAL_PROCESS] }) { edges { node { id programme } } } }')).data.families.edges as Array<{ node: { id: string; programme: string } }>);
     const custodyId = ids.find((e) => e.node.programme === 'TRAFFICKING_REUNIFICATION')!.node.id;
+    await consent(us, custodyId, 'consent-advice', 'mother-ines', 'advice', 'demo-ca-defenders');
     const referred = await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "pending-ca", toOrganizationId: "demo-ca-defenders", purpose: "advice", scope: FULL }) { revision } }', { id: custodyId });
     expect(referred.errors).toBeUndefined();
     const seen = (await postGraphQL(tracker.url, keys['Defensores de Centroamérica']!, `query($id: ID!) { family(id: $id) { status children { givenName } relatives { givenName adverse } } }`, { id: custodyId })).data.family;

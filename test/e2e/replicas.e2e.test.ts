@@ -96,6 +96,9 @@ describe('two API replicas on one EventStoreDB connection', () => {
 
   it('a partner subscribed on B receives a change made through A', async () => {
     const { family } = await openFamily(a, keys['lead']!);
+    // The consent the referral needs (issue 14, item 3).
+    dataOf(await gql(a, keys['lead']!, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "A", birthDate: "2012-01-01", nationality: "HN" }) { revision } }', { id: family.id }));
+    dataOf(await gql(a, keys['lead']!, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "c", purposes: ["p"], recipientOrganizationIds: ["partner-org"] }) { revision } }', { id: family.id }));
     dataOf(await gql(a, keys['lead']!, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "r", toOrganizationId: "partner-org", purpose: "p", scope: STATUS }) { revision } }', { id: family.id }));
     const accepted = dataOf(await gql(a, keys['partnerAdvocate']!, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "r" }) { position } }', { id: family.id })).acceptReferral.position as string;
     await passed(b, accepted);

@@ -17,6 +17,11 @@ const TRANSPORTS: readonly Transport[] = ['sse', 'ws'];
 
 const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
 const openFamily = async (key: string): Promise<string> => dataOf(await gql(key, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
+/** Records the consent a referral to the partner needs (issue 14, item 3); the family stays in INTAKE. */
+const consentToPartner = async (key: string, id: string): Promise<void> => {
+  dataOf(await gql(key, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "consenting", givenName: "A", birthDate: "2012-01-01", nationality: "HN" }) { revision } }', { id }));
+  dataOf(await gql(key, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "consenting", purposes: ["p"], recipientOrganizationIds: ["partner-org"] }) { revision } }', { id }));
+};
 /** Two status changes: CLOSED, then back to INTAKE. */
 const closeAndReopen = async (key: string, id: string) => {
   dataOf(await gql(key, 'mutation($id: ID!) { closeFamilyCase(input: { familyId: $id, reason: WITHDRAWN }) { revision } }', { id }));
@@ -101,6 +106,7 @@ describe.each(TRANSPORTS)('familyStatusChanged over %s', (transport) => {
     // Then a family the partner may see (opened after the foreign changes, then referred): the
     // feed is in order, so its opening comes first only if the foreign changes were skipped.
     const referred = await openFamily(keys['lead']!);
+    await consentToPartner(keys['lead']!, referred);
     dataOf(await gql(keys['lead']!, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "seen", toOrganizationId: "partner-org", purpose: "p", scope: STATUS }) { revision } }', { id: referred }));
     dataOf(await gql(keys['partnerAdvocate']!, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "seen" }) { revision } }', { id: referred }));
     const [first] = await everything.take(1);
@@ -110,6 +116,7 @@ describe.each(TRANSPORTS)('familyStatusChanged over %s', (transport) => {
 
   it('revoking the referral ends the stream with a clear error', async () => {
     const id = await openFamily(keys['lead']!);
+    await consentToPartner(keys['lead']!, id);
     dataOf(await gql(keys['lead']!, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "r", toOrganizationId: "partner-org", purpose: "p", scope: STATUS }) { revision } }', { id }));
     dataOf(await gql(keys['partnerAdvocate']!, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "r" }) { revision } }', { id }));
     const subscription = subscribe(transport, tracker.url, keys['partner']!, { ids: [id], after: await feedEnd(keys['partner']!) });

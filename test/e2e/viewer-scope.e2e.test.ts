@@ -38,6 +38,7 @@ describe("the caller's scope on each family", () => {
   it('a STATUS referral: STATUS and read only', async () => {
     const us = keys['Legal Aid of New York']!;
     const id = dataOf(await postGraphQL(tracker.url, us, '{ families(first: 10) { edges { node { id programme } } } }')).families.edges.find(({ node }: any) => node.programme === 'SEPARATED_FAMILY').node.id;
+    dataOf(await postGraphQL(tracker.url, us, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent-monitoring", personId: "child-jose", purposes: ["monitoring"], recipientOrganizationIds: ["demo-nc-legal"] }) { revision } }', { id }));
     dataOf(await postGraphQL(tracker.url, us, 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "watch", toOrganizationId: "demo-nc-legal", purpose: "monitoring", scope: STATUS }) { revision } }', { id }));
     const nc = keys['North Carolina Immigrant Legal Services']!;
     dataOf(await postGraphQL(tracker.url, nc, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "watch" }) { revision } }', { id }));

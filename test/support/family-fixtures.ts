@@ -75,5 +75,11 @@ export const petitionFiled = (matterId = 'matter-1'): FamilyEvent => e('Petition
 export const referred = (referralId = 'ref-1', expiresAt?: string): FamilyEvent =>
   e('FamilyReferred', { referralId, fromOrganizationId: 'org-a', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'STATUS', ...(expiresAt ? { expiresAt } : {}) });
 export const suspended = e('ServiceSuspended', { reason: 'stop-work order' });
+/** A consent in force covering the organisations and purposes the hand-off tests use. */
+export const consented = (
+  recipientOrganizationIds: readonly string[] = ['org-b', 'org-nc', 'org-x', 'org-c'],
+  purposes: readonly string[] = ['tracing', 'transfer', 'access', 'x'],
+  consentId = 'consent-1',
+): FamilyEvent => e('ConsentGiven', { consentId, personId: 'child-1', purposes, recipientOrganizationIds });
 export const closed = e('FamilyCaseClosed', { reason: 'WITHDRAWN' });
 export const event = e;

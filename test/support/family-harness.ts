@@ -8,8 +8,13 @@ import { evolve } from '../../services/family/evolve.js';
 import { familyStreamName } from '../../services/family/family-decider.js';
 import { executeFamilyCommand, type FamilyCommandOptions } from '../../services/family/family-service.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
+import type { Programme } from '../../services/family/vocabulary.js';
+import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
+import type { Actor } from '../../services/shared/decider.js';
 import { collect } from './async.js';
 import { makeTempDir } from './temp-dir.js';
+
+const SYSTEM_ADMIN: Actor = { userId: 'admin', organizationId: 'system', role: 'ADMIN' };
 
 /** The command handler on a real SQLite file, for int tests and scenarios. */
 export const openFamilyHarness = () => {
@@ -22,6 +27,15 @@ export const openFamilyHarness = () => {
     file,
     dependencies,
     execute: (command: FamilyCommand, options?: FamilyCommandOptions) => executeFamilyCommand(dependencies, command, options),
+    /** Registers organisations, as the system administrator would: family commands may name only these. */
+    organizations: async (...organizationIds: string[]): Promise<void> => {
+      for (const organizationId of organizationIds) {
+        await executeOrganizationCommand(dependencies, { type: 'RegisterOrganization', organizationId, name: organizationId, kind: 'LEGAL_SERVICE_PROVIDER', countries: [], actor: SYSTEM_ADMIN, issuedAt: new Date().toISOString() });
+      }
+    },
+    /** Records a funder's stop-work order over one programme of an organisation (docs/STOP-WORK.md). */
+    stopWork: (organizationId: string, orderId: string, programme: Programme) =>
+      executeOrganizationCommand(dependencies, { type: 'RecordStopWorkOrder', organizationId, orderId, programme, reason: "funder's stop-work order", actor: SYSTEM_ADMIN, issuedAt: new Date().toISOString() }),
     events: (familyId: string) => collect(store.readStream(familyStreamName(familyId))),
     state: async (familyId: string): Promise<FamilyState> =>
       (await collect(store.readStream(familyStreamName(familyId)))).reduce(

@@ -24,8 +24,13 @@ const written = (ms: number, offset: '-12:00' | '+12:00' | '+14:00' | 'Z'): stri
   return `${new Date(Date.now() + ms + minutes * 60_000).toISOString().slice(0, 19)}${offset}`;
 };
 
-const openFamily = async (): Promise<string> =>
-  dataOf(await gql(lead, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
+/** A family with the consent the grant and the referral below need (issue 14, item 3). */
+const openFamily = async (): Promise<string> => {
+  const id = dataOf(await gql(lead, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
+  dataOf(await gql(lead, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "consenting", givenName: "A", birthDate: "2012-01-01", nationality: "HN" }) { revision } }', { id }));
+  dataOf(await gql(lead, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "consenting", purposes: ["legal", "access"], recipientOrganizationIds: ["partner"] }) { revision } }', { id }));
+  return id;
+};
 
 const grant = (familyId: string, expiresAt: string) =>
   gql(lead, 'mutation($id: ID!, $e: DateTime) { grantAccess(input: { familyId: $id, grantId: "g", organizationId: "partner", scope: FULL, expiresAt: $e }) { revision } }', { id: familyId, e: expiresAt });

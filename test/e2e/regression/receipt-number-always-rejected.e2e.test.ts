@@ -47,6 +47,7 @@ describe('receiptNumber on recordPetitionFiled', () => {
     expect(filed.errors).toBeUndefined();
     expect(await historyData(keys['lead']!, familyId, 'PetitionFiled')).toEqual({ matterId: 'asylum', filedOn: today, personal: { subjectId: 'girl', receiptNumber: 'EAC2490012345' } });
 
+    await ok(keys['lead']!, 'giveConsent', { familyId, consentId: 'consent', personId: 'girl', purposes: ['documents'], recipientOrganizationIds: ['docs-partner'] });
     await ok(keys['lead']!, 'referFamily', { familyId, referralId: 'docs', toOrganizationId: 'docs-partner', purpose: 'documents', scope: 'DOCUMENTS' });
     dataOf(await postGraphQL(tracker.url, keys['docs']!, 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "docs" }) { revision } }', { id: familyId }));
     expect(await historyData(keys['docs']!, familyId, 'PetitionFiled')).toEqual({ matterId: 'asylum', filedOn: today, redacted: ['personal.receiptNumber'] });

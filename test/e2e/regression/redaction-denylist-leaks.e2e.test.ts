@@ -68,6 +68,7 @@ const openFamily = async (facts: Facts, scope: PartnerScope): Promise<string> =>
     ['openLegalMatter', { matterId: `${facts.matterId}-sij`, matterType: 'SIJ', childId: facts.childId, jurisdiction: facts.sijJurisdiction }],
     ['openLegalMatter', { matterId: `${facts.matterId}-asylum`, matterType: 'ASYLUM', childId: facts.childId, jurisdiction: 'US' }],
     ['openLegalMatter', { matterId: facts.matterId, matterType: 'MEXICAN_CUSTODY', childId: facts.childId, jurisdiction: facts.custodyJurisdiction }],
+    ['giveConsent', { consentId: 'consent', personId: facts.relativeId, purposes: ['follow the case'], recipientOrganizationIds: [PARTNER_ORG[scope]] }],
     ['referFamily', { referralId: 'share', toOrganizationId: PARTNER_ORG[scope], purpose: 'follow the case', scope }],
   ];
   for (const [mutation, input] of steps) {

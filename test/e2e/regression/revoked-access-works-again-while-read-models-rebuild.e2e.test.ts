@@ -47,6 +47,9 @@ beforeAll(async () => {
   keys.gone = await issueKey(url, ADMIN, 'gone-org', 'gone-advocate', 'ADVOCATE');
   keys.partner = await issueKey(url, ADMIN, 'partner-org', 'partner-user', 'PARTNER');
   familyId = dataOf(await gql(keys.stayer, 'mutation { openFamilyCase(input: { programme: SEPARATED_FAMILY }) { family { id } } }')).openFamilyCase.family.id as string;
+  // The consent the referrals need (issue 14, item 3).
+  dataOf(await gql(keys.stayer, 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "A", birthDate: "2012-01-01", nationality: "HN" }) { revision } }', { id: familyId }));
+  dataOf(await gql(keys.stayer, 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "c", purposes: ["follow-up"], recipientOrganizationIds: ["gone-org", "partner-org"] }) { revision } }', { id: familyId }));
   for (const [referralId, organizationId, key] of [['ref-gone', 'gone-org', keys.gone], ['ref-partner', 'partner-org', keys.partner]] as const) {
     dataOf(await gql(keys.stayer, 'mutation($id: ID!, $r: ID!, $o: ID!) { referFamily(input: { familyId: $id, referralId: $r, toOrganizationId: $o, purpose: "follow-up", scope: STATUS }) { revision } }', { id: familyId, r: referralId, o: organizationId }));
     dataOf(await gql(key, 'mutation($id: ID!, $r: ID!) { acceptReferral(input: { familyId: $id, referralId: $r }) { revision } }', { id: familyId, r: referralId }));

@@ -82,6 +82,8 @@ beforeAll(async () => {
   keys['partner'] = await issueKey(tracker.url, ADMIN, 'partner-org', 'partner', 'PARTNER');
   keys['partnerAdmin'] = await issueKey(tracker.url, ADMIN, 'partner-org', 'partner-admin', 'ADMIN');
   familyId = dataOf(await gql(keys['lead'], 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
+  dataOf(await gql(keys['lead'], 'mutation($id: ID!) { registerChild(input: { familyId: $id, childId: "c", givenName: "A", birthDate: "2012-01-01", nationality: "HN" }) { revision } }', { id: familyId }));
+  dataOf(await gql(keys['lead'], 'mutation($id: ID!) { giveConsent(input: { familyId: $id, consentId: "consent", personId: "c", purposes: ["p"], recipientOrganizationIds: ["partner-org"] }) { revision } }', { id: familyId }));
   dataOf(await gql(keys['lead'], 'mutation($id: ID!) { referFamily(input: { familyId: $id, referralId: "r", toOrganizationId: "partner-org", purpose: "p", scope: STATUS }) { revision } }', { id: familyId }));
   dataOf(await gql(keys['partner'], 'mutation($id: ID!) { acceptReferral(input: { familyId: $id, referralId: "r" }) { revision } }', { id: familyId }));
   const url = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`;

@@ -9,6 +9,7 @@ import { SqliteKeyStore } from '../../../infra/keys/sqlite-key-store.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
 import { familyStreamName } from '../../../services/family/family-decider.js';
 import { executeFamilyCommand } from '../../../services/family/family-service.js';
+import { executeOrganizationCommand } from '../../../services/organization/organization-service.js';
 import { EncryptingEventStore } from '../../../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../../../services/privacy/personal-data-cipher.js';
 import { SealedDataIntegrityError } from '../../../services/privacy/sealed-data.js';
@@ -83,7 +84,8 @@ describe('EncryptingEventStore over the SQLite store, through the command handle
     expect(events[3]!.data['personal']).toEqual({ subjectId: 'c1', erased: true });
     expect(events[2]!.data['personal']).toMatchObject({ givenName: CANARIES[1] });
     expect(verifyHashChain(STREAM, await collect(tracker.raw.readStream(STREAM)))).toEqual({ ok: true, events: 4 });
-    // A later command on the family still chains to the stored hashes.
+    // A later command on the family still chains to the stored hashes (the Defender it names must exist).
+    await executeOrganizationCommand({ store: tracker.store, newEventId }, { type: 'RegisterOrganization', organizationId: 'defenders', name: 'Defenders', kind: 'DEFENDER', countries: [], actor: { userId: 'admin', organizationId: 'system', role: 'ADMIN' }, issuedAt: NOW });
     await tracker.execute({ type: 'StartTracing', relativeId: 'r1', defenderOrganizationId: 'defenders' });
     expect(verifyHashChain(STREAM, await collect(tracker.raw.readStream(STREAM)))).toEqual({ ok: true, events: 5 });
   });

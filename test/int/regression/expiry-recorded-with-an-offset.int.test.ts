@@ -4,11 +4,12 @@ import { FamilyReadModel } from '../../../projections/families/family-read-model
 import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { handleCommand } from '../../../services/command-handler.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
-import { familyDecider, familyStreamName } from '../../../services/family/family-decider.js';
+import { familyDeciderIn, familyStreamName } from '../../../services/family/family-decider.js';
+import { worldOf } from '../../../services/family/world.js';
 import { FAMILY_EVENT_SCHEMA_VERSION } from '../../../services/family/events.js';
 import { referralStatusAt } from '../../../services/family/decide-handoffs.js';
 import { DomainError } from '../../../services/shared/domain-error.js';
-import { command, PARTNER } from '../../support/family-fixtures.js';
+import { command, country, date, PARTNER } from '../../support/family-fixtures.js';
 import { openReadSideHarness, type ReadSideHarness } from '../../support/read-side-harness.js';
 
 /**
@@ -30,9 +31,9 @@ const AHEAD_AT_PLUS_14 = '2030-01-02T04:00:00+14:00';
 
 let h: ReadSideHarness;
 
-/** Records a command through the decider without the entry checks, as the tracker did before. */
+/** Records a command through the decider without the entry checks, as the tracker did before (the partner's organisation exists). */
 const recordAsWritten = (c: FamilyCommand) =>
-  handleCommand(h.dependencies, familyDecider, {
+  handleCommand(h.dependencies, familyDeciderIn(worldOf({ [PARTNER.organizationId]: [] })), {
     stream: familyStreamName(c.familyId),
     command: c,
     metadata: { actor: c.actor, occurredAt: c.occurredAt, recordedAt: c.issuedAt, commandType: c.type, correlationId: c.type, causationId: c.type },
@@ -40,6 +41,8 @@ const recordAsWritten = (c: FamilyCommand) =>
 
 const openWithGrant = async (familyId: string, expiresAt: string) => {
   await h.execute(command('OpenFamilyCase', { familyId, leadOrganizationId: 'org-a', programme: 'SIJ', issuedAt: ISSUED, occurredAt: ISSUED }));
+  await h.execute(command('RegisterChild', { familyId, childId: 'c1', givenName: 'Ana', birthDate: date('2015-01-01'), birthDateEstimated: false, nationality: country('HN'), languages: [], needsInterpreter: false, issuedAt: ISSUED, occurredAt: ISSUED }));
+  await h.execute(command('GiveConsent', { familyId, consentId: 'consent', personId: 'c1', purposes: ['access', 'legal'], recipientOrganizationIds: [PARTNER.organizationId], issuedAt: ISSUED, occurredAt: ISSUED }));
   await recordAsWritten(command('GrantAccess', { familyId, grantId: 'g', organizationId: PARTNER.organizationId, scope: 'FULL', expiresAt, issuedAt: ISSUED, occurredAt: ISSUED }));
 };
 

@@ -11,8 +11,10 @@ import { openFamilyHarness, type FamilyHarness } from '../../support/family-harn
  * the SIJ programme twenty days before turning 18 had no deadline and no blocker.
  */
 let h: FamilyHarness;
-beforeAll(() => {
+beforeAll(async () => {
   h = openFamilyHarness();
+  // The Defender a tracing names must exist (issue 14, item 6).
+  await h.organizations('org-reg');
 });
 afterAll(() => h.close());
 

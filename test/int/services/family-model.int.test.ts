@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../services/shared/domain-error.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
 import { reunificationStatus, type ReunificationStatus } from '../../../services/family/status.js';
@@ -96,6 +96,8 @@ const modelStatus = (m: Model): ReunificationStatus => {
 describe('family decider against a model (fast-check)', () => {
   const h = openFamilyHarness();
   afterAll(() => h.close());
+  // The organisations the steps name (a Defender and a document's assignee) must exist.
+  beforeAll(() => h.organizations('org-hn', 'o'));
   let runs = 0;
 
   it('accepts exactly the steps the model allows, and replays to the same state', async () => {

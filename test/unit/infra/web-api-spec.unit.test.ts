@@ -9,7 +9,8 @@ describe("the web app's forms, derived from the schema", () => {
   });
   it('leaves familyId, commandId and expectedRevision to the app, and lists enum values', () => {
     const attempt = spec.forms.find((form) => form.mutation === 'recordContactAttempt')!;
-    expect(attempt.fields.map((field) => field.name)).toEqual(['relativeId', 'channel', 'result', 'occurredAt']);
+    // stopWorkReason: typed by the advocate when a stop-work order covers the step (docs/STOP-WORK.md).
+    expect(attempt.fields.map((field) => field.name)).toEqual(['relativeId', 'channel', 'result', 'occurredAt', 'stopWorkReason']);
     expect(attempt.fields.find((field) => field.name === 'result')).toMatchObject({ kind: 'enum', required: true, values: expect.arrayContaining(['REACHED', 'NO_ANSWER']) });
   });
 });

@@ -36,7 +36,8 @@ const EXPECTED: Readonly<Record<string, Row>> = {
   'former lead that kept read access': [F, F, F, F, F, F, F],
   'former lead without kept access': [N, N, N, N, N, N, N],
   'transfer proposed to it': [F, F, F, F, F, F, Y],
-  'Defender named in tracing': [N, N, N, N, N, N, N],
+  // Sees the family at STATUS scope; records the tracing of the person it was given (issue 14, item 6).
+  'Defender named in tracing': [F, F, F, Y, F, F, F],
   'auditor appointed by the lead, or any outsider': [N, N, N, N, N, N, N],
 };
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ADVOCATE, PARTNER, childRegistered, closed, country, date, event, given, located, opened, referred, rejected, relativeAdded, suspended, tracingStarted, when,
+  ADVOCATE, PARTNER, childRegistered, closed, consented, country, date, event, given, located, opened, referred, rejected, relativeAdded, suspended, tracingStarted, when,
 } from '../../../support/family-fixtures.js';
 
 describe('family decider: hand-offs', () => {
-  const state = given(opened, childRegistered());
+  const state = given(opened, childRegistered(), consented());
   it('refers a family with a scope and an expiry', () => {
     expect(when(state, 'ReferFamily', { referralId: 'ref-1', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'DOCUMENTS', expiresAt: '2024-07-01T00:00:00.000Z' })).toEqual([
       { type: 'FamilyReferred', data: { referralId: 'ref-1', fromOrganizationId: 'org-a', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'DOCUMENTS', expiresAt: '2024-07-01T00:00:00.000Z' } },
@@ -13,7 +13,7 @@ describe('family decider: hand-offs', () => {
     rejected(state, 'ReferFamily', { referralId: 'ref-1', toOrganizationId: 'org-b', purpose: 'x', scope: 'FULL', expiresAt: '2024-01-01T00:00:00.000Z' }, 'BAD_USER_INPUT', undefined, 'expiresAt');
   });
   it('lets only the receiving organisation answer an open referral', () => {
-    const pending = given(opened, referred());
+    const pending = given(opened, consented(), referred());
     expect(when(pending, 'AcceptReferral', { referralId: 'ref-1', actor: PARTNER })).toEqual([{ type: 'ReferralAccepted', data: { referralId: 'ref-1' } }]);
     expect(when(pending, 'DeclineReferral', { referralId: 'ref-1', actor: PARTNER })[0]?.type).toBe('ReferralDeclined');
     rejected(pending, 'AcceptReferral', { referralId: 'ref-1', actor: ADVOCATE }, 'FORBIDDEN', /receiving organisation/);
@@ -33,10 +33,11 @@ describe('family decider: hand-offs', () => {
     const proposed = event('FamilyTransferProposed', { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true });
     expect(when(state, 'TransferFamily', { toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true })).toEqual([proposed]);
     rejected(state, 'TransferFamily', { toOrganizationId: 'org-a', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already leads/);
-    const waiting = given(opened, childRegistered(), proposed);
+    const waiting = given(opened, childRegistered(), consented(), proposed);
     rejected(waiting, 'TransferFamily', { toOrganizationId: 'org-x', previousLeadKeepsReadAccess: false }, 'INVALID_TRANSITION', /already waiting/);
     expect(when(waiting, 'AcceptTransfer', {})).toEqual([
-      { type: 'FamilyTransferred', data: { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true } },
+      // Kept read access ends after the documented default (30 days) unless the transfer said when.
+      { type: 'FamilyTransferred', data: { fromOrganizationId: 'org-a', toOrganizationId: 'org-nc', previousLeadKeepsReadAccess: true, previousLeadReadAccessUntil: '2024-07-01T12:00:00.000Z' } },
     ]);
     expect(when(waiting, 'DeclineTransfer', {})).toEqual([{ type: 'FamilyTransferDeclined', data: { toOrganizationId: 'org-nc' } }]);
     expect(when(waiting, 'CancelTransfer', {})).toEqual([{ type: 'FamilyTransferCancelled', data: { toOrganizationId: 'org-nc' } }]);
@@ -92,8 +93,9 @@ describe('family decider: outcome', () => {
 describe('family decider: access grants and relationships', () => {
   const state = given(opened, childRegistered(), relativeAdded());
   it('grants and revokes access directly', () => {
-    expect(when(state, 'GrantAccess', { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS' })).toEqual([
-      { type: 'AccessGranted', data: { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS' } },
+    const consenting = given(opened, childRegistered(), consented(['org-auditor'], ['access']));
+    expect(when(consenting, 'GrantAccess', { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS' })).toEqual([
+      { type: 'AccessGranted', data: { grantId: 'g-1', organizationId: 'org-auditor', scope: 'STATUS', purpose: 'access' } },
     ]);
     rejected(state, 'GrantAccess', { grantId: 'g-1', organizationId: 'org-a', scope: 'FULL' }, 'BAD_USER_INPUT', undefined, 'organizationId');
     const granted = given(opened, event('AccessGranted', { grantId: 'g-1', organizationId: 'org-x', scope: 'FULL' }));
