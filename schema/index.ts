@@ -9,6 +9,7 @@ import { organizationMutationResolvers } from './mutations/organization-mutation
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
+import { searchQueryResolvers } from './resolvers/search.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
@@ -37,6 +38,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Query: {
         ...queryResolvers,
         ...historyResolvers,
+        ...searchQueryResolvers,
         ...statusFeedQueryResolvers,
         ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),

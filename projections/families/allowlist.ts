@@ -261,6 +261,8 @@ export const VIEW_ALLOWLIST = {
   FamilyStatusChange: statusChange,
   /** The body of a webhook delivery; `change` is a FamilyStatusChange. */
   WebhookPayload: { deliveryId: everyone, webhookId: everyone, organizationId: everyone, change: everyone },
+  /** A search result (schema/search.graphql): returned only from DOCUMENTS scope up, by what that scope may see. */
+  SearchHit: { family: documents, personId: documents, personKind: documents, displayName: documents, matchedOn: documents },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
 
 export type ViewName = keyof typeof VIEW_ALLOWLIST;

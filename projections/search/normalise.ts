@@ -66,5 +66,9 @@ export const phoneForms = (text: string): string[] => {
   const international = text.trim().startsWith('+') || text.trim().startsWith('00');
   const parsed = international ? parsePhoneNumberFromString(text.trim().replace(/^00/, '+')) : undefined;
   if (parsed?.isPossible()) return [`+${parsed.countryCallingCode}${parsed.nationalNumber}`, `national:${parsed.nationalNumber}`];
-  return [`national:${digits.replace(/^0+/, '')}`];
+  // Typed without "+": the digits as they are, and, if they make a valid number with a country
+  // code in front ("502 5512 3498"), that number too.
+  const guessed = parsePhoneNumberFromString(`+${digits}`);
+  const withCountry = guessed?.isValid() ? [`+${guessed.countryCallingCode}${guessed.nationalNumber}`] : [];
+  return [`national:${digits.replace(/^0+/, '')}`, ...withCountry];
 };

@@ -1,11 +1,12 @@
 import type { RequestQueries } from '../statement-cache.js';
 import type { ViewerRole } from '../families/visibility.js';
 import { AUDIENCE } from './search-projection.js';
-import { MATCH_KINDS, queryTerms, type MatchKind, type TermHasher } from './search-terms.js';
+import { MATCH_KINDS, personRef, queryTerms, type MatchKind, type TermHasher } from './search-terms.js';
 
 export interface SearchHitRow {
   readonly familyId: string;
-  readonly personId: string;
+  /** The person as the index names them (personRef): the resolver finds their id among the family's people. */
+  readonly personRef: bigint;
   readonly personKind: 'CHILD' | 'RELATIVE';
   /** 0 an exact name, identifier or phone; 1 phonetic; 2 a typo: the weakest of the words' best matches. */
   readonly rank: number;
@@ -16,17 +17,17 @@ export interface SearchHitRow {
 export interface SearchPosition {
   readonly rank: number;
   readonly familyId: string;
-  readonly personId: string;
+  readonly personRef: bigint;
 }
 
 interface Row {
   family_id: string;
-  person_id: string;
+  person_ref: bigint;
   person_kind: 'CHILD' | 'RELATIVE';
-  rank: number;
+  rank: bigint;
   exact_matches: string | null;
   name_matches: string | null;
-  name_words: number;
+  name_words: bigint;
 }
 
 /**
@@ -49,29 +50,34 @@ export class SearchReadModel {
     private readonly now: string,
   ) {}
 
+  /** How the index names a person of a family (to find them among a hit's family). */
+  personRef(familyId: string, personId: string): bigint {
+    return personRef(this.hash, familyId, personId);
+  }
+
   search(text: string, first: number, after: SearchPosition | undefined): { hits: SearchHitRow[]; hasNextPage: boolean } {
     const { words, exact } = queryTerms(this.hash, text);
     if (words.length === 0 && exact.length === 0) return { hits: [], hasNextPage: false };
     // [term, match, group]: group -1 for identifier and phone terms, else the name word's index.
     const terms = [...exact.map((t) => [t.term, t.match, -1] as const), ...words.flatMap((word, index) => word.map((t) => [t.term, t.match, index] as const))];
-    const rows = this.queries.all<Row>(SEARCH_SQL, {
+    const rows = this.queries.allSafeIntegers<Row>(SEARCH_SQL, {
       terms: `[${terms.map(([term, match, group]) => `[${String(term)},${String(match)},${String(group)}]`).join(',')}]`,
       organizationId: this.viewer.organizationId,
       audience: this.viewer.role === 'AUDITOR' ? AUDIENCE.AUDITORS : AUDIENCE.MEMBERS,
       now: this.now,
-      words: words.length,
-      afterRank: after?.rank ?? -1,
+      words: BigInt(words.length),
+      afterRank: BigInt(after?.rank ?? -1),
       afterFamily: after?.familyId ?? '',
-      afterPerson: after?.personId ?? '',
-      limit: first + 1,
+      afterPerson: after?.personRef ?? -(2n ** 63n),
+      limit: BigInt(first + 1),
     });
     const kinds = (codes: string | null): MatchKind[] => (codes ?? '').split(',').filter((code) => code !== '').map((code) => MATCH_KINDS[Number(code)] as MatchKind);
     const hits = rows.slice(0, first).map((row) => ({
       familyId: row.family_id,
-      personId: row.person_id,
+      personRef: row.person_ref,
       personKind: row.person_kind,
-      rank: row.rank,
-      matchedOn: [...new Set([...kinds(row.exact_matches), ...(row.name_words === words.length && words.length > 0 ? kinds(row.name_matches) : [])])].sort(
+      rank: Number(row.rank),
+      matchedOn: [...new Set([...kinds(row.exact_matches), ...(Number(row.name_words) === words.length && words.length > 0 ? kinds(row.name_matches) : [])])].sort(
         (a, b) => MATCH_KINDS.indexOf(a) - MATCH_KINDS.indexOf(b),
       ),
     }));
@@ -106,11 +112,11 @@ matched AS (
   HAVING exact = 1 OR (@words > 0 AND name_words = @words)
 ),
 ranked AS (
-  SELECT s.family_id, s.person_id, s.person_kind, CASE WHEN m.exact = 1 THEN 0 ELSE m.weakest END AS rank,
+  SELECT s.family_id, s.person_ref, s.person_kind, CASE WHEN m.exact = 1 THEN 0 ELSE m.weakest END AS rank,
     m.exact_matches, m.name_matches, m.name_words
   FROM matched m JOIN search_people s ON s.person_key = m.person_key
 )
 SELECT * FROM ranked
-WHERE (rank, family_id, person_id) > (@afterRank, @afterFamily, @afterPerson)
-ORDER BY rank, family_id, person_id
+WHERE (rank, family_id, person_ref) > (@afterRank, @afterFamily, @afterPerson)
+ORDER BY rank, family_id, person_ref
 LIMIT @limit`;

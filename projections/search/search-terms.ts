@@ -39,6 +39,9 @@ export type TermHasher = (kind: string, token: string) => bigint;
 export const termHasher = (key: Buffer): TermHasher => (kind, token) =>
   createHmac('sha256', key).update(`${kind}:${token}`).digest().readBigInt64BE(0);
 
+/** A person of a family as the index names them: a keyed hash of the family and person ids. */
+export const personRef = (hash: TermHasher, familyId: string, personId: string): bigint => hash('person', `${familyId}/${personId}`);
+
 /** The terms one name word is indexed (and searched) under, each with why it would match. */
 export const wordTerms = (hash: TermHasher, word: string): Term[] => [
   ...nameForms(word).map((form) => ({ term: hash('name', form), match: matchCode('NAME') })),
