@@ -3,7 +3,8 @@
  * as one table. Figures are ratios because the machines are shared and noisy; absolute
  * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
  * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration,
- * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out.
+ * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out, `--scale N` (or BENCH_SEARCH_PEOPLE)
+ * the people in the search index (default 20,000; the issue's figure is `npm run bench -- --scale 100000`).
  */
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
@@ -14,6 +15,7 @@ import { benchEventStoreAppends } from './event-store-append.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
 import { benchProjectionRebuild } from './projection-rebuild.bench.js';
+import { benchSearch, searchScale } from './search.bench.js';
 import { benchSubscriptions } from './subscriptions.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
@@ -43,6 +45,7 @@ try {
   temp.remove();
 }
 await step('mutations over HTTP', benchMutations);
+await step('search latency', () => benchSearch(searchScale(process.argv)));
 await step('subscription fan-out', () => benchSubscriptions(Number(process.env['BENCH_SUBSCRIBERS'] ?? 500), Number(process.env['BENCH_CHANGES'] ?? 1_000)));
 
 process.stdout.write(`\n${formatTable(rows)}\n`);
