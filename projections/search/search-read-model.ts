@@ -90,7 +90,7 @@ export class SearchReadModel {
  * index seek per term), the best match per person and word, then the people every word (or an
  * identifier or phone) matched, in rank order, after the cursor.
  */
-const SEARCH_SQL = `
+export const SEARCH_SQL = `
 WITH q AS (
   SELECT json_extract(value, '$[0]') AS term, json_extract(value, '$[1]') AS match, json_extract(value, '$[2]') AS grp FROM json_each(@terms)
 ),

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Projector } from '../../../projections/projector.js';
 import { openSearchIndexFile } from '../../../projections/search/search-index-file.js';
 import { createSearchProjection, removePersonFromSearchIndex } from '../../../projections/search/search-projection.js';
-import { SearchReadModel, type SearchHitRow } from '../../../projections/search/search-read-model.js';
+import { SEARCH_SQL, SearchReadModel, type SearchHitRow } from '../../../projections/search/search-read-model.js';
 import { personRef, termHasher } from '../../../projections/search/search-terms.js';
 import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { command, country, date, PARTNER } from '../../support/family-fixtures.js';
@@ -130,6 +130,14 @@ describe('the search index', () => {
       after = { rank: last.rank, familyId: last.familyId, personRef: last.personRef };
     }
     expect(seen).toEqual(['fam-1/c1', 'fam-2/c1', 'fam-4/c1', 'fam-6/c1', 'fam-3/c1', 'fam-5/c1']);
+  });
+
+  it('reads only the caller\'s own postings: the plan seeks by organisation, audience and term, so other organisations\' people cost no time', async () => {
+    await projector.catchUp();
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SEARCH_SQL}`).all({ terms: '[[1,0,0]]', organizationId: 'org-a', audience: 0, now: NOW, words: 1, afterRank: -1, afterFamily: '', afterPerson: 0, limit: 21 }) as Array<{ detail: string }>).map((row) => row.detail);
+    const postings = plan.filter((detail) => detail.includes('search_postings'));
+    expect(postings).toHaveLength(1);
+    expect(postings[0]).toMatch(/USING (PRIMARY KEY|INDEX sqlite_autoindex_search_postings__v1_1) \(organization_id=\? AND audience=\? AND term=\? AND match=\?\)/);
   });
 
   it('removes a person\'s entries', async () => {
