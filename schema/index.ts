@@ -10,6 +10,7 @@ import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
 import { searchQueryResolvers } from './resolvers/search.js';
+import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
@@ -39,12 +40,14 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
         ...queryResolvers,
         ...historyResolvers,
         ...searchQueryResolvers,
+        ...casefileQueryResolvers,
         ...statusFeedQueryResolvers,
         ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       Family: familyResolvers,
       Referral: referralResolvers,
+      UnlocatedRelative: unlocatedRelativeResolvers,
       Organization: organizationResolvers,
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },

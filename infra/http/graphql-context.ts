@@ -10,6 +10,8 @@ import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { hashApiKey } from '../auth/api-keys.js';
 import { SearchReadModel } from '../../projections/search/search-read-model.js';
+import { CasefileReadModel } from '../../projections/casefile/casefile-read-model.js';
+import { SYSTEM_ORGANIZATION_ID } from '../../services/organization/organization.js';
 import type { TermHasher } from '../../projections/search/search-terms.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -67,5 +69,5 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
     readModelNow: () => new FamilyReadModel(new RequestQueries(cache), viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), ...(search ? { search: new SearchReadModel(new RequestQueries(search.cache), search.hash, viewer, now) } : {}), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), casefile: new CasefileReadModel(queries, viewer, now, viewer.organizationId === SYSTEM_ORGANIZATION_ID), ...(search ? { search: new SearchReadModel(new RequestQueries(search.cache), search.hash, viewer, now) } : {}), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
 };
