@@ -11,6 +11,7 @@ import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './sca
 import { historyResolvers } from './resolvers/history.js';
 import { searchQueryResolvers } from './resolvers/search.js';
 import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
+import { familyPayloadResolvers } from './resolvers/duplicates.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
@@ -48,6 +49,7 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Family: familyResolvers,
       Referral: referralResolvers,
       UnlocatedRelative: unlocatedRelativeResolvers,
+      FamilyPayload: familyPayloadResolvers,
       Organization: organizationResolvers,
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },

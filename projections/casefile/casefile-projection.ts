@@ -19,6 +19,8 @@ const FAMILY_STREAM_PREFIX = 'family-';
  * - `casefile_facilities`: each child's current facility, case- and accent-folded (detained or
  *   transferred; cleared on release or repatriation). Facilities are FULL-scope facts: the
  *   read side filters by them only where the caller's scope is FULL.
+ * - `casefile_duplicate_decisions`: each decided pair of possible duplicates (the latest
+ *   decision): a decided pair is not offered again, in either direction.
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
@@ -28,6 +30,8 @@ export const casefileProjection: Projection = {
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,
     casefile_assignments: 'family_id TEXT NOT NULL, kind TEXT NOT NULL, ref_id TEXT NOT NULL, organization_id TEXT NOT NULL, PRIMARY KEY (family_id, kind, ref_id)',
     casefile_facilities: 'family_id TEXT NOT NULL, child_id TEXT NOT NULL, facility TEXT NOT NULL, PRIMARY KEY (family_id, child_id)',
+    casefile_duplicate_decisions: `family_id TEXT NOT NULL, person_id TEXT NOT NULL, other_family_id TEXT NOT NULL, other_person_id TEXT NOT NULL,
+      same_person INTEGER NOT NULL, PRIMARY KEY (family_id, person_id, other_family_id, other_person_id)`,
   },
   indexes: [
     'CREATE INDEX IF NOT EXISTS {casefile_assignments}_organization ON {casefile_assignments} (organization_id, family_id)',
@@ -43,6 +47,7 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
     WHERE family_id = @familyId AND relative_id = @relativeId`);
   const assign = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_assignments')} (family_id, kind, ref_id, organization_id) VALUES (?, ?, ?, ?)`);
   const setFacility = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_facilities')} (family_id, child_id, facility) VALUES (?, ?, ?)`);
+  const decide = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_duplicate_decisions')} VALUES (?, ?, ?, ?, ?)`);
   const clearFacility = db.prepare(`DELETE FROM ${table('casefile_facilities')} WHERE family_id = ? AND child_id = ?`);
 
   const apply = (familyId: string, event: RecordedEvent): void => {
@@ -68,6 +73,9 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
         if (facility) setFacility.run(familyId, String(data['childId']), fold(facility));
         break;
       }
+      case 'PossibleDuplicateDecided':
+        decide.run(familyId, String(data['personId']), String(data['otherFamilyId']), String(data['otherPersonId']), data['samePerson'] === true ? 1 : 0);
+        break;
       case 'ChildReleased':
       case 'ChildRepatriated':
         clearFacility.run(familyId, String(data['childId']));

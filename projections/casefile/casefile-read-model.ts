@@ -141,6 +141,16 @@ export class CasefileReadModel {
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
   }
 
+  /** The pairs among these already decided on (either direction), as `family/person|family/person` keys. */
+  decidedPairs(familyId: string, personId: string): Set<string> {
+    const rows = this.queries.all<{ a: string; b: string }>(
+      `SELECT family_id || '/' || person_id AS a, other_family_id || '/' || other_person_id AS b FROM casefile_duplicate_decisions
+       WHERE (family_id = @familyId AND person_id = @personId) OR (other_family_id = @familyId AND other_person_id = @personId)`,
+      { familyId, personId },
+    );
+    return new Set(rows.flatMap((row) => [`${row.a}|${row.b}`, `${row.b}|${row.a}`]));
+  }
+
   /** statistics.unlocatedRelatives: the same relatives, by believed country and calendar months since separation. */
   counts(): Array<{ country: string | null; months_since_separation: number | null; relatives: number; not_traced: number }> {
     return this.queries.all(

@@ -142,6 +142,7 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
   RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },
+  PossibleDuplicateDecided: { personId: person, otherFamilyId: full, otherPersonId: full, samePerson: documents, personal: { subjectId: person, reason: documents } },
   IdentifierRecorded: { personId: person, kind: documents, personal: { subjectId: person, value: full } },
   ConsentGiven: { consentId: documents, personId: person, purposes: documents, recipientOrganizationIds: documents, expiresOn: documents },
   ConsentWithdrawn: { consentId: documents },

@@ -28,6 +28,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordRelationship: intake.recordRelationship,
   AddRelative: intake.addRelative,
   RecordIdentifier: intake.recordIdentifier,
+  DecidePossibleDuplicate: intake.decidePossibleDuplicate,
   GiveConsent: intake.giveConsent,
   WithdrawConsent: intake.withdrawConsent,
   RecordProtectionConcern: intake.recordProtectionConcern,

@@ -109,6 +109,7 @@ export const evolve = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, safetyOverrides: put(state.safetyOverrides, d.overrideId, { overrideId: d.overrideId, childId: d.childId, personId: d.personId, gate: d.gate, consumed: false }) };
     }
     case 'IdentifierRecorded':
+    case 'PossibleDuplicateDecided':
     case 'ContactAttemptMade':
     case 'LeadReceived':
     case 'FollowUpRecorded':
