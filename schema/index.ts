@@ -12,6 +12,7 @@ import { historyResolvers } from './resolvers/history.js';
 import { searchQueryResolvers } from './resolvers/search.js';
 import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
 import { familyPayloadResolvers } from './resolvers/duplicates.js';
+import { timelineEntryResolvers, timelineResolver } from './resolvers/timeline.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
@@ -46,7 +47,8 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
         ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
-      Family: familyResolvers,
+      Family: { ...familyResolvers, timeline: timelineResolver },
+      TimelineEntry: timelineEntryResolvers,
       Referral: referralResolvers,
       UnlocatedRelative: unlocatedRelativeResolvers,
       FamilyPayload: familyPayloadResolvers,

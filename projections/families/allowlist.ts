@@ -228,6 +228,8 @@ export const VIEW_ALLOWLIST = {
     id: everyone, status: everyone, revision: everyone, knownAt: everyone, programme: everyone, leadOrganization: everyone,
     children: everyone, relatives: everyone, documents: everyone, legalMatters: everyone, deadlines: everyone, referrals: everyone,
     blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone, viewerScope: everyone, viewerCanWrite: everyone,
+    /** Sentences made from the history as the scope shows it (projections/timeline/). */
+    timeline: everyone,
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {

@@ -87,6 +87,23 @@ describe('search over HTTP', () => {
     expect(forged.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
+  it('Family.timeline: one sentence per event, in Spanish by Accept-Language or the argument, with the organisation and day', async () => {
+    const query = `query($id: ID!, $l: String) { family(id: $id) { timeline(first: 3, language: $l) { totalCount edges { node { type sentence language occurredOn recordedBy { id } } } } } }`;
+    const spanish = await fetch(`${tracker.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['org-us']!}`, 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' },
+      body: JSON.stringify({ query, variables: { id: target } }),
+    }).then((response) => response.json() as Promise<{ data: { family: { timeline: { totalCount: number; edges: Array<{ node: Record<string, unknown> }> } } } }>);
+    const entries = spanish.data.family.timeline.edges.map((e) => e.node);
+    expect(entries[0]).toMatchObject({ type: 'FamilyCaseOpened', sentence: 'Abrió el caso (SEPARATED_FAMILY).', language: 'es', recordedBy: { id: 'org-us' } });
+    expect(entries[1]).toMatchObject({ type: 'ChildRegistered', sentence: 'Registró al niño o niña xiomara (Xiomara), nacionalidad GT.' });
+    expect(spanish.data.family.timeline.totalCount).toBeGreaterThanOrEqual(6);
+    const english = dataOf(await gql(keys['org-us']!, query, { id: target, l: 'en' })).family.timeline.edges[2].node;
+    expect(english).toMatchObject({ type: 'RelativeAdded', sentence: 'Added relative father (José), FATHER.', language: 'en' });
+    const wrong = await gql(keys['org-us']!, query, { id: target, l: 'fr' });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'language' });
+  });
+
   it('the index file holds none of the names, the A-number or the phone number; the key sits outside the data directory, 0600', async () => {
     const indexFiles = readdirSync(dataDir).filter((name) => name.startsWith('search-index.sqlite'));
     expect(indexFiles).toContain('search-index.sqlite');
