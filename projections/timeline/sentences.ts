@@ -13,6 +13,7 @@ type Sentences = { readonly [T in FamilyEventType]: string };
 export const EN: Sentences = {
   FamilyCaseOpened: 'Opened the case ({{programme}}).',
   ChildRegistered: 'Registered child {{childId}} ({{personal.givenName}}), nationality {{nationality}}.',
+  MedicalNeedsRecorded: "Recorded child {{childId}}'s medical needs.",
   ChildBirthDateCorrected: "Corrected child {{childId}}'s birth date to {{personal.birthDate}}.",
   RelativeAdded: 'Added relative {{relativeId}} ({{personal.givenName}}), {{relationship}}.',
   ChildArrivalDateCorrected: "Corrected child {{childId}}'s arrival date to {{arrivalDate}}.",
@@ -40,6 +41,7 @@ export const EN: Sentences = {
   SafetyAssessmentCompleted: 'Completed a safety assessment for {{relativeId}}: {{outcome}}.',
   RedFlagRaised: 'Raised a red flag ({{category}}).',
   RedFlagCleared: 'Cleared a red flag.',
+  SafetyOverrideRecorded: 'Recorded an override of the safety gate {{gate}} for {{childId}}.',
   DocumentRequested: 'Requested document {{documentId}} ({{documentType}}, {{issuingCountry}}), assigned to {{assignedOrganizationId}}.',
   DocumentObtained: 'Obtained document {{documentId}}.',
   DocumentApostilled: 'Document {{documentId}} was legalised ({{method}}).',
@@ -82,6 +84,7 @@ export const EN: Sentences = {
 export const ES: Sentences = {
   FamilyCaseOpened: 'Abrió el caso ({{programme}}).',
   ChildRegistered: 'Registró al niño o niña {{childId}} ({{personal.givenName}}), nacionalidad {{nationality}}.',
+  MedicalNeedsRecorded: 'Registró las necesidades médicas de {{childId}}.',
   ChildBirthDateCorrected: 'Corrigió la fecha de nacimiento de {{childId}}: {{personal.birthDate}}.',
   RelativeAdded: 'Añadió al familiar {{relativeId}} ({{personal.givenName}}), {{relationship}}.',
   ChildArrivalDateCorrected: 'Corrigió la fecha de llegada de {{childId}}: {{arrivalDate}}.',
@@ -109,6 +112,7 @@ export const ES: Sentences = {
   SafetyAssessmentCompleted: 'Completó una evaluación de seguridad de {{relativeId}}: {{outcome}}.',
   RedFlagRaised: 'Señaló una alerta ({{category}}).',
   RedFlagCleared: 'Retiró una alerta.',
+  SafetyOverrideRecorded: 'Registró una excepción al control de seguridad {{gate}} para {{childId}}.',
   DocumentRequested: 'Solicitó el documento {{documentId}} ({{documentType}}, {{issuingCountry}}), asignado a {{assignedOrganizationId}}.',
   DocumentObtained: 'Obtuvo el documento {{documentId}}.',
   DocumentApostilled: 'El documento {{documentId}} fue legalizado ({{method}}).',

@@ -80,7 +80,7 @@ export const possibleDuplicates = async (payload: { command?: FamilyCommand }, _
       else reasons.delete('SAME_NAME');
     }
     if (reasons.size === 0) return [];
-    const view = child ? childView(disclosure, child) : relative ? relativeView(disclosure, relative) : undefined;
+    const view = child ? childView(disclosure, state, child, context.today) : relative ? relativeView(disclosure, relative) : undefined;
     const personId = disclosure.shownId('person', id);
     if (!view || personId === undefined) return [];
     context.accessLog.record(row.family_id, 'people');

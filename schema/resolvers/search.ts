@@ -47,7 +47,7 @@ const visibleHit = (hit: SearchHitRow, row: FamilyRow | null, context: GraphQLCo
   if (matchedOn.length === 0) return null;
   const child = state.children.get(id);
   const relative = state.relatives.get(id);
-  const view = hit.personKind === 'CHILD' ? (child && childView(disclosure, child)) : (relative && relativeView(disclosure, relative));
+  const view = hit.personKind === 'CHILD' ? (child && childView(disclosure, state, child, context.today)) : (relative && relativeView(disclosure, relative));
   const personId = disclosure.shownId('person', id);
   if (!view || personId === undefined) return null;
   if (row.viewer_scope >= DOCUMENTS) context.accessLog.record(row.family_id, 'people');
