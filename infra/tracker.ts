@@ -28,7 +28,12 @@ import { formatPosition, parsePosition, type Position } from '../services/event-
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
 import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
-import { accessReadModelsUnavailable, GuardedStatementCache, runWhileServing } from './http/read-model-guard.js';
+import { accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
+import { openKeyDirectory } from './keys/key-directory.js';
+import type { EventStore } from '../services/event-store/port.js';
+import { openSearchIndexFile, SEARCH_INDEX_FILE } from '../projections/search/search-index-file.js';
+import { createSearchProjection } from '../projections/search/search-projection.js';
+import { termHasher } from '../projections/search/search-terms.js';
 import type { Logger } from './logger.js';
 
 export interface RunningTracker {
@@ -64,6 +69,8 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
+  const search = openSearch(config, logger, store);
+  search.projector.start();
 
   const bootstrap = await bootstrapSystemOrganization(store, { store, newEventId }, config.bootstrapAdminKey, clock().toISOString());
   if (bootstrap.generatedKey) {
@@ -115,6 +122,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       webhooks: createWebhookDeliveries(outbox, { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, resolve: systemResolver }),
       unavailableNow,
       deadlineHorizonDays: config.deadlineHorizonDays,
+      search: { cache: new GuardedStatementCache(search.db, projectorUnavailable(search.projector)), hash: search.hash },
     }),
   });
   const server = createServer(app);
@@ -143,6 +151,8 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       await lease?.stop();
       outbox.close();
       await projector.stop();
+      await search.projector.stop();
+      search.db.close();
       readDb.close();
       await store.close();
       await keys.keyStore.close();
@@ -178,6 +188,22 @@ const openDataDir = async (config: Config, logger: Logger) => {
     lock.release();
     throw error;
   }
+};
+
+/**
+ * The search index (issue 15): its own file and its own projector (so that its rows and
+ * checkpoint commit together in that file), its key from the key directory. A damaged file is
+ * set aside and a file made under another key is dropped: either way it rebuilds.
+ */
+const openSearch = (config: Config, logger: Logger, store: EventStore) => {
+  const key = openKeyDirectory(config.keys.keyDir, config.dataDir).blindIndexKey();
+  const db = openSearchIndexFile(join(config.dataDir, SEARCH_INDEX_FILE), key, {
+    ifDamaged: 'set-aside',
+    onSetAside: ({ file, setAsideAs }) => logger.error({ file, setAsideAs }, 'the search index is damaged: set aside, it rebuilds from the event store'),
+    onKeyChanged: () => logger.warn('the search index was made under another key: it rebuilds from the event store'),
+  });
+  const hash = termHasher(key);
+  return { db, hash, projector: new Projector(store, db, [createSearchProjection(hash)]) };
 };
 
 /**

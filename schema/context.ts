@@ -8,6 +8,8 @@ import type { FamilyCommand } from '../services/family/commands.js';
 import type { FamilyCommandOptions } from '../services/family/family-service.js';
 import type { OrganizationCommand } from '../services/organization/organization.js';
 import type { RequestAccessLog } from './access-log.js';
+import type { SearchReadModel } from '../projections/search/search-read-model.js';
+import type { CasefileReadModel } from '../projections/casefile/casefile-read-model.js';
 
 /**
  * The write side as resolvers see it; infra implements it (positions are the API's opaque
@@ -103,6 +105,10 @@ export interface GraphQLContext {
   readonly readModel: FamilyReadModel;
   readonly organizations: OrganizationReadModel;
   readonly accessLogEntries: AccessLogReadModel;
+  /** Relatives not yet found and their counts (projections/casefile/). */
+  readonly casefile: CasefileReadModel;
+  /** The search index for this caller (absent where no index is configured: search is UNAVAILABLE). */
+  readonly search?: SearchReadModel;
   readonly loaders: Loaders;
   readonly today: CalendarDate;
   /** Added by the rate-limit plugin; absent when no limit is configured (and in tests without the plugin). */

@@ -10,6 +10,10 @@ import { stopWorkOrderMutationResolvers } from './mutations/stop-work-order-reso
 import { familyMutationSdl } from './mutations/mutation-sdl.js';
 import { CountryCodeScalar, DateScalar, DateTimeScalar, JsonScalar } from './scalars.js';
 import { historyResolvers } from './resolvers/history.js';
+import { searchQueryResolvers } from './resolvers/search.js';
+import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
+import { familyPayloadResolvers } from './resolvers/duplicates.js';
+import { timelineEntryResolvers, timelineResolver } from './resolvers/timeline.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
 
@@ -38,14 +42,19 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       Query: {
         ...queryResolvers,
         ...historyResolvers,
+        ...searchQueryResolvers,
+        ...casefileQueryResolvers,
         ...statusFeedQueryResolvers,
         ...webhookQueryResolvers,
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       FamilyConnection: familyConnectionResolvers,
-      Family: familyResolvers,
+      Family: { ...familyResolvers, timeline: timelineResolver },
+      TimelineEntry: timelineEntryResolvers,
       Referral: referralResolvers,
       Sharing: sharingResolvers,
+      UnlocatedRelative: unlocatedRelativeResolvers,
+      FamilyPayload: familyPayloadResolvers,
       Organization: organizationResolvers,
       Viewer: { organization: organizationField },
       CaseloadEntry: { organization: organizationField },

@@ -20,6 +20,13 @@ export const accessReadModelsUnavailable = (projector: Projector) => (): GraphQL
   return unavailable(notServing.some((n) => n.reason === 'STALLED') ? RETRY_AFTER_STALLED_S : RETRY_AFTER_CATCHING_UP_S);
 };
 
+/** UNAVAILABLE while any projection of this projector may not answer (the search index's, which has a projector of its own). */
+export const projectorUnavailable = (projector: Projector) => (): GraphQLError | undefined => {
+  const notServing = projector.notServing();
+  if (notServing.length === 0) return undefined;
+  return unavailable(notServing.some((n) => n.reason === 'STALLED') ? RETRY_AFTER_STALLED_S : RETRY_AFTER_CATCHING_UP_S);
+};
+
 /**
  * The statements of the read models, refused (UNAVAILABLE) while they may not answer. Every
  * reader in the server goes through it: requests, subscriptions that run on after their

@@ -142,6 +142,7 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
   RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },
+  PossibleDuplicateDecided: { personId: person, otherFamilyId: full, otherPersonId: full, samePerson: documents, personal: { subjectId: person, reason: documents } },
   IdentifierRecorded: { personId: person, kind: documents, personal: { subjectId: person, value: full } },
   ConsentGiven: { consentId: documents, personId: person, purposes: documents, recipientOrganizationIds: documents, expiresOn: documents },
   ConsentWithdrawn: { consentId: documents },
@@ -230,6 +231,8 @@ export const VIEW_ALLOWLIST = {
     children: everyone, relatives: everyone, documents: everyone, legalMatters: everyone, deadlines: everyone, referrals: everyone,
     blockers: everyone, nextDeadline: everyone, openedAt: everyone, updatedAt: everyone, viewerScope: everyone, viewerCanWrite: everyone,
     sharing: everyone, assignments: everyone,
+    /** Sentences made from the history as the scope shows it (projections/timeline/). */
+    timeline: everyone,
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {
@@ -271,6 +274,8 @@ export const VIEW_ALLOWLIST = {
   FamilyStatusChange: statusChange,
   /** The body of a webhook delivery; `change` is a FamilyStatusChange. */
   WebhookPayload: { deliveryId: everyone, webhookId: everyone, organizationId: everyone, change: everyone },
+  /** A search result (schema/search.graphql): returned only from DOCUMENTS scope up, by what that scope may see. */
+  SearchHit: { family: documents, personId: documents, personKind: documents, displayName: documents, matchedOn: documents },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, FieldRule>>>>;
 
 export type ViewName = keyof typeof VIEW_ALLOWLIST;

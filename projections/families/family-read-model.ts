@@ -3,6 +3,7 @@ import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { formatPosition, parsePosition, type Position } from '../../services/event-store/position.js';
 import type { RequestQueries } from '../statement-cache.js';
 import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
+import { casefileFilterConditions, type CasefileFilter } from '../casefile/casefile-read-model.js';
 
 export interface FamilyRow {
   readonly family_id: string;
@@ -20,7 +21,7 @@ export interface FamilyRow {
   readonly viewer_can_write: number;
 }
 
-export interface FamilyFilter {
+export interface FamilyFilter extends CasefileFilter {
   readonly status?: readonly string[] | null;
   readonly country?: string | null;
   readonly leadOrganizationId?: string | null;
@@ -52,6 +53,7 @@ export interface ReadModelViewer { readonly organizationId: string; readonly rol
 export class FamilyReadModel {
   private readonly visibility: VisibilitySql;
   private readonly viewerParameters: Record<string, unknown>;
+  private readonly role: ViewerRole;
 
   constructor(
     private readonly queries: RequestQueries,
@@ -59,6 +61,7 @@ export class FamilyReadModel {
     private readonly now: string,
   ) {
     this.visibility = visibilityFor(viewer.role);
+    this.role = viewer.role;
     // Auditors of the system organisation audit every family.
     this.viewerParameters = { viewerOrganizationId: viewer.organizationId, now, auditsAll: viewer.organizationId === SYSTEM_ORGANIZATION_ID ? 1 : 0 };
   }
@@ -107,6 +110,9 @@ export class FamilyReadModel {
       conditions.push('f.updated_at >= @updatedSince');
       parameters['updatedSince'] = filter.updatedSince;
     }
+    const casefile = casefileFilterConditions(filter, this.role, this.now);
+    conditions.push(...casefile.conditions);
+    Object.assign(parameters, casefile.parameters);
     const where = conditions.join(' AND ');
     let counted: number | undefined;
     const totalCount = (): number =>

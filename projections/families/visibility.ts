@@ -58,4 +58,13 @@ const auditorVisibility: VisibilitySql = {
   countAll: null,
 };
 
+/**
+ * A condition on `f`: the caller's scope on the family is at least `scope` (for filters on facts
+ * only that scope may see: a filter the scope cannot see would tell the fact by what it keeps).
+ * Auditors reach DOCUMENTS or FULL only through a grant, as in their `viewer_scope`.
+ */
+export const scopeAtLeast = (role: ViewerRole, scope: 'DOCUMENTS' | 'FULL'): string =>
+  `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
+    AND a.scope IN (${scope === 'FULL' ? "'FULL'" : "'FULL', 'DOCUMENTS'"})${role === 'AUDITOR' ? " AND a.via = 'GRANT'" : ''})`;
+
 export const visibilityFor = (role: ViewerRole): VisibilitySql => (role === 'AUDITOR' ? auditorVisibility : memberVisibility);

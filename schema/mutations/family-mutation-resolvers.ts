@@ -4,6 +4,7 @@ import { familyIdForOpening } from '../../services/family/family-service.js';
 import { notYetVisible } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { FAMILY_MUTATIONS, mutationName } from './family-mutation-specs.js';
+import { checkOtherPersonVisible } from '../resolvers/duplicates.js';
 
 /** How long a mutation waits for the read model to show its own write. */
 const READ_YOUR_WRITES_MS = 5_000;
@@ -35,6 +36,7 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
     issuedAt: now,
     occurredAt: occurredAt ? new Date(occurredAt).toISOString() : now,
   } as unknown as FamilyCommand;
+  if (command.type === 'DecidePossibleDuplicate') await checkOtherPersonVisible(command, context);
   const result = await context.writer.execute(command, {
     ...(commandId ? { commandId } : {}),
     ...(expectedRevision === null || expectedRevision === undefined ? {} : { expectedRevision }),
@@ -43,7 +45,8 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
   // Only the projection the payload is read from: the others (access log, organisations) may lag.
   if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS, familiesProjection.name))) throw notYetVisible(result.position);
   const family = context.readModel.familiesByIds([familyId]).get(familyId) ?? null;
-  return { family, revision: result.revision, position: result.position, replayed: result.replayed };
+  // `command` lets the payload's possibleDuplicates see what was registered (schema/resolvers/duplicates.ts).
+  return { family, revision: result.revision, position: result.position, replayed: result.replayed, command };
 };
 
 export const familyMutationResolvers = Object.fromEntries(

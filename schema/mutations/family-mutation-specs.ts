@@ -19,6 +19,7 @@ export const FAMILY_MUTATIONS: Readonly<Partial<Record<FamilyCommandType, FieldS
   AddRelative: { relativeId: 'ID!', relationship: 'Relationship!', ...PERSON_NAME, phone: 'String', biological: 'Boolean', vitalStatus: 'VitalStatus = ALIVE', adverse: 'Boolean = false', languages: '[String!] = []', needsInterpreter: 'Boolean = false' },
   RecordRelationship: { relativeId: 'ID!', childId: 'ID!', relationship: 'Relationship!', biological: 'Boolean' },
   RecordIdentifier: { personId: 'ID!', kind: 'IdentifierKind!', value: 'String!' },
+  DecidePossibleDuplicate: { personId: 'ID!', otherFamilyId: 'ID!', otherPersonId: 'ID!', samePerson: 'Boolean!', reason: 'String' },
   GiveConsent: { consentId: 'ID!', personId: 'ID!', purposes: '[String!]!', recipientOrganizationIds: '[ID!]!', expiresOn: 'Date' },
   WithdrawConsent: { consentId: 'ID!' },
   RecordProtectionConcern: { concernId: 'ID!', kind: 'ConcernKind!', neverDiscloseTo: '[ID!] = []', subjectPersonId: 'ID!', narrative: 'String' },

@@ -36,6 +36,10 @@ export const queryResolvers = {
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null && (filter.agingOutWithinDays < 0 || filter.agingOutWithinDays > MAX_DEADLINE_DAYS)) {
       throw badUserInput('agingOutWithinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
     }
+    if (filter.deadlineWithinDays !== undefined && filter.deadlineWithinDays !== null && (filter.deadlineWithinDays < 0 || filter.deadlineWithinDays > MAX_DEADLINE_DAYS)) {
+      throw badUserInput('deadlineWithinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
+    }
+    if (filter.facility !== undefined && filter.facility !== null && filter.facility.length > 200) throw badUserInput('facility', rule`must be at most ${200} characters`);
     const page = context.readModel.listFamilies(filter, first, args.after ? familyCursor.decode(args.after) : undefined);
     for (const row of page.rows) context.loaders.family.prime(row.family_id, row);
     const edges = page.rows.map((row) => ({ cursor: familyCursor.encode(row.family_id), node: row }));
@@ -58,7 +62,8 @@ export const queryResolvers = {
 
   statistics: (_root: unknown, _args: unknown, context: GraphQLContext) => ({
     familiesByStatusAndCountry: context.readModel.familiesByStatusAndCountry(),
-    unlocatedRelatives: context.readModel.unlocatedRelatives().map((r) => ({ country: r.country, monthsSinceSeparation: r.months_since_separation, relatives: r.relatives })),
+    // By the country where each relative is believed to be (FULL scope; else null), including relatives nobody has started tracing (issue 15).
+    unlocatedRelatives: context.casefile.counts().map((r) => ({ country: r.country, monthsSinceSeparation: r.months_since_separation, relatives: r.relatives, notTraced: r.not_traced })),
   }),
 
   familyAccessLog: async (_root: unknown, args: { familyId: string; first?: number | null }, context: GraphQLContext) => {

@@ -35,6 +35,8 @@ export type FamilyCommand =
   | C<'RecordRelationship', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
   | C<'AddRelative', { relativeId: string; relationship: V.Relationship; givenName: string; familyName?: string; phone?: string; biological: boolean | null; vitalStatus: V.VitalStatus; adverse: boolean; languages?: readonly string[]; needsInterpreter?: boolean }>
   | C<'RecordIdentifier', { personId: string; kind: V.IdentifierKind; value: string }>
+  /** Decides whether a possible duplicate (another person the caller may see) is the same person; the decision and its reason are kept. */
+  | C<'DecidePossibleDuplicate', { personId: string; otherFamilyId: string; otherPersonId: string; samePerson: boolean; reason?: string }>
   | C<'GiveConsent', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
   | C<'WithdrawConsent', { consentId: string }>
   | C<'RecordProtectionConcern', { concernId: string; kind: V.ConcernKind; neverDiscloseTo: readonly string[]; subjectPersonId: string; narrative?: string }>

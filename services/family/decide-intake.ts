@@ -93,6 +93,23 @@ export const recordIdentifier = (c: FamilyCommandOf<'RecordIdentifier'>, s: Fami
   return [{ type: 'IdentifierRecorded', data: { personId: c.personId, kind: c.kind, personal: { subjectId: c.personId, value: c.value } } }];
 };
 
+/**
+ * The decision on a possible duplicate. The other person is in another stream (or this one): the
+ * resolver checks the caller may see them; here only that the family's own person exists and the
+ * pair is not the person with themselves.
+ */
+export const decidePossibleDuplicate = (c: FamilyCommandOf<'DecidePossibleDuplicate'>, s: FamilyState): FamilyEvent[] => {
+  requirePerson(s, c.personId, 'personId');
+  if (c.otherFamilyId === c.familyId && c.otherPersonId === c.personId) throw badInput('otherPersonId', rule`must name another person`);
+  return [{
+    type: 'PossibleDuplicateDecided',
+    data: {
+      personId: c.personId, otherFamilyId: c.otherFamilyId, otherPersonId: c.otherPersonId, samePerson: c.samePerson,
+      ...(c.reason ? { personal: { subjectId: c.personId, reason: c.reason } } : {}),
+    },
+  }];
+};
+
 export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): FamilyEvent[] => {
   requirePerson(s, c.personId, 'personId');
   requireNew(s.consents, c.consentId, 'consentId', rule`consent`);

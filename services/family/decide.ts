@@ -29,6 +29,7 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   RecordRelationship: intake.recordRelationship,
   AddRelative: intake.addRelative,
   RecordIdentifier: intake.recordIdentifier,
+  DecidePossibleDuplicate: intake.decidePossibleDuplicate,
   GiveConsent: intake.giveConsent,
   WithdrawConsent: consent.withdrawConsent,
   RecordProtectionConcern: intake.recordProtectionConcern,

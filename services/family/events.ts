@@ -35,6 +35,8 @@ export type FamilyEvent =
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>
   | E<'RelationshipRecorded', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
   | E<'IdentifierRecorded', { personId: string; kind: V.IdentifierKind; personal: Personal<{ value: string }> }>
+  /** A possible duplicate was decided on: the same person, or not (then it is not offered again). */
+  | E<'PossibleDuplicateDecided', { personId: string; otherFamilyId: string; otherPersonId: string; samePerson: boolean; personal?: Personal<{ reason: string }> }>
   | E<'ConsentGiven', { consentId: string; personId: string; purposes: readonly string[]; recipientOrganizationIds: readonly string[]; expiresOn?: CalendarDate }>
   | E<'ConsentWithdrawn', { consentId: string }>
   | E<'ProtectionConcernRecorded', { concernId: string; kind: V.ConcernKind; neverDiscloseTo: readonly string[]; personal?: Personal<{ narrative: string }> }>

@@ -110,6 +110,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return { ...state, safetyOverrides: put(state.safetyOverrides, d.overrideId, { overrideId: d.overrideId, childId: d.childId, personId: d.personId, gate: d.gate, consumed: false }) };
     }
     case 'IdentifierRecorded':
+    case 'PossibleDuplicateDecided':
     case 'ContactAttemptMade':
     case 'LeadReceived':
     case 'FollowUpRecorded':

@@ -4,7 +4,8 @@
  * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
  * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration,
  * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out, BENCH_INTERLEAVED_FAMILIES the
- * interleaved rebuild (one family in five with a long history).
+ * interleaved rebuild (one family in five with a long history), `--scale N` (or BENCH_SEARCH_PEOPLE)
+ * the people in the search index (default 20,000; the issue's figure is `npm run bench -- --scale 100000`).
  * `npm run bench -- --only appends,concurrent` runs only the named steps (STEP_NAMES).
  */
 import { join } from 'node:path';
@@ -17,13 +18,14 @@ import { benchCommandHandler } from './commands.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
 import { benchInterleavedRebuild, benchProjectionRebuild } from './projection-rebuild.bench.js';
+import { benchSearch, searchScale } from './search.bench.js';
 import { benchSubscriptions } from './subscriptions.bench.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const families = Number(process.env['BENCH_FAMILIES'] ?? 11_500);
 
-const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'interleaved', 'graphql', 'audit', 'mutations', 'subscriptions'] as const;
+const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'interleaved', 'graphql', 'audit', 'mutations', 'search', 'subscriptions'] as const;
 type StepName = (typeof STEP_NAMES)[number];
 
 const selected = ((): ReadonlySet<StepName> => {
@@ -73,6 +75,7 @@ if (selected.has('interleaved')) {
   }
 }
 await step('mutations', benchMutations);
+await step('search', () => benchSearch(searchScale(process.argv)));
 await step('subscriptions', () => benchSubscriptions(Number(process.env['BENCH_SUBSCRIBERS'] ?? 500), Number(process.env['BENCH_CHANGES'] ?? 1_000)));
 
 process.stdout.write(`\n${formatTable(rows)}\n`);

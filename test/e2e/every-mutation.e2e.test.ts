@@ -24,7 +24,7 @@ const call = async (name: string, input: Record<string, unknown>) => {
 
 type Step = readonly [string, Record<string, unknown>];
 
-const main = (): Step[] => [
+const main = (familyId = ''): Step[] => [
   ['registerChild', { childId: 'c1', givenName: 'Ana', birthDate: '2008-05-05', nationality: 'HN', arrivalDate: '2023-01-15' }],
   ['registerChild', { childId: 'c2', givenName: 'Beto', birthDate: '2012-01-01', nationality: 'HN' }],
   ['recordMedicalNeeds', { childId: 'c2', medicalNeeds: 'asthma: inhaler twice a day' }],
@@ -34,6 +34,7 @@ const main = (): Step[] => [
   ['addRelative', { relativeId: 'father', relationship: 'FATHER', givenName: 'Luis' }],
   ['recordRelationship', { relativeId: 'father', childId: 'c2', relationship: 'STEPFATHER', biological: false }],
   ['recordIdentifier', { personId: 'c1', kind: 'A_NUMBER', value: 'A123456789' }],
+  ['decidePossibleDuplicate', { personId: 'c2', otherFamilyId: familyId, otherPersonId: 'c1', samePerson: false, reason: 'different birth dates' }],
   ['giveConsent', { consentId: 'consent', personId: 'mother', purposes: ['tracing'], recipientOrganizationIds: ['partner'] }],
   ['withdrawConsent', { consentId: 'consent' }],
   // Sharing needs a consent in force that covers the recipient and the purpose.
@@ -124,7 +125,7 @@ describe('every family mutation over HTTP', () => {
     expect(opened.errors).toBeUndefined();
     const familyId = opened.data!['openFamilyCase']!.family.id;
     let revision = 0;
-    for (const [name, input] of main()) {
+    for (const [name, input] of main(familyId)) {
       const result = await call(name, { familyId, ...input });
       expect(result.errors, name).toBeUndefined();
       expect(result.data![name]!.revision, name).toBeGreaterThan(revision);

@@ -119,7 +119,10 @@ describe('advocates query families over HTTP', () => {
     expect(result.data?.['upcomingDeadlines']).toEqual([
       { kind: 'HEARING', daysLeft: 9 }, { kind: 'ASYLUM_ONE_YEAR', daysLeft: 20 }, { kind: 'SIJ_AGE_OUT', daysLeft: 44 },
     ]);
+    // By the country where each relative is believed to be, with the relatives nobody has started tracing (country unknown).
     expect(result.data?.['statistics'].unlocatedRelatives).toEqual([
+      { country: null, monthsSinceSeparation: null, relatives: 3 },
+      { country: null, monthsSinceSeparation: 7, relatives: 1 },
       { country: 'HN', monthsSinceSeparation: 72, relatives: 2 },
       { country: 'MX', monthsSinceSeparation: null, relatives: 1 },
     ]);

@@ -64,6 +64,7 @@ describe('npm start on a fresh data directory', () => {
       projections: [
         { name: 'organizations', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'families', caughtUp: true, stalled: null, position: '3', behind: 0 },
+        { name: 'casefile', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'access-log', caughtUp: true, stalled: null, position: '3', behind: 0 },
       ],
     });

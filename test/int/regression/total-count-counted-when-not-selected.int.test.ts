@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessLogReadModel } from '../../../projections/access-log/access-log-read-model.js';
 import { FamilyReadModel } from '../../../projections/families/family-read-model.js';
 import { OrganizationReadModel } from '../../../projections/organizations/organization-read-model.js';
+import { CasefileReadModel } from '../../../projections/casefile/casefile-read-model.js';
 import { RequestQueries, StatementCache } from '../../../projections/statement-cache.js';
 import { createLoaders, type GraphQLContext } from '../../../schema/context.js';
 import { RequestAccessLog } from '../../../schema/access-log.js';
@@ -32,7 +33,7 @@ const run = async (source: string) => {
   const readModel = new FamilyReadModel(queries, { organizationId: 'org-a', role: 'ADVOCATE' }, now);
   const organizations = new OrganizationReadModel(queries);
   const viewer = { userId: 'u', organizationId: 'org-a', role: 'ADVOCATE' as const };
-  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, webhooks: createWebhookDeliveries(new WebhookOutbox(join(h.file, '..', 'webhooks.sqlite'))), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
+  const context: GraphQLContext = { writer: readOnlyWriter, history: createFamilyHistoryReader(h.store), live: { waitForProgress: () => Promise.resolve(), readModelNow: () => readModel, keyIsActive: () => true }, webhooks: createWebhookDeliveries(new WebhookOutbox(join(h.file, '..', 'webhooks.sqlite'))), accessLog: new RequestAccessLog(viewer, () => Promise.resolve(), () => now), viewer, readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), casefile: new CasefileReadModel(queries, { organizationId: 'org-a', role: 'ADVOCATE' }, now, false), loaders: createLoaders(readModel, organizations), today: dateOf(now) };
   const result = await graphql({ schema, source, contextValue: context });
   expect(result.errors).toBeUndefined();
   return { statements: queries.statements, data: result.data as { families: { totalCount?: number; edges: unknown[] } } };
