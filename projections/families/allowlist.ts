@@ -42,6 +42,8 @@ export interface DisclosureContext {
   readonly shownId: (kind: IdKind, id: string) => string | undefined;
   /** People withheld entirely at this scope. */
   readonly hidden: ReadonlySet<string>;
+  /** Records about hidden people (their documents, red flags), withheld entirely like them: `document:<id>`, `redFlag:<id>`. */
+  readonly hiddenRecords: ReadonlySet<string>;
   /** A deadline's kind, for events that name a deadline without it. */
   readonly deadlineKind: (deadlineId: string) => DeadlineKind | undefined;
 }
@@ -55,8 +57,11 @@ export type Show = (value: unknown, record: { readonly [key: string]: unknown },
 export type FieldRule = {
   readonly [S in Scope]?: Show;
 } & {
-  /** The field names people: an event naming a person hidden from the reader is withheld whole. */
-  readonly names?: 'person' | 'people';
+  /**
+   * The field names people, or a record about a person: an event naming a person hidden from the
+   * reader, or a document or red flag about one, is withheld whole.
+   */
+  readonly names?: 'person' | 'people' | 'document' | 'redFlag';
 };
 
 /**
@@ -94,8 +99,9 @@ const people: FieldRule = {
   FULL: asIs,
   names: 'people',
 };
-const documentId = idOf('document');
+const documentId: FieldRule = { ...idOf('document'), names: 'document' };
 const matterId = idOf('matter');
+const redFlagId: FieldRule = { ...documents, names: 'redFlag' };
 const deadlineId = idOf('deadline');
 
 type KindOf = (record: { readonly [key: string]: unknown }, context: DisclosureContext) => string | undefined;
@@ -163,8 +169,8 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   IdentityVerified: { personId: person, method: everyone },
   RelationshipVerified: { relativeId: person, method: everyone, biological: documents },
   SafetyAssessmentCompleted: { relativeId: person, outcome: documents },
-  RedFlagRaised: { flagId: documents, category: documents, subjectPersonId: person, personal: { subjectId: person, narrative: full } },
-  RedFlagCleared: { flagId: documents },
+  RedFlagRaised: { flagId: redFlagId, category: documents, subjectPersonId: person, personal: { subjectId: person, narrative: full } },
+  RedFlagCleared: { flagId: redFlagId },
   // Which gate was overridden can tell an assessment's outcome (DOCUMENTS data); the reason is FULL only.
   SafetyOverrideRecorded: {
     overrideId: documents, childId: person, personId: person, gate: documents, decidedBy: documents,
