@@ -113,6 +113,12 @@ const discloseFields = (rules: EventRules, data: Data, context: DisclosureContex
   return { shown, redacted };
 };
 
+/** Does the event name someone hidden from the reader, or a record about them (then it is a placeholder in history)? */
+export const namesHiddenRecord = (type: string, data: Data, context: DisclosureContext): boolean => {
+  const rules = Object.hasOwn(EVENT_ALLOWLIST, type) ? (EVENT_ALLOWLIST as unknown as Record<string, EventRules>)[type] : undefined;
+  return rules !== undefined && namesHidden(rules, data, context);
+};
+
 /**
  * An event's data as the reader may see it: the fields its type lists for the scope, the rest
  * named in `redacted`. An event of an unlisted type, or naming a person hidden from the reader,
