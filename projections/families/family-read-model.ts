@@ -3,6 +3,10 @@ import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { formatPosition, parsePosition, type Position } from '../../services/event-store/position.js';
 import type { RequestQueries } from '../statement-cache.js';
 import { shownTo, statusAt, unlocatedAt, visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
+import { DEADLINE_PRECISION } from './allowlist.js';
+
+/** Scope numbers (viewer_scope) that may know an SIJ age-out's timing at all (DEADLINE_PRECISION): the filter matches only their families. */
+const AGE_OUT_SCOPES = JSON.stringify(([['FULL', 3], ['DOCUMENTS', 2], ['STATUS', 1]] as const).filter(([scope]) => DEADLINE_PRECISION.SIJ_AGE_OUT[scope] !== 'NONE').map(([, n]) => n));
 
 export interface FamilyRow {
   readonly family_id: string;
@@ -98,8 +102,12 @@ export class FamilyReadModel {
     }
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null) {
       // By calendar month: partners who may know an age-out only by its month learn no more by
-      // moving the number of days one at a time (projections/families/allowlist.ts).
-      conditions.push('f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth');
+      // moving the number of days one at a time (projections/families/allowlist.ts). A scope that
+      // may not know its timing at all (DOCUMENTS: with the birth date it tells the state's age
+      // limit) never matches: whether a family matches would tell the month.
+      conditions.push(`f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth
+        AND ${this.visibility.scope} IN (SELECT value FROM json_each(@ageOutScopes))`);
+      parameters['ageOutScopes'] = AGE_OUT_SCOPES;
       parameters['ageOutMonth'] = addDays(dateOf(this.now), filter.agingOutWithinDays).slice(0, 7);
     }
     if (filter.hasUnlocatedRelative !== undefined && filter.hasUnlocatedRelative !== null) {
