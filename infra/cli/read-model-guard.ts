@@ -11,18 +11,40 @@ import type { Projection } from '../../projections/projection.js';
  * models are not answered from, as if current: the command waits (a running server catches up
  * in moments) until `waitMs` has passed, then refuses naming the projection.
  *
+ * Only events in the streams a projection reads count (`streamPrefix`): the access log a running
+ * server appends (for this very export, say) does not make the families stale. At most
+ * `LOOK_AHEAD` events past a checkpoint are read; more than that counts as behind.
+ *
  * Limit: a store written past the checkpoint after the last check (a server running beside the
  * command) is not waited for; the answer is as current as the store was when the command began.
  */
 export class ReadModelsNotCurrent extends Error {}
 
+/** A projection the guard checks, and the stream-name prefix of the events it reads. */
+export interface GuardedProjection {
+  readonly projection: Projection;
+  readonly streamPrefix: string;
+}
+
+const LOOK_AHEAD = 1_000;
+
 interface Checkpoint { readonly version: bigint; readonly position_commit: bigint | null; readonly position_prepare: bigint | null }
 
 const WAKE_MS = 50;
 
-const lagging = (db: Database.Database, projections: readonly Projection[], head: Position | undefined): string | undefined => {
+/** Any event after `after`, up to `head`, in a stream with that prefix (or more than LOOK_AHEAD events to look through)? */
+const unappliedEvents = async (store: Pick<EventStore, 'readAll'>, after: Position, head: Position, streamPrefix: string): Promise<boolean> => {
+  let seen = 0;
+  for await (const event of store.readAll({ after, maxCount: LOOK_AHEAD + 1 })) {
+    if (comparePositions(event.position, head) > 0) return false;
+    if (event.stream.startsWith(streamPrefix) || (seen += 1) > LOOK_AHEAD) return true;
+  }
+  return false;
+};
+
+const lagging = async (store: Pick<EventStore, 'readAll'>, db: Database.Database, guarded: readonly GuardedProjection[], head: Position | undefined): Promise<string | undefined> => {
   const read = db.prepare('SELECT version, position_commit, position_prepare FROM projection_checkpoints WHERE name = ? AND active = 1').safeIntegers(true);
-  for (const projection of projections) {
+  for (const { projection, streamPrefix } of guarded) {
     let checkpoint: Checkpoint | undefined;
     try {
       checkpoint = read.get(projection.name) as Checkpoint | undefined;
@@ -32,19 +54,20 @@ const lagging = (db: Database.Database, projections: readonly Projection[], head
     if (!checkpoint || Number(checkpoint.version) !== projection.version) return projection.name;
     if (head === undefined) continue;
     if (checkpoint.position_commit === null || checkpoint.position_prepare === null) return projection.name;
-    if (comparePositions({ commit: checkpoint.position_commit, prepare: checkpoint.position_prepare }, head) < 0) return projection.name;
+    const at = { commit: checkpoint.position_commit, prepare: checkpoint.position_prepare };
+    if (comparePositions(at, head) < 0 && (await unappliedEvents(store, at, head, streamPrefix))) return projection.name;
   }
   return undefined;
 };
 
 /** Resolves once every named projection is current with the store's head as it is now; else throws ReadModelsNotCurrent. */
 export const requireCurrentReadModels = async (
-  store: Pick<EventStore, 'headPosition'>, db: Database.Database, projections: readonly Projection[], waitMs = 5_000,
+  store: Pick<EventStore, 'headPosition' | 'readAll'>, db: Database.Database, projections: readonly GuardedProjection[], waitMs = 5_000,
 ): Promise<void> => {
   const head = await store.headPosition();
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const behind = lagging(db, projections, head);
+    const behind = await lagging(store, db, projections, head);
     if (behind === undefined) return;
     if (Date.now() >= deadline) {
       throw new ReadModelsNotCurrent(

@@ -187,7 +187,10 @@ program
     const bar = progressBar('export |{bar}| {value}/{total} families');
     try {
       // Keys and access are read from the read models: never from ones that are not current (read-model-guard.ts).
-      await requireCurrentReadModels(store, db, [organizationsProjection, familiesProjection]);
+      await requireCurrentReadModels(store, db, [
+        { projection: organizationsProjection, streamPrefix: 'organization-' },
+        { projection: familiesProjection, streamPrefix: 'family-' },
+      ]);
       let started = false;
       const result = await exportHistory(store, db, {
         ...(options.family ? { familyId: options.family } : {}),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../infra/config.js';
 import { newEventId } from '../../../infra/event-store/event-id.js';
 import { openEventStore } from '../../../infra/event-store/open-event-store.js';
+import { executeOrganizationCommand } from '../../../services/organization/organization-service.js';
 import { dataOf, issueKey, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { waitUntil } from '../../support/async.js';
@@ -69,14 +70,20 @@ describe('the CLI', () => {
 
   it('export with a key refuses read models that are behind the store, naming the projection; once caught up it exports', async () => {
     expect(cli('export', '--key', keys['lead']!).code).toBe(0);
-    // An event the read models have not applied: no server runs to project it.
     const store = openEventStore(loadConfig({ ...process.env, TRACKER_DATA_DIR: temp.dir }).eventStore);
+    // An event in a stream no access projection reads does not make them stale.
     await store.appendToStream('operator-note', [{ id: newEventId(), type: 'OperatorNoted', data: {}, metadata: {} }], { expectedRevision: 'any' });
+    expect(cli('export', '--key', keys['lead']!).code).toBe(0);
+    // An organisation the read models have not applied: no server runs to project it.
+    await executeOrganizationCommand({ store, newEventId }, {
+      type: 'RegisterOrganization', organizationId: 'late-org', name: 'Late', kind: 'LEGAL_SERVICE_PROVIDER', countries: [],
+      actor: { userId: 'operator', organizationId: 'system', role: 'SYSTEM' }, issuedAt: new Date().toISOString(),
+    });
     await store.close();
     const behind = cli('export', '--key', keys['lead']!);
     expect(behind.code).toBe(3);
     expect(behind.stdout).toBe('');
-    expect(behind.stderr).toMatch(/the (organizations|families) read model is not current/);
+    expect(behind.stderr).toContain('the organizations read model is not current');
     tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_BOOTSTRAP_ADMIN_KEY: ADMIN, TRACKER_RATE_LIMIT_REQUESTS: '0' });
     const url = tracker.url;
     await waitUntil('the read models to catch up', async () => (await fetch(`${url}/readyz`)).ok, 20_000);
