@@ -38,7 +38,7 @@ beforeAll(async () => {
   keys['DOCUMENTS'] = await issueKey(tracker.url, ADMIN, 'docs-org', 'dora', 'ADVOCATE');
   keys['STATUS'] = await issueKey(tracker.url, ADMIN, 'status-org', 'stan', 'PARTNER');
   keys['auditor'] = await issueKey(tracker.url, ADMIN, 'system', 'audrey', 'AUDITOR');
-  familyId = dataOf(await gql(keys['lead']!, 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
+  familyId = dataOf(await gql(keys['lead'], 'mutation { openFamilyCase(input: { programme: SIJ }) { family { id } } }')).openFamilyCase.family.id as string;
   // Born so that the SIJ age-out (18, state unknown) falls within the next months.
   const birthDate = addDays(dateOf(new Date().toISOString()), 40 - 18 * 365 - 4);
   const steps: Array<[string, Record<string, unknown>]> = [
@@ -48,7 +48,7 @@ beforeAll(async () => {
     ['referFamily', { referralId: 'status', toOrganizationId: 'status-org', purpose: 'follow the case', scope: 'STATUS' }],
   ];
   for (const [mutation, input] of steps) {
-    dataOf(await gql(keys['lead']!, `mutation($input: ${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { revision } }`, { input: { familyId, ...input } }));
+    dataOf(await gql(keys['lead'], `mutation($input: ${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { revision } }`, { input: { familyId, ...input } }));
   }
   for (const [who, referralId] of [['DOCUMENTS', 'docs'], ['STATUS', 'status']] as const) {
     dataOf(await gql(keys[who]!, 'mutation($id: ID!, $r: ID!) { acceptReferral(input: { familyId: $id, referralId: $r }) { revision } }', { id: familyId, r: referralId }));
