@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { familySeenAt, hiddenPersonIds } from '../../../../services/family/disclosure.js';
 import { blockers, reunificationStatus } from '../../../../services/family/status.js';
-import { childRegistered, date, event, given, opened, relativeAdded, tracingStarted } from '../../../support/family-fixtures.js';
+import { childRegistered, country, date, event, given, opened, relativeAdded, tracingStarted } from '../../../support/family-fixtures.js';
 
 describe('hiddenPersonIds', () => {
   const state = given(
@@ -31,7 +31,8 @@ describe('familySeenAt', () => {
     opened, childRegistered(), relativeAdded('aunt', 'AUNT'),
     event('ProtectionConcernRecorded', { concernId: 'pc', kind: 'ABUSE', neverDiscloseTo: ['aunt'] }),
     tracingStarted('aunt'),
-    event('DocumentRequested', { documentId: 'aunt-id', documentType: 'IDENTITY_DOCUMENT', issuingCountry: 'HN', assignedOrganizationId: 'o', subjectPersonId: 'aunt' }),
+    event('DocumentRequested', { documentId: 'aunt-id', documentType: 'IDENTITY_DOCUMENT', issuingCountry: country('HN'), assignedOrganizationId: 'o', subjectPersonId: 'aunt',
+      needsLegalisation: false, needsTranslation: false, needsService: false }),
     event('RedFlagRaised', { flagId: 'flag', category: 'SAFETY', subjectPersonId: 'aunt' }),
   );
 
