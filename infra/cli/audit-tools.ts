@@ -5,10 +5,14 @@ import { findActiveKey } from '../../projections/organizations/organization-read
 import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';
 import { decodeFamilyState } from '../../projections/families/state-codec.js';
 import { exportedEventView, showsPersonalData } from '../../projections/families/history-redaction.js';
-import { contextOf } from '../../projections/families/redaction.js';
+import {
+  blockersFor, childView, contextOf, deadlineView, documentView, matterView, nextDeadlineFor, orderedDeadlines, relativeView, seenBy,
+  visibleRelatives,
+} from '../../projections/families/redaction.js';
+import { disclosureContext } from '../../projections/families/disclose.js';
 import { familyAt, type HistoryLimit } from '../../services/family/family-history.js';
 import { familyStreamName } from '../../services/family/family-decider.js';
-import { blockers, nextDeadline, reunificationStatus } from '../../services/family/status.js';
+import { reunificationStatus } from '../../services/family/status.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import type { Actor } from '../../services/shared/decider.js';
 import { ChainFollower, verifyHashChain, type ChainVerdict } from '../../services/verify-hash-chain.js';
@@ -30,27 +34,34 @@ const familyEvents = async function* (store: EventStore, familyId: string) {
   for await (const event of createFamilyHistoryReader(store).events(familyId)) yield { ...event, stream };
 };
 
-/** The family as known at the limit: status, blockers and the shape of the case, without personal data. */
+/**
+ * The family as known at the limit, as a STATUS-scope reader may see it (like `export` without a
+ * key): status, blockers and the shape of the case through the allowlist, so no personal data,
+ * no id the lead chose (generated ids), dates only as STATUS may know them, and nobody hidden
+ * below FULL, who is hidden as of now (the family's live state), also in the past.
+ */
 export const replayFamily = async (store: EventStore, familyId: string, limit: HistoryLimit) => {
   const point = await familyAt(familyEvents(store, familyId), limit);
   if (!point) return undefined;
-  const { state } = point;
+  const live = await familyAt(familyEvents(store, familyId), {});
+  const context = disclosureContext(live?.state ?? point.state, 'STATUS');
+  const seen = seenBy(context, point.state);
   const today = dateOf(limit.asOf ?? point.updatedAt);
-  const deadline = nextDeadline(state);
+  const deadline = nextDeadlineFor(seen, context.scope);
   return {
     familyId,
     knownAt: point.updatedAt,
     revision: point.revision,
-    status: reunificationStatus(state),
-    blockers: blockers(state, today),
-    leadOrganizationId: state.leadOrganizationId,
-    programme: state.programme ?? null,
-    nextDeadline: deadline ? { kind: deadline.kind, dueOn: deadline.dueOn } : null,
-    children: [...state.children.values()].map((c) => ({ childId: c.childId, nationality: c.nationality, custody: c.custody })),
-    relatives: [...state.relatives.values()].map((r) => ({ relativeId: r.relativeId, relationship: r.relationship, location: r.location })),
-    documents: [...state.documents.values()].map((d) => ({ documentId: d.documentId, documentType: d.documentType, status: d.status })),
-    legalMatters: [...state.matters.values()].map((m) => ({ matterId: m.matterId, matterType: m.matterType, status: m.status })),
-    deadlines: [...state.deadlines.values()].map((d) => ({ deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: d.status })),
+    status: reunificationStatus(seen),
+    blockers: blockersFor(point.state, context, today),
+    leadOrganizationId: seen.leadOrganizationId,
+    programme: seen.programme ?? null,
+    nextDeadline: deadline ? deadlineView(context, familyId, deadline, today) : null,
+    children: [...seen.children.values()].map((child) => childView(context, seen, child, today)),
+    relatives: visibleRelatives(context, seen.relatives.values()).map((relative) => relativeView(context, relative)),
+    documents: [...seen.documents.values()].map((document) => documentView(context, document)),
+    legalMatters: [...seen.matters.values()].map((matter) => matterView(context, matter)),
+    deadlines: orderedDeadlines(seen, context.scope).map((d) => deadlineView(context, familyId, d, today)),
   };
 };
 

@@ -27,6 +27,9 @@ import { PROJECTIONS } from '../../projections/all-projections.js';
 import { checkProjections } from '../../projections/check.js';
 import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
 import { backupDataDir } from './backup.js';
+import { ReadModelsNotCurrent, requireCurrentReadModels } from './read-model-guard.js';
+import { familiesProjection } from '../../projections/families/families-projection.js';
+import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
 
 // Backups, rebuilt read models and new key files are the operator's alone.
 createOwnerOnlyFiles();
@@ -183,6 +186,11 @@ program
     const out = options.out ? createWriteStream(options.out) : process.stdout;
     const bar = progressBar('export |{bar}| {value}/{total} families');
     try {
+      // Keys and access are read from the read models: never from ones that are not current (read-model-guard.ts).
+      await requireCurrentReadModels(store, db, [
+        { projection: organizationsProjection, streamPrefix: 'organization-' },
+        { projection: familiesProjection, streamPrefix: 'family-' },
+      ]);
       let started = false;
       const result = await exportHistory(store, db, {
         ...(options.family ? { familyId: options.family } : {}),
@@ -199,6 +207,7 @@ program
       process.stderr.write(`exported ${String(result.events)} events of ${String(result.families)} families\n`);
     } catch (error) {
       if (error instanceof ExportError) program.error(error.message, { exitCode: 2 });
+      if (error instanceof ReadModelsNotCurrent) program.error(`tracker: ${error.message}`, { exitCode: STORAGE_FAILED });
       throw error;
     } finally {
       if (out !== process.stdout) out.end();

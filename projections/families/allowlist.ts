@@ -42,6 +42,8 @@ export interface DisclosureContext {
   readonly shownId: (kind: IdKind, id: string) => string | undefined;
   /** People withheld entirely at this scope. */
   readonly hidden: ReadonlySet<string>;
+  /** Records about hidden people (their documents, red flags), withheld entirely like them: `document:<id>`, `redFlag:<id>`. */
+  readonly hiddenRecords: ReadonlySet<string>;
   /** A deadline's kind, for events that name a deadline without it. */
   readonly deadlineKind: (deadlineId: string) => DeadlineKind | undefined;
 }
@@ -55,8 +57,11 @@ export type Show = (value: unknown, record: { readonly [key: string]: unknown },
 export type FieldRule = {
   readonly [S in Scope]?: Show;
 } & {
-  /** The field names people: an event naming a person hidden from the reader is withheld whole. */
-  readonly names?: 'person' | 'people';
+  /**
+   * The field names people, or a record about a person: an event naming a person hidden from the
+   * reader, or a document or red flag about one, is withheld whole.
+   */
+  readonly names?: 'person' | 'people' | 'document' | 'redFlag';
 };
 
 /**
@@ -94,8 +99,9 @@ const people: FieldRule = {
   FULL: asIs,
   names: 'people',
 };
-const documentId = idOf('document');
+const documentId: FieldRule = { ...idOf('document'), names: 'document' };
 const matterId = idOf('matter');
+const redFlagId: FieldRule = { ...documents, names: 'redFlag' };
 const deadlineId = idOf('deadline');
 
 type KindOf = (record: { readonly [key: string]: unknown }, context: DisclosureContext) => string | undefined;
@@ -164,8 +170,8 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   IdentityVerified: { personId: person, method: everyone },
   RelationshipVerified: { relativeId: person, method: everyone, biological: documents },
   SafetyAssessmentCompleted: { relativeId: person, outcome: documents },
-  RedFlagRaised: { flagId: documents, category: documents, subjectPersonId: person, personal: { subjectId: person, narrative: full } },
-  RedFlagCleared: { flagId: documents },
+  RedFlagRaised: { flagId: redFlagId, category: documents, subjectPersonId: person, personal: { subjectId: person, narrative: full } },
+  RedFlagCleared: { flagId: redFlagId },
   // Which gate was overridden can tell an assessment's outcome (DOCUMENTS data); the reason is FULL only.
   SafetyOverrideRecorded: {
     overrideId: documents, childId: person, personId: person, gate: documents, decidedBy: documents,
@@ -218,10 +224,52 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FormerLeadAccessRevoked: { organizationId: everyone },
 };
 
+/**
+ * Whether a scope may learn that an event of a type happened, and when: 'DAY' shows its
+ * `occurredAt` and `recordedAt` as recorded, 'MONTH' as the first instant (UTC) of their calendar
+ * month; a scope not named gets the event as a placeholder (`WITHHELD_EVENT`: the type, the
+ * data and the instants' days withheld, only its place in the stream kept, which concurrency
+ * needs). An event whose data names someone hidden from the reader is a placeholder too.
+ *
+ * STATUS sees dates by month only (as deadlines). Custody steps are not STATUS events:
+ * Child.custody and the placement history are withheld from it. Nor are facts whose fields are
+ * DOCUMENTS or FULL data alone (medical needs at FULL only; identifiers, consents, concerns,
+ * assessments, overrides from DOCUMENTS).
+ */
+export type EventShown = Readonly<Partial<Record<Scope, 'DAY' | 'MONTH'>>>;
+const toEveryone: EventShown = { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' };
+const fromDocuments: EventShown = { FULL: 'DAY', DOCUMENTS: 'DAY' };
+const toFull: EventShown = { FULL: 'DAY' };
+const NOT_TO_STATUS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>([
+  'ChildDetained', 'ChildTransferred', 'ChildReleased', 'ChildPlacementChanged', 'ChildRepatriated',
+  'IdentifierRecorded', 'ConsentGiven', 'ConsentWithdrawn', 'ProtectionConcernRecorded', 'SafetyAssessmentCompleted',
+  'SafetyOverrideRecorded', 'PreferenceDeclared',
+]);
+const FULL_ONLY_EVENTS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>(['MedicalNeedsRecorded']);
+
+/** Every family event type: which scopes see it happen, and how precisely when. */
+export const EVENT_TYPE_ALLOWLIST: Readonly<Record<FamilyEventType, EventShown>> = Object.fromEntries(
+  (Object.keys(EVENT_ALLOWLIST) as FamilyEventType[]).map((type) =>
+    [type, FULL_ONLY_EVENTS.has(type) ? toFull : NOT_TO_STATUS.has(type) ? fromDocuments : toEveryone]),
+) as Record<FamilyEventType, EventShown>;
+
+/** How a scope sees an event of this type happen; undefined: as a placeholder (unknown types included). */
+export const eventShownAt = (type: string, scope: Scope): 'DAY' | 'MONTH' | undefined =>
+  (Object.hasOwn(EVENT_TYPE_ALLOWLIST, type) ? EVENT_TYPE_ALLOWLIST[type as FamilyEventType][scope] : undefined);
+
+/** The type shown for an event the reader may not see. */
+export const WITHHELD_EVENT = 'WITHHELD';
+
 const statusChange = { cursor: everyone, familyId: everyone, previousStatus: everyone, status: everyone, occurredAt: everyone, recordedAt: everyone };
+/**
+ * The history's envelope; `type`, `occurredAt`, `recordedAt` and `data` are shown as
+ * EVENT_TYPE_ALLOWLIST says (history-redaction.ts). Hashes are content a partner may not see put
+ * through SHA-256: over a low-entropy value (a date, a code) they can be brute-forced, so they go
+ * to FULL only (and to auditors, who verify: schema/resolvers/history.ts).
+ */
 const eventEnvelope = {
   type: everyone, revision: everyone, position: everyone, occurredAt: everyone, recordedAt: everyone, actor: everyone, data: everyone,
-  hash: everyone, prevHash: everyone,
+  hash: full, prevHash: full,
 };
 
 /** Every field of every view, by view (GraphQL type names where there is one). */
@@ -269,8 +317,8 @@ export const VIEW_ALLOWLIST = {
   Assignment: { kind: everyone, subjectId: everyone, relationship: everyone, givenName: everyone, documentType: everyone, status: everyone },
   /** familyHistory's FamilyEvent (and its edge). */
   FamilyEvent: eventEnvelope,
-  /** A line of `tracker export`. */
-  ExportedEvent: { familyId: everyone, ...eventEnvelope },
+  /** A line of `tracker export`: for the operator of the store, who holds the hashes anyway. */
+  ExportedEvent: { familyId: everyone, ...eventEnvelope, hash: everyone, prevHash: everyone },
   FamilyStatusChange: statusChange,
   /** The body of a webhook delivery; `change` is a FamilyStatusChange. */
   WebhookPayload: { deliveryId: everyone, webhookId: everyone, organizationId: everyone, change: everyone },

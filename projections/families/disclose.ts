@@ -1,4 +1,4 @@
-import { hiddenPersonIds } from '../../services/family/disclosure.js';
+import { familySeenAt, hiddenPersonIds } from '../../services/family/disclosure.js';
 import type { FamilyState } from '../../services/family/state.js';
 import { EVENT_ALLOWLIST, VIEW_ALLOWLIST, WITHHELD, type DisclosureContext, type FieldRule, type IdKind, type Scope, type ViewName } from './allowlist.js';
 
@@ -19,18 +19,26 @@ const ordinals = (prefix: string, ids: Iterable<string>): Map<string, string> =>
  */
 export const disclosureContext = (state: FamilyState, scope: Scope): DisclosureContext => {
   const hidden = hiddenPersonIds(state, scope);
-  const children = ordinals('child', state.children.keys());
-  const relatives = ordinals('relative', [...state.relatives.keys()].filter((id) => !hidden.has(id)));
+  // Ordinals count only what the scope may see (familySeenAt): a gap would tell of a hidden person or their documents.
+  const seen = familySeenAt(state, scope, hidden);
+  const children = ordinals('child', seen.children.keys());
+  const relatives = ordinals('relative', seen.relatives.keys());
   const generated: Record<IdKind, (id: string) => string | undefined> = {
     person: (id) => children.get(id) ?? relatives.get(id),
-    document: ordinalOf('document', state.documents.keys()),
-    matter: ordinalOf('matter', state.matters.keys()),
-    deadline: ordinalOf('deadline', state.deadlines.keys()),
+    document: ordinalOf('document', seen.documents.keys()),
+    matter: ordinalOf('matter', seen.matters.keys()),
+    deadline: ordinalOf('deadline', seen.deadlines.keys()),
   };
+  const hiddenRecords = new Set([
+    ...[...state.documents.keys()].filter((id) => !seen.documents.has(id)).map((id) => `document:${id}`),
+    ...[...state.redFlagSubjects.keys()].filter((id) => !seen.redFlagSubjects.has(id)).map((id) => `redFlag:${id}`),
+  ]);
   return {
     scope,
     hidden,
-    shownId: (kind, id) => (hidden.has(id) ? undefined : scope === 'STATUS' ? generated[kind](id) : id),
+    hiddenRecords,
+    shownId: (kind, id) =>
+      (hidden.has(id) || (kind === 'document' && hiddenRecords.has(`document:${id}`)) ? undefined : scope === 'STATUS' ? generated[kind](id) : id),
     deadlineKind: (deadlineId) => state.deadlines.get(deadlineId)?.kind,
   };
 };
@@ -41,7 +49,7 @@ const ordinalOf = (prefix: string, ids: Iterable<string>): ((id: string) => stri
 };
 
 /** For records that name no family member (status changes, webhook payloads): nothing to generate or hide. */
-export const scopeOnlyContext = (scope: Scope): DisclosureContext => ({ scope, hidden: new Set(), shownId: () => undefined, deadlineKind: () => undefined });
+export const scopeOnlyContext = (scope: Scope): DisclosureContext => ({ scope, hidden: new Set(), hiddenRecords: new Set(), shownId: () => undefined, deadlineKind: () => undefined });
 
 const shownBy = (rule: FieldRule | undefined, value: unknown, record: Data, context: DisclosureContext): unknown => {
   const show = rule?.[context.scope];
@@ -66,6 +74,15 @@ export const listed = (view: ViewName, field: string, scope: Scope): boolean => 
 };
 
 type EventRules = Readonly<Record<string, FieldRule | Readonly<Record<string, FieldRule>>>>;
+
+/** Whether the event names someone hidden from the reader, or a record about them. */
+const namesHidden = (rules: EventRules, data: Data, context: DisclosureContext): boolean =>
+  namedPeople(rules, data).some((id) => context.hidden.has(id)) ||
+  Object.entries(rules).some(([field, rule]) => {
+    const names = field === 'personal' ? undefined : (rule as FieldRule).names;
+    const value = data[field];
+    return (names === 'document' || names === 'redFlag') && typeof value === 'string' && context.hiddenRecords.has(`${names}:${value}`);
+  });
 
 const namedPeople = (rules: EventRules, data: Data): string[] =>
   Object.entries(rules).flatMap(([field, rule]) => {
@@ -96,6 +113,12 @@ const discloseFields = (rules: EventRules, data: Data, context: DisclosureContex
   return { shown, redacted };
 };
 
+/** Does the event name someone hidden from the reader, or a record about them (then it is a placeholder in history)? */
+export const namesHiddenRecord = (type: string, data: Data, context: DisclosureContext): boolean => {
+  const rules = Object.hasOwn(EVENT_ALLOWLIST, type) ? (EVENT_ALLOWLIST as unknown as Record<string, EventRules>)[type] : undefined;
+  return rules !== undefined && namesHidden(rules, data, context);
+};
+
 /**
  * An event's data as the reader may see it: the fields its type lists for the scope, the rest
  * named in `redacted`. An event of an unlisted type, or naming a person hidden from the reader,
@@ -103,7 +126,7 @@ const discloseFields = (rules: EventRules, data: Data, context: DisclosureContex
  */
 export const discloseEventData = (type: string, data: Data, context: DisclosureContext): Data => {
   const rules = Object.hasOwn(EVENT_ALLOWLIST, type) ? (EVENT_ALLOWLIST as unknown as Record<string, EventRules>)[type] : undefined;
-  if (!rules || namedPeople(rules, data).some((id) => context.hidden.has(id))) return { redacted: Object.keys(data) };
+  if (!rules || namesHidden(rules, data, context)) return { redacted: Object.keys(data) };
   const { shown, redacted } = discloseFields(rules, data, context, '');
   return redacted.length > 0 ? { ...shown, redacted } : shown;
 };

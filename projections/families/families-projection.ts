@@ -4,9 +4,8 @@ import type { FamilyEvent } from '../../services/family/events.js';
 import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
-import { reunificationStatus } from '../../services/family/status.js';
 import type { BoundProjection, Projection } from '../projection.js';
-import { accessRows, familyColumns } from './family-rows.js';
+import { accessRows, familyColumns, relativeShownTo, SCOPE_BITS, statusByScope } from './family-rows.js';
 import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
 
 const FAMILY_STREAM_PREFIX = 'family-';
@@ -35,24 +34,31 @@ interface Touched {
  * the safety overrides (issue 14): status, blockers and the safety gates read them.
  * Version 6: the snapshot holds the consent, kept-access and assignment facts (`handoffs`), and
  * access rows hold kept read access with its expiry and Defender assignments (via ASSIGNMENT).
+ * Version 7 (both merged): what a scope may know of a family is computed on the family as it may see it
+ * (services/family/disclosure.ts `familySeenAt`), so people hidden from a scope change none of
+ * its figures: families keep a status and a count of relatives sought per scope
+ * (`status_at_documents`, `status_at_status`, `unlocated_at_*`), relatives the scopes they are
+ * shown to (`shown_to`, a mask: STATUS 1, DOCUMENTS 2, FULL 4), and each status change the
+ * scopes that see it (`audience`): a change only the lead may know is not in a partner's feed.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 6,
+  version: 7,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
       next_deadline_on TEXT, next_deadline_kind TEXT, earliest_age_out_on TEXT, unlocated_relatives INTEGER NOT NULL,
-      state_json TEXT NOT NULL`,
+      state_json TEXT NOT NULL, status_at_documents TEXT NOT NULL, status_at_status TEXT NOT NULL,
+      unlocated_at_documents INTEGER NOT NULL, unlocated_at_status INTEGER NOT NULL`,
     family_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, relationship TEXT NOT NULL, location_status TEXT NOT NULL,
-      located_country TEXT, sought_since TEXT, PRIMARY KEY (family_id, relative_id)`,
+      located_country TEXT, sought_since TEXT, shown_to INTEGER NOT NULL, PRIMARY KEY (family_id, relative_id)`,
     family_deadlines: `family_id TEXT NOT NULL, deadline_id TEXT NOT NULL, kind TEXT NOT NULL, due_on TEXT NOT NULL, status TEXT NOT NULL,
       PRIMARY KEY (family_id, deadline_id)`,
     family_access: `family_id TEXT NOT NULL, organization_id TEXT NOT NULL, scope TEXT NOT NULL, expires_at TEXT, via TEXT NOT NULL,
       PRIMARY KEY (family_id, organization_id, via)`,
     status_changes: `position_commit INTEGER NOT NULL, position_prepare INTEGER NOT NULL, family_id TEXT NOT NULL,
-      previous_status TEXT, status TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-      PRIMARY KEY (position_commit, position_prepare)`,
+      previous_status TEXT, status TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, audience INTEGER NOT NULL,
+      PRIMARY KEY (position_commit, position_prepare, audience)`,
   },
   indexes: [
     'CREATE INDEX IF NOT EXISTS {families}_status ON {families} (status, family_id)',
@@ -72,18 +78,22 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
   const families = table('families');
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
-      country, separated_on, next_deadline_on, next_deadline_kind, earliest_age_out_on, unlocated_relatives, state_json)
+      country, separated_on, next_deadline_on, next_deadline_kind, earliest_age_out_on, unlocated_relatives, state_json,
+      status_at_documents, status_at_status, unlocated_at_documents, unlocated_at_status)
     VALUES (@familyId, @leadOrganizationId, @programme, @status, @revision, @openedAt, @updatedAt, @country, @separatedOn,
-      @nextDeadlineOn, @nextDeadlineKind, @earliestAgeOutOn, @unlocatedRelatives, @stateJson)
+      @nextDeadlineOn, @nextDeadlineKind, @earliestAgeOutOn, @unlocatedRelatives, @stateJson,
+      @statusAtDocuments, @statusAtStatus, @unlocatedAtDocuments, @unlocatedAtStatus)
     ON CONFLICT (family_id) DO UPDATE SET lead_organization_id = excluded.lead_organization_id, programme = excluded.programme,
       status = excluded.status, revision = excluded.revision, updated_at = excluded.updated_at, country = excluded.country,
       separated_on = excluded.separated_on, next_deadline_on = excluded.next_deadline_on, next_deadline_kind = excluded.next_deadline_kind,
-      earliest_age_out_on = excluded.earliest_age_out_on, unlocated_relatives = excluded.unlocated_relatives, state_json = excluded.state_json`);
+      earliest_age_out_on = excluded.earliest_age_out_on, unlocated_relatives = excluded.unlocated_relatives, state_json = excluded.state_json,
+      status_at_documents = excluded.status_at_documents, status_at_status = excluded.status_at_status,
+      unlocated_at_documents = excluded.unlocated_at_documents, unlocated_at_status = excluded.unlocated_at_status`);
   const clear = ['family_relatives', 'family_deadlines', 'family_access'].map((base) => db.prepare(`DELETE FROM ${table(base)} WHERE family_id = ?`));
-  const insertRelative = db.prepare(`INSERT INTO ${table('family_relatives')} VALUES (?, ?, ?, ?, ?, ?)`);
+  const insertRelative = db.prepare(`INSERT INTO ${table('family_relatives')} VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertDeadline = db.prepare(`INSERT INTO ${table('family_deadlines')} VALUES (?, ?, ?, ?, ?)`);
   const insertAccess = db.prepare(`INSERT OR IGNORE INTO ${table('family_access')} VALUES (?, ?, ?, ?, ?)`);
-  const insertChange = db.prepare(`INSERT INTO ${table('status_changes')} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertChange = db.prepare(`INSERT INTO ${table('status_changes')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
 
   const loadTouched = (familyId: string): Touched | undefined => {
     const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
@@ -93,7 +103,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
   const write = (familyId: string, { state, revision, openedAt, updatedAt }: Touched): void => {
     upsert.run({ familyId, ...familyColumns(state), revision, openedAt, updatedAt, stateJson: encodeFamilyState(state) });
     for (const statement of clear) statement.run(familyId);
-    for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null);
+    for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, relativeShownTo(state, r.relativeId));
     for (const d of state.deadlines.values()) insertDeadline.run(familyId, d.deadlineId, d.kind, d.dueOn, d.status);
     for (const a of accessRows(state)) insertAccess.run(familyId, a.organizationId, a.scope, a.expiresAt === null ? null : expiryRow(a.expiresAt), a.via);
   };
@@ -107,14 +117,23 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
         const recordedAt = typeof event.metadata['recordedAt'] === 'string' ? event.metadata['recordedAt'] : event.recordedAt.toISOString();
         const occurredAt = typeof event.metadata['occurredAt'] === 'string' ? event.metadata['occurredAt'] : recordedAt;
         const entry = touched.get(familyId) ?? loadTouched(familyId) ?? { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt };
-        const before = entry.state.exists ? reunificationStatus(entry.state) : null;
+        const before = entry.state.exists ? statusByScope(entry.state) : null;
         entry.state = evolve(entry.state, { type: event.type, data: event.data } as unknown as FamilyEvent);
         entry.revision = event.revision;
         entry.updatedAt = recordedAt;
         touched.set(familyId, entry);
-        const after = reunificationStatus(entry.state);
-        if (after !== before) {
-          insertChange.run(event.position.commit, event.position.prepare, familyId, before, after, occurredAt, recordedAt);
+        // One row per distinct change, with the scopes that see it: a scope whose status did not change gets none.
+        const after = statusByScope(entry.state);
+        const audiences = new Map<string, number>();
+        for (const [scope, bit] of SCOPE_BITS) {
+          const previous = before?.[scope] ?? null;
+          if (after[scope] === previous) continue;
+          const key = JSON.stringify([previous, after[scope]]);
+          audiences.set(key, (audiences.get(key) ?? 0) | bit);
+        }
+        for (const [key, audience] of audiences) {
+          const [previous, status] = JSON.parse(key) as [string | null, string];
+          insertChange.run(event.position.commit, event.position.prepare, familyId, previous, status, occurredAt, recordedAt, audience);
         }
       }
       for (const [familyId, entry] of touched) write(familyId, entry);

@@ -2,13 +2,18 @@ import { SYSTEM_ORGANIZATION_ID } from '../../services/organization/organization
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { formatPosition, parsePosition, type Position } from '../../services/event-store/position.js';
 import type { RequestQueries } from '../statement-cache.js';
-import { visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
+import { shownTo, statusAt, unlocatedAt, visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
+import { DEADLINE_PRECISION } from './allowlist.js';
 import { casefileFilterConditions, type CasefileFilter } from '../casefile/casefile-read-model.js';
+
+/** Scope numbers (viewer_scope) that may know an SIJ age-out's timing at all (DEADLINE_PRECISION): the filter matches only their families. */
+const AGE_OUT_SCOPES = JSON.stringify(([['FULL', 3], ['DOCUMENTS', 2], ['STATUS', 1]] as const).filter(([scope]) => DEADLINE_PRECISION.SIJ_AGE_OUT[scope] !== 'NONE').map(([, n]) => n));
 
 export interface FamilyRow {
   readonly family_id: string;
   readonly lead_organization_id: string;
   readonly programme: string | null;
+  /** The lead's (FULL) status; a reader below FULL is shown the one of their scope (status_at_*, or computed: redaction.ts). */
   readonly status: string;
   readonly revision: number;
   readonly opened_at: string;
@@ -85,8 +90,9 @@ export class FamilyReadModel {
     const { visible, columns, visibleSet, countAll } = this.visibility;
     const conditions = [visible];
     const parameters: Record<string, unknown> = {};
+    // Status and relatives sought as the caller's scope may know them (people hidden from it change nothing).
     if (filter.status?.length) {
-      conditions.push('f.status IN (SELECT value FROM json_each(@statuses))');
+      conditions.push(`${statusAt(this.visibility.scope)} IN (SELECT value FROM json_each(@statuses))`);
       parameters['statuses'] = JSON.stringify(filter.status);
     }
     if (filter.country) {
@@ -99,12 +105,16 @@ export class FamilyReadModel {
     }
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null) {
       // By calendar month: partners who may know an age-out only by its month learn no more by
-      // moving the number of days one at a time (projections/families/allowlist.ts).
-      conditions.push('f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth');
+      // moving the number of days one at a time (projections/families/allowlist.ts). A scope that
+      // may not know its timing at all (DOCUMENTS: with the birth date it tells the state's age
+      // limit) never matches: whether a family matches would tell the month.
+      conditions.push(`f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth
+        AND ${this.visibility.scope} IN (SELECT value FROM json_each(@ageOutScopes))`);
+      parameters['ageOutScopes'] = AGE_OUT_SCOPES;
       parameters['ageOutMonth'] = addDays(dateOf(this.now), filter.agingOutWithinDays).slice(0, 7);
     }
     if (filter.hasUnlocatedRelative !== undefined && filter.hasUnlocatedRelative !== null) {
-      conditions.push(filter.hasUnlocatedRelative ? 'f.unlocated_relatives > 0' : 'f.unlocated_relatives = 0');
+      conditions.push(`${unlocatedAt(this.visibility.scope)} ${filter.hasUnlocatedRelative ? '> 0' : '= 0'}`);
     }
     if (filter.updatedSince) {
       conditions.push('f.updated_at >= @updatedSince');
@@ -137,24 +147,28 @@ export class FamilyReadModel {
     );
   }
 
+  /** Visible families by status (as the caller's scope may know each) and country. */
   familiesByStatusAndCountry(): Array<{ status: string; country: string | null; families: number }> {
-    return this.all(`SELECT f.status, f.country, count(*) AS families FROM families f WHERE ${this.visibility.visibleSet} GROUP BY f.status, f.country ORDER BY f.status, f.country`);
+    return this.all(`SELECT ${statusAt(this.visibility.scope)} AS status, f.country, count(*) AS families FROM families f
+      WHERE ${this.visibility.visibleSet} GROUP BY 1, 2 ORDER BY 1, 2`);
   }
 
   /**
    * Relatives still sought, by the family's country and calendar months since separation (null:
    * unknown). Calendar months, not whole months: a count that changed on the separation's day of
-   * the month would tell a partner who may not know the date that day.
+   * the month would tell a partner who may not know the date that day. Only relatives shown to the
+   * caller's scope count; the months are null for families the caller sees at STATUS scope (the
+   * separation date is DOCUMENTS data: one family's row would tell its month).
    */
   unlocatedRelatives(): Array<{ country: string | null; months_since_separation: number | null; relatives: number }> {
     return this.all(
       `SELECT f.country,
-         CASE WHEN f.separated_on IS NULL THEN NULL
+         CASE WHEN f.separated_on IS NULL OR ${this.visibility.scope} < 2 THEN NULL
               ELSE (CAST(strftime('%Y', @today) AS INTEGER) - CAST(strftime('%Y', f.separated_on) AS INTEGER)) * 12
                  + CAST(strftime('%m', @today) AS INTEGER) - CAST(strftime('%m', f.separated_on) AS INTEGER) END AS months_since_separation,
          count(*) AS relatives
        FROM family_relatives r JOIN families f ON f.family_id = r.family_id
-       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${this.visibility.visibleSet}
+       WHERE r.location_status IN ('TRACING', 'UNREACHABLE') AND ${this.visibility.visibleSet} AND ${shownTo('r.shown_to', this.visibility.scope)}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       { today: dateOf(this.now) },
     );
@@ -163,18 +177,22 @@ export class FamilyReadModel {
   /**
    * Open families per lead organisation and status: counts only, to choose who can take a
    * transfer. Over every organisation's families when `everyOrganization`, else the visible ones.
+   * Each family counts with the status the caller's scope may know (STATUS for a family the caller
+   * cannot see): people hidden from that scope change no count.
    */
   caseload(everyOrganization: boolean): Array<{ organization_id: string; status: string; families: number }> {
-    const scope = everyOrganization ? '' : `AND ${this.visibility.visibleSet}`;
+    const among = everyOrganization ? '' : `AND ${this.visibility.visibleSet}`;
+    const status = statusAt(`coalesce(${this.visibility.scope}, 1)`);
     return this.all(
-      `SELECT f.lead_organization_id AS organization_id, f.status, count(*) AS families FROM families f
-       WHERE f.status <> 'CLOSED' ${scope} GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT f.lead_organization_id AS organization_id, ${status} AS status, count(*) AS families FROM families f
+       WHERE f.status <> 'CLOSED' ${among} GROUP BY 1, 2 ORDER BY 1, 2`,
     );
   }
 
   /**
    * The status changes after a position, oldest first, of the families the caller may see now
-   * (all of them, or those among `familyIds`). Positions come back as bigints.
+   * (all of them, or those among `familyIds`), each as the caller's scope saw it (a change only a
+   * wider scope may know is not in the feed). Positions come back as bigints.
    */
   statusChangesAfter(after: Position | undefined, familyIds: readonly string[] | undefined, limit: number): StatusChangeRow[] {
     const among = familyIds ? 'AND c.family_id IN (SELECT value FROM json_each(@ids))' : '';
@@ -182,7 +200,7 @@ export class FamilyReadModel {
     // row until the page is full, whatever the number of families the caller can see (profiled:
     // the set form visited every visible family per call and was most of the fan-out's CPU).
     const sql = `SELECT c.* FROM status_changes c CROSS JOIN families f ON f.family_id = c.family_id
-      WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${this.visibility.visible}
+      WHERE (c.position_commit, c.position_prepare) > (@afterCommit, @afterPrepare) ${among} AND ${shownTo('c.audience', this.visibility.scope)}
       ORDER BY c.position_commit, c.position_prepare LIMIT @limit`;
     return this.queries.allSafeIntegers<StatusChangeRow>(sql, {
       ...this.viewerParameters,

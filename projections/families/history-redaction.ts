@@ -1,5 +1,5 @@
-import type { DisclosureContext } from './allowlist.js';
-import { disclose, discloseEventData } from './disclose.js';
+import { eventShownAt, WITHHELD_EVENT, type DisclosureContext } from './allowlist.js';
+import { disclose, discloseEventData, namesHiddenRecord } from './disclose.js';
 
 /**
  * A family event as a reader at their scope may see it, in `familyHistory` and in `tracker
@@ -16,17 +16,29 @@ export interface StoredFamilyEvent {
   readonly metadata: { readonly [key: string]: unknown };
 }
 
-const envelope = (event: StoredFamilyEvent, context: DisclosureContext) => ({
-  type: event.type,
-  revision: event.revision,
-  position: event.position,
-  occurredAt: event.metadata['occurredAt'],
-  recordedAt: event.metadata['recordedAt'],
-  actor: event.metadata['actor'],
-  data: discloseEventData(event.type, event.data, context),
-  hash: event.metadata['hash'],
-  prevHash: event.metadata['prevHash'],
-});
+/** An instant as the first instant (UTC) of its calendar month: all a MONTH reader may know of it. */
+const monthStart = (instant: unknown): unknown => (typeof instant === 'string' && /^\d{4}-\d{2}/.test(instant) ? `${instant.slice(0, 7)}-01T00:00:00.000Z` : instant);
+
+/**
+ * The envelope as EVENT_TYPE_ALLOWLIST shows the event's type at the reader's scope: as it is,
+ * its instants by month, or a placeholder (type WITHHELD, no data, instants by month) for a type
+ * the scope may not see or an event about someone hidden from it.
+ */
+const envelope = (event: StoredFamilyEvent, context: DisclosureContext) => {
+  const shown = namesHiddenRecord(event.type, event.data, context) ? undefined : eventShownAt(event.type, context.scope);
+  const when = shown === 'DAY' ? (instant: unknown) => instant : monthStart;
+  return {
+    type: shown ? event.type : WITHHELD_EVENT,
+    revision: event.revision,
+    position: event.position,
+    occurredAt: when(event.metadata['occurredAt']),
+    recordedAt: when(event.metadata['recordedAt']),
+    actor: event.metadata['actor'],
+    data: shown ? discloseEventData(event.type, event.data, context) : {},
+    hash: event.metadata['hash'],
+    prevHash: event.metadata['prevHash'],
+  };
+};
 
 /** A node of `familyHistory`. */
 export const historyEventView = (event: StoredFamilyEvent, context: DisclosureContext) => disclose('FamilyEvent', envelope(event, context), context);

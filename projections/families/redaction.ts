@@ -1,6 +1,7 @@
 import { feedCursor, type FamilyRow, type StatusChangeRow } from './family-read-model.js';
 import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, PlacementChange, ReferralState, RelativeState } from '../../services/family/state.js';
-import { blockers, childBlockers, childStatus, nextDeadline, type BlockerReading } from '../../services/family/status.js';
+import { blockers, childBlockers, childStatus, nextDeadline, reunificationStatus, type BlockerReading, type ReunificationStatus } from '../../services/family/status.js';
+import { familySeenAt } from '../../services/family/disclosure.js';
 import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
 import { deadlinePrecision, scopeOf, type DisclosureContext, type Scope } from './allowlist.js';
 import { disclose, disclosureContext, scopeOnlyContext } from './disclose.js';
@@ -25,19 +26,30 @@ const placementChangeView = (context: DisclosureContext, step: PlacementChange) 
   }, context);
 
 /**
- * A child as the reader may see it. Its status is computed from the whole family, like the
- * family's (which is the least advanced of its children's); its blockers are rendered for the
- * reader's scope, without the people hidden from it; its placement history goes step by step
- * through the PlacementChange allowlist.
+ * The family as the reader may know it (services/family/disclosure.ts `familySeenAt`): without
+ * the people hidden from them (as hidden now, also for a past state) and what is recorded about
+ * them. Every status, blocker, list and count a reader gets is computed from this state, never
+ * from the whole family, so none of them tells that a hidden person exists or how they stand.
  */
-export const childView = (context: DisclosureContext, state: FamilyState, child: ChildState, today: CalendarDate, horizonDays?: number) =>
+export const seenBy = (context: DisclosureContext, state: FamilyState): FamilyState => familySeenAt(state, context.scope, context.hidden);
+
+/** The family's status as the reader may know it (the lead's is the stored one). */
+export const statusSeenBy = (context: DisclosureContext, state: FamilyState): ReunificationStatus => reunificationStatus(seenBy(context, state));
+
+/**
+ * A child as the reader may see it. Its status is computed from the whole family as the reader
+ * may see it (`seen`, from `seenBy`), like the family's (the least advanced of its children's);
+ * its blockers are rendered for the reader's scope from the same state; its placement history
+ * goes step by step through the PlacementChange allowlist.
+ */
+export const childView = (context: DisclosureContext, seen: FamilyState, child: ChildState, today: CalendarDate, horizonDays?: number) =>
   disclose('Child', {
     id: child.childId, givenName: child.givenName, birthDate: child.birthDate, birthDateEstimated: child.birthDateEstimated,
     nationality: child.nationality, arrivalDate: child.arrivalDate ?? null, custody: child.custody, placement: child.placement ?? null,
     custodyRecovered: child.custodyRecovered, ageReviewRequired: child.ageReviewRequired,
     languages: child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
-    status: childStatus(state, child.childId),
-    blockers: childBlockers(withoutHidden(state, context), child.childId, today, readingFor(context, horizonDays)),
+    status: childStatus(seen, child.childId),
+    blockers: childBlockers(seen, child.childId, today, readingFor(context, horizonDays)),
     placementHistory: child.placementHistory.map((step) => placementChangeView(context, step)),
   }, context);
 
@@ -92,10 +104,6 @@ export const nextDeadlineFor = (state: FamilyState, scope: Scope): DeadlineState
     ? nextDeadline(state)
     : orderedDeadlines(state, scope).find((deadline) => deadline.status === 'OPEN' && deadlinePrecision(deadline.kind, scope) !== 'NONE');
 
-/** The family without the people hidden from the reader: what blockers are rendered from. */
-const withoutHidden = (state: FamilyState, context: DisclosureContext): FamilyState =>
-  context.hidden.size === 0 ? state : { ...state, relatives: new Map([...state.relatives].filter(([id]) => !context.hidden.has(id))) };
-
 /** How blockers are rendered for the reader: their scope, and deadlines only as precisely as it may know them. */
 const readingFor = (context: DisclosureContext, horizonDays: number | undefined): BlockerReading => ({
   scope: context.scope,
@@ -103,9 +111,9 @@ const readingFor = (context: DisclosureContext, horizonDays: number | undefined)
   ...(horizonDays === undefined ? {} : { horizonDays }),
 });
 
-/** Blockers at the reader's scope: hidden people left out, deadlines only as precisely as the scope may know them. */
+/** Blockers at the reader's scope, from the family as they may see it, deadlines only as precisely as the scope may know them. */
 export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate, horizonDays?: number): string[] =>
-  blockers(withoutHidden(state, context), today, readingFor(context, horizonDays));
+  blockers(seenBy(context, state), today, readingFor(context, horizonDays));
 
 /**
  * A status change, in subscriptions, polling and webhooks: as the STATUS allowlist shows it,

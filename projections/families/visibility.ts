@@ -23,7 +23,21 @@ export interface VisibilitySql {
   readonly visibleSet: string;
   /** Counts every visible family in one statement, or null when `visibleSet` must be used. */
   readonly countAll: string | null;
+  /** An expression on `f`: the caller's scope number (as `viewer_scope`), NULL when the family is not visible. */
+  readonly scope: string;
 }
+
+/**
+ * What a scope may know of a family is kept per scope (families projection v7): these pick the
+ * column of the caller's scope, `scope` being a scope number expression (NULL, an unknown
+ * number: STATUS, fail closed).
+ */
+export const statusAt = (scope: string): string =>
+  `(CASE ${scope} WHEN 3 THEN f.status WHEN 2 THEN f.status_at_documents ELSE f.status_at_status END)`;
+export const unlocatedAt = (scope: string): string =>
+  `(CASE ${scope} WHEN 3 THEN f.unlocated_relatives WHEN 2 THEN f.unlocated_at_documents ELSE f.unlocated_at_status END)`;
+/** An audience mask (`shown_to`, `audience`: STATUS 1, DOCUMENTS 2, FULL 4) includes the scope; false for NULL. */
+export const shownTo = (mask: string, scope: string): string => `coalesce((${mask} >> (${scope} - 1)) & 1 = 1, 0)`;
 
 /**
  * The caller's access rows that are in force now (the covering index serves it). Expiry is
@@ -37,9 +51,12 @@ const SCOPE_NUMBER = `CASE a.scope WHEN 'FULL' THEN 3 WHEN 'DOCUMENTS' THEN 2 EL
 const HOLDS_ACCESS = `EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
 const HELD_SET = `f.family_id IN (SELECT a.family_id FROM family_access a WHERE ${ACCESS_IN_FORCE})`;
 
+const MEMBER_SCOPE = `(SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE})`;
+
 const memberVisibility: VisibilitySql = {
   visible: HOLDS_ACCESS,
-  columns: `(SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}) AS viewer_scope,
+  scope: MEMBER_SCOPE,
+  columns: `${MEMBER_SCOPE} AS viewer_scope,
     EXISTS (SELECT 1 FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
       AND (a.via = 'LEAD' OR (a.via IN ('REFERRAL', 'GRANT') AND a.scope IN ('FULL', 'DOCUMENTS')))) AS viewer_can_write`,
   visibleSet: HELD_SET,
@@ -50,10 +67,13 @@ const memberVisibility: VisibilitySql = {
 const AUDITED = `(@auditsAll = 1 OR f.lead_organization_id IN
   (SELECT o.organization_id FROM organization_auditors o WHERE o.auditor_organization_id = @viewerOrganizationId))`;
 
+const AUDITOR_SCOPE = `coalesce((SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
+    AND a.via = 'GRANT'), 1)`;
+
 const auditorVisibility: VisibilitySql = {
   visible: `(${AUDITED} OR ${HOLDS_ACCESS})`,
-  columns: `coalesce((SELECT max(${SCOPE_NUMBER}) FROM family_access a WHERE a.family_id = f.family_id AND ${ACCESS_IN_FORCE}
-    AND a.via = 'GRANT'), 1) AS viewer_scope, 0 AS viewer_can_write`,
+  scope: `(CASE WHEN ${AUDITED} OR ${HOLDS_ACCESS} THEN ${AUDITOR_SCOPE} END)`,
+  columns: `${AUDITOR_SCOPE} AS viewer_scope, 0 AS viewer_can_write`,
   visibleSet: `(${AUDITED} OR ${HELD_SET})`,
   countAll: null,
 };

@@ -8,7 +8,7 @@ import { listed } from '../../projections/families/disclose.js';
 import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
 import {
   blockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
-  relativeView, visibleRelatives,
+  relativeView, seenBy, statusSeenBy, visibleRelatives,
 } from '../../projections/families/redaction.js';
 
 /**
@@ -71,7 +71,8 @@ const todayFor = (row: FamilyRow, context: GraphQLContext): CalendarDate => (isP
 
 const familyFields: Record<string, Resolver<unknown>> = {
   id: (row) => row.family_id,
-  status: (row) => row.status,
+  // The status of the family as the caller may see it: people hidden from them change nothing.
+  status: (row) => statusSeenBy(disclosureOf(row), stateOf(row)),
   revision: (row) => row.revision,
   knownAt: (row) => (isPast(row) ? row.knownAt : null),
   programme: (row) => row.programme,
@@ -83,15 +84,15 @@ const familyFields: Record<string, Resolver<unknown>> = {
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
     recordPeopleRead(row, context);
-    const state = stateOf(row);
+    const seen = seenBy(disclosureOf(row), stateOf(row));
     const today = todayFor(row, context);
-    return [...state.children.values()].map((child) => childView(disclosureOf(row), state, child, today, context.deadlineHorizonDays));
+    return [...seen.children.values()].map((child) => childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
     return visibleRelatives(disclosureOf(row), stateOf(row).relatives.values()).map((relative) => relativeView(disclosureOf(row), relative));
   },
-  documents: (row) => [...stateOf(row).documents.values()].map((document) => documentView(disclosureOf(row), document)),
+  documents: (row) => [...seenBy(disclosureOf(row), stateOf(row)).documents.values()].map((document) => documentView(disclosureOf(row), document)),
   legalMatters: (row) => [...stateOf(row).matters.values()].map((matter) => matterView(disclosureOf(row), matter)),
   deadlines: (row, _args, context) =>
     orderedDeadlines(stateOf(row), disclosureOf(row).scope).map((deadline) => deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context))),

@@ -85,6 +85,13 @@ const visibleFamily = async (context: GraphQLContext, familyId: string): Promise
   return row;
 };
 
+/**
+ * Per-event hashes go to FULL scope (the allowlist) and to auditors at any scope, who verify the
+ * chain (issue: auditors); a partner below FULL gets none: SHA-256 over content it may not see
+ * can be brute-forced where that content is a date or a code.
+ */
+const keepsHashes = (context: GraphQLContext, row: FamilyRow): boolean => context.viewer.role === 'AUDITOR' || disclosureOf(row).scope === 'FULL';
+
 export const historyResolvers = {
   familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
     const first = args.first ?? 50;
@@ -94,8 +101,10 @@ export const historyResolvers = {
     await chargeForEvents(context, Math.min(first, Math.max(0, row.revision + 1 - fromRevision)));
     const events = await collect(context.history.events(args.familyId, { fromRevision, maxCount: first + 1 }));
     const disclosure = disclosureOf(row);
+    const hashes = keepsHashes(context, row);
     const edges = events.slice(0, first).map((event) => {
-      const node = historyEventView(event, disclosure);
+      const view = historyEventView(event, disclosure);
+      const node = hashes ? { ...view, hash: event.metadata['hash'], prevHash: event.metadata['prevHash'] } : view;
       return { cursor: eventCursor.encode(event.revision), node, ...node };
     });
     if (edges.some((edge) => showsPersonalData(edge.node.data))) context.accessLog.record(row.family_id, 'history');
@@ -112,14 +121,16 @@ export const historyResolvers = {
   },
 
   verifyFamilyHistory: async (_root: unknown, args: { familyId: string }, context: GraphQLContext) => {
-    const verdict = await verdictOnce(context, await visibleFamily(context, args.familyId));
+    const row = await visibleFamily(context, args.familyId);
+    const verdict = await verdictOnce(context, row);
     return {
       familyId: args.familyId,
       ok: verdict.ok,
       events: verdict.events,
       brokenAtRevision: verdict.ok ? null : verdict.revision,
       problem: verdict.ok ? null : verdict.problem.toUpperCase().replace('-', '_'),
-      headHash: verdict.headHash ?? null,
+      // The head hash is over the newest event's content: FULL and auditors only, as the history's hashes.
+      headHash: keepsHashes(context, row) ? (verdict.headHash ?? null) : null,
     };
   },
 };

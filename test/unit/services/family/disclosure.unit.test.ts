@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hiddenPersonIds } from '../../../../services/family/disclosure.js';
-import { blockers } from '../../../../services/family/status.js';
-import { childRegistered, date, event, given, opened, relativeAdded, tracingStarted } from '../../../support/family-fixtures.js';
+import { familySeenAt, hiddenPersonIds } from '../../../../services/family/disclosure.js';
+import { blockers, reunificationStatus } from '../../../../services/family/status.js';
+import { childRegistered, country, date, event, given, opened, relativeAdded, tracingStarted } from '../../../support/family-fixtures.js';
 
 describe('hiddenPersonIds', () => {
   const state = given(
@@ -23,6 +23,31 @@ describe('hiddenPersonIds', () => {
       event('ProtectionConcernRecorded', { concernId: 'pc-1', kind: 'ABUSE', neverDiscloseTo: ['aunt'] }),
       event('ProtectionConcernRecorded', { concernId: 'pc-2', kind: 'ABUSE', neverDiscloseTo: ['mother'] }));
     expect([...hiddenPersonIds(more, 'STATUS')].sort()).toEqual(['aunt', 'mother']);
+  });
+});
+
+describe('familySeenAt', () => {
+  const state = given(
+    opened, childRegistered(), relativeAdded('aunt', 'AUNT'),
+    event('ProtectionConcernRecorded', { concernId: 'pc', kind: 'ABUSE', neverDiscloseTo: ['aunt'] }),
+    tracingStarted('aunt'),
+    event('DocumentRequested', { documentId: 'aunt-id', documentType: 'IDENTITY_DOCUMENT', issuingCountry: country('HN'), assignedOrganizationId: 'o', subjectPersonId: 'aunt',
+      needsLegalisation: false, needsTranslation: false, needsService: false }),
+    event('RedFlagRaised', { flagId: 'flag', category: 'SAFETY', subjectPersonId: 'aunt' }),
+  );
+
+  it('below FULL: the family as if the hidden person had never been recorded', () => {
+    const seen = familySeenAt(state, 'STATUS');
+    expect([...seen.relatives.keys()]).toEqual([]);
+    expect([...seen.documents.keys()]).toEqual([]);
+    expect([...seen.openRedFlags]).toEqual([]);
+    expect(reunificationStatus(seen)).toBe('INTAKE');
+    expect(blockers(seen, date('2024-06-20'))).toEqual([]);
+  });
+
+  it('FULL: the state itself', () => {
+    expect(familySeenAt(state, 'FULL')).toBe(state);
+    expect(reunificationStatus(state)).toBe('SEARCHING');
   });
 });
 
