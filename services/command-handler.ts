@@ -53,12 +53,14 @@ interface LoadedStream<State> {
   readonly applied: Map<string, AppliedCommand>;
 }
 
-/** Streams whose folded state is kept per store and decider (least recently used go first). */
+/** Streams whose folded state is kept per store and fold (least recently used go first). */
 export const FOLDED_STREAMS_CACHED = 2_000;
 
 /**
- * The folded state of recently used streams, keyed by the store object and the decider (the
- * state of a stream at a revision never changes: streams are append-only). A cached state is
+ * The folded state of recently used streams, keyed by the store object and the decider's
+ * `evolve` (the fold: deciders built per command, such as the family decider in a world of
+ * organisations, share it), since the state of a stream at a revision never changes: streams
+ * are append-only. A cached state is
  * never trusted as the head: each command reads the stream after the cached revision and folds
  * what it finds, so another writer's (or process's) events are always seen, and a lost race
  * (wrong expected revision) reads again before deciding again.
@@ -74,11 +76,11 @@ export const forgetFoldedStates = (store: StreamStore): void => {
   foldedStates.delete(store);
 };
 
-const cacheOf = (store: StreamStore, decider: object): Map<string, LoadedStream<unknown>> => {
+const cacheOf = (store: StreamStore, fold: object): Map<string, LoadedStream<unknown>> => {
   let byDecider = foldedStates.get(store);
   if (!byDecider) foldedStates.set(store, (byDecider = new WeakMap()));
-  let cache = byDecider.get(decider);
-  if (!cache) byDecider.set(decider, (cache = new Map<string, LoadedStream<unknown>>()));
+  let cache = byDecider.get(fold);
+  if (!cache) byDecider.set(fold, (cache = new Map<string, LoadedStream<unknown>>()));
   return cache;
 };
 
@@ -167,7 +169,7 @@ export const handleCommand = async <Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult> => {
   const { commandId } = request.metadata;
   const payloadHash = commandId === undefined ? undefined : sha256(canonicalJson(request.idempotentPayload ?? null));
-  const cache = cacheOf(dependencies.store, decider);
+  const cache = cacheOf(dependencies.store, decider.evolve);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const loaded = await load(dependencies.store, request.stream, decider as Decider<unknown, Event, State>, cache);
     decider.authorize?.(request.command, loaded.state);

@@ -99,7 +99,7 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
   it.skipIf(!schemaHasSearch)('finds a child by a misspelt name and opens the family', async () => {
     const page = await browser.context.newPage();
     await signIn(page, keys[US]!);
-    await page.getByLabel('Search names, identifiers, phone numbers').fill('Lupitta');
+    await page.getByRole('searchbox', { name: 'Search names, identifiers, phone numbers' }).fill('Lupitta');
     await page.getByRole('button', { name: 'Search' }).click();
     const hit = page.getByTestId('search-results').getByRole('link', { name: /Lupita/ });
     await hit.waitFor();

@@ -38,6 +38,7 @@ beforeAll(async () => {
     const other = await mutate(keys['org-us']!, 'openFamilyCase', { programme: 'SIJ' });
     await mutate(keys['org-us']!, 'registerChild', { familyId: other, childId: 'child', givenName: 'Hernandez', birthDate: '2011-01-01', nationality: 'HN' });
   }
+  await mutate(keys['org-us']!, 'giveConsent', { familyId: target, consentId: 'consent', personId: 'xiomara', purposes: ['tracing'], recipientOrganizationIds: ['org-mx'] });
   await mutate(keys['org-us']!, 'referFamily', { familyId: target, referralId: 'to-mx', toOrganizationId: 'org-mx', purpose: 'tracing', scope: 'DOCUMENTS' });
   await mutate(keys['org-mx']!, 'acceptReferral', { familyId: target, referralId: 'to-mx' });
   await waitUntil('the search index to have the five families', async () => (await hits(keys['org-us']!, 'Hernandez')).length === 6, 20_000);

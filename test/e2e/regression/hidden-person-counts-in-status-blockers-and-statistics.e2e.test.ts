@@ -50,6 +50,8 @@ const openFamily = async (variant: Variant): Promise<string> => {
       ['raiseRedFlag', { flagId: 'flag', category: 'IDENTITY_DOUBT', subjectPersonId: 'uncle' }],
     );
   }
+  // Sharing needs a consent in force covering the recipient and the purpose (issue 14).
+  steps.push(['giveConsent', { consentId: 'consent', personId: 'ana', purposes: ['follow the case'], recipientOrganizationIds: [partnerOrg(variant, 'STATUS'), partnerOrg(variant, 'DOCUMENTS')] }]);
   for (const scope of ['STATUS', 'DOCUMENTS'] as const) {
     steps.push(['referFamily', { referralId: `share-${scope}`, toOrganizationId: partnerOrg(variant, scope), purpose: 'follow the case', scope }]);
   }

@@ -44,6 +44,7 @@ beforeAll(async () => {
   const steps: Array<[string, Record<string, unknown>]> = [
     ['registerChild', { childId: 'ana', givenName: 'Ana', birthDate, nationality: 'HN' }],
     ['recordChildDetained', { childId: 'ana', agency: 'ORR', detainedOn: '2024-03-05', occurredAt: DETAINED_AT }],
+    ['giveConsent', { consentId: 'consent', personId: 'ana', purposes: ['documents', 'follow the case'], recipientOrganizationIds: ['docs-org', 'status-org'] }],
     ['referFamily', { referralId: 'docs', toOrganizationId: 'docs-org', purpose: 'documents', scope: 'DOCUMENTS' }],
     ['referFamily', { referralId: 'status', toOrganizationId: 'status-org', purpose: 'follow the case', scope: 'STATUS' }],
   ];

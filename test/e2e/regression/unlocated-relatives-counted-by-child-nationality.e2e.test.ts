@@ -41,6 +41,7 @@ beforeAll(async () => {
   await mutate(us, 'addRelative', { familyId, relativeId: 'mother', relationship: 'MOTHER', givenName: 'Rosa', biological: true, vitalStatus: 'ALIVE', adverse: false });
   await mutate(us, 'recordSeparation', { familyId, separatedOn: '2018-06-01', cause: 'SEPARATED_AT_BORDER', childIds: ['child'] });
   await mutate(us, 'recordChildDetained', { familyId, childId: 'child', agency: 'ORR', detainedOn: '2018-06-02', facility: 'Casa Padre, Brownsville' });
+  await mutate(us, 'giveConsent', { familyId, consentId: 'consent', personId: 'child', purposes: ['tracing'], recipientOrganizationIds: ['org-hn'] });
   await mutate(us, 'referFamily', { familyId, referralId: 'to-hn', toOrganizationId: 'org-hn', purpose: 'tracing', scope: 'DOCUMENTS' });
   await mutate(keys['org-hn']!, 'acceptReferral', { familyId, referralId: 'to-hn' });
   await mutate(us, 'startTracing', { familyId, relativeId: 'father', defenderOrganizationId: 'org-hn', region: 'MX' });

@@ -41,6 +41,9 @@ beforeEach(async () => {
   await h.execute(command('RegisterChild', { familyId: 'fam-1', childId: 'c1', givenName: 'Xiomara Canaryname', familyName: 'González Hernández', birthDate: date('2010-03-01'), birthDateEstimated: false, nationality: country('GT'), languages: [], needsInterpreter: false, ...T0 }));
   await h.execute(command('AddRelative', { familyId: 'fam-1', relativeId: 'r1', relationship: 'FATHER', givenName: 'José', familyName: 'Hernández Canarysurname', phone: '+52 55 1234 5678', biological: true, vitalStatus: 'ALIVE', adverse: false, ...T0 }));
   await h.execute(command('RecordIdentifier', { familyId: 'fam-1', personId: 'c1', kind: 'A_NUMBER', value: 'A-209-876-543', ...T0 }));
+  // Sharing names only registered organisations and needs a consent in force covering them (issue 14).
+  await h.organizations('org-b', 'org-d', 'org-audit', 'org-e');
+  await h.execute(command('GiveConsent', { familyId: 'fam-1', consentId: 'consent', personId: 'c1', purposes: ['tracing', 'access'], recipientOrganizationIds: ['org-b', 'org-d', 'org-audit', 'org-e'], ...T0 }));
 });
 afterEach(async () => {
   await projector.stop();
