@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { familyMutationResolvers } from '../../../../schema/mutations/family-mutation-resolvers.js';
 import { FAMILY_MUTATIONS, mutationName } from '../../../../schema/mutations/family-mutation-specs.js';
+import { GRAPHQL_ENUMS } from '../../../../schema/mutations/mutation-sdl.js';
 import { checkFamilyCommand } from '../../../../services/family/check-command.js';
-import { COMMAND_INPUTS } from '../../../../services/family/command-inputs.js';
+import { COMMAND_INPUTS, graphqlFieldOf } from '../../../../services/family/command-inputs.js';
 import type { FamilyCommand, FamilyCommandType } from '../../../../services/family/commands.js';
 import { DomainError } from '../../../../services/shared/domain-error.js';
 import { command, date } from '../../../support/family-fixtures.js';
@@ -107,6 +108,14 @@ describe('one definition per family command', () => {
     for (const [type, specs] of Object.entries(FAMILY_MUTATIONS)) {
       expect(Object.entries(specs), type).toEqual(Object.entries(BEFORE[type] ?? {}));
     }
+  });
+
+  it('every vocabulary field checks the very list its GraphQL enum offers', () => {
+    const enumFields = Object.entries(COMMAND_INPUTS).flatMap(([type, input]) =>
+      Object.entries(input.shape as Record<string, Parameters<typeof graphqlFieldOf>[0]>).map(([field, schema]) => [`${type}.${field}`, graphqlFieldOf(schema)] as const))
+      .filter(([, field]) => field.values !== undefined);
+    expect(new Set(enumFields.map(([, field]) => field.type))).toEqual(new Set(Object.keys(GRAPHQL_ENUMS)));
+    for (const [name, field] of enumFields) expect(GRAPHQL_ENUMS[field.type], name).toEqual(field.values);
   });
 
   it.each([
