@@ -98,6 +98,10 @@ const appliedAt = <State>(loaded: LoadedStream<State>, commandId: string): Appli
   return previous !== undefined && previous.revision <= (loaded.revision ?? -1) ? previous : undefined;
 };
 
+/** A stored event as the decider's domain event: through its upcasting point when it has one. */
+const decoded = <Event extends DomainEvent>(decider: Pick<Decider<unknown, Event, never>, 'decode'>, stored: { readonly type: string; readonly data: object; readonly metadata: object }): Event =>
+  decider.decode ? decider.decode(stored) : ({ type: stored.type, data: stored.data } as Event);
+
 /**
  * Folds the stream from the cached state on (or from the start); the events' own metadata
  * tells which commands it has applied.
@@ -116,7 +120,7 @@ const load = async <Event extends DomainEvent, State>(
   try {
     const from = revision === undefined ? {} : { fromRevision: revision + 1 };
     for await (const stored of store.readStream(stream, from)) {
-      state = decider.evolve(state, { type: stored.type, data: stored.data } as Event);
+      state = decider.evolve(state, decoded(decider, stored));
       revision = stored.revision;
       const metadata = stored.metadata as Partial<EventMetadata>;
       lastHash = metadata.hash;
@@ -146,7 +150,7 @@ const afterAppend = <Event extends DomainEvent, State>(
 ): LoadedStream<State> => {
   let state = loaded.state;
   for (const event of sealed) {
-    state = decider.evolve(state, { type: event.type, data: JSON.parse(JSON.stringify(event.data)) as unknown } as Event);
+    state = decider.evolve(state, decoded(decider, { type: event.type, data: JSON.parse(JSON.stringify(event.data)) as object, metadata: event.metadata }));
   }
   if (commandId !== undefined) {
     loaded.applied.set(commandId, { payloadHash, revision: appended.nextExpectedRevision, position: appended.position });

@@ -1,3 +1,4 @@
+import { upcastStoredFamilyEvent } from '../../services/family/upcast.js';
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { fold } from '../search/normalise.js';
@@ -88,7 +89,7 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
   return {
     applyBatch(events: readonly RecordedEvent[]) {
       for (const event of events) {
-        if (event.stream.startsWith(FAMILY_STREAM_PREFIX)) apply(event.stream.slice(FAMILY_STREAM_PREFIX.length), event);
+        if (event.stream.startsWith(FAMILY_STREAM_PREFIX)) apply(event.stream.slice(FAMILY_STREAM_PREFIX.length), upcastStoredFamilyEvent(event));
       }
     },
   };

@@ -1,6 +1,6 @@
+import { familyEventOf } from '../../services/family/upcast.js';
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
-import type { FamilyEvent } from '../../services/family/events.js';
 import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
@@ -118,7 +118,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
         const occurredAt = typeof event.metadata['occurredAt'] === 'string' ? event.metadata['occurredAt'] : recordedAt;
         const entry = touched.get(familyId) ?? loadTouched(familyId) ?? { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt };
         const before = entry.state.exists ? statusByScope(entry.state) : null;
-        entry.state = evolve(entry.state, { type: event.type, data: event.data } as unknown as FamilyEvent);
+        entry.state = evolve(entry.state, familyEventOf(event));
         entry.revision = event.revision;
         entry.updatedAt = recordedAt;
         touched.set(familyId, entry);

@@ -1,3 +1,4 @@
+import { upcastStoredFamilyEvent } from '../../services/family/upcast.js';
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { accessHolders } from '../../services/family/access-policy.js';
@@ -166,8 +167,9 @@ const bindSearch = (db: Database.Database, table: (base: string) => string, hash
   return {
     applyBatch(events: readonly RecordedEvent[]) {
       const touched = new Map<string, FamilyState>();
-      for (const event of events) {
-        if (!event.stream.startsWith(FAMILY_STREAM_PREFIX)) continue;
+      for (const stored of events) {
+        if (!stored.stream.startsWith(FAMILY_STREAM_PREFIX)) continue;
+        const event = upcastStoredFamilyEvent(stored);
         const familyId = event.stream.slice(FAMILY_STREAM_PREFIX.length);
         const before = touched.get(familyId) ?? ((text: unknown) => (typeof text === 'string' ? decodeFamilyState(text) : initialFamilyState))(loadState.get(familyId));
         const state = evolve(before, pseudonymised(event, familyId, hash));

@@ -1,5 +1,6 @@
 import { familiesProjection } from '../../projections/families/families-projection.js';
-import type { FamilyCommand, FamilyCommandType } from '../../services/family/commands.js';
+import { parseUncheckedFamilyCommand } from '../../services/family/check-command.js';
+import type { FamilyCommandType } from '../../services/family/commands.js';
 import { familyIdForOpening } from '../../services/family/family-service.js';
 import { notYetVisible } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
@@ -27,7 +28,8 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
   const familyId = type === 'OpenFamilyCase'
     ? familyIdForOpening(context.viewer.organizationId, commandId ?? undefined, context.writer.newId)
     : (givenFamilyId ?? '');
-  const command = {
+  // Built through the command's own definition (command-inputs.ts): a field the command does not take, or one that breaks its rule, is BAD_USER_INPUT here.
+  const command = parseUncheckedFamilyCommand({
     ...withoutNulls(fields),
     ...(type === 'OpenFamilyCase' ? { leadOrganizationId: context.viewer.organizationId } : {}),
     type,
@@ -35,7 +37,7 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
     actor: context.viewer,
     issuedAt: now,
     occurredAt: occurredAt ? new Date(occurredAt).toISOString() : now,
-  } as unknown as FamilyCommand;
+  });
   if (command.type === 'DecidePossibleDuplicate') await checkOtherPersonVisible(command, context);
   const result = await context.writer.execute(command, {
     ...(commandId ? { commandId } : {}),

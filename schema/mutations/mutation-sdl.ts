@@ -2,7 +2,7 @@ import * as V from '../../services/family/vocabulary.js';
 import { FAMILY_MUTATIONS, mutationName } from './family-mutation-specs.js';
 
 /** GraphQL enums for the closed vocabularies, generated from the same lists the decider checks. */
-const ENUMS: Readonly<Record<string, readonly string[]>> = {
+export const GRAPHQL_ENUMS: Readonly<Record<string, readonly string[]>> = {
   Programme: V.PROGRAMMES, Relationship: V.RELATIONSHIPS, VitalStatus: V.VITAL_STATUSES, SeparationCause: V.SEPARATION_CAUSES,
   CustodianAgency: V.CUSTODIAN_AGENCIES, Placement: V.PLACEMENTS, ContactChannel: V.CONTACT_CHANNELS, ContactResult: V.CONTACT_RESULTS,
   LocationMethod: V.LOCATION_METHODS, Preference: V.PREFERENCES, VerificationMethod: V.VERIFICATION_METHODS, SafetyOutcome: V.SAFETY_OUTCOMES,
@@ -22,7 +22,7 @@ const COMMON = `  """Idempotency key: repeating it returns the first result and 
 
 /** The SDL of every family mutation: enums, one input type per command, the payload, the Mutation fields. */
 export const familyMutationSdl = (): string => {
-  const enums = Object.entries(ENUMS).map(([name, values]) => `enum ${name} {\n  ${values.join('\n  ')}\n}`);
+  const enums = Object.entries(GRAPHQL_ENUMS).map(([name, values]) => `enum ${name} {\n  ${values.join('\n  ')}\n}`);
   const inputs = Object.entries(FAMILY_MUTATIONS).map(([command, fields]) => {
     const own = Object.entries(fields ?? {}).map(([field, type]) => `  ${field}: ${type}`);
     const familyId = command === 'OpenFamilyCase' ? [] : ['  familyId: ID!'];

@@ -1,3 +1,4 @@
+import { familyEventOf } from './upcast.js';
 import type { Decider } from '../shared/decider.js';
 import { authorizeFamilyCommand } from './access-policy.js';
 import type { FamilyCommand } from './commands.js';
@@ -15,6 +16,7 @@ export const familyDeciderIn = (world: FamilyWorld): Decider<FamilyCommand, Fami
   decide: (command, state) => decideInWorld(command, familyAsSeenBy(command, state), world),
   evolve,
   authorize: authorizeFamilyCommand,
+  decode: familyEventOf,
 });
 
 /**

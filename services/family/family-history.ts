@@ -1,6 +1,6 @@
+import { familyEventOf } from './upcast.js';
 import type { EventMetadata } from '../event-envelope.js';
 import { verifyHashChainInPages, type ChainEvent, type ChainVerdict } from '../verify-hash-chain.js';
-import type { FamilyEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { initialFamilyState, type FamilyState } from './state.js';
 
@@ -41,7 +41,7 @@ export const familyAt = async (events: AsyncIterable<ChainEvent>, limit: History
     const recordedAt = recordedAtOf(event);
     if (Date.parse(recordedAt) > until) break;
     point = {
-      state: evolve(point?.state ?? initialFamilyState, { type: event.type, data: event.data } as FamilyEvent),
+      state: evolve(point?.state ?? initialFamilyState, familyEventOf(event)),
       revision: event.revision,
       openedAt: point?.openedAt ?? recordedAt,
       updatedAt: recordedAt,

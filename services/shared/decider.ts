@@ -13,6 +13,8 @@ export interface Decider<Command, Event, State> {
    * a replay is authorised like a first attempt.
    */
   readonly authorize?: (command: Command, state: State) => void;
+  /** Turns a stored event (type, data, metadata with its schema version) into the current domain event; without it the data is read as stored. */
+  readonly decode?: (stored: { readonly type: string; readonly data: object; readonly metadata: object }) => Event;
 }
 
 /** A domain event as the deciders produce it: the envelope is added by the command handler. */

@@ -5,6 +5,7 @@ import type { FamilyCommand, FamilyCommandType } from '../../../services/family/
 import { checkOrganizationCommand } from '../../../services/organization/check-command.js';
 import type { OrganizationCommand } from '../../../services/organization/organization.js';
 import { DomainError } from '../../../services/shared/domain-error.js';
+import { sampleFamilyCommand } from '../../support/command-samples.js';
 import { ADVOCATE, NOW } from '../../support/family-fixtures.js';
 
 /**
@@ -34,8 +35,9 @@ const fault = (run: () => unknown): { code: string; field: string | undefined } 
 const familyTextFields = Object.entries(FAMILY_MUTATIONS).flatMap(([type, fields]) =>
   Object.entries(fields ?? {}).filter(([, graphqlType]) => /^\[?String/.test(graphqlType)).map(([field, graphqlType]) => [type as FamilyCommandType, field, graphqlType.startsWith('[')] as const));
 
-const familyCommand = (type: FamilyCommandType, field: string, value: string, isList: boolean) =>
-  ({ type, familyId: 'fam-1', actor: ADVOCATE, issuedAt: NOW, occurredAt: NOW, [field]: isList ? [value] : value }) as unknown as FamilyCommand;
+/** A well-formed command of the type (every required field filled) with this one text field set. */
+const familyCommand = (type: FamilyCommandType, field: string, value: string, isList: boolean): FamilyCommand =>
+  sampleFamilyCommand(type, { [field]: isList ? [value] : value });
 
 describe('family commands', () => {
   it('the specs have text fields to check', () => {

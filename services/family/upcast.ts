@@ -1,0 +1,63 @@
+import { FAMILY_EVENT_SCHEMA_VERSION, type FamilyEvent } from './events.js';
+
+/**
+ * The one upcasting point of the family stream: every reader that folds or projects stored
+ * family events (the command handler's fold, the families, search and case-file projections,
+ * the family as it was at a point in history) turns a stored event into the current domain event
+ * here, never by casting its data. A stored event of an older schema version is carried forward
+ * one version at a time by the upcasters registered for its type; a type without an upcaster for
+ * a version had the same shape in the next one.
+ *
+ * Limits: the stored event is never rewritten (its hash covers the data as stored, and the
+ * history and export show and verify that record); an event of a version newer than this code
+ * knows fails closed (the reader stops rather than misreads it); an event without a schema
+ * version (appended outside the command handler) is read as current.
+ */
+
+type Data = Readonly<Record<string, unknown>>;
+/** Turns the data of one type at version `n` into its data at version `n + 1`. */
+type Upcaster = (data: Data) => Data;
+
+/**
+ * Upcasters by event type and the version they read. Version 0 of RelativeAdded is the shape
+ * from before relatives' languages were recorded (no `languages`, no `needsInterpreter`); this
+ * code never wrote it (those events were stored as version 1 without the two fields, which the
+ * type keeps optional), so it stands as the worked example of a changed shape.
+ */
+export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
+  RelativeAdded: {
+    0: (data) => ({ ...data, languages: data['languages'] ?? [], needsInterpreter: data['needsInterpreter'] ?? false }),
+  },
+};
+
+export interface StoredEventLike {
+  readonly type: string;
+  readonly data: object;
+  readonly metadata: object;
+}
+
+const versionOf = (stored: StoredEventLike): number => {
+  const version = (stored.metadata as { schemaVersion?: unknown }).schemaVersion;
+  return typeof version === 'number' && Number.isInteger(version) ? version : FAMILY_EVENT_SCHEMA_VERSION;
+};
+
+/** The stored event with its data in the current schema version (the same object when it already is). */
+export const upcastStoredFamilyEvent = <E extends StoredEventLike>(stored: E): E => {
+  let version = versionOf(stored);
+  if (version > FAMILY_EVENT_SCHEMA_VERSION) {
+    throw new Error(`a ${stored.type} event of schema version ${String(version)} is newer than this tracker reads (${String(FAMILY_EVENT_SCHEMA_VERSION)})`);
+  }
+  if (version === FAMILY_EVENT_SCHEMA_VERSION) return stored;
+  let data = stored.data as Data;
+  for (; version < FAMILY_EVENT_SCHEMA_VERSION; version += 1) {
+    const upcaster = FAMILY_UPCASTERS[stored.type]?.[version];
+    if (upcaster) data = upcaster(data);
+  }
+  return { ...stored, data, metadata: { ...stored.metadata, schemaVersion: FAMILY_EVENT_SCHEMA_VERSION } };
+};
+
+/** A stored family event as the current domain event, for evolve. */
+export const familyEventOf = (stored: StoredEventLike): FamilyEvent => {
+  const current = upcastStoredFamilyEvent(stored);
+  return { type: current.type, data: current.data } as FamilyEvent;
+};

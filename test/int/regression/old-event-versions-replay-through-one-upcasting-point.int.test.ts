@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newEventId } from '../../../infra/event-store/event-id.js';
+import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
+import { forgetFoldedStates } from '../../../services/command-handler.js';
+import { FAMILY_EVENT_SCHEMA_VERSION } from '../../../services/family/events.js';
+import { familyStreamName } from '../../../services/family/family-decider.js';
+import { familyAt } from '../../../services/family/family-history.js';
+import { executeFamilyCommand } from '../../../services/family/family-service.js';
+import { familyEventOf, upcastStoredFamilyEvent } from '../../../services/family/upcast.js';
+import { collect } from '../../support/async.js';
+import { command } from '../../support/family-fixtures.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+
+/**
+ * Regression (issue 14, item 9): events.ts promised "a changed shape gets a new version and an
+ * upcaster on read", but every reader cast the stored data to the current type itself and the
+ * schema version was never read. Now one point (services/family/upcast.ts) turns a stored event
+ * into the current domain event for the command handler's fold, the projections and history:
+ * an old RelativeAdded (version 0, without languages and needsInterpreter) replays into the
+ * current shape, and an event newer than the code knows stops the fold instead of being misread.
+ */
+const familyId = 'fam-old';
+const stream = familyStreamName(familyId);
+const opened = { type: 'FamilyCaseOpened', data: { familyId, leadOrganizationId: 'org-a', programme: 'SIJ' } };
+const relativeV0 = {
+  type: 'RelativeAdded',
+  data: { relativeId: 'r-1', relationship: 'MOTHER', biological: true, vitalStatus: 'ALIVE', adverse: false, personal: { subjectId: 'r-1', givenName: 'Rosa' } },
+};
+
+describe('one upcasting point for stored family events', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let store: SqliteEventStore;
+
+  const append = async (relativeVersion: number) => {
+    await store.appendToStream(stream, [
+      { id: newEventId(), type: opened.type, data: opened.data, metadata: { schemaVersion: FAMILY_EVENT_SCHEMA_VERSION } },
+      { id: newEventId(), type: relativeV0.type, data: relativeV0.data, metadata: { schemaVersion: relativeVersion } },
+    ], { expectedRevision: 'no_stream' });
+  };
+
+  beforeEach(() => {
+    temp = makeTempDir('tracker-upcast-');
+    store = SqliteEventStore.open(join(temp.dir, 'events.sqlite'));
+    forgetFoldedStates(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.remove();
+  });
+
+  it('a version 0 RelativeAdded reads as the current shape, and a current event is passed through untouched', async () => {
+    await append(0);
+    const [first, second] = await collect(store.readStream(stream));
+    expect(upcastStoredFamilyEvent(first!)).toBe(first);
+    expect(familyEventOf(second!)).toEqual({ type: 'RelativeAdded', data: { ...relativeV0.data, languages: [], needsInterpreter: false } });
+    expect(second!.data).not.toHaveProperty('languages');
+  });
+
+  it('history and the command handler fold it: the relative is there with no languages, and a command about them is decided', async () => {
+    await append(0);
+    const point = await familyAt(store.readStream(stream), {});
+    expect(point?.state.relatives.get('r-1')).toMatchObject({ languages: [], needsInterpreter: false, givenName: 'Rosa' });
+    const result = await executeFamilyCommand({ store, newEventId }, command('RecordIdentifier', { familyId, personId: 'r-1', kind: 'PASSPORT', value: 'X123' }));
+    expect(result).toMatchObject({ revision: 2, replayed: false });
+  });
+
+  it('an event of a version newer than the code knows stops the fold rather than being misread', async () => {
+    await append(FAMILY_EVENT_SCHEMA_VERSION + 1);
+    await expect(executeFamilyCommand({ store, newEventId }, command('RecordIdentifier', { familyId, personId: 'r-1', kind: 'PASSPORT', value: 'X123' }))).rejects.toThrow(/newer than this tracker reads/);
+    await expect(familyAt(store.readStream(stream), {})).rejects.toThrow(/newer than this tracker reads/);
+    expect(await collect(store.readStream(stream))).toHaveLength(2);
+  });
+});
