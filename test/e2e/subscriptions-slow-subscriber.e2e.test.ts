@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { dataOf, issueKey, postGraphQL } from '../support/graphql-client.js';
+import { eventually } from '../support/raw-http.js';
 import { loadFamilyRange } from '../support/family-load.js';
 import { SUBSCRIPTION, subscribe, type Subscription } from '../support/subscription-clients.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -40,6 +41,8 @@ const cpuTicks = (pid: number): number => {
   return Number(fields[11]) + Number(fields[12]);
 };
 
+const familyCount = async (): Promise<number> => (dataOf(await postGraphQL(tracker.url, auditor, '{ families(first: 1) { totalCount } }')).families.totalCount as number);
+
 /** The feed's current end for the auditor: the cursor of the newest change. */
 const feedEnd = async (): Promise<string | null> => {
   let after: string | null = null;
@@ -66,6 +69,9 @@ const loadAndDrain = async (reader: Subscription, range: { from: number; to: num
     await yieldToEventLoop();
   }
   await store.close();
+  // The feed's end is read from the read model: wait until its projector has every family loaded
+  // (written on another connection, so no returned position to wait for), or the end is early.
+  await eventually(60_000, 'the read model has every family loaded', async () => ((await familyCount()) === range.to ? true : undefined));
   const end = await feedEnd();
   const changes: Awaited<ReturnType<Subscription['take']>> = [];
   while (changes.at(-1)?.change?.cursor !== end) {
