@@ -90,6 +90,8 @@ export class CasefileReadModel {
   private readonly parameters: Record<string, unknown>;
   private readonly visible: string;
   private readonly full: string;
+  /** The separation date (and so the months since) is DOCUMENTS data: shown, counted by and filtered on only there. */
+  private readonly documents: string;
 
   constructor(
     private readonly queries: RequestQueries,
@@ -100,6 +102,7 @@ export class CasefileReadModel {
     this.parameters = { viewerOrganizationId: viewer.organizationId, now, today: dateOf(now), auditsAll: auditsAll ? 1 : 0 };
     this.visible = visibilityFor(viewer.role).visibleSet;
     this.full = scopeAtLeast(viewer.role, 'FULL');
+    this.documents = scopeAtLeast(viewer.role, 'DOCUMENTS');
   }
 
   private from(): string {
@@ -114,6 +117,10 @@ export class CasefileReadModel {
     return `CASE WHEN ${this.full} THEN c.believed_country END`;
   }
 
+  private monthsSince(): string {
+    return `CASE WHEN ${this.documents} THEN ${MONTHS_SINCE} END`;
+  }
+
   list(filter: UnlocatedRelativeFilter, first: number, after: { familyId: string; relativeId: string } | undefined): { rows: UnlocatedRelativeRow[]; hasNextPage: boolean; totalCount: number } {
     const conditions: string[] = [];
     const parameters: Record<string, unknown> = { ...this.parameters };
@@ -126,7 +133,7 @@ export class CasefileReadModel {
       parameters['programme'] = filter.programme;
     }
     if (filter.monthsSinceSeparationAtLeast !== undefined && filter.monthsSinceSeparationAtLeast !== null) {
-      conditions.push(`(${MONTHS_SINCE}) >= @monthsAtLeast`);
+      conditions.push(`(${this.monthsSince()}) >= @monthsAtLeast`);
       parameters['monthsAtLeast'] = filter.monthsSinceSeparationAtLeast;
     }
     if (filter.tracingStarted !== undefined && filter.tracingStarted !== null) conditions.push(filter.tracingStarted ? "r.location_status <> 'NOT_SOUGHT'" : "r.location_status = 'NOT_SOUGHT'");
@@ -134,7 +141,7 @@ export class CasefileReadModel {
     const totalCount = this.queries.all<{ n: number }>(`SELECT count(*) AS n ${where}`, parameters)[0]?.n ?? 0;
     const rows = this.queries.all<UnlocatedRelativeRow>(
       `SELECT r.family_id, r.relative_id, r.location_status, ${this.believedCountry()} AS believed_country, c.defender_organization_id,
-         f.separated_on, ${MONTHS_SINCE} AS months_since_separation, r.sought_since
+         f.separated_on, ${this.monthsSince()} AS months_since_separation, r.sought_since
        ${where} AND (r.family_id, r.relative_id) > (@afterFamily, @afterRelative) ORDER BY r.family_id, r.relative_id LIMIT @limit`,
       { ...parameters, afterFamily: after?.familyId ?? '', afterRelative: after?.relativeId ?? '', limit: first + 1 },
     );
@@ -154,7 +161,7 @@ export class CasefileReadModel {
   /** statistics.unlocatedRelatives: the same relatives, by believed country and calendar months since separation. */
   counts(): Array<{ country: string | null; months_since_separation: number | null; relatives: number; not_traced: number }> {
     return this.queries.all(
-      `SELECT ${this.believedCountry()} AS country, ${MONTHS_SINCE} AS months_since_separation, count(*) AS relatives,
+      `SELECT ${this.believedCountry()} AS country, ${this.monthsSince()} AS months_since_separation, count(*) AS relatives,
          sum(r.location_status = 'NOT_SOUGHT') AS not_traced
        ${this.from()} GROUP BY 1, 2 ORDER BY 1, 2`,
       this.parameters,

@@ -40,10 +40,12 @@ interface Touched {
  * (`status_at_documents`, `status_at_status`, `unlocated_at_*`), relatives the scopes they are
  * shown to (`shown_to`, a mask: STATUS 1, DOCUMENTS 2, FULL 4), and each status change the
  * scopes that see it (`audience`): a change only the lead may know is not in a partner's feed.
+ * Version 8: a transfer ends the former lead's own assignments (services/family/handoff-state.ts),
+ * so its access rows through them go.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 7,
+  version: 8,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

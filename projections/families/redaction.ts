@@ -50,7 +50,8 @@ export const childView = (context: DisclosureContext, seen: FamilyState, child: 
     languages: child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
     status: childStatus(seen, child.childId),
     blockers: childBlockers(seen, child.childId, today, readingFor(context, horizonDays)),
-    placementHistory: child.placementHistory.map((step) => placementChangeView(context, step)),
+    // A step naming someone hidden from the reader is left out, as history turns its event into a placeholder.
+    placementHistory: child.placementHistory.filter((step) => step.relativeId === undefined || !context.hidden.has(step.relativeId)).map((step) => placementChangeView(context, step)),
   }, context);
 
 export const visibleRelatives = (context: DisclosureContext, relatives: Iterable<RelativeState>): RelativeState[] =>

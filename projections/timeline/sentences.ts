@@ -157,3 +157,6 @@ export const ES: Sentences = {
 };
 
 export const WITHHELD_WORD = { en: 'withheld', es: 'reservado' } as const;
+
+/** The sentence of an event history shows the reader only as a placeholder (type WITHHELD). */
+export const WITHHELD_EVENT_SENTENCE = { en: 'A step your access does not show.', es: 'Un paso que su acceso no muestra.' } as const;

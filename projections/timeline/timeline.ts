@@ -1,7 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
-import type { DisclosureContext } from '../families/allowlist.js';
+import { WITHHELD_EVENT, type DisclosureContext } from '../families/allowlist.js';
 import { historyEventView, type StoredFamilyEvent } from '../families/history-redaction.js';
-import { EN, ES, WITHHELD_WORD } from './sentences.js';
+import { EN, ES, WITHHELD_EVENT_SENTENCE, WITHHELD_WORD } from './sentences.js';
 
 export type TimelineLanguage = 'en' | 'es';
 export const TIMELINE_LANGUAGES: readonly TimelineLanguage[] = ['en', 'es'];
@@ -52,7 +52,9 @@ export const timelineEntry = (event: StoredFamilyEvent, context: DisclosureConte
   const t = fixed[language];
   const withheld = t('withheld');
   const template = language === 'es' ? ES : EN;
-  const sentenceOf = Object.hasOwn(template, event.type) ? template[event.type as keyof typeof EN] : undefined;
+  // The type as history shows it: an event withheld from the scope keeps its placeholder type here too.
+  const type = view.type ?? WITHHELD_EVENT;
+  const sentenceOf = Object.hasOwn(template, type) ? template[type as keyof typeof EN] : undefined;
   const values = Object.fromEntries((sentenceOf ? placeholdersOf(sentenceOf) : []).map((path) => [path, shown(valueAt(data, path)) ?? withheld]));
   // i18next reads dotted names as nested objects: pass `personal.givenName` under `personal`.
   const nested: Record<string, unknown> = {};
@@ -61,12 +63,12 @@ export const timelineEntry = (event: StoredFamilyEvent, context: DisclosureConte
     if (rest.length === 0) nested[head as string] = value;
     else nested[head as string] = { ...((nested[head as string]) ?? {}), [rest.join('.')]: value };
   }
-  const sentence = sentenceOf ? t(event.type, nested) : withheld;
+  const sentence = sentenceOf ? t(type, nested) : WITHHELD_EVENT_SENTENCE[language];
   const actor = view.actor as { organizationId?: unknown } | undefined;
   const occurredAt = typeof view.occurredAt === 'string' ? view.occurredAt : undefined;
   return {
     revision: event.revision,
-    type: event.type,
+    type,
     occurredOn: occurredAt?.slice(0, 10) ?? null,
     recordedByOrganizationId: typeof actor?.organizationId === 'string' ? actor.organizationId : null,
     sentence,

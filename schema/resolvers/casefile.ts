@@ -35,7 +35,8 @@ const unlocatedNode = (row: UnlocatedRelativeRow, family: FamilyRow | null) => {
     separatedOn: family.viewer_scope >= DOCUMENTS ? row.separated_on : null,
     monthsSinceSeparation: row.months_since_separation,
     tracingOrganizationId: row.defender_organization_id,
-    notLocatedSince: row.location_status === 'NOT_SOUGHT' ? null : row.sought_since,
+    // The day tracing started is DOCUMENTS data (as Relative.notLocatedSince and TracingStarted.startedOn).
+    notLocatedSince: row.location_status === 'NOT_SOUGHT' || family.viewer_scope < DOCUMENTS ? null : row.sought_since,
   };
 };
 

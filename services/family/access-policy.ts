@@ -2,6 +2,7 @@ import type { Actor } from '../shared/decider.js';
 import { DomainError, notFound, rule, type Rule } from '../shared/domain-error.js';
 import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommand, FamilyCommandType } from './commands.js';
+import { familySeenAt, hiddenPersonIds } from './disclosure.js';
 import { assignmentKey, type Assignment } from './handoff-state.js';
 import type { FamilyState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
@@ -32,6 +33,9 @@ import type { AccessScope } from './vocabulary.js';
  * 7. A Defender named in startTracing or requestDocument (an assignment) records the tracing of
  *    that sought person, or the document steps of that document (obtained, legalised, translated,
  *    served, signed), and nothing else; it sees the family at STATUS scope (docs/HANDOFFS.md).
+ *    An assignment is a hand-off: only the lead names another organisation than its own and the
+ *    lead's (LEAD_ONLY), an assignment ends when its holder stops being the lead it was, and work
+ *    about a person (or a document) hidden from STATUS scope is refused as work not assigned.
  */
 
 /** How an organisation holds access to a family. */
@@ -88,14 +92,37 @@ const ASSIGNED_DOCUMENT_STEPS: ReadonlySet<FamilyCommandType> = new Set([
   'RecordDocumentObtained', 'RecordDocumentApostilled', 'RecordDocumentTranslated', 'RecordDocumentServed', 'RecordDocumentSigned',
 ]);
 
-/** Whether the command is work the actor's organisation was assigned (that sought person, that document). */
+/**
+ * Whether the command is work the actor's organisation was assigned (that sought person, that
+ * document), about someone (or a document) the Defender's STATUS scope may still see: a person
+ * hidden since the assignment (a "never disclose to", an adverse relative) is no longer its work.
+ */
 const assignedWork = (command: FamilyCommand, state: FamilyState, group: CommandGroup): boolean => {
   const organizationId = command.actor.organizationId;
   const assigned = (kind: Assignment['kind'], subjectId: unknown): boolean =>
     typeof subjectId === 'string' && state.handoffs.assignments.get(assignmentKey(kind, subjectId))?.organizationId === organizationId;
-  if (group === 'TRACING_WORK') return assigned('TRACING', (command as { relativeId?: unknown }).relativeId);
-  if (ASSIGNED_DOCUMENT_STEPS.has(command.type)) return assigned('DOCUMENT', (command as { documentId?: unknown }).documentId);
+  if (group === 'TRACING_WORK') {
+    const relativeId = (command as { relativeId?: unknown }).relativeId;
+    return assigned('TRACING', relativeId) && !hiddenPersonIds(state, 'STATUS').has(relativeId as string);
+  }
+  if (ASSIGNED_DOCUMENT_STEPS.has(command.type)) {
+    const documentId = (command as { documentId?: unknown }).documentId;
+    return assigned('DOCUMENT', documentId) && familySeenAt(state, 'STATUS').documents.has(documentId as string);
+  }
   return false;
+};
+
+/** The organisation a command gives work to (a Defender), if it names one. */
+const assigneeOf = (command: FamilyCommand): string | undefined => {
+  if (command.type === 'StartTracing') return command.defenderOrganizationId;
+  if (command.type === 'RequestDocument') return command.assignedOrganizationId;
+  return undefined;
+};
+
+/** Naming another organisation than the actor's own or the lead as a Defender shares the family: the lead's alone. */
+const handsOffWork = (command: FamilyCommand, state: FamilyState): boolean => {
+  const assignee = assigneeOf(command);
+  return assignee !== undefined && assignee !== command.actor.organizationId && assignee !== state.leadOrganizationId;
 };
 
 const SCOPE_RANK: Readonly<Record<AccessScope, number>> = { STATUS: 1, DOCUMENTS: 2, FULL: 3 };
@@ -221,9 +248,11 @@ export const decideAccess = (command: FamilyCommand, state: FamilyState): Access
       return access.leads ? ALLOWED : deny('LEAD_ONLY');
     case 'DOCUMENT_WORK':
     case 'TRACING_WORK':
-      return access.writeScope === 'DOCUMENTS' || access.writeScope === 'FULL' || assignedWork(command, state, group) ? ALLOWED : deny('SCOPE_TOO_NARROW');
+      if (!(access.writeScope === 'DOCUMENTS' || access.writeScope === 'FULL' || assignedWork(command, state, group))) return deny('SCOPE_TOO_NARROW');
+      return handsOffWork(command, state) && !access.leads ? deny('LEAD_ONLY') : ALLOWED;
     case 'CASE_WORK':
-      return access.writeScope === 'FULL' ? ALLOWED : deny('SCOPE_TOO_NARROW');
+      if (access.writeScope !== 'FULL') return deny('SCOPE_TOO_NARROW');
+      return handsOffWork(command, state) && !access.leads ? deny('LEAD_ONLY') : ALLOWED;
   }
 };
 

@@ -68,7 +68,11 @@ const FOLDS: { readonly [T in FamilyEventType]?: Fold<T> } = {
   },
   FamilyTransferred: (state, d) => {
     const until = without(state.handoffs.formerLeadAccessUntil, d.fromOrganizationId, d.toOrganizationId);
+    // The former lead's own work (tracing, documents it named itself for) ends with its lead:
+    // what it keeps is the kept read access, if any, never access through an assignment.
+    const assignments = new Map([...state.handoffs.assignments].filter(([, assignment]) => assignment.organizationId !== d.fromOrganizationId));
     return facts(state, {
+      assignments,
       formerLeadAccessUntil: d.previousLeadKeepsReadAccess && d.previousLeadReadAccessUntil !== undefined
         ? new Map(until).set(d.fromOrganizationId, d.previousLeadReadAccessUntil)
         : until,

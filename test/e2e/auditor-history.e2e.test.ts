@@ -103,7 +103,8 @@ describe('familyHistory', () => {
       expect(nodes[1].data).toMatchObject({ childId: 'child#1', nationality: 'HN', redacted: ['languages', 'personal.givenName', 'personal.birthDate'] });
       // The adverse relative's event is a placeholder: neither its type nor its data tells he exists.
       expect(nodes[3]).toMatchObject({ type: 'WITHHELD', data: {} });
-      expect(nodes[5].data).toMatchObject({ relativeId: 'relative#1', method: 'PARTNER_NGO', redacted: ['country', 'personal.place'] });
+      // The day it was located is DOCUMENTS data: STATUS reads only the envelope's month.
+      expect(nodes[5].data).toMatchObject({ relativeId: 'relative#1', method: 'PARTNER_NGO', redacted: ['country', 'locatedOn', 'personal.place'] });
       expect(nodes[7].data.redacted).toContain('purpose');
     }
   });
