@@ -87,6 +87,8 @@ const asIs: Show = (value) => value;
 const everyone: FieldRule = { STATUS: asIs, DOCUMENTS: asIs, FULL: asIs };
 const documents: FieldRule = { DOCUMENTS: asIs, FULL: asIs };
 const full: FieldRule = { FULL: asIs };
+/** Shown at no scope (the field is named in `redacted`). */
+const noScope: FieldRule = {};
 
 const generatedId = (kind: IdKind): Show => (value, _record, context) =>
   (typeof value === 'string' ? (context.shownId(kind, value) ?? WITHHELD) : WITHHELD);
@@ -151,7 +153,9 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
   RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },
-  PossibleDuplicateDecided: { personId: person, otherFamilyId: full, otherPersonId: full, samePerson: documents, personal: { subjectId: person, reason: documents } },
+  // The other record is another family's: a reader of this one may not see that family, and the
+  // allowlist is per event, so its ids are shown to no one here (the casefile keeps the pair).
+  PossibleDuplicateDecided: { personId: person, otherFamilyId: noScope, otherPersonId: noScope, samePerson: documents, personal: { subjectId: person, reason: documents } },
   IdentifierRecorded: { personId: person, kind: documents, personal: { subjectId: person, value: full } },
   ConsentGiven: { consentId: documents, personId: person, purposes: documents, recipientOrganizationIds: documents, expiresOn: documents },
   ConsentWithdrawn: { consentId: documents },

@@ -1,6 +1,6 @@
 import type { FamilyCommand, FamilyCommandOf } from '../../services/family/commands.js';
 import { notFound, rule } from '../../services/shared/domain-error.js';
-import { childView, relativeView } from '../../projections/families/redaction.js';
+import { childView, DOCUMENTS, relativeView } from '../../projections/families/redaction.js';
 import { nameWords } from '../../projections/search/normalise.js';
 import type { SearchHitRow } from '../../projections/search/search-read-model.js';
 import type { GraphQLContext } from '../context.js';
@@ -9,10 +9,15 @@ import { disclosureOf, stateOf } from './family.js';
 type Reason = 'SAME_NAME' | 'SAME_BIRTH_DATE' | 'SAME_RELATIONSHIP' | 'SAME_PHONE' | 'SAME_IDENTIFIER';
 const LOOK_AT = 50;
 
-/** The other person of a duplicate decision must be one the caller may see, else NOT_FOUND (as an unknown id). */
+/**
+ * The other person of a duplicate decision must be one the caller may see by that id, else
+ * NOT_FOUND (as an unknown id). A family seen at STATUS shows generated ids only, and duplicates
+ * are offered from DOCUMENTS up: one seen at STATUS answers as an unknown family, whatever the
+ * person id (else a real id accepted would tell it exists).
+ */
 export const checkOtherPersonVisible = async (command: FamilyCommandOf<'DecidePossibleDuplicate'>, context: GraphQLContext): Promise<void> => {
   const row = await context.loaders.family.load(command.otherFamilyId);
-  if (!row) throw notFound('otherFamilyId', rule`family`);
+  if (!row || row.viewer_scope < DOCUMENTS) throw notFound('otherFamilyId', rule`family`);
   const state = stateOf(row);
   const known = state.children.has(command.otherPersonId) || state.relatives.has(command.otherPersonId);
   if (!known || disclosureOf(row).hidden.has(command.otherPersonId)) throw notFound('otherPersonId', rule`person`);

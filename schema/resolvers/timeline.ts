@@ -30,13 +30,14 @@ export const timelineResolver = async (row: FamilyRow, args: { first?: number | 
   const language = timelineLanguage(args.language, acceptLanguageOf(context));
   const fromRevision = args.after ? cursor.decodeIndex(args.after) + 1 : 0;
   await (context.rateLimit?.charge(Math.floor(Math.min(first, Math.max(0, row.revision + 1 - fromRevision)) / 100)) ?? Promise.resolve());
-  const events = await collect(context.history.events(row.family_id, { fromRevision, maxCount: first + 1 }));
+  // Up to the family's revision as answered (a past one for family(asOf:, atRevision:)), never beyond.
+  const events = (await collect(context.history.events(row.family_id, { fromRevision, maxCount: first + 1 }))).filter((event) => event.revision <= row.revision);
   const page = events.slice(0, first);
   if (page.some((event) => showsPersonalData(historyEventView(event, disclosure).data))) context.accessLog.record(row.family_id, 'history');
   const edges = page.map((event) => ({ cursor: cursor.encode(event.revision), node: timelineEntry(event, disclosure, language) }));
   return {
     edges,
-    totalCount: Math.max(row.revision + 1, (events.at(-1)?.revision ?? -1) + 1),
+    totalCount: row.revision + 1,
     pageInfo: { hasNextPage: events.length > first, hasPreviousPage: fromRevision > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
 };

@@ -12,6 +12,8 @@ import type { FamilyState } from './state.js';
  */
 export const familyAsSeenBy = (command: FamilyCommand, state: FamilyState): FamilyState => {
   const scope = organizationAccess(state, command.actor.organizationId, command.issuedAt).writeScope;
-  if (scope === undefined || scope === 'FULL') return state;
-  return familySeenAt(state, scope);
+  if (scope === 'FULL') return state;
+  // No write scope: a Defender allowed its assigned work alone (access-policy.ts), which sees the
+  // family at STATUS; and fail closed for any other way past the policy.
+  return familySeenAt(state, scope ?? 'STATUS');
 };

@@ -9,7 +9,8 @@ import { startWithOrganizations, type OrganizationsOverHttp } from '../../suppor
  * The timeline renders each entry's `type` from the stored event, not from the redacted view:
  * a DOCUMENTS or STATUS reader reads "RelativeAdded" and "TracingStarted" ("Added relative
  * withheld (withheld), withheld.") where history says WITHHELD, so it learns that a person
- * hidden from it exists and is being traced. Expected: per revision, the timeline's type is
+ * hidden from it exists and is being traced, and that the child's medical needs (FULL only) were
+ * recorded ("MedicalNeedsRecorded"). Expected: per revision, the timeline's type is
  * the history's type.
  */
 let t: OrganizationsOverHttp;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   await t.ok('lead', 'addRelative', { familyId, relativeId: 'mother', relationship: 'MOTHER', givenName: 'Elena' });
   await t.ok('lead', 'addRelative', { familyId, relativeId: 'father', relationship: 'FATHER', givenName: 'Pedro', adverse: true });
   await t.ok('lead', 'startTracing', { familyId, relativeId: 'father', defenderOrganizationId: 'lead' });
+  await t.ok('lead', 'recordMedicalNeeds', { familyId, childId: 'girl', medicalNeeds: 'asthma, inhaler daily' });
   await t.ok('lead', 'recordIdentifier', { familyId, personId: 'girl', kind: 'A_NUMBER', value: 'A123456789' });
   await t.ok('lead', 'giveConsent', { familyId, consentId: 'consent', personId: 'mother', purposes: ['access'], recipientOrganizationIds: ['docs-partner', 'status-partner'] });
   await t.ok('lead', 'grantAccess', { familyId, grantId: 'docs', organizationId: 'docs-partner', scope: 'DOCUMENTS' });
@@ -39,7 +41,7 @@ describe('probe: the timeline names events that history withholds', () => {
     const history = read.familyHistory.edges.map((edge: { node: unknown }) => edge.node);
     const timeline = read.family.timeline.edges.map((edge: { node: unknown }) => edge.node);
     expect(history.filter((event: { type: string }) => event.type === 'WITHHELD').length).toBeGreaterThan(0);
-    // Fails on main: where history says WITHHELD, the timeline says RelativeAdded, TracingStarted (and IdentifierRecorded, ConsentGiven at STATUS).
+    // Fails on main: where history says WITHHELD, the timeline says RelativeAdded, TracingStarted, MedicalNeedsRecorded (and IdentifierRecorded, ConsentGiven at STATUS).
     expect(timeline).toEqual(history);
   });
 });
