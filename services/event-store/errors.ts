@@ -30,3 +30,22 @@ export class DuplicateEventIdError extends Error {
     super(`Event id ${eventId} is already stored at another place`);
   }
 }
+
+/**
+ * The stream was deleted for good (EventStoreDB's tombstone): it cannot be read, appended to or
+ * created again under that name.
+ */
+export class StreamDeletedError extends Error {
+  override readonly name = 'StreamDeletedError';
+  constructor(readonly stream: string) {
+    super(`Stream ${stream} was deleted`);
+  }
+}
+
+/** The store does not delete streams (the embedded store is append-only). */
+export class StreamDeletionUnsupportedError extends Error {
+  override readonly name = 'StreamDeletionUnsupportedError';
+  constructor(readonly stream: string) {
+    super(`This event store is append-only: stream ${stream} cannot be deleted (deleting streams needs EventStoreDB)`);
+  }
+}

@@ -85,7 +85,16 @@ export interface EventStore {
     events: readonly EventToAppend[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
-  /** Throws `StreamNotFoundError` when the stream has no events. */
+  /**
+   * Deletes the stream for good (EventStoreDB's tombstone), if it stands at `expectedRevision`
+   * (`any`: whatever its state, also a stream that never existed). Afterwards reading it,
+   * appending to it or deleting it again throws `StreamDeletedError`, for ever. Its events may
+   * still be read from `readAll` and subscriptions until the engine removes their bytes
+   * (EventStoreDB: the next scavenge). Throws `WrongExpectedRevisionError`. The embedded store
+   * is append-only and refuses every deletion (`StreamDeletionUnsupportedError`).
+   */
+  deleteStream(stream: string, options: { readonly expectedRevision: ExpectedRevision }): Promise<void>;
+  /** Throws `StreamNotFoundError` when the stream has no events, `StreamDeletedError` when it was deleted. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /** User events in global order; system events of the engine are left out. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

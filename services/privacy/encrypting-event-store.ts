@@ -70,6 +70,12 @@ export class EncryptingEventStore implements EventStore {
     return result;
   }
 
+  /** Passed through: a deleted stream holds nothing to seal or open. */
+  deleteStream(stream: string, options: { readonly expectedRevision: ExpectedRevision }): Promise<void> {
+    this.heads.delete(stream);
+    return this.inner.deleteStream(stream, options);
+  }
+
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
     for await (const event of this.inner.readStream(stream, options)) yield await this.opened(event);
   }

@@ -16,6 +16,7 @@ describeEventStoreContract('encrypting decorator over embedded SQLite', () => {
   const store = new EncryptingEventStore(SqliteEventStore.open(file), new PersonalDataCipher(keys), { alsoClose: () => keys.close() });
   return Promise.resolve({
     store,
+    streamDeletion: 'refused',
     advancePositionsBeyond: (floor: bigint) => advanceSqlitePositionsBeyond(file, floor),
     dispose: async () => {
       await store.close();

@@ -11,6 +11,7 @@ describeEventStoreContract('EventStoreDB adapter on the protocol test server (no
   const store = EsdbEventStore.connect(server.connectionString);
   return {
     store,
+    streamDeletion: 'tombstone',
     dispose: async () => {
       await store.close();
       await server.stop();

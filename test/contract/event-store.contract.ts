@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../../services/event-store/errors.js';
+import { StreamDeletedError, StreamDeletionUnsupportedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../services/event-store/errors.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../services/event-store/port.js';
 import { comparePositions, formatPosition, parsePosition } from '../../services/event-store/position.js';
@@ -9,6 +9,8 @@ export interface EventStoreFixture {
   readonly store: EventStore;
   /** Moves the next global position past `floor`; only where the adapter lets a test do so. */
   readonly advancePositionsBeyond?: (floor: bigint) => void;
+  /** What `deleteStream` does: a tombstone (EventStoreDB), or refused (the append-only embedded store). */
+  readonly streamDeletion: 'tombstone' | 'refused';
   readonly dispose: () => Promise<void>;
 }
 
@@ -344,6 +346,77 @@ export const describeEventStoreContract = (
         await subscription.stop();
         const [oldest] = await collect(store.readAll({ maxCount: 1 }));
         expect(first?.kind === 'event' && first.event.id).toBe(oldest?.id);
+      });
+    });
+
+    describe('deleting a stream', () => {
+      const expectDeleted = async (stream: string): Promise<void> => {
+        await expect(readAllOf(store, stream)).rejects.toBeInstanceOf(StreamDeletedError);
+        for (const expectedRevision of ['no_stream', 'any', 'stream_exists', 0] as const) {
+          await expect(store.appendToStream(stream, events(1), { expectedRevision })).rejects.toBeInstanceOf(StreamDeletedError);
+        }
+        await expect(store.deleteStream(stream, { expectedRevision: 'any' })).rejects.toBeInstanceOf(StreamDeletedError);
+      };
+
+      it('a tombstone: the stream can no longer be read, appended to, created or deleted again; others are untouched; $all shows no event for it', async (context) => {
+        if (fixture.streamDeletion !== 'tombstone') return context.skip(`${adapter} is append-only (its own test below)`);
+        const [doomed, kept] = [newStream(), newStream()];
+        await store.appendToStream(doomed, events(2), { expectedRevision: 'no_stream' });
+        const { position: before } = await store.appendToStream(kept, events(1), { expectedRevision: 'no_stream' });
+
+        await store.deleteStream(doomed, { expectedRevision: 1 });
+        const later = events(1);
+        await store.appendToStream(kept, later, { expectedRevision: 0 });
+
+        await expectDeleted(doomed);
+        expect(await readAllOf(store, kept)).toHaveLength(2);
+        // The tombstone itself is the engine's record, never a user event in $all.
+        expect((await collect(store.readAll({ after: before }))).map((e) => e.id)).toEqual(later.map((e) => e.id));
+      });
+
+      it('checks the expected revision: a wrong one names the actual and deletes nothing; `any` tombstones a name never used', async (context) => {
+        if (fixture.streamDeletion !== 'tombstone') return context.skip(`${adapter} is append-only (its own test below)`);
+        const stream = newStream();
+        await store.appendToStream(stream, events(3), { expectedRevision: 'no_stream' });
+        const refused = await store.deleteStream(stream, { expectedRevision: 1 }).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((refused as WrongExpectedRevisionError).actual).toBe(2);
+        await expect(store.deleteStream(stream, { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await readAllOf(store, stream)).toHaveLength(3);
+
+        const neverUsed = newStream();
+        await expect(store.deleteStream(neverUsed, { expectedRevision: 0 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await store.deleteStream(neverUsed, { expectedRevision: 'any' });
+        await expectDeleted(neverUsed);
+      });
+
+      it('a live subscription delivers no event for a tombstone and goes on with the next append', async (context) => {
+        if (fixture.streamDeletion !== 'tombstone') return context.skip(`${adapter} is append-only (its own test below)`);
+        const [doomed, kept] = [newStream(), newStream()];
+        const { position: before } = await store.appendToStream(doomed, events(1), { expectedRevision: 'no_stream' });
+        const subscription = store.subscribeToAll({ after: before });
+        const iterator = subscription[Symbol.asyncIterator]();
+        try {
+          await within(10_000, take(iterator, 1, (item) => item.kind === 'caughtUp'), 'catch-up');
+          await store.deleteStream(doomed, { expectedRevision: 0 });
+          const next = events(1);
+          await store.appendToStream(kept, next, { expectedRevision: 'no_stream' });
+          const [item] = await within(10_000, take(iterator, 1), 'the next item');
+          expect(item?.kind === 'event' && item.event.id).toBe(next[0]!.id);
+        } finally {
+          await subscription.stop();
+        }
+      });
+
+      it('append-only: every deletion is refused and the stream stays whole', async (context) => {
+        if (fixture.streamDeletion !== 'refused') return context.skip(`${adapter} deletes streams (the tests above)`);
+        const stream = newStream();
+        await store.appendToStream(stream, events(2), { expectedRevision: 'no_stream' });
+        for (const expectedRevision of ['any', 1, 'stream_exists'] as const) {
+          await expect(store.deleteStream(stream, { expectedRevision })).rejects.toBeInstanceOf(StreamDeletionUnsupportedError);
+        }
+        await store.appendToStream(stream, events(1), { expectedRevision: 1 });
+        expect(await readAllOf(store, stream)).toHaveLength(3);
       });
     });
 

@@ -18,6 +18,7 @@ describeEventStoreContract(
     const store = EsdbEventStore.connect(server.connectionString);
     return {
       store,
+    streamDeletion: 'tombstone',
       dispose: async () => {
         await store.close();
         await server.stop();

@@ -12,6 +12,7 @@ describeEventStoreContract('embedded SQLite', () => {
   const store = SqliteEventStore.open(file);
   return Promise.resolve({
     store,
+    streamDeletion: 'refused',
     advancePositionsBeyond: (floor: bigint) => advanceSqlitePositionsBeyond(file, floor),
     dispose: async () => {
       await store.close();

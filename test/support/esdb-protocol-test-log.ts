@@ -1,6 +1,6 @@
 /**
  * The in-memory transaction log behind the EventStoreDB protocol test server. NOT a store:
- * nothing is written to disk, there is one node, no index, no scavenging, no deleted or
+ * nothing is written to disk, there is one node, no index, no scavenging, no soft-deleted or
  * truncated streams, no stream metadata, no $maxAge. It models only what the adapter relies on,
  * with EventStoreDB's documented semantics:
  *
@@ -12,7 +12,10 @@
  *   the expectation succeeds again with the first result and writes nothing; a batch that only
  *   partly matches is a wrong expected version; with `any`, the batch is matched by the
  *   position of its first id in the stream;
- * - `$`-prefixed system events (the epoch record, stats) live in the same log as user events.
+ * - `$`-prefixed system events (the epoch record, stats) live in the same log as user events;
+ * - a tombstone (hard delete) writes a `$streamDeleted` record into the stream at revision
+ *   2^63 - 1 (EventStoreDB's DeletedStream); the stream's earlier records stay in `$all` (no
+ *   scavenge here), while reading, appending to or tombstoning it again is refused for ever.
  */
 
 export type TestExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
@@ -36,7 +39,17 @@ export interface LogRecord extends ProposedEvent {
 
 export type AppendOutcome =
   | { readonly kind: 'success'; readonly currentRevision: bigint; readonly logPosition: bigint }
-  | { readonly kind: 'wrongExpectedVersion'; readonly currentRevision: bigint | undefined };
+  | { readonly kind: 'wrongExpectedVersion'; readonly currentRevision: bigint | undefined }
+  | { readonly kind: 'streamDeleted' };
+
+export type TombstoneOutcome =
+  | { readonly kind: 'success'; readonly logPosition: bigint }
+  | { readonly kind: 'wrongExpectedVersion'; readonly currentRevision: bigint | undefined }
+  | { readonly kind: 'streamDeleted' };
+
+/** EventStoreDB's event number of a tombstone (`EventNumber.DeletedStream`, long.MaxValue). */
+export const DELETED_STREAM_REVISION = 2n ** 63n - 1n;
+export const STREAM_DELETED_TYPE = '$streamDeleted';
 
 /** The header EventStoreDB writes before each prepare record, roughly; positions are offsets. */
 const RECORD_OVERHEAD = 88n;
@@ -46,6 +59,7 @@ const FIRST_LOG_POSITION = 0n;
 export class EsdbProtocolTestLog {
   readonly records: LogRecord[] = [];
   private readonly streams = new Map<string, LogRecord[]>();
+  private readonly tombstoned = new Set<string>();
   private nextPosition = FIRST_LOG_POSITION;
   private readonly listeners = new Set<() => void>();
 
@@ -54,12 +68,45 @@ export class EsdbProtocolTestLog {
     this.writeSystemEvent('$users', '$User');
   }
 
+  /** The stream's records (for a tombstoned stream, its records before the tombstone). */
   streamEvents(stream: string): readonly LogRecord[] | undefined {
     return this.streams.get(stream);
   }
 
+  isTombstoned(stream: string): boolean {
+    return this.tombstoned.has(stream);
+  }
+
+  /**
+   * Hard-deletes the stream under an expectation (`any` and `no_stream` also tombstone a stream
+   * that never existed, as EventStoreDB does): writes the `$streamDeleted` record.
+   */
+  tombstone(stream: string, expected: TestExpectedRevision): TombstoneOutcome {
+    if (this.tombstoned.has(stream)) return { kind: 'streamDeleted' };
+    const existing = this.streams.get(stream) ?? [];
+    const current = existing.length === 0 ? undefined : BigInt(existing.length - 1);
+    if (!matches(expected, current)) return { kind: 'wrongExpectedVersion', currentRevision: current };
+    const record = this.write(
+      {
+        id: crypto.randomUUID(),
+        type: STREAM_DELETED_TYPE,
+        contentType: 'application/json',
+        data: new Uint8Array(),
+        customMetadata: new Uint8Array(),
+        stream,
+        revision: DELETED_STREAM_REVISION,
+        createdTicks: BigInt(Date.now()) * 10_000n,
+      },
+      { inStream: false },
+    );
+    this.tombstoned.add(stream);
+    this.notify();
+    return { kind: 'success', logPosition: record.logPosition };
+  }
+
   /** Appends atomically under one expectation, or refuses with the stream's current revision. */
   append(stream: string, expected: TestExpectedRevision, events: readonly ProposedEvent[]): AppendOutcome {
+    if (this.tombstoned.has(stream)) return { kind: 'streamDeleted' };
     const existing = this.streams.get(stream) ?? [];
     const current = existing.length === 0 ? undefined : BigInt(existing.length - 1);
     const idempotent = this.idempotentResult(existing, expected, events);
@@ -123,13 +170,15 @@ export class EsdbProtocolTestLog {
     return () => this.listeners.delete(listener);
   }
 
-  private write(fields: Omit<LogRecord, 'logPosition'>): LogRecord {
+  /** `inStream: false` for a tombstone: in `$all`, but not one of the stream's readable records. */
+  private write(fields: Omit<LogRecord, 'logPosition'>, { inStream = true } = {}): LogRecord {
     const record: LogRecord = { ...fields, logPosition: this.nextPosition };
     this.nextPosition +=
       RECORD_OVERHEAD +
       BigInt(Buffer.byteLength(fields.stream) + Buffer.byteLength(fields.type)) +
       BigInt(fields.data.length + fields.customMetadata.length);
     this.records.push(record);
+    if (!inStream) return record;
     const stream = this.streams.get(fields.stream) ?? [];
     stream.push(record);
     this.streams.set(fields.stream, stream);

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerReadableStream, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, status, type ServerDuplexStream, type ServerReadableStream, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
@@ -16,6 +16,8 @@ type AppendReq = InstanceType<typeof streamsPb.AppendReq>;
 type AppendResp = InstanceType<typeof streamsPb.AppendResp>;
 type BatchAppendReq = InstanceType<typeof streamsPb.BatchAppendReq>;
 type BatchAppendResp = InstanceType<typeof streamsPb.BatchAppendResp>;
+type TombstoneReq = InstanceType<typeof streamsPb.TombstoneReq>;
+type TombstoneResp = InstanceType<typeof streamsPb.TombstoneResp>;
 type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
 
 /** EventStoreDB's default search window for filtered reads, times the client's multiplier. */
@@ -38,15 +40,16 @@ export interface EsdbProtocolTestServerOptions {
  *
  * Implemented: Streams.Read (stream forwards/backwards, $all forwards/backwards, catch-up then
  * live $all subscriptions with stream-name or event-type filters and checkpoints), Streams.Append,
- * Streams.BatchAppend, ServerFeatures.GetSupportedMethods. Not implemented (UNIMPLEMENTED):
- * stream subscriptions, Delete, Tombstone, persistent subscriptions, projections, users,
+ * Streams.BatchAppend, Streams.Tombstone (hard delete: reading, appending to or tombstoning the
+ * stream again fails with EventStoreDB's `stream-deleted`), ServerFeatures.GetSupportedMethods.
+ * Not implemented (UNIMPLEMENTED): stream subscriptions, Delete (soft delete), persistent subscriptions, projections, users,
  * gossip (so no `esdb+discover://`), TLS and authentication, structured UUIDs, link resolution.
  */
 export class EsdbProtocolTestServer {
   private readonly subscriptions = new Set<ReadCall>();
   private delayMs = 0;
   /** Requests served, by method: what a test can assert the client actually used. */
-  readonly calls = { read: 0, subscribe: 0, append: 0, batchAppend: 0, features: 0 };
+  readonly calls = { read: 0, subscribe: 0, append: 0, batchAppend: 0, tombstone: 0, features: 0 };
 
   private constructor(
     private readonly server: Server,
@@ -69,7 +72,7 @@ export class EsdbProtocolTestServer {
         instance.append(call, callback),
       batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => instance.batchAppend(call),
       delete: unimplemented,
-      tombstone: unimplemented,
+      tombstone: (call: ServerUnaryCall<TombstoneReq, TombstoneResp>, callback: sendUnaryData<TombstoneResp>) => instance.tombstone(call, callback),
     });
     server.addService(featuresGrpc.ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: sendUnaryData<InstanceType<typeof featuresPb.SupportedMethods>>) => {
@@ -133,6 +136,8 @@ export class EsdbProtocolTestServer {
       this.calls.read += 1;
       const backwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.BACKWARDS;
       const count = BigInt(options.getCount() || '0');
+      const deleted = options.hasStream() ? streamName(options.getStream()!.getStreamIdentifier()) : undefined;
+      if (deleted !== undefined && this.log.isTombstoned(deleted)) return fail(call, status.FAILED_PRECONDITION, streamDeletedDetails(deleted), streamDeletedMetadata(deleted));
       if (options.hasStream()) await this.readStream(call, options.getStream()!, backwards, count);
       else await this.readAll(call, options, backwards, count);
       call.end();
@@ -270,6 +275,9 @@ export class EsdbProtocolTestServer {
         const stream = streamName(header.getStreamIdentifier());
         const expected = expectedOfAppend(header);
         const outcome = this.log.append(stream, expected, events);
+        if (outcome.kind === 'streamDeleted') {
+          return callback({ code: status.FAILED_PRECONDITION, details: streamDeletedDetails(stream), metadata: streamDeletedMetadata(stream) });
+        }
         const response = new streamsPb.AppendResp();
         if (outcome.kind === 'success') {
           const position = new streamsPb.AppendResp.Position()
@@ -291,6 +299,38 @@ export class EsdbProtocolTestServer {
         callback(null, response);
       })();
     });
+  }
+
+  /**
+   * A hard delete, answered as EventStoreDB does: the position of the tombstone; a wrong
+   * expectation is `wrong-expected-version` (with the expected and actual versions in the
+   * trailers); a stream already tombstoned is `stream-deleted`.
+   */
+  private tombstone(call: ServerUnaryCall<TombstoneReq, TombstoneResp>, callback: sendUnaryData<TombstoneResp>): void {
+    this.calls.tombstone += 1;
+    void (async () => {
+      await this.delay();
+      const options = call.request.getOptions();
+      if (!options) return callback({ code: status.INVALID_ARGUMENT, details: 'options are required' });
+      const stream = streamName(options.getStreamIdentifier());
+      const expected = expectedOfTombstone(options);
+      const outcome = this.log.tombstone(stream, expected);
+      if (outcome.kind === 'streamDeleted') {
+        return callback({ code: status.FAILED_PRECONDITION, details: streamDeletedDetails(stream), metadata: streamDeletedMetadata(stream) });
+      }
+      if (outcome.kind === 'wrongExpectedVersion') {
+        const metadata = new Metadata();
+        metadata.set('exception', 'wrong-expected-version');
+        metadata.set('stream-name', stream);
+        metadata.set('expected-version', esdbExpectedVersion(expected));
+        metadata.set('actual-version', outcome.currentRevision?.toString() ?? '');
+        return callback({ code: status.FAILED_PRECONDITION, details: `Expected version mismatch on ${stream}`, metadata });
+      }
+      const position = new streamsPb.TombstoneResp.Position()
+        .setCommitPosition(outcome.logPosition.toString())
+        .setPreparePosition(outcome.logPosition.toString());
+      callback(null, new streamsPb.TombstoneResp().setPosition(position));
+    })();
   }
 
   /**
@@ -337,6 +377,10 @@ export class EsdbProtocolTestServer {
       return response.setError(statusOf(codePb.Code.DEADLINE_EXCEEDED, 'Timeout', 'event_store.client.Timeout', new sharedPb.Timeout().serializeBinary()));
     }
     const outcome = this.log.append(streamName(identifier), expected, events);
+    if (outcome.kind === 'streamDeleted') {
+      const deleted = new sharedPb.StreamDeleted().setStreamIdentifier(identifier);
+      return response.setError(statusOf(codePb.Code.FAILED_PRECONDITION, 'StreamDeleted', 'event_store.client.StreamDeleted', deleted.serializeBinary()));
+    }
     if (outcome.kind === 'success') {
       const position = new sharedPb.AllStreamPosition()
         .setCommitPosition(outcome.logPosition.toString())
@@ -358,9 +402,27 @@ export class EsdbProtocolTestServer {
   }
 }
 
-/** Ends a call with an error status (grpc-js: an `error` event on a server stream sends it). */
-const fail = (call: ReadCall, code: status, details: string): void => {
-  call.emit('error', { code, details });
+/** Ends a call with an error status (grpc-js: an `error` event on a server stream sends it), and trailers. */
+const fail = (call: ReadCall, code: status, details: string, metadata?: Metadata): void => {
+  call.emit('error', { code, details, ...(metadata ? { metadata } : {}) });
+};
+
+const streamDeletedDetails = (stream: string): string => `Event stream '${stream}' is deleted.`;
+
+/** The trailers EventStoreDB sends with `stream-deleted` (the client reads the exception and the name). */
+const streamDeletedMetadata = (stream: string): Metadata => {
+  const metadata = new Metadata();
+  metadata.set('exception', 'stream-deleted');
+  metadata.set('stream-name', stream);
+  return metadata;
+};
+
+/** EventStoreDB's numbers for the expectations (ExpectedVersion: Any -2, NoStream -1, StreamExists -4). */
+const esdbExpectedVersion = (expected: TestExpectedRevision): string => {
+  if (expected === 'any') return '-2';
+  if (expected === 'no_stream') return '-1';
+  if (expected === 'stream_exists') return '-4';
+  return expected.toString();
 };
 
 const unimplemented = (_call: unknown, callback: sendUnaryData<never>): void =>
@@ -381,6 +443,7 @@ const supportedMethods = () => {
       method('event_store.client.streams.streams', 'read'),
       method('event_store.client.streams.streams', 'append'),
       method('event_store.client.streams.streams', 'batchappend'),
+      method('event_store.client.streams.streams', 'tombstone'),
       method('event_store.client.server_features.serverfeatures', 'getsupportedmethods'),
     ]);
 };
@@ -418,6 +481,13 @@ const proposed = (
 };
 
 const expectedOfAppend = (options: InstanceType<typeof streamsPb.AppendReq.Options>): TestExpectedRevision => {
+  if (options.hasNoStream()) return 'no_stream';
+  if (options.hasStreamExists()) return 'stream_exists';
+  if (options.hasRevision()) return BigInt(options.getRevision());
+  return 'any';
+};
+
+const expectedOfTombstone = (options: InstanceType<typeof streamsPb.TombstoneReq.Options>): TestExpectedRevision => {
   if (options.hasNoStream()) return 'no_stream';
   if (options.hasStreamExists()) return 'stream_exists';
   if (options.hasRevision()) return BigInt(options.getRevision());

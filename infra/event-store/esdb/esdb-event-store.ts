@@ -5,6 +5,7 @@ import {
   FORWARDS,
   START,
   jsonEvent,
+  type ExpectedRevision as EsdbExpectedRevision,
   type ReadRevision,
 } from '@eventstore/db-client';
 import type {
@@ -77,6 +78,19 @@ export class EsdbEventStore implements EventStore {
       );
       if (!result.position) throw new Error(`EventStoreDB returned no position for ${stream}`);
       return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position };
+    } catch (error) {
+      throw toPortError(error, stream, options.expectedRevision);
+    }
+  }
+
+  /**
+   * A tombstone (`tombstoneStream`, EventStoreDB's hard delete): the name is never usable again.
+   * Retried while the server is unavailable like an append; a retry of a deletion that had
+   * succeeded finds the stream deleted (StreamDeletedError), which callers take as done.
+   */
+  async deleteStream(stream: string, options: { readonly expectedRevision: ExpectedRevision }): Promise<void> {
+    try {
+      await this.retrying(() => this.client.tombstoneStream(stream, { expectedRevision: toEsdbDeleteRevision(options.expectedRevision) }));
     } catch (error) {
       throw toPortError(error, stream, options.expectedRevision);
     }
@@ -199,6 +213,13 @@ async function* prepend<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): A
     await rest.return(undefined);
   }
 }
+
+/**
+ * The client's `tombstoneStream` sends all four expectations (its switch has STREAM_EXISTS), but
+ * its type leaves `stream_exists` out; the value is the same constant appends use.
+ */
+const toEsdbDeleteRevision = (expected: ExpectedRevision): EsdbExpectedRevision =>
+  toEsdbExpectedRevision(expected) as EsdbExpectedRevision;
 
 const toReadRevision = (from: ReadStreamOptions['fromRevision'], backwards: boolean): ReadRevision => {
   if (typeof from === 'number') return BigInt(from);

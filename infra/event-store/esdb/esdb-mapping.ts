@@ -2,13 +2,14 @@ import {
   ANY,
   NO_STREAM,
   STREAM_EXISTS,
+  StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamRecordedEvent,
   type AppendExpectedRevision,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
+import { StreamDeletedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type { ExpectedRevision, JsonObject, RecordedEvent } from '../../../services/event-store/port.js';
 
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): AppendExpectedRevision => {
@@ -31,6 +32,7 @@ export const toPortError = (error: unknown, stream: string, expected?: ExpectedR
     return new WrongExpectedRevisionError(stream, expected ?? 'any', actual);
   }
   if (error instanceof EsdbStreamNotFoundError) return new StreamNotFoundError(stream);
+  if (error instanceof EsdbStreamDeletedError) return new StreamDeletedError(stream);
   return error;
 };
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
+import { StreamDeletionUnsupportedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type {
   AllSubscription,
   AppendResult,
@@ -71,6 +71,15 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
     return this.appends.submit({ stream, events, expected: options.expectedRevision }, events.length);
+  }
+
+  /**
+   * Refused, always: the embedded store is append-only (triggers refuse UPDATE and DELETE, and
+   * positions must never be reused). Its key store is the embedded one, which erases by
+   * destroying a row of its own, so nothing here needs a deletion.
+   */
+  deleteStream(stream: string): Promise<void> {
+    return Promise.reject(new StreamDeletionUnsupportedError(stream));
   }
 
   /** How the appends were grouped so far (for the benchmark and the crash test). */
