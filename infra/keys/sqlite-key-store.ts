@@ -180,11 +180,12 @@ export class SqliteKeyStore implements KeyStore {
   }
 }
 
-const CHECK_CONTEXT = 'tracker-key-store-check-v1';
-const dataKeyContext = (subjectId: string): string => `tracker-data-key-v1\u0000${subjectId}`;
+/** Wrapping contexts and AES-256-GCM wrapping, shared with the key store in the event store (event-store-key-store.ts). */
+export const CHECK_CONTEXT = 'tracker-key-store-check-v1';
+export const dataKeyContext = (subjectId: string): string => `tracker-data-key-v1\u0000${subjectId}`;
 
 /** AES-256-GCM under the master key: iv (12) + tag (16) + ciphertext, bound to `context`. */
-const wrap = (masterKey: Buffer, context: string, key: Buffer): Buffer => {
+export const wrap = (masterKey: Buffer, context: string, key: Buffer): Buffer => {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
   cipher.setAAD(Buffer.from(context, 'utf8'));
@@ -192,7 +193,7 @@ const wrap = (masterKey: Buffer, context: string, key: Buffer): Buffer => {
   return Buffer.concat([iv, cipher.getAuthTag(), ct]);
 };
 
-const unwrap = (masterKey: Buffer, context: string, wrapped: Buffer): Buffer | undefined => {
+export const unwrap = (masterKey: Buffer, context: string, wrapped: Buffer): Buffer | undefined => {
   try {
     const decipher = createDecipheriv('aes-256-gcm', masterKey, wrapped.subarray(0, 12), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(context, 'utf8'));
