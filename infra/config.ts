@@ -12,6 +12,8 @@ const EnvironmentSchema = z.object({
   TRACKER_KEY_DIR: z.string().min(1).optional(),
   TRACKER_MASTER_KEY_FILE: z.string().min(1).optional(),
   TRACKER_MASTER_KEY: z.string().min(1).optional(),
+  /** Where the data keys live: `embedded` (TRACKER_KEY_DIR) or `event-store` (EventStoreDB itself, shared by replicas). */
+  TRACKER_KEY_STORE: z.enum(['embedded', 'event-store'], { message: 'must be embedded or event-store' }).optional(),
   EVENTSTORE_CONNECTION_STRING: z
     .string()
     .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, {
@@ -55,9 +57,16 @@ export interface Config {
   readonly dataDir: string;
   /**
    * Keys, never inside the data directory: `keyDir` (TRACKER_KEY_DIR, default the data
-   * directory's path + `-keys`) holds the key store and, unless supplied, the master key.
+   * directory's path + `-keys`) holds the embedded key store and, unless supplied, the master
+   * key. `store` (TRACKER_KEY_STORE): the embedded key store, or the one in EventStoreDB that
+   * replicas share (the default on EventStoreDB).
    */
-  readonly keys: { readonly keyDir: string; readonly masterKeyFile: string | undefined; readonly masterKey: string | undefined };
+  readonly keys: {
+    readonly keyDir: string;
+    readonly masterKeyFile: string | undefined;
+    readonly masterKey: string | undefined;
+    readonly store: 'embedded' | 'event-store';
+  };
   readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   readonly bootstrapAdminKey: string | undefined;
   readonly production: boolean;
@@ -85,7 +94,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     keyDir: resolve(values.TRACKER_KEY_DIR ?? `${dataDir}-keys`),
     masterKeyFile: values.TRACKER_MASTER_KEY_FILE === undefined ? undefined : resolve(values.TRACKER_MASTER_KEY_FILE),
     masterKey: values.TRACKER_MASTER_KEY,
-  };
+    store: values.TRACKER_KEY_STORE ?? (values.EVENTSTORE_CONNECTION_STRING ? 'event-store' : 'embedded'),
+  } as const;
+  if (keys.store === 'event-store' && !values.EVENTSTORE_CONNECTION_STRING) {
+    throw new ConfigError('Invalid configuration:\n  TRACKER_KEY_STORE: event-store needs EVENTSTORE_CONNECTION_STRING (the embedded event store is append-only: it cannot delete a key)');
+  }
   if (within(dataDir, keys.keyDir)) throw new ConfigError('Invalid configuration:\n  TRACKER_KEY_DIR: must not be inside TRACKER_DATA_DIR (keys are backed up apart from the data)');
   if (keys.masterKeyFile !== undefined && within(dataDir, keys.masterKeyFile)) {
     throw new ConfigError('Invalid configuration:\n  TRACKER_MASTER_KEY_FILE: must not be inside TRACKER_DATA_DIR (the master key is kept apart from the data)');

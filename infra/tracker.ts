@@ -21,7 +21,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { createOwnerOnlyFiles, narrowDataDir } from './private-files.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
-import { assertKeyStoreFits, openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
+import { openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
 import { EncryptingEventStore } from '../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../services/privacy/personal-data-cipher.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
@@ -162,8 +162,9 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
 };
 
 /**
- * Takes the data directory (one server per directory), opens the key store (refused when the
- * master key does not open it, or when it is empty beside sealed events), then the event store, encrypted at rest through the key store
+ * Takes the data directory (one server per directory), opens the event store and the key store
+ * TRACKER_KEY_STORE selects (refused when the master key does not open it, or when it is empty
+ * beside sealed events), the event store encrypted at rest through the key store
  * (services/privacy/encrypting-event-store.ts, on SQLite and EventStoreDB alike), and the read
  * models, each checked for damage: a damaged event store is refused, damaged read models are
  * set aside and rebuilt. On a refusal everything opened so far is closed again.
@@ -173,9 +174,15 @@ const openDataDir = async (config: Config, logger: Logger) => {
   let keys: OpenedKeyStore | undefined;
   let store: EncryptingEventStore | undefined;
   try {
-    keys = openKeyStore(config.keys);
-    store = new EncryptingEventStore(openEventStore(config.eventStore), new PersonalDataCipher(keys.keyStore));
-    await assertKeyStoreFits(keys.keyStore, store.storedForm, config.keys.keyDir);
+    const stored = openEventStore(config.eventStore);
+    try {
+      keys = openKeyStore(config.keys, stored);
+    } catch (error) {
+      await stored.close();
+      throw error;
+    }
+    store = new EncryptingEventStore(stored, new PersonalDataCipher(keys.keyStore));
+    await keys.assertFits(store.storedForm);
     const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'), {
       ifDamaged: 'set-aside',
       onSetAside: ({ file, problem, setAsideAs }) =>

@@ -8,15 +8,17 @@ import { openEventStore } from './open-event-store.js';
  * The configured event store encrypted at rest through its own key store, for tools that write
  * or read personal data beside (or instead of) the server: the demo loader, the CLI's rebuild,
  * replay and export. Closing it closes the key store too. A tool that starts first generates the
- * master key and says so on `stderr`, as the server would.
+ * master key and says so on `stderr`, as the server would. With the key store in EventStoreDB
+ * a wrong master key fails the first call that needs a key (KeyStoreLockedError).
  */
 export const openEncryptedEventStore = (config: Config, stderr: NodeJS.WritableStream = process.stderr): EncryptingEventStore => {
-  const { keyStore, firstStartNotice } = openKeyStore(config.keys);
-  if (firstStartNotice) stderr.write(firstStartNotice);
+  const stored = openEventStore(config.eventStore);
   try {
-    return new EncryptingEventStore(openEventStore(config.eventStore), new PersonalDataCipher(keyStore), { alsoClose: () => keyStore.close() });
+    const { keyStore, firstStartNotice } = openKeyStore(config.keys, stored);
+    if (firstStartNotice) stderr.write(firstStartNotice);
+    return new EncryptingEventStore(stored, new PersonalDataCipher(keyStore), { alsoClose: () => keyStore.close() });
   } catch (error) {
-    void keyStore.close();
+    void stored.close();
     throw error;
   }
 };

@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, readKeyFile } from './master-key.js';
+import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, MasterKeyError, readKeyFile } from './master-key.js';
 import { PRIVATE_FILE_MODE } from '../private-files.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
@@ -21,6 +21,9 @@ export interface Rotation {
  * The caller holds the data directory (no server running).
  */
 export const rotateMasterKey = (settings: Config['keys'], newKeyFile: string): Rotation => {
+  if (settings.store === 'event-store') {
+    throw new MasterKeyError('rotate-master-key re-wraps the embedded key store only; the key store in EventStoreDB (TRACKER_KEY_STORE=event-store) cannot be rotated yet');
+  }
   const current = loadMasterKey(settings);
   const next = readKeyFile(newKeyFile, '--new-key-file');
   const inKeyDir = settings.masterKey === undefined && settings.masterKeyFile === undefined;

@@ -15,8 +15,9 @@ import { makeTempDir } from '../support/temp-dir.js';
 const ADMIN = 'replicas-admin-key-0123456789abcdef';
 const temps = [makeTempDir('tracker-replica-a-'), makeTempDir('tracker-replica-b-')];
 /**
- * One key store for both (same host, SQLite locking) with the master key given, as README
- * "Running on EventStoreDB" says replicas must run until the key store moves into the store.
+ * The master key every replica holds; the data keys are in the event store (the default on
+ * EventStoreDB; test/e2e/regression/replica-could-not-read-people-recorded-on-another.e2e.test.ts
+ * gives each replica its own key directory too). The shared directory holds the search index key.
  */
 const keyStore = makeTempDir('tracker-replica-keys-');
 const SHARED_KEYS = { TRACKER_KEY_DIR: keyStore.dir, TRACKER_MASTER_KEY: randomBytes(32).toString('hex') };

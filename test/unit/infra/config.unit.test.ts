@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../infra/config.js';
+import { rotateMasterKey } from '../../../infra/keys/rotate-master-key.js';
 
 describe('configuration', () => {
   it('defaults to port 4000 and the embedded store under ./data', () => {
@@ -50,5 +51,22 @@ describe('the interface to listen on (issue 16: the embedded mode listened on ev
   it('is TRACKER_HOST when set, else the older HOST', () => {
     expect(loadConfig({ TRACKER_HOST: '0.0.0.0', HOST: '10.0.0.1' }).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+});
+
+describe('the key store (TRACKER_KEY_STORE)', () => {
+  it('is the embedded one on the embedded event store, and the one in the event store on EventStoreDB', () => {
+    expect(loadConfig({}).keys.store).toBe('embedded');
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).keys.store).toBe('event-store');
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', TRACKER_KEY_STORE: 'embedded' }).keys.store).toBe('embedded');
+  });
+  it('refuses event-store without EventStoreDB (the embedded store cannot delete a key), and any other value', () => {
+    expect(() => loadConfig({ TRACKER_KEY_STORE: 'event-store' })).toThrow(/TRACKER_KEY_STORE: event-store needs EVENTSTORE_CONNECTION_STRING/);
+    expect(() => loadConfig({ TRACKER_KEY_STORE: 'vault-Canary' })).toThrow(/TRACKER_KEY_STORE: must be embedded or event-store/);
+    expect(() => loadConfig({ TRACKER_KEY_STORE: 'vault-Canary' })).not.toThrow(/Canary/);
+  });
+  it('rotate-master-key refuses the key store in the event store (it re-wraps the embedded one only) before touching any file', () => {
+    const keys = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', TRACKER_DATA_DIR: '/nonexistent/tracker' }).keys;
+    expect(() => rotateMasterKey(keys, '/nonexistent/new.key')).toThrow(/cannot be rotated yet/);
   });
 });
