@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe('cost of the EventStoreDB adapter against the embedded store (same run)
     const server = await EsdbProtocolTestServer.start();
     await measure('esdb', () => {
       const store = EsdbEventStore.connect(server.connectionString);
-      return Promise.resolve({ store, env: { EVENTSTORE_CONNECTION_STRING: server.connectionString }, close: () => store.close() });
+      return Promise.resolve({ store, env: { EVENTSTORE_CONNECTION_STRING: server.connectionString, TRACKER_MASTER_KEY: randomBytes(32).toString('hex') }, close: () => store.close() });
     });
     await server.stop();
 
