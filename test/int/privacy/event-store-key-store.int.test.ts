@@ -125,6 +125,18 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
     }
   });
 
+  it('a start while EventStoreDB is unavailable fails, and the next call opens once it is back (only a refusal stands for good)', async () => {
+    const connection = EsdbEventStore.connect(server.connectionString, { unavailableRetryMs: 300 });
+    connections.push(connection);
+    const keys = new EventStoreKeyStore(connection, master);
+    const { port, log } = server;
+    await server.stop();
+    await expect(keys.open()).rejects.toThrow(/unavailable/);
+    server = await EsdbProtocolTestServer.start({ port, log });
+    await keys.open();
+    expect((await keys.keysForSealing(['after-outage'])).size).toBe(1);
+  });
+
   it('refuses an event store that holds sealed data but no key store of its own (its keys are in an embedded key store)', async () => {
     const temp = makeTempDir();
     try {
