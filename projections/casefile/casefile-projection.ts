@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { fold } from '../search/normalise.js';
 import type { BoundProjection, Projection } from '../projection.js';
+import { bindCasefileFacts, CASEFILE_FACT_TABLES } from './casefile-facts.js';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
@@ -21,18 +22,20 @@ const FAMILY_STREAM_PREFIX = 'family-';
  *   transferred; cleared on release or repatriation). Facilities are FULL-scope facts: the
  *   read side filters by them only where the caller's scope is FULL.
  * - `casefile_duplicate_decisions`: each decided pair of possible duplicates (the latest
- *   decision): a decided pair is not offered again, in either direction.
+ *   decision, its reason and day): a decided pair is not offered again, in either direction.
+ * - the facts of the case file, per kind of view (casefile-facts.ts, casefile-view.ts): version 2.
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
-  version: 1,
+  version: 2,
   tables: {
     casefile_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, adverse INTEGER NOT NULL DEFAULT 0, never_disclose INTEGER NOT NULL DEFAULT 0,
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,
     casefile_assignments: 'family_id TEXT NOT NULL, kind TEXT NOT NULL, ref_id TEXT NOT NULL, organization_id TEXT NOT NULL, PRIMARY KEY (family_id, kind, ref_id)',
     casefile_facilities: 'family_id TEXT NOT NULL, child_id TEXT NOT NULL, facility TEXT NOT NULL, PRIMARY KEY (family_id, child_id)',
     casefile_duplicate_decisions: `family_id TEXT NOT NULL, person_id TEXT NOT NULL, other_family_id TEXT NOT NULL, other_person_id TEXT NOT NULL,
-      same_person INTEGER NOT NULL, PRIMARY KEY (family_id, person_id, other_family_id, other_person_id)`,
+      same_person INTEGER NOT NULL, reason TEXT, decided_on TEXT, PRIMARY KEY (family_id, person_id, other_family_id, other_person_id)`,
+    ...CASEFILE_FACT_TABLES,
   },
   indexes: [
     'CREATE INDEX IF NOT EXISTS {casefile_assignments}_organization ON {casefile_assignments} (organization_id, family_id)',
@@ -48,7 +51,8 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
     WHERE family_id = @familyId AND relative_id = @relativeId`);
   const assign = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_assignments')} (family_id, kind, ref_id, organization_id) VALUES (?, ?, ?, ?)`);
   const setFacility = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_facilities')} (family_id, child_id, facility) VALUES (?, ?, ?)`);
-  const decide = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_duplicate_decisions')} VALUES (?, ?, ?, ?, ?)`);
+  const decide = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_duplicate_decisions')} (family_id, person_id, other_family_id, other_person_id, same_person) VALUES (?, ?, ?, ?, ?)`);
+  const applyFacts = bindCasefileFacts(db, table);
   const clearFacility = db.prepare(`DELETE FROM ${table('casefile_facilities')} WHERE family_id = ? AND child_id = ?`);
 
   const apply = (familyId: string, event: RecordedEvent): void => {
@@ -84,6 +88,7 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
       default:
         break;
     }
+    applyFacts(familyId, event);
   };
 
   return {

@@ -2,6 +2,8 @@ import { addDays, dateOf } from '../../services/shared/calendar-date.js';
 import { scopeAtLeast, visibilityFor, type ViewerRole } from '../families/visibility.js';
 import type { RequestQueries } from '../statement-cache.js';
 import { fold } from '../search/normalise.js';
+import { readCasefileFacts } from './casefile-facts-read.js';
+import type { CasefileViews } from './casefile-view.js';
 
 /** The advocates' filters of `families` that read the case-file projection (issue 15 item 5). */
 export interface CasefileFilter {
@@ -146,6 +148,14 @@ export class CasefileReadModel {
       { ...parameters, afterFamily: after?.familyId ?? '', afterRelative: after?.relativeId ?? '', limit: first + 1 },
     );
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+  }
+
+  /**
+   * The case file's facts of one kind for these families, by family id, unredacted (one
+   * statement; the resolvers batch by family and redact): casefile-facts-read.ts.
+   */
+  facts<K extends keyof CasefileViews>(kind: K, familyIds: readonly string[]): Map<string, Array<CasefileViews[K]>> {
+    return readCasefileFacts(this.queries, kind, familyIds);
   }
 
   /** The pairs among these already decided on (either direction), as `family/person|family/person` keys. */
