@@ -13,6 +13,7 @@ import { historyResolvers } from './resolvers/history.js';
 import { searchQueryResolvers } from './resolvers/search.js';
 import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
 import { familyPayloadResolvers } from './resolvers/duplicates.js';
+import { casefileFactResolvers, casefileFamilyResolvers } from './resolvers/casefile-facts.js';
 import { timelineEntryResolvers, timelineResolver } from './resolvers/timeline.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
@@ -49,9 +50,10 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
         serverInfo: () => ({ version: dependencies.version, eventStore: dependencies.eventStoreKind }),
       },
       FamilyConnection: familyConnectionResolvers,
-      Family: { ...familyResolvers, timeline: timelineResolver },
+      Family: { ...familyResolvers, ...casefileFamilyResolvers, timeline: timelineResolver },
+      ...casefileFactResolvers,
       TimelineEntry: timelineEntryResolvers,
-      Referral: referralResolvers,
+      Referral: { ...referralResolvers, ...casefileFactResolvers.Referral },
       Sharing: sharingResolvers,
       UnlocatedRelative: unlocatedRelativeResolvers,
       FamilyPayload: familyPayloadResolvers,

@@ -267,6 +267,79 @@ export const eventShownAt = (type: string, scope: Scope): 'DAY' | 'MONTH' | unde
 /** The type shown for an event the reader may not see. */
 export const WITHHELD_EVENT = 'WITHHELD';
 
+
+// Rules for the case file's views (projections/casefile/casefile-view.ts): each field shows a
+// recorded fact exactly as the history shows the event field it comes from, at the scopes where
+// the event type is shown at all, so a view never shows more than familyHistory at that scope.
+const SCOPES: readonly Scope[] = ['STATUS', 'DOCUMENTS', 'FULL'];
+type EventFieldRules = Readonly<Record<string, FieldRule | Readonly<Record<string, FieldRule>>>>;
+const restricted = (rule: FieldRule, keep: (scope: Scope) => boolean): FieldRule => ({
+  ...(rule.names ? { names: rule.names } : {}),
+  ...Object.fromEntries(SCOPES.filter((scope) => keep(scope) && rule[scope]).map((scope) => [scope, rule[scope]])),
+});
+const shownIn = (types: readonly FamilyEventType[], scope: Scope, precision?: 'DAY'): boolean =>
+  types.every((type) => (precision ? EVENT_TYPE_ALLOWLIST[type][scope] === precision : EVENT_TYPE_ALLOWLIST[type][scope] !== undefined));
+/** A field of an event (`personal.x` for personal data), as the history shows it. */
+const asInHistory = (type: FamilyEventType, field: string): FieldRule => {
+  const [name, sub] = field.split('.') as [string, string | undefined];
+  const rules = EVENT_ALLOWLIST[type] as unknown as EventFieldRules;
+  const rule = (sub === undefined ? rules[name] : (rules[name] as Readonly<Record<string, FieldRule>> | undefined)?.[sub]) as FieldRule | undefined;
+  if (!rule) throw new Error(`the allowlist has no rule for ${type}.${field}`);
+  return restricted(rule, (scope) => shownIn([type], scope));
+};
+/** A view field shown wherever events of these types are shown (a list of them, who recorded one, the kind of step). */
+const whereShown = (...types: FamilyEventType[]): FieldRule => restricted(everyone, (scope) => shownIn(types, scope));
+/** The day events of these types happened: only where the history shows their day (not by month: a Date cannot hold a month). */
+const dayOf = (...types: FamilyEventType[]): FieldRule => restricted(everyone, (scope) => shownIn(types, scope, 'DAY'));
+/** A date field: a value the rule coarsened to a month is withheld (a Date cannot hold a month). */
+const wholeDay = (show: Show): Show => (value, record, context) => {
+  const shown = show(value, record, context);
+  return typeof shown === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(shown) ? WITHHELD : shown;
+};
+/** A field whose rule depends on the kind of row (`discriminator`: the record field naming the event it came from). */
+const byKind = (discriminator: string, rules: Readonly<Record<string, FieldRule>>, options: { dates?: boolean } = {}): FieldRule =>
+  Object.fromEntries(SCOPES.map((scope): [Scope, Show] => [scope, (value, record, context) => {
+    const show = rules[String(record[discriminator])]?.[scope];
+    if (!show) return WITHHELD;
+    return (options.dates ? wholeDay(show) : show)(value, record, context);
+  }]));
+
+const DOCUMENT_STEP_EVENTS: Readonly<Record<string, FamilyEventType>> = {
+  REQUESTED: 'DocumentRequested', OBTAINED: 'DocumentObtained', LEGALISED: 'DocumentApostilled', TRANSLATED: 'DocumentTranslated',
+  SERVED: 'DocumentServed', SIGNED: 'DocumentSigned', FILED: 'DocumentFiled', EXPIRED: 'DocumentExpired',
+};
+const MATTER_STEP_EVENTS: Readonly<Record<string, readonly [FamilyEventType, string]>> = {
+  OPENED: ['LegalMatterOpened', 'openedOn'], PETITION_FILED: ['PetitionFiled', 'filedOn'], HEARING_SCHEDULED: ['HearingScheduled', 'hearingOn'],
+  ORDER_ISSUED: ['CourtOrderIssued', 'issuedOn'], CUSTODY_RECOVERED: ['CustodyRecovered', 'recoveredOn'], DECIDED: ['ApplicationDecided', 'decidedOn'],
+};
+const CASE_NOTE_EVENTS: Readonly<Record<string, { type: FamilyEventType; code?: string; text?: string }>> = {
+  REUNIFICATION_FAILED: { type: 'ReunificationFailed', text: 'reason' },
+  REUNIFIED: { type: 'ReunificationCompleted', code: 'country', text: 'personal.place' },
+  FOLLOW_UP: { type: 'FollowUpRecorded', text: 'personal.note' },
+  SERVICE_SUSPENDED: { type: 'ServiceSuspended', text: 'reason' },
+  CASE_CLOSED: { type: 'FamilyCaseClosed', code: 'reason' },
+  CASE_REOPENED: { type: 'FamilyCaseReopened', text: 'reason' },
+  STOP_WORK_EXCEPTION: { type: 'StopWorkExceptionRecorded', code: 'commandType', text: 'reason' },
+};
+const perStep = <T>(table: Readonly<Record<string, T>>, rule: (entry: T) => FieldRule | undefined): Record<string, FieldRule> =>
+  Object.fromEntries(Object.entries(table).flatMap(([kind, entry]) => {
+    const made = rule(entry);
+    return made ? [[kind, made]] : [];
+  }));
+/** A field of a case note, by its kind's event: withheld for kinds whose event has no such field. */
+const noteField = (field: 'code' | 'text'): FieldRule => byKind('kind', perStep(CASE_NOTE_EVENTS, (entry) => (entry[field] ? asInHistory(entry.type, entry[field]) : undefined)));
+const noteOf = (rule: (type: FamilyEventType) => FieldRule): FieldRule => byKind('kind', perStep(CASE_NOTE_EVENTS, (entry) => rule(entry.type)));
+const noteNames = (field: string): FieldRule => ({
+  ...byKind('kind', perStep(CASE_NOTE_EVENTS, (entry) => (Object.hasOwn(EVENT_ALLOWLIST[entry.type], field) ? asInHistory(entry.type, field) : undefined))),
+  names: 'person',
+});
+
+/** Person facts shared by Child and Relative. */
+const personFacts = {
+  identifiers: whereShown('IdentifierRecorded'), consents: whereShown('ConsentGiven'), duplicateDecisions: whereShown('PossibleDuplicateDecided'),
+  identityVerifiedMethod: asInHistory('IdentityVerified', 'method'), identityVerifiedOn: dayOf('IdentityVerified'),
+};
+
 const statusChange = { cursor: everyone, familyId: everyone, previousStatus: everyone, status: everyone, occurredAt: everyone, recordedAt: everyone };
 /**
  * The history's envelope; `type`, `occurredAt`, `recordedAt` and `data` are shown as
@@ -288,6 +361,10 @@ export const VIEW_ALLOWLIST = {
     sharing: everyone, assignments: everyone,
     /** Sentences made from the history as the scope shows it (projections/timeline/). */
     timeline: everyone,
+    // The case file's facts (issue 15 item 2): each list where its events are shown in the history.
+    separations: whereShown('SeparationRecorded'), protectionConcerns: whereShown('ProtectionConcernRecorded'), redFlags: whereShown('RedFlagRaised'),
+    safetyOverrides: whereShown('SafetyOverrideRecorded'), grants: whereShown('AccessGranted'), keptAccess: whereShown('FamilyTransferred'),
+    transfers: whereShown('FamilyTransferProposed'), caseNotes: whereShown(...Object.values(CASE_NOTE_EVENTS).map((entry) => entry.type)),
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {
@@ -298,23 +375,120 @@ export const VIEW_ALLOWLIST = {
     // The child's status and blockers as the family's (blockers are rendered for the scope:
     // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
     status: everyone, blockers: everyone, placementHistory: documents,
+    familyName: asInHistory('ChildRegistered', 'personal.familyName'), ...personFacts,
   },
   /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
   PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
   Relative: {
     id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: documents,
     adverse: everyone, preference: documents, languages: documents, needsInterpreter: everyone,
+    familyName: asInHistory('RelativeAdded', 'personal.familyName'), phone: asInHistory('RelativeAdded', 'personal.phone'),
+    biological: asInHistory('RelativeAdded', 'biological'), vitalStatus: asInHistory('RelativeAdded', 'vitalStatus'),
+    safeContactInstructions: asInHistory('ContactEstablished', 'personal.safeContactInstructions'), contactEstablishedOn: dayOf('ContactEstablished'),
+    locatedOn: asInHistory('RelativeLocated', 'locatedOn'), locatedMethod: asInHistory('RelativeLocated', 'method'), locatedPlace: asInHistory('RelativeLocated', 'personal.place'),
+    safetyOutcome: asInHistory('SafetyAssessmentCompleted', 'outcome'), safetyAssessedOn: dayOf('SafetyAssessmentCompleted'),
+    relationshipVerifiedMethod: asInHistory('RelationshipVerified', 'method'), relationshipVerifiedBiological: asInHistory('RelationshipVerified', 'biological'),
+    relationshipVerifiedOn: dayOf('RelationshipVerified'),
+    tracingOrganization: asInHistory('TracingStarted', 'defenderOrganizationId'), tracingStartedOn: asInHistory('TracingStarted', 'startedOn'),
+    believedCountry: asInHistory('TracingStarted', 'region'),
+    relationships: whereShown('RelationshipRecorded'), contactAttempts: whereShown('ContactAttemptMade'), leads: whereShown('LeadReceived'), ...personFacts,
   },
   Document: {
     id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,
     legalised: everyone, translated: everyone, served: everyone, signed: everyone,
+    issuingCountry: asInHistory('DocumentRequested', 'issuingCountry'), assignedOrganization: asInHistory('DocumentRequested', 'assignedOrganizationId'),
+    subjectPersonId: asInHistory('DocumentRequested', 'subjectPersonId'), steps: whereShown('DocumentRequested'),
   },
-  LegalMatter: { id: matterId, matterType: everyone, status: everyone, jurisdiction: full, childId: person },
+  LegalMatter: {
+    id: matterId, matterType: everyone, status: everyone, jurisdiction: full, childId: person,
+    openedOn: asInHistory('LegalMatterOpened', 'openedOn'), steps: whereShown('LegalMatterOpened'),
+  },
   Deadline: {
     id: deadlineId, familyId: everyone, kind: everyone, status: everyone,
     dueOn: timing('DAY'), daysLeft: timing('DAY'), dueMonth: timing('MONTH'), monthsLeft: timing('MONTH'),
+    /** The facts it was computed from, in words (`derivedFrom` and the birth or arrival date): FULL only, as derivedFrom in the history. */
+    basis: asInHistory('DeadlineSet', 'derivedFrom'), setOn: dayOf('DeadlineSet'),
+    childId: asInHistory('DeadlineSet', 'childId'), matterId: asInHistory('DeadlineSet', 'matterId'),
   },
-  Referral: { id: everyone, toOrganization: everyone, scope: everyone, status: everyone, expiresAt: everyone },
+  Referral: {
+    id: everyone, toOrganization: everyone, scope: everyone, status: everyone, expiresAt: everyone,
+    fromOrganization: asInHistory('FamilyReferred', 'fromOrganizationId'), purpose: asInHistory('FamilyReferred', 'purpose'),
+    acknowledgeBy: asInHistory('FamilyReferred', 'acknowledgeBy'), referredOn: dayOf('FamilyReferred'), endedOn: dayOf('ReferralDeclined', 'ReferralRevoked'),
+  },
+  // The case file's views (casefile-view.ts), each field as the history shows the event field it comes from.
+  Identifier: { kind: asInHistory('IdentifierRecorded', 'kind'), value: asInHistory('IdentifierRecorded', 'personal.value'), recordedOn: dayOf('IdentifierRecorded') },
+  Consent: {
+    id: asInHistory('ConsentGiven', 'consentId'), purposes: asInHistory('ConsentGiven', 'purposes'),
+    recipientOrganizations: asInHistory('ConsentGiven', 'recipientOrganizationIds'), expiresOn: asInHistory('ConsentGiven', 'expiresOn'),
+    givenOn: dayOf('ConsentGiven'), withdrawnOn: dayOf('ConsentWithdrawn'),
+  },
+  DuplicateDecision: {
+    otherFamilyId: asInHistory('PossibleDuplicateDecided', 'otherFamilyId'), otherPersonId: asInHistory('PossibleDuplicateDecided', 'otherPersonId'),
+    samePerson: asInHistory('PossibleDuplicateDecided', 'samePerson'), reason: asInHistory('PossibleDuplicateDecided', 'personal.reason'),
+    decidedOn: dayOf('PossibleDuplicateDecided'),
+  },
+  RelationshipToChild: {
+    childId: asInHistory('RelationshipRecorded', 'childId'), relationship: asInHistory('RelationshipRecorded', 'relationship'),
+    biological: asInHistory('RelationshipRecorded', 'biological'), recordedOn: dayOf('RelationshipRecorded'),
+  },
+  ContactAttempt: {
+    channel: asInHistory('ContactAttemptMade', 'channel'), result: asInHistory('ContactAttemptMade', 'result'), attemptedOn: dayOf('ContactAttemptMade'),
+    recordedBy: whereShown('ContactAttemptMade'), recordedByUserId: whereShown('ContactAttemptMade'),
+  },
+  TracingLead: { lead: asInHistory('LeadReceived', 'personal.lead'), receivedOn: dayOf('LeadReceived'), recordedBy: whereShown('LeadReceived') },
+  Separation: {
+    separatedOn: asInHistory('SeparationRecorded', 'separatedOn'), cause: asInHistory('SeparationRecorded', 'cause'),
+    childIds: asInHistory('SeparationRecorded', 'childIds'), place: asInHistory('SeparationRecorded', 'personal.place'), recordedOn: dayOf('SeparationRecorded'),
+  },
+  ProtectionConcern: {
+    id: asInHistory('ProtectionConcernRecorded', 'concernId'), kind: asInHistory('ProtectionConcernRecorded', 'kind'),
+    subjectPersonId: asInHistory('ProtectionConcernRecorded', 'personal.subjectId'), neverDiscloseTo: asInHistory('ProtectionConcernRecorded', 'neverDiscloseTo'),
+    narrative: asInHistory('ProtectionConcernRecorded', 'personal.narrative'), recordedOn: dayOf('ProtectionConcernRecorded'),
+  },
+  RedFlag: {
+    id: asInHistory('RedFlagRaised', 'flagId'), category: asInHistory('RedFlagRaised', 'category'), subjectPersonId: asInHistory('RedFlagRaised', 'subjectPersonId'),
+    narrative: asInHistory('RedFlagRaised', 'personal.narrative'), raisedOn: dayOf('RedFlagRaised'), clearedOn: dayOf('RedFlagCleared'),
+  },
+  SafetyOverride: {
+    id: asInHistory('SafetyOverrideRecorded', 'overrideId'), childId: asInHistory('SafetyOverrideRecorded', 'childId'),
+    personId: asInHistory('SafetyOverrideRecorded', 'personId'), gate: asInHistory('SafetyOverrideRecorded', 'gate'),
+    decidedBy: asInHistory('SafetyOverrideRecorded', 'decidedBy'), decidedByUserId: asInHistory('SafetyOverrideRecorded', 'decidedBy'),
+    decidedByRole: asInHistory('SafetyOverrideRecorded', 'decidedBy'), reason: asInHistory('SafetyOverrideRecorded', 'personal.reason'),
+    recordedOn: dayOf('SafetyOverrideRecorded'),
+  },
+  DocumentStep: {
+    step: byKind('step', perStep(DOCUMENT_STEP_EVENTS, (type) => whereShown(type))),
+    on: byKind('step', perStep(DOCUMENT_STEP_EVENTS, (type) => dayOf(type))),
+    recordedBy: byKind('step', perStep(DOCUMENT_STEP_EVENTS, (type) => whereShown(type))),
+    method: asInHistory('DocumentApostilled', 'method'), language: asInHistory('DocumentTranslated', 'language'),
+    personId: { ...byKind('step', { SERVED: asInHistory('DocumentServed', 'servedPersonId'), SIGNED: asInHistory('DocumentSigned', 'signedByPersonId') }), names: 'person' },
+  },
+  MatterStep: {
+    step: byKind('step', perStep(MATTER_STEP_EVENTS, ([type]) => whereShown(type))),
+    on: byKind('step', perStep(MATTER_STEP_EVENTS, ([type, field]) => asInHistory(type, field)), { dates: true }),
+    recordedBy: byKind('step', perStep(MATTER_STEP_EVENTS, ([type]) => whereShown(type))),
+    receiptNumber: asInHistory('PetitionFiled', 'personal.receiptNumber'), orderType: asInHistory('CourtOrderIssued', 'orderType'),
+    decision: asInHistory('ApplicationDecided', 'decision'), childId: asInHistory('CustodyRecovered', 'childId'),
+  },
+  AccessGrant: {
+    id: asInHistory('AccessGranted', 'grantId'), organization: asInHistory('AccessGranted', 'organizationId'), scope: asInHistory('AccessGranted', 'scope'),
+    purpose: asInHistory('AccessGranted', 'purpose'), expiresAt: asInHistory('AccessGranted', 'expiresAt'), status: whereShown('AccessGranted', 'AccessRevoked'),
+    grantedOn: dayOf('AccessGranted'), revokedOn: dayOf('AccessRevoked'),
+  },
+  KeptAccess: {
+    organization: asInHistory('FamilyTransferred', 'fromOrganizationId'), until: asInHistory('FamilyTransferred', 'previousLeadReadAccessUntil'),
+    status: whereShown('FamilyTransferred', 'FormerLeadAccessRevoked'), since: dayOf('FamilyTransferred'), endedOn: dayOf('FormerLeadAccessRevoked'),
+  },
+  Transfer: {
+    toOrganization: asInHistory('FamilyTransferProposed', 'toOrganizationId'), fromOrganization: asInHistory('FamilyTransferProposed', 'fromOrganizationId'),
+    previousLeadReadAccessUntil: asInHistory('FamilyTransferProposed', 'previousLeadReadAccessUntil'),
+    status: whereShown('FamilyTransferProposed', 'FamilyTransferDeclined', 'FamilyTransferCancelled', 'FamilyTransferred'),
+    proposedOn: dayOf('FamilyTransferProposed'), answeredOn: dayOf('FamilyTransferDeclined', 'FamilyTransferCancelled', 'FamilyTransferred'),
+  },
+  CaseNote: {
+    kind: noteOf((type) => whereShown(type)), on: noteOf((type) => dayOf(type)), recordedBy: noteOf((type) => whereShown(type)),
+    childId: noteNames('childId'), relativeId: noteNames('relativeId'), code: noteField('code'), text: noteField('text'),
+  },
   /** Who else holds access (sharing-view.ts): the hand-offs themselves, as Referral shows them. */
   Sharing: { id: everyone, organization: everyone, via: everyone, scope: everyone, status: everyone, expiresAt: everyone, coveredByConsent: everyone },
   /**

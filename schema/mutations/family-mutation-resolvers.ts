@@ -1,4 +1,5 @@
 import { familiesProjection } from '../../projections/families/families-projection.js';
+import { casefileProjection } from '../../projections/casefile/casefile-projection.js';
 import { parseUncheckedFamilyCommand } from '../../services/family/check-command.js';
 import type { FamilyCommandType } from '../../services/family/commands.js';
 import { familyIdForOpening } from '../../services/family/family-service.js';
@@ -44,8 +45,10 @@ const familyMutation = (type: FamilyCommandType) => async (_root: unknown, { inp
     ...(expectedRevision === null || expectedRevision === undefined ? {} : { expectedRevision }),
     input,
   });
-  // Only the projection the payload is read from: the others (access log, organisations) may lag.
-  if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS, familiesProjection.name))) throw notYetVisible(result.position);
+  // Only the projections the payload is read from (the family, and its case-file facts): the others (access log, organisations) may lag.
+  for (const projection of [familiesProjection.name, casefileProjection.name]) {
+    if (!(await context.writer.waitFor(result.position, READ_YOUR_WRITES_MS, projection))) throw notYetVisible(result.position);
+  }
   const family = context.readModel.familiesByIds([familyId]).get(familyId) ?? null;
   // `command` lets the payload's possibleDuplicates see what was registered (schema/resolvers/duplicates.ts).
   return { family, revision: result.revision, position: result.position, replayed: result.replayed, command };

@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import type { DisclosureContext } from '../../projections/families/allowlist.js';
 import { listed } from '../../projections/families/disclose.js';
 import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
+import { withOwner } from './view-owner.js';
 import {
   blockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
   relativeView, seenBy, statusSeenBy, visibleRelatives,
@@ -86,17 +87,19 @@ const familyFields: Record<string, Resolver<unknown>> = {
     recordPeopleRead(row, context);
     const seen = seenBy(disclosureOf(row), stateOf(row));
     const today = todayFor(row, context);
-    return [...seen.children.values()].map((child) => childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays));
+    return [...seen.children.values()].map((child) => withOwner(childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays), row, child.childId));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
-    return visibleRelatives(disclosureOf(row), stateOf(row).relatives.values()).map((relative) => relativeView(disclosureOf(row), relative));
+    return visibleRelatives(disclosureOf(row), stateOf(row).relatives.values()).map((relative) => withOwner(relativeView(disclosureOf(row), relative), row, relative.relativeId));
   },
-  documents: (row) => [...seenBy(disclosureOf(row), stateOf(row)).documents.values()].map((document) => documentView(disclosureOf(row), document)),
-  legalMatters: (row) => [...stateOf(row).matters.values()].map((matter) => matterView(disclosureOf(row), matter)),
+  documents: (row) =>
+    [...seenBy(disclosureOf(row), stateOf(row)).documents.values()].map((document) => withOwner(documentView(disclosureOf(row), document), row, document.documentId)),
+  legalMatters: (row) => [...stateOf(row).matters.values()].map((matter) => withOwner(matterView(disclosureOf(row), matter), row, matter.matterId)),
   deadlines: (row, _args, context) =>
-    orderedDeadlines(stateOf(row), disclosureOf(row).scope).map((deadline) => deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context))),
-  referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => referralView(disclosureOf(row), referral)),
+    orderedDeadlines(stateOf(row), disclosureOf(row).scope)
+      .map((deadline) => withOwner(deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)), row, deadline.deadlineId)),
+  referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => withOwner(referralView(disclosureOf(row), referral), row, referral.referralId)),
   blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays),
   sharing: (row, _args, context) => sharingViews(stateOf(row), disclosureOf(row), todayFor(row, context)),
   assignments: (row, _args, context) => {
@@ -107,7 +110,7 @@ const familyFields: Record<string, Resolver<unknown>> = {
   },
   nextDeadline: (row, _args, context) => {
     const deadline = nextDeadlineFor(stateOf(row), disclosureOf(row).scope);
-    return deadline ? deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)) : null;
+    return deadline ? withOwner(deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)), row, deadline.deadlineId) : null;
   },
 };
 
