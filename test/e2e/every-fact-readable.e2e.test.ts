@@ -21,17 +21,31 @@ import { makeTempDir } from '../support/temp-dir.js';
  * personal values listed in PERSONAL never show at STATUS (phone, safe-contact and identifier
  * values not at DOCUMENTS either).
  *
- * Not checked by value: booleans (true and false are everywhere in the answer; the boolean
- * facts have their own fields, listed in the schema test), ids of things recorded earlier (a
- * reference, shown by nesting: an attempt under its relative), fields the server fills.
+ * Booleans are checked by the view field that shows them (BOOLEAN_SHOWN_AS: true and false are
+ * everywhere in the answer). Not checked: ids of things recorded earlier (a reference, shown by
+ * nesting: an attempt under its relative), fields the server fills.
  */
 const ADMIN_KEY = 'every-fact-readable-admin-key-0123456789';
 const ORGANIZATIONS = ['lead', 'status-partner', 'docs-partner', 'defenders', 'other-org', 'auditors'] as const;
 type Org = (typeof ORGANIZATIONS)[number] | 'lead-admin';
 
-/** Command facts deliberately not shown in the view, and why. */
+/** Command facts deliberately not shown in the view as such, and why. */
 const NOT_SHOWN: Readonly<Record<string, string>> = {
-  'RecordProtectionConcern.subjectPersonId': 'the event keeps the subject only with a narrative (under personal); it shows as ProtectionConcern.subjectPersonId then',
+  'TransferFamily.previousLeadKeepsReadAccess': 'a proposal\'s choice: once accepted it is Family.keptAccess (organisation, until, status); a declined or cancelled proposal kept nothing',
+};
+
+/**
+ * Facts recorded only in part, checked here by hand because the value check cannot see them:
+ * RecordProtectionConcern.subjectPersonId is kept (under personal) only with a narrative, and
+ * shows as ProtectionConcern.subjectPersonId then; without one the concern has no subject.
+ */
+
+/** The view field that shows each boolean input (checked as `"field":value` in the FULL view); a boolean input not listed here or in NOT_SHOWN fails. */
+const BOOLEAN_SHOWN_AS: Readonly<Record<string, string>> = {
+  'RegisterChild.needsInterpreter': 'needsInterpreter', 'AddRelative.biological': 'biological', 'AddRelative.needsInterpreter': 'needsInterpreter',
+  'RecordRelationship.biological': 'biological', 'DecidePossibleDuplicate.samePerson': 'samePerson',
+  'RecordRelationshipVerified.biological': 'relationshipVerifiedBiological', 'RequestDocument.needsLegalisation': 'needsLegalisation',
+  'RequestDocument.needsTranslation': 'needsTranslation', 'RequestDocument.needsService': 'needsService',
 };
 
 /** Input fields whose values are personal data: never at STATUS scope. */
@@ -241,6 +255,13 @@ describe('every fact a command records is readable where the scope allows, and n
       const after = await viewAs(reader, familyId);
       for (const [field, value] of Object.entries(input)) {
         if (field === 'occurredAt') continue;
+        if (typeof value === 'boolean') {
+          const key = `${type}.${field}`;
+          const shownAs = BOOLEAN_SHOWN_AS[key];
+          if (shownAs === undefined && !Object.hasOwn(NOT_SHOWN, key)) failures.push(`${key} (a boolean) has no view field in BOOLEAN_SHOWN_AS nor a reason in NOT_SHOWN`);
+          if (shownAs !== undefined && !after.includes(`"${shownAs}":${String(value)}`)) failures.push(`${key} (${String(value)}) is recorded but not in the FULL view as ${shownAs}`);
+          continue;
+        }
         for (const item of valuesOf(type, field, value)) {
           if (isIdField(type, field) && count(before, item) > 0) continue; // a reference to something recorded earlier
           recorded.push({ type, field, value: item });
