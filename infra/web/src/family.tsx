@@ -10,10 +10,11 @@ interface Family extends FamilyChoices {
   readonly status: string; readonly revision: number; readonly programme: string | null; readonly viewerScope: 'FULL' | 'DOCUMENTS' | 'STATUS'; readonly viewerCanWrite: boolean;
   readonly blockers: string[]; readonly leadOrganization: { id: string; name: string | null };
   readonly children: Array<{ id: string; givenName: string | null; birthDate: string | null; nationality: string; custody: string | null; placement: string | null; status?: string | null; blockers?: string[] | null }>;
-  readonly relatives: Array<{ id: string; givenName: string | null; relationship: string; locationStatus: string; locatedCountry: string | null; notLocatedSince: string | null; adverse: boolean; preference: string | null }>;
+  readonly relatives: Array<{ id: string; givenName: string | null; relationship: string; locationStatus: string; locatedCountry: string | null; notLocatedSince: string | null; adverse: boolean; preference: string | null;
+    phone?: string | null; contactAttempts?: Array<{ channel: string | null; result: string | null; attemptedOn: string | null }> | null }>;
   readonly documents: Array<{ id: string; documentType: string; status: string; needsLegalisation: boolean; needsTranslation: boolean; needsService: boolean; legalised: boolean; translated: boolean; served: boolean; signed: boolean }>;
   readonly legalMatters: Array<{ id: string; matterType: string; status: string; jurisdiction: string | null; childId: string }>;
-  readonly deadlines: Array<DeadlineView & { id: string; status: string }>;
+  readonly deadlines: Array<DeadlineView & { id: string; status: string; basis?: string | null }>;
   readonly referrals: Array<{ id: string; toOrganization: { id: string; name: string | null } | null; scope: string; status: string; expiresAt: string | null }>;
 }
 
@@ -23,10 +24,10 @@ const FAMILY_QUERY = `query Family($id: ID!) {
   family(id: $id) {
     id status revision programme viewerScope viewerCanWrite blockers leadOrganization { id name }
     children { id givenName birthDate nationality custody placement ${CHILD_EXTRA.join(' ')} }
-    relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference }
+    relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference phone contactAttempts { channel result attemptedOn } }
     documents { id documentType status needsLegalisation needsTranslation needsService legalised translated served signed }
     legalMatters { id matterType status jurisdiction childId }
-    deadlines { id kind dueOn daysLeft dueMonth monthsLeft status }
+    deadlines { id kind dueOn daysLeft dueMonth monthsLeft status basis }
     referrals { id toOrganization { id name } scope status expiresAt }
   }
 }`;
@@ -48,6 +49,17 @@ const loadTimeline = async (id: string): Promise<TimelineEvent[]> => {
     after = data.familyHistory.pageInfo.endCursor;
   }
   return events;
+};
+
+/** The latest contact attempt with a sought relative (channel and day as the scope shows them). */
+const LastAttempt = ({ attempts }: { attempts: Array<{ channel: string | null; result: string | null; attemptedOn: string | null }> | null | undefined }) => {
+  const last = attempts?.at(-1);
+  if (!last) return null;
+  return (
+    <div class="small">
+      {t('family.lastAttempt')}: {last.result ? words(last.result) : <Withheld />}{last.channel ? ` (${words(last.channel)})` : ''}{last.attemptedOn ? ` · ${formatDate(last.attemptedOn)}` : ''}
+    </div>
+  );
 };
 
 const FAMILY_STEPS = API.forms.map((form) => form.mutation).filter((mutation) => mutation !== 'openFamilyCase');
@@ -121,6 +133,8 @@ export const FamilyPage = ({ id }: { id: string }) => {
                 {relative.locationStatus === 'LOCATED' || relative.locationStatus === 'IN_CONTACT' ? <> · {t('family.locatedIn')} <Field value={relative.locatedCountry} shown={full} /></> : null}
                 {relative.notLocatedSince ? <> · {t('family.since')} {formatDate(relative.notLocatedSince)}</> : null}
                 {relative.adverse ? <span class="tag warn">{words('ADVERSE')}</span> : null}
+                {full ? <div class="small">{t('family.phone')}: <Field value={relative.phone ?? null} shown={full} /></div> : null}
+                <LastAttempt attempts={relative.contactAttempts} />
               </li>
             ))}
           </ul>
@@ -128,7 +142,7 @@ export const FamilyPage = ({ id }: { id: string }) => {
       </div>
       <div class="grid">
         <Section title={t('family.deadlines')} id="deadlines">
-          {family.deadlines.length === 0 ? <p>{t('family.none')}</p> : <ul class="plain">{family.deadlines.map((deadline) => <li key={deadline.id}><DeadlineText deadline={deadline} /> · {words(deadline.status)}</li>)}</ul>}
+          {family.deadlines.length === 0 ? <p>{t('family.none')}</p> : <ul class="plain">{family.deadlines.map((deadline) => <li key={deadline.id}><DeadlineText deadline={deadline} /> · {words(deadline.status)}{deadline.basis ? <div class="small">{t('family.basis')}: {deadline.basis}</div> : null}</li>)}</ul>}
         </Section>
         <Section title={t('family.documents')} id="documents">
           {family.documents.length === 0 ? <p>{t('family.none')}</p> : (
