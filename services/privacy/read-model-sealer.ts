@@ -37,6 +37,15 @@ export interface ReadModelKeys {
   keyForSealingNow(subjectId: string): DataKey | 'erased';
 }
 
+/**
+ * The key store's synchronous view, if it has one (the embedded SQLite key store does; the one
+ * in EventStoreDB, async only, does not yet: with it the read models are not sealed).
+ */
+export const readModelKeysOf = (keyStore: object): ReadModelKeys | undefined => {
+  const keys = keyStore as Partial<ReadModelKeys>;
+  return typeof keys.keyForOpeningNow === 'function' && typeof keys.keyForSealingNow === 'function' ? (keys as ReadModelKeys) : undefined;
+};
+
 /** Where a sealed read-model value sits: its associated data. */
 export interface ReadModelPlace {
   /** The read model (projection) name, e.g. `families`. */
