@@ -55,7 +55,9 @@ const plant = (command: string, field: string, value?: string): string => {
   return planted.get(key)!;
 };
 /** More people's names: personal too, checked as well. */
-const OTHER_NAMES = [canary(), canary()] as const;
+const OTHER_NAMES = [canary(), canary(), canary()] as const;
+/** A facility that stays current to the end (the other child's are cleared by the release). */
+const CURRENT_FACILITY = canary();
 
 const BIRTH_DATE = plant('RegisterChild', 'birthDate', '2009-07-13');
 const CORRECTED_BIRTH_DATE = plant('CorrectChildBirthDate', 'birthDate', '2009-08-14');
@@ -66,6 +68,8 @@ const PHONE = plant('AddRelative', 'phone', '+52 55 4321 9876');
 const steps = (familyId: string): Array<[string, Record<string, unknown>]> => [
   ['registerChild', { childId: 'c1', givenName: plant('RegisterChild', 'givenName'), familyName: plant('RegisterChild', 'familyName'), birthDate: BIRTH_DATE, nationality: 'HN', arrivalDate: '2023-01-15', medicalNeeds: plant('RegisterChild', 'medicalNeeds') }],
   ['registerChild', { childId: 'c2', givenName: OTHER_NAMES[0], birthDate: '2012-01-01', nationality: 'HN' }],
+  ['registerChild', { childId: 'c3', givenName: OTHER_NAMES[2], birthDate: '2013-01-01', nationality: 'HN' }],
+  ['recordChildDetained', { childId: 'c3', agency: 'ORR', detainedOn: '2023-01-16', facility: CURRENT_FACILITY }],
   ['recordMedicalNeeds', { childId: 'c2', medicalNeeds: plant('RecordMedicalNeeds', 'medicalNeeds') }],
   ['correctChildBirthDate', { childId: 'c1', birthDate: CORRECTED_BIRTH_DATE }],
   ['correctChildArrivalDate', { childId: 'c1', arrivalDate: '2023-01-20' }],
@@ -134,10 +138,15 @@ const filesUnder = (dir: string): string[] =>
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
 
-/** Where a canary occurs: as text (case-insensitive) or as its UTF-8 bytes. */
-const hitsIn = (bytes: Buffer, value: string): boolean =>
-  bytes.includes(Buffer.from(value, 'utf8')) || bytes.toString('latin1').toLowerCase().includes(Buffer.from(value, 'utf8').toString('latin1').toLowerCase())
-  || bytes.toString('utf8').toLowerCase().includes(value.toLowerCase());
+/** Case- and accent-folded, as search terms are. */
+const folded = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Where a canary occurs: as its UTF-8 bytes, or as text case-insensitive, or case- and accent-folded. */
+const hitsIn = (bytes: Buffer, value: string): boolean => {
+  if (bytes.includes(Buffer.from(value, 'utf8'))) return true;
+  const text = bytes.toString('utf8');
+  return text.toLowerCase().includes(value.toLowerCase()) || folded(text).includes(folded(value));
+};
 
 /** Every string the events keep under `personal` (but the subject id), read through the key store. */
 const personalValues = async (): Promise<Set<string>> => {
@@ -218,6 +227,8 @@ describe('read models, outbox, access log, backup, rebuild and export hold no pe
 
     const personal = await personalValues();
     const canaries = [...planted.values(), ...OTHER_NAMES].filter((value) => personal.has(value));
+    // The current facility is checked on its own below (a known leak of the case-file read model).
+    expect(personal.has(CURRENT_FACILITY)).toBe(true);
     // The domain keeps these under `personal`: names, birth dates, phone, identifier, narratives, places, facilities, notes.
     expect(canaries.length).toBeGreaterThanOrEqual(20);
     expect(canaries).toEqual(expect.arrayContaining([planted.get('RegisterChild.givenName'), BIRTH_DATE, CORRECTED_BIRTH_DATE, PHONE, CURP, planted.get('RecordChildDetained.facility')]));
@@ -229,7 +240,20 @@ describe('read models, outbox, access log, backup, rebuild and export hold no pe
       { where: 'server output', bytes: Buffer.from(tracker.output(), 'utf8') },
       { where: 'CLI output', bytes: Buffer.from(cliOutput.join('\n'), 'utf8') },
     ];
-    const hits = sources.flatMap(({ where, bytes }) => [...canaries, secret].filter((value) => hitsIn(bytes, value)).map((value) => `${where}: ${value === secret ? 'the webhook secret' : value}`));
+    const hits = sources.flatMap(({ where, bytes }) => [...canaries.filter((value) => value !== CURRENT_FACILITY), secret].filter((value) => hitsIn(bytes, value)).map((value) => `${where}: ${value === secret ? 'the webhook secret' : value}`));
     expect(hits).toEqual([]);
+    scanned = sources;
   }, 240_000);
+
+  // Known, left for the merge with the case-file work: projections/casefile keeps each child's
+  // current facility, folded, in `casefile_facilities` (its filter compares it in SQL). When it
+  // seals through services/privacy/read-model-sealer.ts (or keeps a keyed hash), this fails:
+  // then turn it into a plain `it`.
+  // (It runs on what the test above scanned: that one passing is what makes this one meaningful.)
+  it.fails('the current facility is in no file either (casefile_facilities still holds it folded)', () => {
+    expect(scanned.length).toBeGreaterThan(0);
+    expect(scanned.filter(({ bytes }) => hitsIn(bytes, CURRENT_FACILITY)).map(({ where }) => where)).toEqual([]);
+  });
 });
+
+let scanned: ReadonlyArray<{ readonly where: string; readonly bytes: Buffer }> = [];
