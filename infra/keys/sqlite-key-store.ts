@@ -106,8 +106,9 @@ export class SqliteKeyStore implements KeyStore, ReadModelKeys {
     });
   }
 
-  /** ReadModelKeys: synchronous (the cache, else one indexed read of the local file). */
+  /** ReadModelKeys: synchronous (the cache, else one indexed read of the local file); a closed store holds no key. */
   keyForOpeningNow(subjectId: string): DataKeyForOpening | undefined {
+    if (!this.db.open) return undefined;
     return this.cache.get(subjectId) ?? this.stored(subjectId);
   }
 

@@ -156,9 +156,14 @@ export class ReadModelSealer {
 
   /** Registers this sealer's keys for `openSealed` (the read side) until the returned function is called. */
   activate(): () => void {
-    active.add(this.keys);
+    active.set(this.keys, (active.get(this.keys) ?? 0) + 1);
+    let done = false;
     return () => {
-      active.delete(this.keys);
+      if (done) return;
+      done = true;
+      const left = (active.get(this.keys) ?? 1) - 1;
+      if (left > 0) active.set(this.keys, left);
+      else active.delete(this.keys);
     };
   }
 }
@@ -169,7 +174,7 @@ export class ReadModelSealer {
  * value opens with whichever source's key verifies it, and AES-GCM guarantees that no other
  * key does, so it never opens as another store's data.
  */
-const active = new Set<ReadModelKeys>();
+const active = new Map<ReadModelKeys, number>();
 
 /** Opens a sealed value with the keys of any active sealer (ReadModelSealer.activate). */
-export const openSealed = (place: ReadModelPlace, text: string): JsonValue | ErasedPersonal => openValue(active, place, text);
+export const openSealed = (place: ReadModelPlace, text: string): JsonValue | ErasedPersonal => openValue(active.keys(), place, text);
