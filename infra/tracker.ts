@@ -35,6 +35,7 @@ import { openSearchIndexFile, SEARCH_INDEX_FILE } from '../projections/search/se
 import { createSearchProjection } from '../projections/search/search-projection.js';
 import { termHasher } from '../projections/search/search-terms.js';
 import type { Logger } from './logger.js';
+import { sealReadModelsOf } from '../projections/read-model-sealing.js';
 
 export interface RunningTracker {
   readonly url: string;
@@ -66,6 +67,10 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   narrowDataDir(config.dataDir);
   const { lock, keys, store, readDb } = await openDataDir(config, logger);
   if (keys.firstStartNotice) (options.stderr ?? process.stderr).write(keys.firstStartNotice);
+  // Personal values in the read models are sealed with the same keys as the events (read-model-sealer.ts).
+  const sealing = sealReadModelsOf(readDb, keys.keyStore);
+  if (!sealing.sealer) logger.warn('the key store in the event store gives no synchronous keys yet: the read models hold personal data in plaintext (ARCHITECTURE.md, "Encryption at rest")');
+  const stopOpening = sealing.stop;
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
@@ -154,6 +159,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       await search.projector.stop();
       search.db.close();
       readDb.close();
+      stopOpening();
       await store.close();
       await keys.keyStore.close();
       lock.release();

@@ -4,6 +4,8 @@ import type { EventStore } from '../services/event-store/port.js';
 import { physicalTable, type Projection } from './projection.js';
 import { Projector } from './projector.js';
 import { openReadModelDatabase } from './read-model-database.js';
+import { sealReadModelsWith } from './read-model-sealing.js';
+import type { ReadModelSealer } from '../services/privacy/read-model-sealer.js';
 
 export type CheckResult =
   | { readonly projection: string; readonly ok: true; readonly rows: number }
@@ -20,9 +22,12 @@ const checkpointOf = (db: Database.Database, projection: Projection, schema: str
  * Rebuilds the projections into a fresh database in `scratchDir` and compares every table with
  * the live one, row for row (SQL EXCEPT both ways), reporting the first difference. The live
  * checkpoints are compared first: a live projection still catching up is reported as such.
+ * With `sealer` (the live read models' one), the rebuild seals personal values as they do: the
+ * sealing is deterministic, so equal values are equal bytes.
  */
-export const checkProjections = async (store: EventStore, liveFile: string, projections: readonly Projection[], scratchDir: string): Promise<CheckResult[]> => {
+export const checkProjections = async (store: EventStore, liveFile: string, projections: readonly Projection[], scratchDir: string, sealer?: ReadModelSealer): Promise<CheckResult[]> => {
   const rebuilt = openReadModelDatabase(join(scratchDir, 'check.sqlite'));
+  if (sealer) sealReadModelsWith(rebuilt, sealer);
   try {
     const projector = new Projector(store, rebuilt, projections);
     await projector.catchUp();

@@ -46,6 +46,9 @@ export const openReadModelDatabase = (file: string, options: ReadModelOpenOption
   const db = new Database(file, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Rows deleted or tables dropped (a rebuild, a new version) are zeroed, not left in free pages:
+  // what they held (older versions kept personal values in plaintext) leaves the file.
+  db.pragma('secure_delete = ON');
   db.exec(`
     CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name             TEXT    NOT NULL,

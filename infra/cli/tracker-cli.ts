@@ -25,6 +25,7 @@ import { isInstant } from '../../services/shared/calendar-date.js';
 import { openEventStore } from '../event-store/open-event-store.js';
 import { PROJECTIONS } from '../../projections/all-projections.js';
 import { checkProjections } from '../../projections/check.js';
+import { sealReadModelsOf } from '../../projections/read-model-sealing.js';
 import { exportHistory, ExportError, replayFamily, verifyStreams } from './audit-tools.js';
 import { backupDataDir } from './backup.js';
 import { ReadModelsNotCurrent, requireCurrentReadModels } from './read-model-guard.js';
@@ -60,7 +61,9 @@ const openStores = (options: { readonly locked?: boolean } = {}) => {
     ifDamaged: options.locked ? 'set-aside' : 'refuse',
     onSetAside: ({ setAsideAs }) => process.stderr.write(`the read models were damaged: set aside as ${setAsideAs}\n`),
   });
-  return { config, store, db, close: async () => { db.close(); await store.close(); lock?.release(); } };
+  // Personal values in the read models: sealed and opened with the event store's keys.
+  const { sealer, stop: stopOpening } = sealReadModelsOf(db, store.keyStore);
+  return { config, store, db, sealer, close: async () => { db.close(); stopOpening(); await store.close(); lock?.release(); } };
 };
 
 /**
@@ -118,10 +121,10 @@ projections
   .command('check')
   .description('rebuild every projection into a scratch database and compare it with the live read models, row by row')
   .action(async () => {
-    const { store, config, close } = openStores();
+    const { store, config, sealer, close } = openStores();
     const scratch = mkdtempSync(join(tmpdir(), 'tracker-check-'));
     try {
-      const results = await checkProjections(store, readModelsFile(config.dataDir), PROJECTIONS, scratch);
+      const results = await checkProjections(store, readModelsFile(config.dataDir), PROJECTIONS, scratch, sealer);
       for (const result of results) {
         if (result.ok) process.stdout.write(`${result.projection}: ok (${String(result.rows)} rows equal a fresh rebuild)\n`);
         else if ('behind' in result) process.stdout.write(`${result.projection}: live checkpoint ${result.behind.live} differs from the rebuild's ${result.behind.rebuilt} (still catching up? run again)\n`);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DataKeyMissingError, SubjectErasedError, type DataKey, type DataKeyForOpening, type KeyStore } from '../../services/privacy/key-store.js';
+import type { ReadModelKeys } from '../../services/privacy/read-model-sealer.js';
 import { ensurePrivateFile } from '../private-files.js';
 
 /** The master key does not open this key store (another key, or a damaged store). */
@@ -31,7 +32,7 @@ const CACHE_LIMIT = 100_000;
  * Several processes may share the file (SQLite's locking); each keeps its own cache, so an
  * erasure is seen at once by the process that made it and by others at their next open.
  */
-export class SqliteKeyStore implements KeyStore {
+export class SqliteKeyStore implements KeyStore, ReadModelKeys {
   private readonly cache = new Map<string, DataKeyForOpening>();
 
   private constructor(
@@ -103,6 +104,17 @@ export class SqliteKeyStore implements KeyStore {
       }
       return keys;
     });
+  }
+
+  /** ReadModelKeys: synchronous (the cache, else one indexed read of the local file); a closed store holds no key. */
+  keyForOpeningNow(subjectId: string): DataKeyForOpening | undefined {
+    if (!this.db.open) return undefined;
+    return this.cache.get(subjectId) ?? this.stored(subjectId);
+  }
+
+  /** ReadModelKeys: a subject without a key (events stored before encryption) gets one, durably. */
+  keyForSealingNow(subjectId: string): DataKey | 'erased' {
+    return this.keyForOpeningNow(subjectId) ?? this.create([subjectId]).get(subjectId)!;
   }
 
   destroy(subjectId: string): Promise<void> {

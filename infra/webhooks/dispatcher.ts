@@ -7,11 +7,13 @@ import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import { pinnedPost } from './pinned-post.js';
 import { checkTarget, systemResolver, type Resolver } from './target-address.js';
 import type { DeliveryRow, WebhookOutbox } from './outbox.js';
+import { webhookSecretOf } from '../../projections/organizations/organizations-projection.js';
 
 export interface WebhookRow {
   readonly webhook_id: string;
   readonly organization_id: string;
   readonly url: string;
+  /** Sealed (read-model-sealer.ts): `webhookSecretOf` opens it. */
   readonly secret: string;
   readonly registered_commit: bigint;
   readonly registered_prepare: bigint;
@@ -207,13 +209,16 @@ export class WebhookDispatcher {
     const timestamp = Math.floor(this.options.clock().getTime() / 1000);
     const target = await checkTarget(webhook.url, { allowPrivateNetworks: this.options.allowPrivateNetworks, resolve: this.options.resolve ?? systemResolver });
     if (!target.ok) return { ok: false, statusCode: null, error: target.reason };
+    // Sealed at rest (organizations-projection.ts): opened only to sign.
+    const secret = webhookSecretOf(webhook);
+    if (secret === undefined) return { ok: false, statusCode: null, error: "the webhook's signing secret was erased" };
     try {
       const { statusCode } = await pinnedPost(target.url, target.addresses, {
         signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopping.signal]),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'family-reunification-tracker-webhooks',
-          [SIGNATURE_HEADER]: signatureHeader(webhook.secret, timestamp, delivery.payload),
+          [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, delivery.payload),
           'x-tracker-delivery': delivery.delivery_id,
           'x-tracker-webhook': webhook.webhook_id,
         },

@@ -7,6 +7,7 @@ import { initialFamilyState, type FamilyState } from '../../services/family/stat
 import type { BoundProjection, Projection } from '../projection.js';
 import { accessRows, familyColumns, relativeShownTo, SCOPE_BITS, statusByScope } from './family-rows.js';
 import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
+import { readModelSealerOf } from '../read-model-sealing.js';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
@@ -42,10 +43,12 @@ interface Touched {
  * scopes that see it (`audience`): a change only the lead may know is not in a partner's feed.
  * Version 8: a transfer ends the former lead's own assignments (services/family/handoff-state.ts),
  * so its access rows through them go.
+ * Version 9: the state snapshot holds each person's personal values sealed with their data key
+ * (state-codec.ts, services/privacy/read-model-sealer.ts); older snapshots held them in plaintext.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 8,
+  version: 9,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
@@ -78,6 +81,7 @@ const expiryRow = (expiresAt: string): string => toUtcInstant(expiresAt) ?? ALRE
 
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
+  const sealer = readModelSealerOf(db);
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
       country, separated_on, next_deadline_on, next_deadline_kind, earliest_age_out_on, unlocated_relatives, state_json,
@@ -99,11 +103,11 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
 
   const loadTouched = (familyId: string): Touched | undefined => {
     const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
-    return row && { state: decodeFamilyState(row.state_json), revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at };
+    return row && { state: sealer ? decodeFamilyState(row.state_json, sealer) : decodeFamilyState(row.state_json), revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at };
   };
 
   const write = (familyId: string, { state, revision, openedAt, updatedAt }: Touched): void => {
-    upsert.run({ familyId, ...familyColumns(state), revision, openedAt, updatedAt, stateJson: encodeFamilyState(state) });
+    upsert.run({ familyId, ...familyColumns(state), revision, openedAt, updatedAt, stateJson: encodeFamilyState(state, sealer) });
     for (const statement of clear) statement.run(familyId);
     for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, relativeShownTo(state, r.relativeId));
     for (const d of state.deadlines.values()) insertDeadline.run(familyId, d.deadlineId, d.kind, d.dueOn, d.status);

@@ -1,10 +1,21 @@
-import type { FamilyState } from '../../services/family/state.js';
+import type { JsonValue } from '../../services/event-store/port.js';
+import type { ChildState, FamilyState, PlacementChange, RelativeState } from '../../services/family/state.js';
+import { openSealed, subjectOfSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
+import { isErased, type ErasedPersonal } from '../../services/privacy/sealed-data.js';
 
 /**
  * The family state as JSON for the read model's snapshot column: Maps and Sets become tagged
  * arrays, and object keys are sorted, so the same state always encodes to the same text however
  * it was built (regression: a family folded in one pass and one decoded and then evolved put
  * `separatedOn` in different places, and `projections check` reported the rows as different).
+ *
+ * Personal values are sealed per person (services/privacy/read-model-sealer.ts) when a sealer
+ * is given: a child's given name, birth date, medical needs and languages, a relative's given
+ * name and languages (one sealed `sealed` field per person, under the person's id as subject),
+ * and the facility of each placement step (its `personal`). Ids, relationships, statuses and
+ * dates of steps stay readable. Decoding opens them; a person whose key was destroyed decodes
+ * to the erased shape (`erasedPerson`). The sealing is deterministic, so the same state still
+ * encodes to the same text.
  */
 const replacer = (_key: string, value: unknown): unknown => {
   if (value instanceof Map) return { $map: [...(value as Map<string, unknown>).entries()] };
@@ -23,5 +34,109 @@ const reviver = (_key: string, value: unknown): unknown => {
   return value;
 };
 
-export const encodeFamilyState = (state: FamilyState): string => JSON.stringify(state, replacer);
-export const decodeFamilyState = (text: string): FamilyState => JSON.parse(text, reviver) as FamilyState;
+/** Seals one person's values at a place of the row (ReadModelSealer). */
+export interface StateSealer {
+  seal(place: ReadModelPlace, subjectId: string, value: JsonValue): string;
+}
+/** Opens a sealed value (ReadModelSealer, or `openSealed` with every active key source). */
+export interface StateOpener {
+  open(place: ReadModelPlace, text: string): JsonValue | ErasedPersonal;
+}
+
+const CHILD_FIELDS = ['givenName', 'birthDate', 'medicalNeeds', 'languages'] as const;
+const RELATIVE_FIELDS = ['givenName', 'languages'] as const;
+
+/** A person whose data key was destroyed, as the read models show them: no name, no birth date, no languages, `erased: true`. */
+export type Erased<P> = P & { readonly erased: true };
+
+/**
+ * The erased shape of a child or relative (one definition, for resolvers and exports): the
+ * personal fields null (medical needs undefined, languages empty), everything that is not
+ * personal (ids, relationship, statuses, dates of steps) as it was, and `erased: true`.
+ * The types of the personal fields say string: readers check `isErasedPerson` first.
+ */
+export const erasedPerson = <P extends ChildState | RelativeState>(person: P): Erased<P> => {
+  const fields: Record<string, unknown> = { givenName: null, languages: [] };
+  if ('childId' in person) Object.assign(fields, { birthDate: null, medicalNeeds: undefined });
+  return { ...person, ...fields, erased: true };
+};
+
+export const isErasedPerson = (person: ChildState | RelativeState): boolean => (person as { erased?: unknown }).erased === true;
+
+/** An erased placement step's personal part: the facility is gone. */
+const erasedPlacementPersonal = (subjectId: string) => ({ subjectId, facility: null, erased: true }) as unknown as NonNullable<PlacementChange['personal']>;
+
+const pick = (person: object, fields: readonly string[]): { personal: Record<string, JsonValue>; rest: Record<string, unknown> } => {
+  const personal: Record<string, JsonValue> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(person)) {
+    if (field === 'erased') continue;
+    if (fields.includes(field)) {
+      if (value !== undefined) personal[field] = value as JsonValue;
+    } else rest[field] = value;
+  }
+  return { personal, rest };
+};
+
+const placeOf = (readModel: string, familyId: string, field: string): ReadModelPlace => ({ readModel, rowKey: familyId, field });
+
+const sealedChild = (child: ChildState, sealer: StateSealer, at: (field: string) => ReadModelPlace): object => {
+  const { personal, rest } = pick(child, CHILD_FIELDS);
+  const placementHistory = child.placementHistory.map((step, index) =>
+    step.personal ? { ...step, personal: sealer.seal(at(`child:${child.childId}:placement:${String(index)}`), step.personal.subjectId, { facility: step.personal.facility }) } : step);
+  return { ...rest, placementHistory, sealed: sealer.seal(at(`child:${child.childId}`), child.childId, personal) };
+};
+
+const sealedRelative = (relative: RelativeState, sealer: StateSealer, at: (field: string) => ReadModelPlace): object => {
+  const { personal, rest } = pick(relative, RELATIVE_FIELDS);
+  return { ...rest, sealed: sealer.seal(at(`relative:${relative.relativeId}`), relative.relativeId, personal) };
+};
+
+const sealedState = (state: FamilyState, sealer: StateSealer, readModel: string): object => {
+  const at = (field: string): ReadModelPlace => placeOf(readModel, state.familyId, field);
+  return {
+    ...state,
+    children: new Map([...state.children].map(([id, child]) => [id, sealedChild(child, sealer, at)])),
+    relatives: new Map([...state.relatives].map(([id, relative]) => [id, sealedRelative(relative, sealer, at)])),
+  };
+};
+
+type Stored<P> = P & { readonly sealed?: string };
+
+const openedPerson = <P extends ChildState | RelativeState>(person: Stored<P>, place: ReadModelPlace, opener: StateOpener): P => {
+  if (typeof person.sealed !== 'string') return person;
+  const { sealed, ...rest } = person;
+  const value = opener.open(place, sealed);
+  return isErased(value) ? erasedPerson(rest as unknown as P) : ({ ...rest, ...(value as object) } as P);
+};
+
+const openedChild = (child: Stored<ChildState>, opener: StateOpener, at: (field: string) => ReadModelPlace): ChildState => {
+  const opened = openedPerson(child, at(`child:${child.childId}`), opener);
+  const placementHistory = opened.placementHistory.map((step, index): PlacementChange => {
+    const personal = step.personal as unknown;
+    if (typeof personal !== 'string') return step;
+    const value = opener.open(at(`child:${child.childId}:placement:${String(index)}`), personal);
+    return { ...step, personal: isErased(value) ? erasedPlacementPersonal(value.subjectId) : { subjectId: subjectOfSealed(personal), ...(value as { facility: string }) } };
+  });
+  return { ...opened, placementHistory };
+};
+
+const openedState = (state: FamilyState, opener: StateOpener, readModel: string): FamilyState => {
+  const at = (field: string): ReadModelPlace => placeOf(readModel, state.familyId, field);
+  if (![...state.children.values(), ...state.relatives.values()].some((person) => typeof (person as Stored<ChildState>).sealed === 'string')) return state;
+  return {
+    ...state,
+    children: new Map([...state.children].map(([id, child]) => [id, openedChild(child, opener, at)])),
+    relatives: new Map([...state.relatives].map(([id, relative]) => [id, openedPerson(relative, at(`relative:${relative.relativeId}`), opener)])),
+  };
+};
+
+/** The read model whose rows a snapshot belongs to (part of each sealed value's place). */
+const FAMILIES = 'families';
+
+export const encodeFamilyState = (state: FamilyState, sealer?: StateSealer, readModel = FAMILIES): string =>
+  JSON.stringify(sealer ? sealedState(state, sealer, readModel) : state, replacer);
+
+/** Opens with `opener`, by default with the keys of every active sealer (the read side). Plaintext snapshots decode as they are. */
+export const decodeFamilyState = (text: string, opener: StateOpener = { open: openSealed }, readModel = FAMILIES): FamilyState =>
+  openedState(JSON.parse(text, reviver) as FamilyState, opener, readModel);

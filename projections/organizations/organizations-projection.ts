@@ -1,14 +1,19 @@
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { OrganizationEvent } from '../../services/organization/organization.js';
 import type { Projection } from '../projection.js';
+import { readModelSealerOf } from '../read-model-sealing.js';
+import { isSealedValue, openSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
+import { isErased } from '../../services/privacy/sealed-data.js';
 
 const ORGANIZATION_STREAM_PREFIX = 'organization-';
 
 /**
  * Organisations (active or deactivated), their members, their API keys (by hash), the
  * auditors they appointed and their webhooks: for authentication, `viewer`, what an auditor
- * may see, and the dispatcher. The webhooks table holds each signing secret in the clear (the
- * dispatcher signs with it); the API's reads of it leave the secret out.
+ * may see, and the dispatcher. The webhooks table holds each signing secret sealed with the
+ * webhook's data key (subject `webhook:<id>`, as in the events; read-model-sealer.ts): the
+ * dispatcher opens it when it signs (`webhookSecretOf`); the API's reads leave it out.
+ * Version 5: the secret sealed (version 4 held it in the clear).
  *
  * Ids an organisation's commands choose (keys, webhooks, members) are unique only within that
  * organisation, so every such table's key includes the organisation: no command of one
@@ -22,7 +27,7 @@ const ORGANIZATION_STREAM_PREFIX = 'organization-';
  */
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  version: 4,
+  version: 5,
   tables: {
     organizations: 'organization_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, active INTEGER NOT NULL',
     webhooks: `webhook_id TEXT NOT NULL, organization_id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, registered_at TEXT NOT NULL,
@@ -37,6 +42,9 @@ export const organizationsProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS {webhooks}_id ON {webhooks} (webhook_id)',
   ],
   bind: (db, table) => {
+    const sealer = readModelSealerOf(db);
+    const sealed = (organizationId: string, webhookId: string, secret: string): string =>
+      sealer ? sealer.seal(webhookSecretPlace(organizationId, webhookId), webhookSubject(webhookId), secret) : secret;
     const statements = {
       organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?, 1)`),
       deactivate: db.prepare(`UPDATE ${table('organizations')} SET active = 0 WHERE organization_id = ?`),
@@ -81,12 +89,12 @@ export const organizationsProjection: Projection = {
           return;
         case 'WebhookRegistered':
           statements.webhook.run({
-            webhookId: event.data.webhookId, organizationId, url: event.data.url, secret: event.data.secret, registeredAt: recordedAt,
+            webhookId: event.data.webhookId, organizationId, url: event.data.url, secret: sealed(organizationId, event.data.webhookId, event.data.secret), registeredAt: recordedAt,
             commit: recorded.position.commit, prepare: recorded.position.prepare,
           });
           return;
         case 'WebhookSecretRotated':
-          statements.webhookSecret.run(event.data.secret, event.data.webhookId, organizationId);
+          statements.webhookSecret.run(sealed(organizationId, event.data.webhookId, event.data.secret), event.data.webhookId, organizationId);
           return;
         case 'WebhookRemoved':
           statements.removeWebhook.run(event.data.webhookId, organizationId);
@@ -109,4 +117,18 @@ export const organizationsProjection: Projection = {
       },
     };
   },
+};
+
+/** The subject a webhook's signing secret is sealed under, in the events and the read model. */
+const webhookSubject = (webhookId: string): string => `webhook:${webhookId}`;
+const webhookSecretPlace = (organizationId: string, webhookId: string): ReadModelPlace => ({ readModel: 'organizations', rowKey: `${organizationId}/${webhookId}`, field: 'secret' });
+
+/**
+ * A webhook row's signing secret, opened (with the keys of the running tracker); undefined when
+ * the webhook's key was destroyed: nothing can be signed for it any more.
+ */
+export const webhookSecretOf = (row: { readonly organization_id: string; readonly webhook_id: string; readonly secret: string }): string | undefined => {
+  if (!isSealedValue(row.secret)) return row.secret;
+  const secret = openSealed(webhookSecretPlace(row.organization_id, row.webhook_id), row.secret);
+  return isErased(secret) ? undefined : (secret as string);
 };
