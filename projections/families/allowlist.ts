@@ -229,6 +229,10 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyCaseReopened: { reason: documents },
   StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, reason: documents },
   FormerLeadAccessRevoked: { organizationId: everyone },
+  // Erasure and legal hold carry no personal data (docs/ERASURE.md); every scope learns that a person it sees was erased.
+  SubjectErased: { subjectId: person, personKind: everyone, reason: documents, reference: full },
+  LegalHoldPlaced: { holdId: documents, reason: documents, reference: full },
+  LegalHoldLifted: { holdId: documents },
 };
 
 /**
@@ -250,7 +254,7 @@ const toFull: EventShown = { FULL: 'DAY' };
 const NOT_TO_STATUS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>([
   'ChildDetained', 'ChildTransferred', 'ChildReleased', 'ChildPlacementChanged', 'ChildRepatriated',
   'IdentifierRecorded', 'ConsentGiven', 'ConsentWithdrawn', 'ProtectionConcernRecorded', 'SafetyAssessmentCompleted',
-  'SafetyOverrideRecorded', 'PreferenceDeclared',
+  'SafetyOverrideRecorded', 'PreferenceDeclared', 'LegalHoldPlaced', 'LegalHoldLifted',
 ]);
 const FULL_ONLY_EVENTS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>(['MedicalNeedsRecorded']);
 
@@ -298,12 +302,15 @@ export const VIEW_ALLOWLIST = {
     // The child's status and blockers as the family's (blockers are rendered for the scope:
     // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
     status: everyone, blockers: everyone, placementHistory: documents,
+    /** The child's personal data was erased (a tombstone): at every scope, as the facts it keeps. */
+    erased: everyone,
   },
   /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
   PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
   Relative: {
     id: person, givenName: documents, relationship: everyone, locationStatus: everyone, locatedCountry: full, notLocatedSince: documents,
     adverse: everyone, preference: documents, languages: documents, needsInterpreter: everyone,
+    erased: everyone,
   },
   Document: {
     id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,

@@ -1,4 +1,5 @@
 import { familySeenAt, hiddenPersonIds } from '../../services/family/disclosure.js';
+import { isErased } from '../../services/privacy/sealed-data.js';
 import type { FamilyState } from '../../services/family/state.js';
 import { EVENT_ALLOWLIST, VIEW_ALLOWLIST, WITHHELD, type DisclosureContext, type FieldRule, type IdKind, type Scope, type ViewName } from './allowlist.js';
 
@@ -99,6 +100,12 @@ const discloseFields = (rules: EventRules, data: Data, context: DisclosureContex
   const redacted: string[] = [];
   for (const [field, value] of Object.entries(data)) {
     const rule = Object.hasOwn(rules, field) ? rules[field] : undefined;
+    if (field === 'personal' && rule && isErased(value)) {
+      // The subject's key was destroyed: the reader sees that (as the scope shows the subject), and nothing was withheld.
+      const subjectId = shownBy((rule as EventRules)['subjectId'], value.subjectId, value as unknown as Data, context);
+      shown[field] = subjectId === WITHHELD ? { erased: true } : { subjectId, erased: true };
+      continue;
+    }
     if (field === 'personal' && rule && typeof value === 'object' && value !== null) {
       const personal = discloseFields(rule as EventRules, value as Data, context, 'personal.');
       // The subject alone says nothing the event does not: personal goes out only with a field of it.
@@ -132,4 +139,8 @@ export const discloseEventData = (type: string, data: Data, context: DisclosureC
 };
 
 /** Does the reader see any personal data of this event (for the access log)? */
-export const showsPersonalData = (shown: unknown): boolean => typeof shown === 'object' && shown !== null && (shown as Data)['personal'] !== undefined;
+export const showsPersonalData = (shown: unknown): boolean => {
+  const personal = typeof shown === 'object' && shown !== null ? (shown as Data)['personal'] : undefined;
+  // An erased person's marker shows nothing of them.
+  return personal !== undefined && !(typeof personal === 'object' && personal !== null && (personal as Data)['erased'] === true);
+};
