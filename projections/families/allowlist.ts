@@ -46,6 +46,11 @@ export interface DisclosureContext {
   readonly hiddenRecords: ReadonlySet<string>;
   /** A deadline's kind, for events that name a deadline without it. */
   readonly deadlineKind: (deadlineId: string) => DeadlineKind | undefined;
+  /**
+   * People whose personal data was erased (the family's state says so): their `personal` parts
+   * in events are shown as erased even where the store still opened them (a key not yet destroyed).
+   */
+  readonly erased?: ReadonlySet<string>;
 }
 
 export const WITHHELD: unique symbol = Symbol('withheld');

@@ -41,6 +41,7 @@ export const disclosureContext = (state: FamilyState, scope: Scope): DisclosureC
     shownId: (kind, id) =>
       (hidden.has(id) || (kind === 'document' && hiddenRecords.has(`document:${id}`)) ? undefined : scope === 'STATUS' ? generated[kind](id) : id),
     deadlineKind: (deadlineId) => state.deadlines.get(deadlineId)?.kind,
+    erased: new Set([...state.children.values(), ...state.relatives.values()].filter((person) => person.erased).map((person) => ('childId' in person ? person.childId : person.relativeId))),
   };
 };
 
@@ -95,14 +96,21 @@ const namedPeople = (rules: EventRules, data: Data): string[] =>
     return [];
   });
 
+/** A personal part of someone the family's state records as erased. */
+const erasedInState = (value: unknown, context: DisclosureContext): boolean => {
+  const subjectId = typeof value === 'object' && value !== null ? (value as Data)['subjectId'] : undefined;
+  return typeof subjectId === 'string' && context.erased?.has(subjectId) === true;
+};
+
 const discloseFields = (rules: EventRules, data: Data, context: DisclosureContext, prefix: string): { shown: Record<string, unknown>; redacted: string[] } => {
   const shown: Record<string, unknown> = {};
   const redacted: string[] = [];
   for (const [field, value] of Object.entries(data)) {
     const rule = Object.hasOwn(rules, field) ? rules[field] : undefined;
-    if (field === 'personal' && rule && isErased(value)) {
-      // The subject's key was destroyed: the reader sees that (as the scope shows the subject), and nothing was withheld.
-      const subjectId = shownBy((rule as EventRules)['subjectId'], value.subjectId, value as unknown as Data, context);
+    if (field === 'personal' && rule && (isErased(value) || erasedInState(value, context))) {
+      // The subject was erased (their key destroyed, or about to be): the reader sees that, as the scope shows the subject.
+      const erasedId = (value as { subjectId: string }).subjectId;
+      const subjectId = shownBy((rule as EventRules)['subjectId'], erasedId, value as Data, context);
       shown[field] = subjectId === WITHHELD ? { erased: true } : { subjectId, erased: true };
       continue;
     }
