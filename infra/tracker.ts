@@ -31,6 +31,8 @@ import { connectionVerdict, createContextFactory } from './http/graphql-context.
 import { accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
 import { openKeyDirectory } from './keys/key-directory.js';
 import { startErasureSweep } from './keys/erasure-sweep.js';
+import { forgetFoldedStates } from '../services/command-handler.js';
+import { forgetDecodedFamilyStates } from '../schema/resolvers/family.js';
 import type { EventStore } from '../services/event-store/port.js';
 import { openSearchIndexFile, SEARCH_INDEX_FILE } from '../projections/search/search-index-file.js';
 import { createSearchProjection } from '../projections/search/search-projection.js';
@@ -71,7 +73,10 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
   // Destroys any erased subject's key that survived a crash between SubjectErased and its destruction.
-  const erasureSweep = startErasureSweep(projector, readDb, keys.keyStore, logger);
+  const erasureSweep = startErasureSweep(projector, readDb, keys.keyStore, logger, () => {
+    forgetFoldedStates(store);
+    forgetDecodedFamilyStates();
+  });
   const search = openSearch(config, logger, store);
   search.projector.start();
 

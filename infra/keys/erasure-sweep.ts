@@ -17,7 +17,14 @@ const WAIT_MS = 5_000;
  * projection has caught up after a start, a key that survived a crash still opens the history
  * (the read models already show the tombstone, and so do history and timeline: disclose.ts).
  */
-export const startErasureSweep = (projector: Projector, readDb: Database.Database, keys: Pick<KeyStore, 'destroy' | 'keysForOpening'>, logger: Logger) => {
+export const startErasureSweep = (
+  projector: Projector,
+  readDb: Database.Database,
+  keys: Pick<KeyStore, 'destroy' | 'keysForOpening'>,
+  logger: Logger,
+  /** Told once per batch of newly seen erasures: forget what memory holds of the people (another replica's erasure). */
+  onErased: () => void = () => undefined,
+) => {
   const checked = new Set<string>();
   let stopped = false;
   let wake: () => void = () => undefined;
@@ -27,6 +34,7 @@ export const startErasureSweep = (projector: Projector, readDb: Database.Databas
     if (fresh.length === 0) return;
     const destroyed = await destroySurvivingKeys(keys, fresh);
     for (const subjectId of fresh) checked.add(subjectId);
+    onErased();
     if (destroyed > 0) logger.warn({ destroyed }, 'erasure: destroyed the data keys of erased subjects that survived an interrupted erasure');
   };
   const loop = (async () => {
