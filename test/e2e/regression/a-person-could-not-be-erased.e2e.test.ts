@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDataDir } from '../../../infra/cli/backup.js';
-import { verifyStreams } from '../../../infra/cli/audit-tools.js';
+import { exportHistory, replayFamily, verifyStreams } from '../../../infra/cli/audit-tools.js';
 import { loadConfig } from '../../../infra/config.js';
 import { newEventId } from '../../../infra/event-store/event-id.js';
 import { openEncryptedEventStore } from '../../../infra/event-store/open-encrypted-event-store.js';
@@ -143,6 +143,25 @@ describe('a person can be erased (eraseSubject), and a legal hold prevents it', 
     expect((await timeline('es')).find((entry: { type: string }) => entry.type === 'ChildRegistered').sentence).toContain('(borrado)');
     await waitUntil('search to forget the child', async () => (await searchHits(CANARY.givenName)).length === 0 && (await searchHits(CANARY.curp)).length === 0, 20_000);
     expect(await searchHits(MOTHER)).toHaveLength(1);
+  });
+
+  it('the CLI\'s replay and export (with the lead\'s key: personal data included) show the person as erased', async () => {
+    const config = loadConfig({ ...process.env, ...env });
+    const store = openEncryptedEventStore(config);
+    const readDb = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
+    try {
+      const replayed = await replayFamily(store, familyId, {});
+      expect(replayed?.children[0]).toMatchObject({ erased: true });
+      const lines: string[] = [];
+      await exportHistory(store, readDb, { familyId, apiKey: KEY, now: new Date(), write: (line) => lines.push(line) });
+      const registered = lines.map((line) => JSON.parse(line) as { type: string; data: { personal?: unknown } }).find((line) => line.type === 'ChildRegistered');
+      expect(registered?.data.personal).toEqual({ subjectId: CHILD, erased: true });
+      expect(lines.join('\n')).not.toContain('Erasecanary');
+      expect(lines.join('\n')).toContain(MOTHER);
+    } finally {
+      readDb.close();
+      await store.close();
+    }
   });
 
   it('erasing twice is refused (INVALID_TRANSITION) and records nothing; nothing personal is recorded about the person again', async () => {
