@@ -8,7 +8,8 @@ import { loadConfig } from '../../../infra/config.js';
 import { newEventId } from '../../../infra/event-store/event-id.js';
 import { openEncryptedEventStore } from '../../../infra/event-store/open-encrypted-event-store.js';
 import { openEventStore } from '../../../infra/event-store/open-event-store.js';
-import { openKeyStore } from '../../../infra/keys/open-key-store.js';
+import { KEY_STORE_FILE, loadMasterKey } from '../../../infra/keys/master-key.js';
+import { SqliteKeyStore } from '../../../infra/keys/sqlite-key-store.js';
 import { executeFamilyCommand } from '../../../services/family/family-service.js';
 import type { Actor } from '../../../services/shared/decider.js';
 import { waitUntil } from '../../support/async.js';
@@ -66,7 +67,7 @@ const filesHolding = (dir: string, needle: Buffer | string, only: (name: string)
 
 /** The data key of a subject, as a fresh process opening the key store would find it. */
 const keyOf = async (subjectId: string): Promise<'alive' | 'erased'> => {
-  const { keyStore } = openKeyStore(loadConfig({ ...process.env, ...env }).keys);
+  const keyStore = SqliteKeyStore.open(join(keyDir, KEY_STORE_FILE), loadMasterKey(loadConfig({ ...process.env, ...env }).keys).key);
   try {
     return (await keyStore.keysForOpening([subjectId])).get(subjectId) === 'erased' ? 'erased' : 'alive';
   } finally {
