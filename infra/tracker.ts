@@ -30,6 +30,9 @@ import { createFamilyWriter } from './http/family-writer.js';
 import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
 import { accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
 import { openKeyDirectory } from './keys/key-directory.js';
+import { startErasureSweep } from './keys/erasure-sweep.js';
+import { forgetFoldedStates } from '../services/command-handler.js';
+import { forgetDecodedFamilyStates } from '../schema/resolvers/family.js';
 import type { EventStore } from '../services/event-store/port.js';
 import { openSearchIndexFile, SEARCH_INDEX_FILE } from '../projections/search/search-index-file.js';
 import { createSearchProjection } from '../projections/search/search-projection.js';
@@ -74,6 +77,11 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
+  // Destroys any erased subject's key that survived a crash between SubjectErased and its destruction.
+  const erasureSweep = startErasureSweep(projector, readDb, keys.keyStore, logger, () => {
+    forgetFoldedStates(store);
+    forgetDecodedFamilyStates();
+  });
   const search = openSearch(config, logger, store);
   search.projector.start();
 
@@ -120,7 +128,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
     context: createContextFactory({
       cache,
-      writer: createFamilyWriter(store, projector, clock),
+      writer: createFamilyWriter(store, projector, clock, keys.keyStore),
       history: createFamilyHistoryReader(store, store.storedForm),
       clock,
       waitForProgress: (ms) => projector.waitForProgress(ms, familiesProjection.name),
@@ -155,6 +163,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       await webhookDelivery.stop();
       await lease?.stop();
       outbox.close();
+      await erasureSweep.stop();
       await projector.stop();
       await search.projector.stop();
       search.db.close();

@@ -1,5 +1,6 @@
 import { accessLogProjection } from './access-log/access-log-projection.js';
 import { casefileProjection } from './casefile/casefile-projection.js';
+import { erasuresProjection } from './erasures/erasures-projection.js';
 import { familiesProjection } from './families/families-projection.js';
 import { organizationsProjection } from './organizations/organizations-projection.js';
 
@@ -8,4 +9,4 @@ import { organizationsProjection } from './organizations/organizations-projectio
  * so that the command line and the projector's child processes in tests load the read side
  * without the GraphQL server (about a second per process start).
  */
-export const PROJECTIONS = [organizationsProjection, familiesProjection, casefileProjection, accessLogProjection];
+export const PROJECTIONS = [organizationsProjection, familiesProjection, casefileProjection, accessLogProjection, erasuresProjection];

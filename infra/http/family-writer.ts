@@ -8,13 +8,25 @@ import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { newEventId } from '../event-store/event-id.js';
 import { createAccessLogBatcher } from '../access-log-writer.js';
 import { formatPosition, parsePosition } from '../../services/event-store/position.js';
+import type { KeyStore } from '../../services/privacy/key-store.js';
+import { forgetDecodedFamilyStates } from '../../schema/resolvers/family.js';
+import { completeErasure } from '../../services/privacy/erasure.js';
 
-/** The write side for GraphQL: the command handler on the configured store, and the projector to wait on. */
-export const createFamilyWriter = (store: EventStore, projector: Projector, clock: () => Date): FamilyWriter => {
+/**
+ * The write side for GraphQL: the command handler on the configured store, and the projector to
+ * wait on. `keys`: the key store the store seals with; after an eraseSubject stands in the store
+ * (appended now, or a replay of one appended before) the subject's key is destroyed before the
+ * mutation answers (services/privacy/erasure.ts; the sweep at start covers a crash in between).
+ */
+export const createFamilyWriter = (store: EventStore, projector: Projector, clock: () => Date, keys?: Pick<KeyStore, 'destroy'>): FamilyWriter => {
   const dependencies: HandlerDependencies = { store, newEventId };
   return {
     execute: async (command, options) => {
       const result = await executeFamilyCommand(dependencies, command, options);
+      if (command.type === 'EraseSubject' && keys) {
+        await completeErasure(keys, store, command.subjectId);
+        forgetDecodedFamilyStates();
+      }
       return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };
     },
     waitFor: (position, timeoutMs, projection) => {

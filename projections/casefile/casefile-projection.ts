@@ -85,6 +85,10 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
       case 'ChildRepatriated':
         clearFacility.run(familyId, String(data['childId']));
         break;
+      // The facility is the erased child's personal data (a rebuild finds it erased and never stores it).
+      case 'SubjectErased':
+        clearFacility.run(familyId, String(data['subjectId']));
+        break;
       default:
         break;
     }

@@ -46,6 +46,11 @@ export interface DisclosureContext {
   readonly hiddenRecords: ReadonlySet<string>;
   /** A deadline's kind, for events that name a deadline without it. */
   readonly deadlineKind: (deadlineId: string) => DeadlineKind | undefined;
+  /**
+   * People whose personal data was erased (the family's state says so): their `personal` parts
+   * in events are shown as erased even where the store still opened them (a key not yet destroyed).
+   */
+  readonly erased?: ReadonlySet<string>;
 }
 
 export const WITHHELD: unique symbol = Symbol('withheld');
@@ -229,6 +234,10 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyCaseReopened: { reason: documents },
   StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, reason: documents },
   FormerLeadAccessRevoked: { organizationId: everyone },
+  // Erasure and legal hold carry no personal data (docs/ERASURE.md); every scope learns that a person it sees was erased.
+  SubjectErased: { subjectId: person, personKind: everyone, reason: documents, reference: full },
+  LegalHoldPlaced: { holdId: documents, reason: documents, reference: full },
+  LegalHoldLifted: { holdId: documents },
 };
 
 /**
@@ -250,7 +259,7 @@ const toFull: EventShown = { FULL: 'DAY' };
 const NOT_TO_STATUS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>([
   'ChildDetained', 'ChildTransferred', 'ChildReleased', 'ChildPlacementChanged', 'ChildRepatriated',
   'IdentifierRecorded', 'ConsentGiven', 'ConsentWithdrawn', 'ProtectionConcernRecorded', 'SafetyAssessmentCompleted',
-  'SafetyOverrideRecorded', 'PreferenceDeclared',
+  'SafetyOverrideRecorded', 'PreferenceDeclared', 'LegalHoldPlaced', 'LegalHoldLifted',
 ]);
 const FULL_ONLY_EVENTS: ReadonlySet<FamilyEventType> = new Set<FamilyEventType>(['MedicalNeedsRecorded']);
 
@@ -376,6 +385,8 @@ export const VIEW_ALLOWLIST = {
     // services/family/blockers.ts); its placement history from DOCUMENTS up, each step as PlacementChange shows it.
     status: everyone, blockers: everyone, placementHistory: documents,
     familyName: asInHistory('ChildRegistered', 'personal.familyName'), ...personFacts,
+    /** The child's personal data was erased (a tombstone): at every scope, as the facts it keeps. */
+    erased: everyone,
   },
   /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
   PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },
@@ -392,6 +403,7 @@ export const VIEW_ALLOWLIST = {
     tracingOrganization: asInHistory('TracingStarted', 'defenderOrganizationId'), tracingStartedOn: asInHistory('TracingStarted', 'startedOn'),
     believedCountry: asInHistory('TracingStarted', 'region'),
     relationships: whereShown('RelationshipRecorded'), contactAttempts: whereShown('ContactAttemptMade'), leads: whereShown('LeadReceived'), ...personFacts,
+    erased: everyone,
   },
   Document: {
     id: documentId, documentType: everyone, status: everyone, needsLegalisation: everyone, needsTranslation: everyone, needsService: everyone,

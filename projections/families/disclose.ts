@@ -1,4 +1,5 @@
 import { familySeenAt, hiddenPersonIds } from '../../services/family/disclosure.js';
+import { isErased } from '../../services/privacy/sealed-data.js';
 import type { FamilyState } from '../../services/family/state.js';
 import { EVENT_ALLOWLIST, VIEW_ALLOWLIST, WITHHELD, type DisclosureContext, type FieldRule, type IdKind, type Scope, type ViewName } from './allowlist.js';
 
@@ -40,6 +41,7 @@ export const disclosureContext = (state: FamilyState, scope: Scope): DisclosureC
     shownId: (kind, id) =>
       (hidden.has(id) || (kind === 'document' && hiddenRecords.has(`document:${id}`)) ? undefined : scope === 'STATUS' ? generated[kind](id) : id),
     deadlineKind: (deadlineId) => state.deadlines.get(deadlineId)?.kind,
+    erased: new Set([...state.children.values(), ...state.relatives.values()].filter((person) => person.erased).map((person) => ('childId' in person ? person.childId : person.relativeId))),
   };
 };
 
@@ -94,11 +96,24 @@ const namedPeople = (rules: EventRules, data: Data): string[] =>
     return [];
   });
 
+/** A personal part of someone the family's state records as erased. */
+const erasedInState = (value: unknown, context: DisclosureContext): boolean => {
+  const subjectId = typeof value === 'object' && value !== null ? (value as Data)['subjectId'] : undefined;
+  return typeof subjectId === 'string' && context.erased?.has(subjectId) === true;
+};
+
 const discloseFields = (rules: EventRules, data: Data, context: DisclosureContext, prefix: string): { shown: Record<string, unknown>; redacted: string[] } => {
   const shown: Record<string, unknown> = {};
   const redacted: string[] = [];
   for (const [field, value] of Object.entries(data)) {
     const rule = Object.hasOwn(rules, field) ? rules[field] : undefined;
+    if (field === 'personal' && rule && (isErased(value) || erasedInState(value, context))) {
+      // The subject was erased (their key destroyed, or about to be): the reader sees that, as the scope shows the subject.
+      const erasedId = (value as { subjectId: string }).subjectId;
+      const subjectId = shownBy((rule as EventRules)['subjectId'], erasedId, value as Data, context);
+      shown[field] = subjectId === WITHHELD ? { erased: true } : { subjectId, erased: true };
+      continue;
+    }
     if (field === 'personal' && rule && typeof value === 'object' && value !== null) {
       const personal = discloseFields(rule as EventRules, value as Data, context, 'personal.');
       // The subject alone says nothing the event does not: personal goes out only with a field of it.
@@ -132,4 +147,8 @@ export const discloseEventData = (type: string, data: Data, context: DisclosureC
 };
 
 /** Does the reader see any personal data of this event (for the access log)? */
-export const showsPersonalData = (shown: unknown): boolean => typeof shown === 'object' && shown !== null && (shown as Data)['personal'] !== undefined;
+export const showsPersonalData = (shown: unknown): boolean => {
+  const personal = typeof shown === 'object' && shown !== null ? (shown as Data)['personal'] : undefined;
+  // An erased person's marker shows nothing of them.
+  return personal !== undefined && !(typeof personal === 'object' && personal !== null && (personal as Data)['erased'] === true);
+};

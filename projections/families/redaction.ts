@@ -44,10 +44,11 @@ export const statusSeenBy = (context: DisclosureContext, state: FamilyState): Re
  */
 export const childView = (context: DisclosureContext, seen: FamilyState, child: ChildState, today: CalendarDate, horizonDays?: number) =>
   disclose('Child', {
-    id: child.childId, givenName: child.givenName, birthDate: child.birthDate, birthDateEstimated: child.birthDateEstimated,
+    id: child.childId, erased: child.erased === true, givenName: child.givenName ?? null, birthDate: child.birthDate ?? null, birthDateEstimated: child.birthDateEstimated,
     nationality: child.nationality, arrivalDate: child.arrivalDate ?? null, custody: child.custody, placement: child.placement ?? null,
     custodyRecovered: child.custodyRecovered, ageReviewRequired: child.ageReviewRequired,
-    languages: child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
+    // Languages sit outside `personal` in the events (so they survive the key), but are the person's: a tombstone shows none.
+    languages: child.erased ? null : child.languages, needsInterpreter: child.needsInterpreter, medicalNeeds: child.medicalNeeds ?? null,
     status: childStatus(seen, child.childId),
     blockers: childBlockers(seen, child.childId, today, readingFor(context, horizonDays)),
     // A step naming someone hidden from the reader is left out, as history turns its event into a placeholder.
@@ -61,9 +62,9 @@ const isSought = (relative: RelativeState): boolean => relative.location === 'TR
 
 export const relativeView = (context: DisclosureContext, relative: RelativeState) =>
   disclose('Relative', {
-    id: relative.relativeId, givenName: relative.givenName, relationship: relative.relationship, locationStatus: relative.location,
+    id: relative.relativeId, erased: relative.erased === true, givenName: relative.givenName ?? null, relationship: relative.relationship, locationStatus: relative.location,
     locatedCountry: relative.locatedCountry ?? null, notLocatedSince: isSought(relative) ? (relative.soughtSince ?? null) : null,
-    adverse: relative.adverse, preference: relative.preference ?? null, languages: relative.languages, needsInterpreter: relative.needsInterpreter,
+    adverse: relative.adverse, preference: relative.preference ?? null, languages: relative.erased ? null : relative.languages, needsInterpreter: relative.needsInterpreter,
   }, context);
 
 export const documentView = (context: DisclosureContext, document: DocumentState) =>

@@ -58,7 +58,7 @@ export const assignmentViews = (state: FamilyState, context: DisclosureContext, 
       if (assignment.kind === 'TRACING') {
         const relative = state.relatives.get(assignment.subjectId);
         return relative
-          ? [{ kind: 'TRACING', subjectId: relative.relativeId, relationship: relative.relationship, givenName: relative.givenName, documentType: null, status: relative.location }]
+          ? [{ kind: 'TRACING', subjectId: relative.relativeId, relationship: relative.relationship, givenName: relative.givenName ?? null, documentType: null, status: relative.location }]
           : [];
       }
       const document = state.documents.get(assignment.subjectId);

@@ -8,6 +8,7 @@ import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
 import type { AccessScope } from '../../services/family/vocabulary.js';
 import { compareInstants, toUtcInstant } from '../../services/shared/instant.js';
+import { isErased } from '../../services/privacy/sealed-data.js';
 import { EVENT_ALLOWLIST, type FieldRule } from '../families/allowlist.js';
 import { decodeFamilyState, encodeFamilyState } from '../families/state-codec.js';
 import { physicalTable, type BoundProjection, type Projection } from '../projection.js';
@@ -107,6 +108,8 @@ interface PersonFacts {
 const factsOf = (event: RecordedEvent, state: FamilyState, refOf: (personId: string) => string): { personId: string; facts: PersonFacts } | undefined => {
   const data = event.data as Record<string, unknown> & { personal?: Record<string, unknown> };
   const text = (value: unknown): string[] => (typeof value === 'string' && value !== '' ? [value] : []);
+  // An erased person's personal data opens as erased (a rebuild after the erasure): nothing to index.
+  if (isErased(data.personal)) return undefined;
   const personal = data.personal ?? {};
   switch (event.type) {
     case 'ChildRegistered':
@@ -152,6 +155,15 @@ const bindSearch = (db: Database.Database, table: (base: string) => string, hash
   const personKey = db.prepare(`SELECT person_key FROM ${people} WHERE family_id = ? AND person_ref = ?`).pluck();
   const addTerm = db.prepare(`INSERT OR IGNORE INTO ${terms} (person_key, term, match) VALUES (?, ?, ?)`);
   const clearPostings = db.prepare(`DELETE FROM ${postings} WHERE person_key IN (SELECT person_key FROM ${people} WHERE family_id = ?)`);
+  const dropTerms = db.prepare(`DELETE FROM ${terms} WHERE person_key = ?`);
+  const dropPerson = db.prepare(`DELETE FROM ${people} WHERE person_key = ?`);
+  const dropPostings = db.prepare(`DELETE FROM ${postings} WHERE person_key = ?`);
+  /** SubjectErased: everything indexed about the person goes (terms, postings, the person). */
+  const forget = (familyId: string, personId: string): void => {
+    const key = personKey.get(familyId, personRef(hash, familyId, personId)) as number | undefined;
+    if (key === undefined) return;
+    for (const statement of [dropPostings, dropTerms, dropPerson]) statement.run(key);
+  };
   const writePostings = db.prepare(`INSERT OR IGNORE INTO ${postings} (organization_id, audience, term, match, person_key, expires_at)
     SELECT @organizationId, @audience, t.term, t.match, t.person_key, @expiresAt FROM ${terms} t JOIN ${people} p ON p.person_key = t.person_key
     WHERE p.family_id = @familyId
@@ -174,6 +186,7 @@ const bindSearch = (db: Database.Database, table: (base: string) => string, hash
         const before = touched.get(familyId) ?? ((text: unknown) => (typeof text === 'string' ? decodeFamilyState(text) : initialFamilyState))(loadState.get(familyId));
         const state = evolve(before, pseudonymised(event, familyId, hash));
         touched.set(familyId, state);
+        if (event.type === 'SubjectErased' && typeof event.data['subjectId'] === 'string') forget(familyId, event.data['subjectId']);
         const found = factsOf(event, state, (id) => String(personRef(hash, familyId, id)));
         if (!found) continue;
         const ref = personRef(hash, familyId, found.personId);
@@ -190,10 +203,10 @@ const bindSearch = (db: Database.Database, table: (base: string) => string, hash
 };
 
 /**
- * Removes everything the index holds about one person (their terms and postings), for erasure:
- * until the privacy issue (13) records erasure as an event, the entries come back only if a later
- * event records new facts of that person or the index is rebuilt from events that still hold them.
- * Returns whether the person was in the index.
+ * Removes everything the index holds about one person (their terms and postings), by hand. Erasure
+ * (SubjectErased) needs no call: the projection forgets the person when it applies the event, and
+ * a rebuild finds their personal data erased and indexes nothing of them. Returns whether the
+ * person was in the index.
  */
 export const removePersonFromSearchIndex = (db: Database.Database, hash: TermHasher, familyId: string, personId: string): boolean =>
   db.transaction(() => {

@@ -81,6 +81,9 @@ export const EN: Sentences = {
   FollowUpRecorded: 'Recorded a follow-up for {{childId}}.',
   FamilyCaseClosed: 'Closed the case ({{reason}}).',
   FamilyCaseReopened: 'Reopened the case.',
+  SubjectErased: 'Erased the personal data of {{subjectId}} ({{reason}}).',
+  LegalHoldPlaced: 'Placed a legal hold on the case ({{reason}}): nobody in it can be erased while it stands.',
+  LegalHoldLifted: 'Lifted the legal hold {{holdId}}.',
 };
 
 export const ES: Sentences = {
@@ -154,9 +157,15 @@ export const ES: Sentences = {
   FollowUpRecorded: 'Registró un seguimiento de {{childId}}.',
   FamilyCaseClosed: 'Cerró el caso ({{reason}}).',
   FamilyCaseReopened: 'Reabrió el caso.',
+  SubjectErased: 'Borró los datos personales de {{subjectId}} ({{reason}}).',
+  LegalHoldPlaced: 'Puso el caso bajo conservación legal ({{reason}}): nadie en él puede ser borrado mientras dure.',
+  LegalHoldLifted: 'Levantó la conservación legal {{holdId}}.',
 };
 
 export const WITHHELD_WORD = { en: 'withheld', es: 'reservado' } as const;
 
 /** The sentence of an event history shows the reader only as a placeholder (type WITHHELD). */
 export const WITHHELD_EVENT_SENTENCE = { en: 'A step your access does not show.', es: 'Un paso que su acceso no muestra.' } as const;
+
+/** What a `{{personal.field}}` reads once the person's data was erased (their key destroyed). */
+export const ERASED_WORD = { en: 'erased', es: 'borrado' } as const;

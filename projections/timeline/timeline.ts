@@ -1,7 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { WITHHELD_EVENT, type DisclosureContext } from '../families/allowlist.js';
 import { historyEventView, type StoredFamilyEvent } from '../families/history-redaction.js';
-import { EN, ES, WITHHELD_EVENT_SENTENCE, WITHHELD_WORD } from './sentences.js';
+import { EN, ERASED_WORD, ES, WITHHELD_EVENT_SENTENCE, WITHHELD_WORD } from './sentences.js';
 
 export type TimelineLanguage = 'en' | 'es';
 export const TIMELINE_LANGUAGES: readonly TimelineLanguage[] = ['en', 'es'];
@@ -15,7 +15,10 @@ export const TIMELINE_LANGUAGES: readonly TimelineLanguage[] = ['en', 'es'];
  */
 const translator = i18next.createInstance();
 void translator.init({
-  resources: { en: { translation: { ...EN, withheld: WITHHELD_WORD.en } }, es: { translation: { ...ES, withheld: WITHHELD_WORD.es } } },
+  resources: {
+    en: { translation: { ...EN, withheld: WITHHELD_WORD.en, erased: ERASED_WORD.en } },
+    es: { translation: { ...ES, withheld: WITHHELD_WORD.es, erased: ERASED_WORD.es } },
+  },
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
@@ -51,11 +54,14 @@ export const timelineEntry = (event: StoredFamilyEvent, context: DisclosureConte
   const data = (view.data ?? {}) as Readonly<Record<string, unknown>>;
   const t = fixed[language];
   const withheld = t('withheld');
+  // The person's key was destroyed: their personal fields read "erased", not "withheld".
+  const erased = (data['personal'] as { erased?: unknown } | undefined)?.erased === true;
+  const missing = (path: string): string => (erased && path.startsWith('personal.') ? t('erased') : withheld);
   const template = language === 'es' ? ES : EN;
   // The type as history shows it: an event withheld from the scope keeps its placeholder type here too.
   const type = view.type ?? WITHHELD_EVENT;
   const sentenceOf = Object.hasOwn(template, type) ? template[type as keyof typeof EN] : undefined;
-  const values = Object.fromEntries((sentenceOf ? placeholdersOf(sentenceOf) : []).map((path) => [path, shown(valueAt(data, path)) ?? withheld]));
+  const values = Object.fromEntries((sentenceOf ? placeholdersOf(sentenceOf) : []).map((path) => [path, shown(valueAt(data, path)) ?? missing(path)]));
   // i18next reads dotted names as nested objects: pass `personal.givenName` under `personal`.
   const nested: Record<string, unknown> = {};
   for (const [path, value] of Object.entries(values)) {

@@ -9,6 +9,7 @@ export const GRAPHQL_ENUMS: Readonly<Record<string, readonly string[]>> = {
   DocumentType: V.DOCUMENT_TYPES, LegalisationMethod: V.LEGALISATION_METHODS, MatterType: V.MATTER_TYPES, OrderType: V.ORDER_TYPES,
   Decision: V.DECISIONS, DeadlineKind: V.DEADLINE_KINDS, AccessScope: V.ACCESS_SCOPES, IdentifierKind: V.IDENTIFIER_KINDS,
   ConcernKind: V.CONCERN_KINDS, RedFlagCategory: V.RED_FLAG_CATEGORIES, CloseReason: V.CLOSE_REASONS, SafetyGate: V.SAFETY_GATES,
+  ErasureReason: V.ERASURE_REASONS, LegalHoldReason: V.LEGAL_HOLD_REASONS,
 };
 
 const COMMON = `  """Idempotency key: repeating it returns the first result and appends nothing."""

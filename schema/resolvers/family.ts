@@ -41,6 +41,13 @@ const liveStateOf = (row: FamilyRow): FamilyState => {
   return state;
 };
 
+/**
+ * Forgets every decoded state: they hold the people's data as decoded, so after an erasure the
+ * states of earlier revisions (the person's plaintext) must not stay in memory, nor be served to
+ * a read model restored at such a revision.
+ */
+export const forgetDecodedFamilyStates = (): void => decoded.clear();
+
 /** The folded state a row shows: the past state of a past row, else the live one. */
 export const stateOf = (row: FamilyRow): FamilyState => (isPast(row) ? row.state : liveStateOf(row));
 

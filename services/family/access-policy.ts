@@ -170,6 +170,10 @@ const GROUP_OF: Partial<Readonly<Record<FamilyCommandType, CommandGroup>>> = {
   ResumeService: 'CASE_CONTROL',
   CloseFamilyCase: 'CASE_CONTROL',
   ReopenFamilyCase: 'CASE_CONTROL',
+  // Erasure and legal hold (docs/ERASURE.md): the lead's; erasing and lifting a hold also need an ADMIN key (decide-erasure.ts).
+  EraseSubject: 'CASE_CONTROL',
+  PlaceLegalHold: 'CASE_CONTROL',
+  LiftLegalHold: 'CASE_CONTROL',
   RequestDocument: 'DOCUMENT_WORK',
   RecordDocumentObtained: 'DOCUMENT_WORK',
   RecordDocumentApostilled: 'DOCUMENT_WORK',
@@ -261,7 +265,7 @@ const DENIAL_MESSAGES: Readonly<Record<Exclude<DenialReason, 'NOT_VISIBLE'>, Rul
   PARTNERS_ONLY_ANSWER_REFERRALS: rule`Partners can follow a family and answer referrals, not change it`,
   NOT_CASE_WORKERS: rule`Only advocates and administrators of an organisation change families`,
   NOT_THE_RECIPIENT: rule`Only the organisation a referral or transfer was made to can answer it`,
-  LEAD_ONLY: rule`Only the lead organisation's advocates and administrators share, transfer, suspend, close or reopen a family, or record consent`,
+  LEAD_ONLY: rule`Only the lead organisation's advocates and administrators share, transfer, suspend, close or reopen a family, record consent, or erase and hold its records`,
   SCOPE_TOO_NARROW: rule`Your organisation's access to this family does not allow this change`,
 };
 

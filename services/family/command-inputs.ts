@@ -190,6 +190,16 @@ export const COMMAND_INPUTS = {
   CloseFamilyCase: fields({ reason: one(V.CLOSE_REASONS, 'CloseReason') }),
   ReopenFamilyCase: fields({ reason: LONG }),
   RevokeFormerLeadAccess: fields({ organizationId: ID }),
+  /**
+   * Erases one child's or relative's personal data by destroying their data key (docs/ERASURE.md):
+   * ADMIN of the lead only, refused (LEGAL_HOLD) while a legal hold stands. `reference`: the
+   * organisation's own reference for the request (an id: never a name or a court's case number).
+   */
+  EraseSubject: fields({ subjectId: ID, reason: one(V.ERASURE_REASONS, 'ErasureReason'), reference: optional(ID) }),
+  /** Preserves the family's records: nobody in it can be erased until the hold is lifted. `reference` as for EraseSubject. */
+  PlaceLegalHold: fields({ holdId: ID, reason: one(V.LEGAL_HOLD_REASONS, 'LegalHoldReason'), reference: optional(ID) }),
+  /** Lifts a standing legal hold: ADMIN of the lead only. */
+  LiftLegalHold: fields({ holdId: ID }),
 } as const satisfies Readonly<Record<string, z.ZodObject>>;
 
 export type CommandInputs = typeof COMMAND_INPUTS;

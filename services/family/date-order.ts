@@ -41,7 +41,8 @@ const notBefore = (field: string, on: CalendarDate, earlier: DatedFact | undefin
   if (earlier !== undefined && on < earlier.on) throw badInput(field, rule`is before ${known(describe(whose, earlier))}`);
 };
 
-const birthOf = (child: ChildState): DatedFact => ({ on: child.birthDate, field: 'birthDate' });
+/** The child's birth date as a dated fact; none once the child's data was erased (the rule cannot be checked then). */
+const birthOf = (child: ChildState): DatedFact | undefined => (child.birthDate === undefined ? undefined : { on: child.birthDate, field: 'birthDate' });
 
 /** Rules 1 and 2 for a custody step of a child. */
 const custodyDate = (state: FamilyState, childId: string, field: string, on: CalendarDate): void => {

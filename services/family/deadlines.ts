@@ -75,13 +75,16 @@ const ageOut = (birthDate: CalendarDate, jurisdiction: string | undefined): Cale
 type Derived = FamilyEvent[];
 
 const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, today: CalendarDate): Derived => {
+  // An erased child has no birth date: the age-out deadlines already set stay as recorded (facts of the case), none is derived again.
+  const birthDate = child.birthDate;
+  if (birthDate === undefined) return [];
   const stored = [...after.deadlines.values()].filter((deadline) => deadline.kind === 'SIJ_AGE_OUT' && deadline.childId === child.childId);
   if (stored.length === 0) {
     const ground = sijGround(after, child);
     if (!ground) return [];
     const matter = [...after.matters.values()].find((m) => m.matterType === 'SIJ' && m.childId === child.childId);
     const jurisdiction = matter?.jurisdiction ?? residenceJurisdiction(after, child.childId);
-    const dueOn = ageOut(child.birthDate, jurisdiction);
+    const dueOn = ageOut(birthDate, jurisdiction);
     // Potential eligibility alone does not open a deadline that has already passed.
     if (!matter && dueOn < today) return [];
     return [{
@@ -98,7 +101,7 @@ const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, t
     .flatMap((deadline) => {
       const matter = deadline.matterId ? after.matters.get(deadline.matterId) : undefined;
       const jurisdiction = matter?.jurisdiction ?? residenceJurisdiction(after, child.childId);
-      const dueOn = ageOut(child.birthDate, jurisdiction);
+      const dueOn = ageOut(birthDate, jurisdiction);
       // A new basis (the state of residence now known, or another) is recorded even when the day
       // stays the same: whether an event follows must not tell a reader who may not learn the
       // age-out's timing (DOCUMENTS) whether that state's age limit differs from the default.

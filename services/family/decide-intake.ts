@@ -57,7 +57,7 @@ export const correctChildBirthDate = (c: FamilyCommandOf<'CorrectChildBirthDate'
 export const correctChildArrivalDate = (c: FamilyCommandOf<'CorrectChildArrivalDate'>, s: FamilyState): FamilyEvent[] => {
   const child = existing(s.children, c.childId, 'childId', rule`child`);
   if (c.arrivalDate > dateOf(c.issuedAt)) throw badInput('arrivalDate', rule`must not be in the future`);
-  if (c.arrivalDate < child.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
+  if (child.birthDate !== undefined && c.arrivalDate < child.birthDate) throw badInput('arrivalDate', rule`must not be before birthDate`);
   if (child.arrivalDate === c.arrivalDate) throw badInput('arrivalDate', rule`is already recorded as given`);
   // Deadlines derived from the arrival date move with it, or follow once it is known (deadlines.ts, run by decide).
   return [{ type: 'ChildArrivalDateCorrected', data: { childId: c.childId, arrivalDate: c.arrivalDate } }];

@@ -5,6 +5,7 @@ import type { FamilyCommand, FamilyCommandOf, FamilyCommandType } from './comman
 import * as consent from './consent.js';
 import * as custody from './decide-custody.js';
 import * as documents from './decide-documents.js';
+import * as erasure from './decide-erasure.js';
 import * as handoffs from './decide-handoffs.js';
 import * as intake from './decide-intake.js';
 import * as legal from './decide-legal.js';
@@ -89,6 +90,9 @@ const HANDLERS: { readonly [T in FamilyCommandType]: Handler<T> } = {
   CloseFamilyCase: outcome.closeFamilyCase,
   ReopenFamilyCase: outcome.reopenFamilyCase,
   RevokeFormerLeadAccess: handoffs.revokeFormerLeadAccess,
+  EraseSubject: erasure.eraseSubject,
+  PlaceLegalHold: erasure.placeLegalHold,
+  LiftLegalHold: erasure.liftLegalHold,
 };
 
 /** Every family command type, in the order of the handler table. */
@@ -97,7 +101,7 @@ export const FAMILY_COMMAND_TYPES = Object.keys(HANDLERS) as readonly FamilyComm
 /**
  * The family decider's decide: the checks every command shares (the family exists, the
  * case's lifecycle allows the step, occurredAt is not in the future), then the command's own,
- * then the deadlines that follow from the facts as they now stand (deadlines.ts).
+ * nothing personal about a person already erased, then the deadlines that follow from the facts as they now stand (deadlines.ts).
  */
 export const decide = (command: FamilyCommand, state: FamilyState): readonly FamilyEvent[] => {
   if (compareInstants(command.occurredAt, command.issuedAt) > 0) throw badInput('occurredAt', rule`must not be in the future`);
@@ -115,5 +119,6 @@ export const decide = (command: FamilyCommand, state: FamilyState): readonly Fam
   }
   checkDateOrder(command, state);
   const events = (HANDLERS[command.type] as Handler<FamilyCommandType>)(command, state);
+  erasure.refuseDataOfErased(events, state);
   return [...events, ...derivedDeadlineEvents(state, events.reduce(evolve, state), dateOf(command.issuedAt))];
 };

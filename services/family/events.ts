@@ -122,7 +122,17 @@ export type FamilyEvent =
   /** A step that is not unavoidable work, recorded under a stop-work order of the acting organisation with its reason. */
   | E<'StopWorkExceptionRecorded', { organizationId: string; orderIds: readonly string[]; commandType: string; reason: string }>
   /** The new lead ended the read access a former lead kept after a transfer. */
-  | E<'FormerLeadAccessRevoked', { organizationId: string }>;
+  | E<'FormerLeadAccessRevoked', { organizationId: string }>
+  // added by issue 13 (erasure and legal hold): docs/ERASURE.md. None of them carries personal data.
+  /**
+   * A child's or relative's personal data was erased: their data key is destroyed after this is
+   * appended, so every `personal` part sealed for them opens as `{ subjectId, erased: true }`.
+   * `reference`: the organisation's own id for the request (never a name).
+   */
+  | E<'SubjectErased', { subjectId: string; personKind: 'CHILD' | 'RELATIVE'; reason: V.ErasureReason; reference?: string }>
+  /** The family's records are to be preserved: nobody in it is erased while the hold stands. */
+  | E<'LegalHoldPlaced', { holdId: string; reason: V.LegalHoldReason; reference?: string }>
+  | E<'LegalHoldLifted', { holdId: string }>;
 
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;

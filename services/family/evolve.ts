@@ -2,7 +2,8 @@ import { assertNever } from '../shared/decider.js';
 import type { FamilyEvent } from './events.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { evolveHandoffFacts } from './handoff-state.js';
-import type { ChildState, FamilyState, PlacementChange } from './state.js';
+import { isErased } from '../privacy/sealed-data.js';
+import type { ChildState, FamilyState, LegalHoldState, PlacementChange, RelativeState } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
   new Map(map).set(key, value);
@@ -19,9 +20,25 @@ const remove = (set: ReadonlySet<string>, value: string): ReadonlySet<string> =>
   return next;
 };
 
-/** The facility of a custody event, kept under the child's personal data. */
+/** The facility of a custody event, kept under the child's personal data (none once the child was erased). */
 const facility = (personal: { subjectId: string; facility: string } | undefined): Pick<PlacementChange, 'personal'> =>
-  personal ? { personal: { subjectId: personal.subjectId, facility: personal.facility } } : {};
+  personal && !isErased(personal) ? { personal: { subjectId: personal.subjectId, facility: personal.facility } } : {};
+
+/**
+ * A `personal` part that opens as erased (services/privacy: the subject's key was destroyed)
+ * has none of its fields: the person is folded as a tombstone, as after SubjectErased.
+ */
+const erasedMark = (personal: object): { erased?: true } => (isErased(personal) ? { erased: true } : {});
+
+/** A child as a tombstone: the facts kept, the personal data (names, birth date, medical needs, facilities) gone. */
+const erasedChild = (child: ChildState): ChildState => ({
+  ...child, erased: true, givenName: undefined, birthDate: undefined, medicalNeeds: undefined,
+  placementHistory: child.placementHistory.map(({ personal: _personal, ...step }) => step),
+});
+
+const erasedRelative = (relative: RelativeState): RelativeState => ({ ...relative, erased: true, givenName: undefined });
+
+const holds = (state: FamilyState): ReadonlyMap<string, LegalHoldState> => state.legalHolds ?? new Map();
 
 /** A custody or placement step: the child's current fields change and the step joins its history. */
 const placed = (state: FamilyState, childId: string, change: Partial<ChildState>, step: PlacementChange): FamilyState => {
@@ -62,7 +79,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
           birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
           ageReviewRequired: d.ageReviewRequired, languages: d.languages, needsInterpreter: d.needsInterpreter, medicalNeeds: d.personal.medicalNeeds,
           custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
-          placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [],
+          placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [], ...erasedMark(d.personal),
         }),
       };
     }
@@ -79,7 +96,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
           soughtSince: undefined, preference: undefined, languages: d.languages ?? [], needsInterpreter: d.needsInterpreter ?? false, biological: d.biological, biologicalFor: new Map(),
-          relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined,
+          relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined, ...erasedMark(d.personal),
         }),
       };
     }
@@ -314,6 +331,19 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
       return state;
     case 'FormerLeadAccessRevoked':
       return { ...state, formerLeadsWithReadAccess: remove(state.formerLeadsWithReadAccess, event.data.organizationId) };
+    case 'SubjectErased': {
+      const child = state.children.get(event.data.subjectId);
+      const relative = state.relatives.get(event.data.subjectId);
+      return {
+        ...state,
+        ...(child ? { children: put(state.children, child.childId, erasedChild(child)) } : {}),
+        ...(relative ? { relatives: put(state.relatives, relative.relativeId, erasedRelative(relative)) } : {}),
+      };
+    }
+    case 'LegalHoldPlaced':
+      return { ...state, legalHolds: put(holds(state), event.data.holdId, { reason: event.data.reason, standing: true }) };
+    case 'LegalHoldLifted':
+      return { ...state, legalHolds: patch(holds(state), event.data.holdId, { standing: false }) };
     default:
       return assertNever(event);
   }

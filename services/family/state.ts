@@ -32,8 +32,10 @@ export interface PlacementChange {
 
 export interface ChildState {
   readonly childId: string;
-  readonly givenName: string;
-  readonly birthDate: CalendarDate;
+  /** Personal data: undefined once the child was erased (`erased`). */
+  readonly givenName: string | undefined;
+  /** Personal data: undefined once the child was erased. */
+  readonly birthDate: CalendarDate | undefined;
   readonly birthDateEstimated: boolean;
   readonly nationality: CountryCode;
   readonly arrivalDate: CalendarDate | undefined;
@@ -55,6 +57,12 @@ export interface ChildState {
   readonly custodySince?: DatedFact | undefined;
   /** The earliest dated fact about the child: a birth-date correction may not come after it. */
   readonly earliestFact?: DatedFact | undefined;
+  /**
+   * The child's personal data was erased (SubjectErased, or events whose personal part opens as
+   * erased): a tombstone with the facts that are not personal; names, dates of birth, medical
+   * needs and facilities are gone. Absent in states folded before erasure existed: not erased.
+   */
+  readonly erased?: true;
 }
 
 /** A date the decider compares later steps with, and the input field that recorded it. */
@@ -78,7 +86,8 @@ export interface SafetyOverrideState {
 
 export interface RelativeState {
   readonly relativeId: string;
-  readonly givenName: string;
+  /** Personal data: undefined once the relative was erased (`erased`). */
+  readonly givenName: string | undefined;
   readonly relationship: V.Relationship;
   readonly adverse: boolean;
   readonly location: LocationStatus;
@@ -99,6 +108,8 @@ export interface RelativeState {
   readonly relationshipVerified?: boolean;
   /** When the relative was located (the occurredAt date of RelativeLocated). */
   readonly locatedOn?: CalendarDate | undefined;
+  /** The relative's personal data was erased: a tombstone (see ChildState.erased). */
+  readonly erased?: true;
 }
 
 export interface DocumentState {
@@ -202,7 +213,18 @@ export interface FamilyState {
   readonly safetyOverrides: ReadonlyMap<string, SafetyOverrideState>;
   /** Consent, hand-off and assignment facts (services/family/handoff-state.ts). */
   readonly handoffs: HandoffFacts;
+  /** Legal holds placed on the family, by id, standing or lifted (docs/ERASURE.md); absent in states folded before holds existed: none. */
+  readonly legalHolds?: ReadonlyMap<string, LegalHoldState>;
 }
+
+/** A legal hold on the family: while one stands, nobody in the family is erased. */
+export interface LegalHoldState {
+  readonly reason: V.LegalHoldReason;
+  readonly standing: boolean;
+}
+
+/** Does a legal hold stand on the family? */
+export const underLegalHold = (state: FamilyState): boolean => [...(state.legalHolds?.values() ?? [])].some((hold) => hold.standing);
 
 export const initialFamilyState: FamilyState = {
   exists: false,

@@ -22,7 +22,7 @@ import type { FamilyWorld } from './world.js';
  * An organisation not under an order works on as before, so a hand-off to one is the way to
  * keep a case moving. The family-level SuspendService (older cases) follows the same rule.
  */
-export type UnavoidableBecause = 'SAFETY_AND_PROTECTION' | 'CORRECTION_OF_FACTS' | 'FILING_OR_SERVICE_UNDER_WAY' | 'OPEN_DEADLINE' | 'HANDING_OFF_OR_ENDING';
+export type UnavoidableBecause = 'SAFETY_AND_PROTECTION' | 'CORRECTION_OF_FACTS' | 'FILING_OR_SERVICE_UNDER_WAY' | 'OPEN_DEADLINE' | 'HANDING_OFF_OR_ENDING' | 'LEGAL_DUTY';
 
 export const UNAVOIDABLE: Readonly<Partial<Record<FamilyCommandType, UnavoidableBecause>>> = {
   RecordProtectionConcern: 'SAFETY_AND_PROTECTION',
@@ -60,6 +60,9 @@ export const UNAVOIDABLE: Readonly<Partial<Record<FamilyCommandType, Unavoidable
   RevokeFormerLeadAccess: 'HANDING_OFF_OR_ENDING',
   CloseFamilyCase: 'HANDING_OFF_OR_ENDING',
   ResumeService: 'HANDING_OFF_OR_ENDING',
+  EraseSubject: 'LEGAL_DUTY',
+  PlaceLegalHold: 'LEGAL_DUTY',
+  LiftLegalHold: 'LEGAL_DUTY',
 };
 
 /** Document and legal steps: unavoidable while the family has an open deadline. */

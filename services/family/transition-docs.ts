@@ -1,6 +1,6 @@
 import type { FamilyCommandType } from './commands.js';
 import { UNAVOIDABLE } from './stop-work.js';
-import { ALL_TABLES } from './transitions.js';
+import { ALL_TABLES, EVERY_LIFECYCLE } from './transitions.js';
 
 /** docs/TRANSITIONS.md, rendered from the tables the decider enforces. */
 export const renderTransitionDocs = (): string => {
@@ -24,6 +24,8 @@ export const renderTransitionDocs = (): string => {
     '| OPEN | every command except `ReopenFamilyCase` and `ResumeService` |',
     '| SUSPENDED (family-level stop-work, older cases) | unavoidable work as in [STOP-WORK.md](STOP-WORK.md) (always: ' + Object.keys(UNAVOIDABLE).map((c) => `\`${c}\``).join(', ') + '; document and legal work while a deadline is open), or any step with a `stopWorkReason` |',
     '| CLOSED | only `ReopenFamilyCase` |',
+    '',
+    'In every lifecycle: ' + EVERY_LIFECYCLE.map((c) => `\`${c}\``).join(', ') + ' (erasure and legal hold, [ERASURE.md](ERASURE.md)).',
     '',
     'Every command but `OpenFamilyCase` needs an existing family (else `NOT_FOUND`).',
     'An organisation\'s stop-work order over the family\'s programme applies the same unavoidable-work rule to that',

@@ -17,7 +17,14 @@ export const UNAVOIDABLE_WORK: readonly FamilyCommandType[] = [
   'ScheduleHearing', 'RecordCourtOrder', 'RecordApplicationDecided',
 ];
 
+/**
+ * Allowed whatever the lifecycle: erasure is a legal duty also (above all) on a closed case whose
+ * retention ended, and a legal hold may be placed on or lifted from a closed or suspended case.
+ */
+export const EVERY_LIFECYCLE: readonly FamilyCommandType[] = ['EraseSubject', 'PlaceLegalHold', 'LiftLegalHold'];
+
 export const lifecycleAllows = (lifecycle: Lifecycle, command: FamilyCommandType): boolean => {
+  if (EVERY_LIFECYCLE.includes(command)) return true;
   switch (lifecycle) {
     case 'CLOSED':
       return command === 'ReopenFamilyCase';

@@ -92,3 +92,14 @@ export type SafetyGate = (typeof SAFETY_GATES)[number];
 
 export const CLOSE_REASONS = ['REUNIFIED_FOLLOW_UP_DONE', 'CHILD_AGED_OUT', 'WITHDRAWN', 'TRANSFERRED_OUT', 'OTHER'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/**
+ * Why a person's personal data is erased (eraseSubject, docs/ERASURE.md): the person asked, their
+ * guardian asked (a child), the retention period ended, or a court ordered it.
+ */
+export const ERASURE_REASONS = ['SUBJECT_REQUEST', 'GUARDIAN_REQUEST', 'RETENTION_EXPIRED', 'COURT_ORDER'] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+
+/** Why a family's records must be preserved (placeLegalHold): while a hold stands nobody in the family is erased. */
+export const LEGAL_HOLD_REASONS = ['COURT_ORDER', 'LITIGATION', 'INVESTIGATION', 'REGULATOR_REQUEST'] as const;
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];

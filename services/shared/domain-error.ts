@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The tracker cannot answer safely right now (a read model behind or stalled); retry later. */
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** A legal hold stands on the family: nobody in it may be erased until it is lifted (issue 13). */
+  | 'LEGAL_HOLD';
 
 declare const ruleBrand: unique symbol;
 declare const knownBrand: unique symbol;
@@ -74,6 +76,8 @@ export const forbidden = (reason: Rule): DomainError => new DomainError('FORBIDD
 export const invalidTransition = (reason: Rule): DomainError => new DomainError('INVALID_TRANSITION', reason);
 
 export const conflict = (reason: Rule): DomainError => new DomainError('CONFLICT', reason);
+
+export const legalHold = (reason: Rule): DomainError => new DomainError('LEGAL_HOLD', reason);
 
 /**
  * A write that succeeded but cannot be shown yet: the read model the mutation answers from has

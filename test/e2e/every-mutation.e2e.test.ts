@@ -97,6 +97,9 @@ const main = (familyId = ''): Step[] => [
   ['reopenFamilyCase', { reason: 'new information' }],
   ['transferFamily', { toOrganizationId: 'another-org', previousLeadKeepsReadAccess: true }],
   ['cancelTransfer', {}],
+  ['placeLegalHold', { holdId: 'hold', reason: 'LITIGATION' }],
+  ['liftLegalHold', { holdId: 'hold' }],
+  ['eraseSubject', { subjectId: 'c2', reason: 'GUARDIAN_REQUEST' }],
 ];
 
 /** Organisations the steps give work or access to: they must exist. */

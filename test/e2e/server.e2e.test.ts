@@ -66,6 +66,7 @@ describe('npm start on a fresh data directory', () => {
         { name: 'families', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'casefile', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'access-log', caughtUp: true, stalled: null, position: '3', behind: 0 },
+        { name: 'erasures', caughtUp: true, stalled: null, position: '3', behind: 0 },
       ],
     });
   });

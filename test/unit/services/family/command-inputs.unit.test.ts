@@ -83,6 +83,9 @@ const BEFORE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   CloseFamilyCase: { reason: 'CloseReason!' },
   ReopenFamilyCase: { reason: 'String!' },
   RevokeFormerLeadAccess: { organizationId: 'ID!' },
+  EraseSubject: { subjectId: 'ID!', reason: 'ErasureReason!', reference: 'ID' },
+  PlaceLegalHold: { holdId: 'ID!', reason: 'LegalHoldReason!', reference: 'ID' },
+  LiftLegalHold: { holdId: 'ID!' },
 };
 
 const fault = (run: () => unknown): { code: string; field: string | undefined; message: string } | 'accepted' => {

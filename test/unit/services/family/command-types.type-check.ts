@@ -85,6 +85,9 @@ type Before =
   | C<'RecordFollowUp', { childId: string; note?: string }>
   | C<'CloseFamilyCase', { reason: V.CloseReason }>
   | C<'ReopenFamilyCase', { reason: string }>
-  | C<'RevokeFormerLeadAccess', { organizationId: string }>;
+  | C<'RevokeFormerLeadAccess', { organizationId: string }>
+  | C<'EraseSubject', { subjectId: string; reason: V.ErasureReason; reference?: string }>
+  | C<'PlaceLegalHold', { holdId: string; reason: V.LegalHoldReason; reference?: string }>
+  | C<'LiftLegalHold', { holdId: string }>;
 
 export const derivedTypesAreTheHandWrittenOnes: Equal<Normal<FamilyCommand>, Normal<Before>> = true;
