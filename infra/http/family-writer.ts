@@ -10,6 +10,7 @@ import { createAccessLogBatcher } from '../access-log-writer.js';
 import { formatPosition, parsePosition } from '../../services/event-store/position.js';
 import type { KeyStore } from '../../services/privacy/key-store.js';
 import { forgetDecodedFamilyStates } from '../../schema/resolvers/family.js';
+import { familyDataKeyId } from '../../services/privacy/data-key-id.js';
 import { completeErasure } from '../../services/privacy/erasure.js';
 
 /**
@@ -24,7 +25,7 @@ export const createFamilyWriter = (store: EventStore, projector: Projector, cloc
     execute: async (command, options) => {
       const result = await executeFamilyCommand(dependencies, command, options);
       if (command.type === 'EraseSubject' && keys) {
-        await completeErasure(keys, store, command.subjectId);
+        await completeErasure(keys, store, familyDataKeyId(command.familyId, command.subjectId));
         forgetDecodedFamilyStates();
       }
       return { revision: result.revision, position: formatPosition(result.position), replayed: result.replayed };

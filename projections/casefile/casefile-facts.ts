@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
+import { familyDataKeyId } from '../../services/privacy/data-key-id.js';
+import { readModelSealerOf } from '../read-model-sealing.js';
 import { encodePersonal, type PersonalPlace } from './personal-column.js';
 
 /**
@@ -68,6 +70,7 @@ const MATTER_STEPS: Readonly<Record<string, readonly [string, string | undefined
 
 /** Prepares the statements over the physical tables; returns the apply for one upcast family event. */
 export const bindCasefileFacts = (db: Database.Database, table: (base: string) => string) => {
+  const sealer = readModelSealerOf(db);
   const statements = new Map<string, Database.Statement>();
   /** Statements are built from this module's column names only (never from data) and prepared once. */
   const prepared = (sql: string): Database.Statement => {
@@ -105,7 +108,7 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
     /** A personal value of this event, sealed for its column through the one seam. */
     const sealed = (place: PersonalPlace, field: string): string | null => {
       const value = str(personal?.[field]);
-      return value === null ? null : encodePersonal(place, subject, value);
+      return value === null ? null : encodePersonal(sealer, place, familyDataKeyId(familyId, subject), value);
     };
     const base = { family_id: familyId, revision: event.revision };
     const note = (kind: string, row: Readonly<Record<string, unknown>>) => insert('casefile_notes', { ...base, kind, on_date: on, organization_id: organizationId, ...row });

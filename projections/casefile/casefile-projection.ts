@@ -4,6 +4,11 @@ import type { RecordedEvent } from '../../services/event-store/port.js';
 import { fold } from '../search/normalise.js';
 import type { BoundProjection, Projection } from '../projection.js';
 import { bindCasefileFacts, CASEFILE_FACT_TABLES } from './casefile-facts.js';
+import { familyDataKeyId } from '../../services/privacy/data-key-id.js';
+import { readModelSealerOf } from '../read-model-sealing.js';
+import { decodePersonal, encodePersonal, type PersonalPlace } from './personal-column.js';
+
+const FACILITY: PersonalPlace = 'casefile_facilities.facility';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
@@ -19,7 +24,8 @@ const FAMILY_STREAM_PREFIX = 'family-';
  * - `casefile_assignments`: organisations given work on the family: tracing a relative
  *   (DEFENDER) or obtaining a document (DOCUMENT), by the relative or document id.
  * - `casefile_facilities`: each child's current facility, case- and accent-folded (detained or
- *   transferred; cleared on release or repatriation). Facilities are FULL-scope facts: the
+ *   transferred; cleared on release or repatriation), sealed like every personal value here
+ *   (personal-column.ts; version 3: sealed, and every key named within its family). Facilities are FULL-scope facts: the
  *   read side filters by them only where the caller's scope is FULL.
  * - `casefile_duplicate_decisions`: each decided pair of possible duplicates (the latest
  *   decision, its reason and day): a decided pair is not offered again, in either direction.
@@ -27,7 +33,7 @@ const FAMILY_STREAM_PREFIX = 'family-';
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
-  version: 2,
+  version: 3,
   tables: {
     casefile_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, adverse INTEGER NOT NULL DEFAULT 0, never_disclose INTEGER NOT NULL DEFAULT 0,
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,
@@ -53,6 +59,9 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
   const setFacility = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_facilities')} (family_id, child_id, facility) VALUES (?, ?, ?)`);
   const decide = db.prepare(`INSERT OR REPLACE INTO ${table('casefile_duplicate_decisions')} (family_id, person_id, other_family_id, other_person_id, same_person) VALUES (?, ?, ?, ?, ?)`);
   const applyFacts = bindCasefileFacts(db, table);
+  const sealer = readModelSealerOf(db);
+  // The facility filter matches part of the folded name: opened per row, only when the filter is used (casefile-read-model.ts).
+  db.function('casefile_facility', (stored: unknown) => (typeof stored === 'string' ? decodePersonal(FACILITY, stored) : null));
   const clearFacility = db.prepare(`DELETE FROM ${table('casefile_facilities')} WHERE family_id = ? AND child_id = ?`);
 
   const apply = (familyId: string, event: RecordedEvent): void => {
@@ -75,7 +84,8 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
       case 'ChildDetained':
       case 'ChildTransferred': {
         const facility = text(data.personal?.['facility']);
-        if (facility) setFacility.run(familyId, String(data['childId']), fold(facility));
+        const subject = text(data.personal?.['subjectId']) ?? String(data['childId']);
+        if (facility) setFacility.run(familyId, String(data['childId']), encodePersonal(sealer, FACILITY, familyDataKeyId(familyId, subject), fold(facility)));
         break;
       }
       case 'PossibleDuplicateDecided':

@@ -29,7 +29,7 @@ export const casefileFilterConditions = (filter: CasefileFilter, role: ViewerRol
   const full = scopeAtLeast(role, 'FULL');
   const documents = scopeAtLeast(role, 'DOCUMENTS');
   if (filter.facility) {
-    conditions.push(`${full} AND EXISTS (SELECT 1 FROM casefile_facilities x WHERE x.family_id = f.family_id AND instr(x.facility, @facility) > 0)`);
+    conditions.push(`${full} AND EXISTS (SELECT 1 FROM casefile_facilities x WHERE x.family_id = f.family_id AND instr(casefile_facility(x.facility), @facility) > 0)`);
     parameters['facility'] = fold(filter.facility);
   }
   if (filter.assignedOrganizationId) {

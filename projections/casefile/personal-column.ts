@@ -1,29 +1,41 @@
+import { isErased } from '../../services/privacy/sealed-data.js';
+import { isSealedValue, openSealed, subjectOfSealed, type ReadModelSealer } from '../../services/privacy/read-model-sealer.js';
+
 /**
  * The one seam through which the case-file read model writes and reads personal values (a
  * phone, safe-contact instructions, an identifier's value, a receipt number, a narrative, a
- * place, a birth or arrival date): whatever the events keep under `personal`. Each value is
- * stored with the person it belongs to (`subjectId`) and the place it is kept (`table.column`),
- * so that the read-model sealer (issue 13) can encrypt it per person and an erased person's
- * values can be found and dropped, without touching any caller.
+ * place, a birth or arrival date, the current facility): whatever the events keep under
+ * `personal`. Each value is sealed with its person's data key (`keyId`, data-key-id.ts: the
+ * person within their family) by the read-model sealer (services/privacy/read-model-sealer.ts),
+ * bound to the place it is kept (`table.column`) and the person: moved to another column or
+ * person it does not open. A destroyed key (erasure) opens as no value (null).
  *
- * Today the text is plain JSON (`{"p":place,"s":subjectId,"v":value}`): the sealer replaces these
- * two functions, nothing else. Limits: a value read from a different place than it was written
- * for is refused (null), so a column cannot be read as another by mistake.
+ * Without a sealer (projection tests that run no key store) the text is plain JSON
+ * (`{"p":place,"s":keyId,"v":value}`), as it was before sealing; such text is read as before.
+ * A value read from a different place than it was written for is refused (null).
  */
 export type PersonalPlace = `${string}.${string}`;
 
-export const encodePersonal = (place: PersonalPlace, subjectId: string, value: string): string => JSON.stringify({ p: place, s: subjectId, v: value });
+const placeOf = (place: PersonalPlace, keyId: string) => ({ readModel: 'casefile', rowKey: keyId, field: place });
 
-/** The value kept at this place, or null (no value, or text written for another place). */
+export const encodePersonal = (sealer: ReadModelSealer | undefined, place: PersonalPlace, keyId: string, value: string): string =>
+  sealer ? sealer.seal(placeOf(place, keyId), keyId, value) : JSON.stringify({ p: place, s: keyId, v: value });
+
+/** The value kept at this place, or null (no value, an erased person's, or text written for another place). */
 export const decodePersonal = (place: PersonalPlace, text: string | null | undefined): string | null => {
   if (text === null || text === undefined || text === '') return null;
+  if (isSealedValue(text)) {
+    const value = openSealed(placeOf(place, subjectOfSealed(text)), text);
+    return typeof value === 'string' && !isErased(value) ? value : null;
+  }
   const parsed = JSON.parse(text) as { p?: unknown; v?: unknown };
   return parsed.p === place && typeof parsed.v === 'string' ? parsed.v : null;
 };
 
-/** The person a stored personal value belongs to (for erasure), or null. */
+/** The key a stored personal value was sealed with (for erasure), or null. */
 export const subjectOfPersonal = (text: string | null | undefined): string | null => {
   if (text === null || text === undefined || text === '') return null;
+  if (isSealedValue(text)) return subjectOfSealed(text);
   const parsed = JSON.parse(text) as { s?: unknown };
   return typeof parsed.s === 'string' ? parsed.s : null;
 };

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../services/event-store/port.js';
 import type { ChildState, FamilyState, PlacementChange, RelativeState } from '../../services/family/state.js';
+import { familyDataKeyId, subjectOfDataKeyId } from '../../services/privacy/data-key-id.js';
 import { openSealed, subjectOfSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
 import { isErased, type ErasedPersonal } from '../../services/privacy/sealed-data.js';
 
@@ -80,16 +81,19 @@ const pick = (person: object, fields: readonly string[]): { personal: Record<str
 
 const placeOf = (readModel: string, familyId: string, field: string): ReadModelPlace => ({ readModel, rowKey: familyId, field });
 
+/** Sealed under the person's key within their family (data-key-id.ts): the row key is the family id. */
+const keyOf = (at: (field: string) => ReadModelPlace, subjectId: string): string => familyDataKeyId(at('').rowKey, subjectId);
+
 const sealedChild = (child: ChildState, sealer: StateSealer, at: (field: string) => ReadModelPlace): object => {
   const { personal, rest } = pick(child, CHILD_FIELDS);
   const placementHistory = child.placementHistory.map((step, index) =>
-    step.personal ? { ...step, personal: sealer.seal(at(`child:${child.childId}:placement:${String(index)}`), step.personal.subjectId, { facility: step.personal.facility }) } : step);
-  return { ...rest, placementHistory, sealed: sealer.seal(at(`child:${child.childId}`), child.childId, personal) };
+    step.personal ? { ...step, personal: sealer.seal(at(`child:${child.childId}:placement:${String(index)}`), keyOf(at, step.personal.subjectId), { facility: step.personal.facility }) } : step);
+  return { ...rest, placementHistory, sealed: sealer.seal(at(`child:${child.childId}`), keyOf(at, child.childId), personal) };
 };
 
 const sealedRelative = (relative: RelativeState, sealer: StateSealer, at: (field: string) => ReadModelPlace): object => {
   const { personal, rest } = pick(relative, RELATIVE_FIELDS);
-  return { ...rest, sealed: sealer.seal(at(`relative:${relative.relativeId}`), relative.relativeId, personal) };
+  return { ...rest, sealed: sealer.seal(at(`relative:${relative.relativeId}`), keyOf(at, relative.relativeId), personal) };
 };
 
 const sealedState = (state: FamilyState, sealer: StateSealer, readModel: string): object => {
@@ -116,7 +120,7 @@ const openedChild = (child: Stored<ChildState>, opener: StateOpener, at: (field:
     const personal = step.personal as unknown;
     if (typeof personal !== 'string') return step;
     const value = opener.open(at(`child:${child.childId}:placement:${String(index)}`), personal);
-    return { ...step, personal: isErased(value) ? erasedPlacementPersonal(value.subjectId) : { subjectId: subjectOfSealed(personal), ...(value as { facility: string }) } };
+    return { ...step, personal: isErased(value) ? erasedPlacementPersonal(subjectOfDataKeyId(value.subjectId)) : { subjectId: subjectOfDataKeyId(subjectOfSealed(personal)), ...(value as { facility: string }) } };
   });
   return { ...opened, placementHistory };
 };

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../services/event-store/port.js';
 import type { OrganizationEvent } from '../../services/organization/organization.js';
 import type { Projection } from '../projection.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
+import { dataKeyId } from '../../services/privacy/data-key-id.js';
 import { isSealedValue, openSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
 import { isErased } from '../../services/privacy/sealed-data.js';
 
@@ -44,7 +45,7 @@ export const organizationsProjection: Projection = {
   bind: (db, table) => {
     const sealer = readModelSealerOf(db);
     const sealed = (organizationId: string, webhookId: string, secret: string): string =>
-      sealer ? sealer.seal(webhookSecretPlace(organizationId, webhookId), webhookSubject(webhookId), secret) : secret;
+      sealer ? sealer.seal(webhookSecretPlace(organizationId, webhookId), dataKeyId(`${ORGANIZATION_STREAM_PREFIX}${organizationId}`, webhookSubject(webhookId)), secret) : secret;
     const statements = {
       organization: db.prepare(`INSERT INTO ${table('organizations')} VALUES (?, ?, ?, 1)`),
       deactivate: db.prepare(`UPDATE ${table('organizations')} SET active = 0 WHERE organization_id = ?`),

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../event-store/port.js';
+import { dataKeyId } from './data-key-id.js';
 import type { KeyStore } from './key-store.js';
-import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, type SealedEnvelope } from './sealed-data.js';
+import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, SealedDataIntegrityError, type SealedEnvelope } from './sealed-data.js';
 
 /**
  * Seals what is personal (or secret) in event data with its subject's data key, and opens it
@@ -29,11 +30,14 @@ export class PersonalDataCipher {
   async sealAll(stream: string, events: ReadonlyArray<{ readonly id: string; readonly data: JsonObject }>): Promise<JsonObject[]> {
     const sites = events.flatMap((event) => findSites(event.data, '', toSeal));
     if (sites.length === 0) return events.map((event) => event.data);
-    const keys = await this.keys.keysForSealing(distinctSubjects(sites));
+    const keyIdOf = (site: Site): string => dataKeyId(stream, site.subjectId);
+    const keys = await this.keys.keysForSealing([...new Set(sites.map(keyIdOf))]);
     return events.map(({ id: eventId, data }) =>
       rewrite(data, '', toSeal, (site, value) => {
         const plaintext = site.kind === 'personal' ? withoutSubject(value as JsonObject) : value;
-        return sealBytes(keys.get(site.subjectId)!, { stream, eventId, subjectId: site.subjectId, path: site.path }, Buffer.from(JSON.stringify(plaintext), 'utf8')) as unknown as JsonObject;
+        const keyId = keyIdOf(site);
+        const envelope = sealBytes(keys.get(keyId)!, { stream, eventId, subjectId: site.subjectId, path: site.path }, Buffer.from(JSON.stringify(plaintext), 'utf8'));
+        return { ...envelope, keyId };
       }) as JsonObject,
     );
   }
@@ -41,9 +45,12 @@ export class PersonalDataCipher {
   async open(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
     const sites = findSites(data, '', toOpen);
     if (sites.length === 0) return data;
-    const keys = await this.keys.keysForOpening(distinctSubjects(sites));
+    // An envelope names the key of its own stream and subject: one naming another is tampered with (or moved).
+    const misnamed = sites.find((site) => site.keyId !== undefined && site.keyId !== dataKeyId(stream, site.subjectId));
+    if (misnamed) throw new SealedDataIntegrityError({ stream, eventId, path: misnamed.path });
+    const keys = await this.keys.keysForOpening([...new Set(sites.map((site) => site.keyId ?? site.subjectId))]);
     return rewrite(data, '', toOpen, (site, value) => {
-      const key = keys.get(site.subjectId)!;
+      const key = keys.get(site.keyId ?? site.subjectId)!;
       if (key === 'erased') return erasedPersonal(site.subjectId) as unknown as JsonObject;
       const plaintext = JSON.parse(openBytes(key, { stream, eventId, subjectId: site.subjectId, path: site.path }, value as unknown as SealedEnvelope).toString('utf8')) as JsonValue;
       return site.kind === 'personal' ? { subjectId: site.subjectId, ...(plaintext as JsonObject) } : plaintext;
@@ -58,11 +65,13 @@ type SiteKind = 'personal' | 'secret';
 interface Site {
   readonly kind: SiteKind;
   readonly subjectId: string;
+  /** When opening: the key the envelope names (data-key-id.ts); envelopes sealed before keys were qualified name none: the subject's. */
+  readonly keyId?: string | undefined;
   readonly path: string;
 }
 
 /** Is this field of `parent` something to seal (or to open), and for which subject? */
-type SiteTest = (field: string, value: JsonValue, parent: JsonObject) => { readonly kind: SiteKind; readonly subjectId: string } | undefined;
+type SiteTest = (field: string, value: JsonValue, parent: JsonObject) => Omit<Site, 'path'> | undefined;
 
 const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -77,7 +86,7 @@ const toSeal: SiteTest = (field, value, parent) => {
 };
 
 const toOpen: SiteTest = (field, value) => {
-  if ((field === 'personal' || field === 'secret') && isSealedEnvelope(value)) return { kind: field, subjectId: value.subjectId };
+  if ((field === 'personal' || field === 'secret') && isSealedEnvelope(value)) return { kind: field, subjectId: value.subjectId, keyId: value.keyId };
   return undefined;
 };
 
@@ -108,6 +117,5 @@ const rewrite = (value: JsonValue, path: string, test: SiteTest, replace: (site:
   return copy;
 };
 
-const distinctSubjects = (sites: readonly Site[]): string[] => [...new Set(sites.map((site) => site.subjectId))];
 
 const withoutSubject = ({ subjectId: _subjectId, ...fields }: JsonObject): JsonObject => fields;

@@ -8,6 +8,8 @@ import type { DataKey } from './key-store.js';
  */
 export interface SealedEnvelope {
   readonly subjectId: string;
+  /** The data key's id in the key store (data-key-id.ts: stream and subject); absent in envelopes sealed before keys were qualified, which use the subject's. */
+  readonly keyId?: string;
   readonly sealed: { readonly v: 1; readonly iv: string; readonly tag: string; readonly ct: string };
 }
 

@@ -32,6 +32,14 @@ type Org = (typeof ORGANIZATIONS)[number] | 'lead-admin';
 /** Command facts deliberately not shown in the view as such, and why. */
 const NOT_SHOWN: Readonly<Record<string, string>> = {
   'TransferFamily.previousLeadKeepsReadAccess': 'a proposal\'s choice: once accepted it is Family.keptAccess (organisation, until, status); a declined or cancelled proposal kept nothing',
+  // Erasure and legal holds: read in familyHistory and the timeline (and Child/Relative.erased); no Family field lists holds yet.
+  'EraseSubject.subjectId': 'the person stays, with erased: true (Child.erased / Relative.erased); the id is not counted again',
+  'EraseSubject.reason': 'in the history and timeline only (SubjectErased)',
+  'EraseSubject.reference': 'in the history and timeline only (SubjectErased)',
+  'PlaceLegalHold.holdId': 'in the history and timeline only (LegalHoldPlaced): no Family field lists holds yet',
+  'PlaceLegalHold.reason': 'in the history and timeline only (LegalHoldPlaced)',
+  'PlaceLegalHold.reference': 'in the history and timeline only (LegalHoldPlaced)',
+  'LiftLegalHold.holdId': 'in the history and timeline only (LegalHoldLifted)',
 };
 
 /**
@@ -136,6 +144,9 @@ const STEPS = (familyId: string): Step[] => [
   ['RecordChildRepatriated', 'lead', { childId: 'c1', country: 'SV', repatriatedOn: '2023-09-01' }],
   ['RecordReunification', 'lead', { childId: 'c1', relativeId: 'mother', reunifiedOn: '2023-09-03', country: 'SV', place: 'reunion-place-airport' }],
   ['RecordFollowUp', 'lead', { childId: 'c1', note: 'follow-up-note-settled' }],
+  ['PlaceLegalHold', 'lead', { holdId: 'hold-1', reason: 'LITIGATION', reference: 'hold-ref-77' }],
+  ['LiftLegalHold', 'lead-admin', { holdId: 'hold-1' }],
+  ['EraseSubject', 'lead-admin', { subjectId: 'aunt', reason: 'SUBJECT_REQUEST', reference: 'erase-ref-88' }],
   ['CloseFamilyCase', 'lead', { reason: 'WITHDRAWN' }],
   ['ReopenFamilyCase', 'lead', { reason: 'reopen-reason-new-facts' }],
   ['TransferFamily', 'lead', { toOrganizationId: 'other-org' }],

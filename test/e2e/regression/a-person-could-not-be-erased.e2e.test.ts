@@ -16,6 +16,7 @@ import { waitUntil } from '../../support/async.js';
 import { dataOf, postGraphQL, type GraphQLResponse } from '../../support/graphql-client.js';
 import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { familyDataKeyId } from '../../../services/privacy/data-key-id.js';
 
 /**
  * Regression (issue 13 item 4): nothing could erase one person. Now eraseSubject (ADMIN of the
@@ -65,11 +66,12 @@ const filesUnder = (dir: string): Array<{ name: string; bytes: Buffer }> =>
 const filesHolding = (dir: string, needle: Buffer | string, only: (name: string) => boolean = () => true): string[] =>
   filesUnder(dir).filter((file) => only(file.name) && file.bytes.includes(needle)).map((file) => file.name);
 
-/** The data key of a subject, as a fresh process opening the key store would find it. */
+/** The data key of a person of the family, as a fresh process opening the key store would find it. */
 const keyOf = async (subjectId: string): Promise<'alive' | 'erased'> => {
   const keyStore = SqliteKeyStore.open(join(keyDir, KEY_STORE_FILE), loadMasterKey(loadConfig({ ...process.env, ...env }).keys).key);
+  const keyId = familyDataKeyId(familyId, subjectId);
   try {
-    return (await keyStore.keysForOpening([subjectId])).get(subjectId) === 'erased' ? 'erased' : 'alive';
+    return (await keyStore.keysForOpening([keyId])).get(keyId) === 'erased' ? 'erased' : 'alive';
   } finally {
     await keyStore.close();
   }
@@ -78,7 +80,7 @@ const keyOf = async (subjectId: string): Promise<'alive' | 'erased'> => {
 const wrappedKeyOf = (subjectId: string): Buffer => {
   const db = new Database(join(keyDir, 'data-keys.sqlite'), { readonly: true });
   try {
-    return (db.prepare('SELECT wrapped FROM data_keys WHERE subject_id = ?').get(subjectId) as { wrapped: Buffer }).wrapped;
+    return (db.prepare('SELECT wrapped FROM data_keys WHERE subject_id = ?').get(familyDataKeyId(familyId, subjectId)) as { wrapped: Buffer }).wrapped;
   } finally {
     db.close();
   }

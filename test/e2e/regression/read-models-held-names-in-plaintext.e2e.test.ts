@@ -245,12 +245,10 @@ describe('read models, outbox, access log, backup, rebuild and export hold no pe
     scanned = sources;
   }, 240_000);
 
-  // Known, left for the merge with the case-file work: projections/casefile keeps each child's
-  // current facility, folded, in `casefile_facilities` (its filter compares it in SQL). When it
-  // seals through services/privacy/read-model-sealer.ts (or keeps a keyed hash), this fails:
-  // then turn it into a plain `it`.
+  // The case file keeps each child's current facility, folded, for its filter: sealed too
+  // (projections/casefile/personal-column.ts), opened only when the filter runs.
   // (It runs on what the test above scanned: that one passing is what makes this one meaningful.)
-  it.fails('the current facility is in no file either (casefile_facilities still holds it folded)', () => {
+  it('the current facility is in no file either (casefile_facilities seals it)', () => {
     expect(scanned.length).toBeGreaterThan(0);
     expect(scanned.filter(({ bytes }) => hitsIn(bytes, CURRENT_FACILITY)).map(({ where }) => where)).toEqual([]);
   });

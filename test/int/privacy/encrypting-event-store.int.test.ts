@@ -17,6 +17,7 @@ import { verifyHashChain } from '../../../services/verify-hash-chain.js';
 import { collect } from '../../support/async.js';
 import { ADVOCATE, NOW } from '../../support/family-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { familyDataKeyId } from '../../../services/privacy/data-key-id.js';
 
 const FAMILY = 'fam-privacy-1';
 const STREAM = familyStreamName(FAMILY);
@@ -78,7 +79,7 @@ describe('EncryptingEventStore over the SQLite store, through the command handle
 
   it('the hash chain covers the sealed form: it verifies as stored, without keys, and still after an erasure', async () => {
     expect(verifyHashChain(STREAM, await collect(tracker.raw.readStream(STREAM)))).toEqual({ ok: true, events: 4 });
-    await tracker.keys.destroy('c1');
+    await tracker.keys.destroy(familyDataKeyId(FAMILY, 'c1'));
     const events = await collect(tracker.store.readStream(STREAM));
     expect(events[1]!.data['personal']).toEqual({ subjectId: 'c1', erased: true });
     expect(events[3]!.data['personal']).toEqual({ subjectId: 'c1', erased: true });

@@ -7,6 +7,7 @@ import { DataKeyMissingError, SubjectErasedError } from '../../../services/priva
 import { PersonalDataCipher } from '../../../services/privacy/personal-data-cipher.js';
 import { isErased, SealedDataIntegrityError } from '../../../services/privacy/sealed-data.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { dataKeyId } from '../../../services/privacy/data-key-id.js';
 
 const child: JsonObject = {
   childId: 'child-1',
@@ -73,7 +74,7 @@ describe('PersonalDataCipher (AES-256-GCM per data subject, real SQLite key stor
 
   it('a destroyed key opens as erased (a marker, not empty data) and refuses new sealing for that subject', async () => {
     const sealed = await cipher.seal('family-1', 'event-1', child);
-    await keys.destroy('child-1');
+    await keys.destroy(dataKeyId('family-1', 'child-1'));
     const opened = await cipher.open('family-1', 'event-1', sealed);
     expect(opened['personal']).toEqual({ subjectId: 'child-1', erased: true });
     expect(isErased(opened['personal'])).toBe(true);
@@ -86,7 +87,7 @@ describe('PersonalDataCipher (AES-256-GCM per data subject, real SQLite key stor
     const file = join(temp.dir, 'reopened.sqlite');
     let store = SqliteKeyStore.open(file, master);
     const sealed = await new PersonalDataCipher(store).seal('family-1', 'event-1', child);
-    await store.destroy('child-1');
+    await store.destroy(dataKeyId('family-1', 'child-1'));
     await store.close();
     store = SqliteKeyStore.open(file, master);
     expect((await new PersonalDataCipher(store).open('family-1', 'event-1', sealed))['personal']).toEqual({ subjectId: 'child-1', erased: true });

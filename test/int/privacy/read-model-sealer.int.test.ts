@@ -8,6 +8,7 @@ import { openSealed, ReadModelIntegrityError, ReadModelSealer, type ReadModelPla
 import { isErased } from '../../../services/privacy/sealed-data.js';
 import { childRegistered, event, given, opened, relativeAdded } from '../../support/family-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { familyDataKeyId } from '../../../services/privacy/data-key-id.js';
 
 const place: ReadModelPlace = { readModel: 'families', rowKey: 'fam-1', field: 'child:child-1' };
 const detained = event('ChildDetained', { childId: 'child-1', agency: 'ORR', detainedOn: '2024-01-02', personal: { subjectId: 'child-1', facility: 'Canary-Facility' } } as never);
@@ -84,7 +85,7 @@ describe('ReadModelSealer (read-model values sealed per person, real SQLite key 
 
   it('a person whose key was destroyed decodes to the erased shape; the others as they were', async () => {
     const text = encodeFamilyState(family(), sealer);
-    await keys.destroy('child-1');
+    await keys.destroy(familyDataKeyId('fam-1', 'child-1'));
     const state = decodeFamilyState(text, sealer);
     const child = state.children.get('child-1')!;
     expect(isErasedPerson(child)).toBe(true);

@@ -15,6 +15,7 @@ import { PersonalDataCipher } from '../../../services/privacy/personal-data-ciph
 import { ReadModelSealer } from '../../../services/privacy/read-model-sealer.js';
 import { childRegistered, event, opened, relativeAdded } from '../../support/family-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { familyDataKeyId } from '../../../services/privacy/data-key-id.js';
 
 const detained = event('ChildDetained', { childId: 'child-1', agency: 'ORR', detainedOn: '2024-01-02', personal: { subjectId: 'child-1', facility: 'Canary-Facility' } } as never);
 
@@ -62,7 +63,7 @@ describe('families read model when a data key is destroyed (real SQLite event st
     expect(live.text).not.toContain('Canary');
     expect(live.state().children.get('child-1')).toMatchObject({ givenName: 'Canary-Child', birthDate: '2012-03-04' });
 
-    await keys.destroy('child-1');
+    await keys.destroy(familyDataKeyId('fam-1', 'child-1'));
     const erased = live.state().children.get('child-1')!;
     expect(isErasedPerson(erased)).toBe(true);
     expect(erased).toMatchObject({ childId: 'child-1', givenName: null, birthDate: null, nationality: 'HN' });

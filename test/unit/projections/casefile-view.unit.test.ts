@@ -37,7 +37,7 @@ describe('the case file view', () => {
   });
 
   it('keeps a personal value only with its place and reads it back only there', () => {
-    const text = encodePersonal('casefile_people.phone', 'mother', '+504 9999 0001');
+    const text = encodePersonal(undefined, 'casefile_people.phone', 'mother', '+504 9999 0001');
     expect(decodePersonal('casefile_people.phone', text)).toBe('+504 9999 0001');
     expect(decodePersonal('casefile_people.safe_contact', text)).toBeNull();
     expect(decodePersonal('casefile_people.phone', null)).toBeNull();
