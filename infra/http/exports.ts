@@ -33,7 +33,7 @@ export interface ExportOptions {
 
 const PAGE = 100;
 
-const CASELOAD_PAGE = parse(`query CaseloadExportPage($first: Int!, $after: String) {
+const CASELOAD_PAGE = parse(`query CaseloadExportPage($first: Int!, $after: String, $language: String) {
   families(first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { node {
@@ -46,7 +46,7 @@ const CASELOAD_PAGE = parse(`query CaseloadExportPage($first: Int!, $after: Stri
       legalMatters { status }
       deadlines { status }
       sharing { organization { id } via }
-      blockers
+      blockers(language: $language)
     } }
   }
 }`);
@@ -193,11 +193,14 @@ const fail = (res: Response, error: unknown, logger: Logger): void => {
 
 const authorizationOf = (req: Request): string | null => req.get('authorization') ?? null;
 
+/** `?language=es`: the blockers' language (as `blockers(language:)`; English without it). */
+const languageOf = (req: Request): string | null => (typeof req.query['language'] === 'string' ? req.query['language'] : null);
+
 const exportCaseload = async (options: ExportOptions, req: Request, res: Response): Promise<void> => {
   const authorization = authorizationOf(req);
   let after: string | null = null;
   for (let page = 0; ; page += 1) {
-    const data: Page<Node> = await runPage<Page<Node>>(options, authorization, CASELOAD_PAGE, { first: PAGE, after }, (_id, scope) => `export:caseload:${scope}`,
+    const data: Page<Node> = await runPage<Page<Node>>(options, authorization, CASELOAD_PAGE, { first: PAGE, after, language: languageOf(req) }, (_id, scope) => `export:caseload:${scope}`,
       (d) => d.families.edges.map(({ node }) => ({ id: node.id, scope: node.viewerScope })));
     const rows = data.families.edges.map(({ node }) => caseloadRow(node));
     if (page === 0) startCsv(res, 'caseload.csv');

@@ -91,6 +91,14 @@ describe('GET /exports/caseload.csv', () => {
     expect(rows.find((row) => row['familyId'] === formula)?.['childNames']).toBe(`'=HYPERLINK("http://attacker.example/","Open")`);
   });
 
+  it('?language=es gives the blockers in Spanish; another language is 400 BAD_USER_INPUT before any row', async () => {
+    const rows = rowsOf(await (await download('/exports/caseload.csv?language=es', keys['partner'])).text());
+    expect(rows[0]?.['blockers']).toMatch(/^padre sin localizar desde /);
+    const refused = await download('/exports/caseload.csv?language=xx', keys['partner']);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('is in the access log before the response has ended: who, which families, which fields', async () => {
     const before = accessLogEntries().length;
     const response = await download('/exports/caseload.csv', keys['partner']);
