@@ -144,8 +144,9 @@ export const VOCABULARY: Readonly<Record<Language, Vocabulary>> = {
     },
     or: 'o',
     status: {
-      INTAKE: 'Ingreso', SEARCHING: 'En búsqueda', IN_CONTACT: 'En contacto', LEGAL_PROCESS: 'En proceso legal', READY_TO_REUNIFY: 'Listo para reunificar',
-      REUNIFIED: 'Reunificado', CLOSED: 'Cerrado',
+      // Words that agree with a family and a child alike (the web app shows the same: infra/web/src/i18n.ts).
+      INTAKE: 'Admisión', SEARCHING: 'En búsqueda', IN_CONTACT: 'En contacto', LEGAL_PROCESS: 'Proceso legal', READY_TO_REUNIFY: 'A punto de reunificar',
+      REUNIFIED: 'Reunificación hecha', CLOSED: 'Caso cerrado',
     },
   },
 };
@@ -189,5 +190,5 @@ export const wordBlocker = (message: BlockerMessage, language: Language): string
   return fixed[language](message.key, values);
 };
 
-/** A status as a person reads it ("Ready to reunify", "Listo para reunificar"). */
+/** A status as a person reads it ("Ready to reunify", "A punto de reunificar"). */
 export const statusLabel = (status: ReunificationStatus, language: Language): string => VOCABULARY[language].status[status];

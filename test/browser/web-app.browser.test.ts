@@ -229,6 +229,12 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('heading', { level: 1, name: 'Familias' }).waitFor();
     try {
+    // The families' blockers in Spanish (blockers(language: "es")), none left in English.
+    const blockers = page.getByRole('list', { name: 'Obstáculos' });
+    await blockers.first().waitFor();
+    const texts = await blockers.allTextContents();
+    expect(texts.join(' ')).toMatch(/sin localizar desde|sin forma de contacto|pendiente de obtener|en espera de|sigue en detención/);
+    expect(texts.join(' ')).not.toMatch(/not located|unreachable|requested|awaiting|still detained|no parent/);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Familias' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
@@ -236,6 +242,7 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.getByRole('heading', { name: 'Cronología' }).waitFor();
     const month = new Intl.DateTimeFormat('es', { month: 'short', timeZone: 'UTC' }).format(new Date());
     expect(await page.getByTestId('timeline').textContent()).toContain(month);
+
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, '08-spanish');
     } finally {

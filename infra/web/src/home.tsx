@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql } from './api';
-import { formatDate, t, words } from './i18n';
+import { currentLanguage, formatDate, t, words } from './i18n';
 import { CHILD_EXTRA, hasFilter, hasSearch } from './spec';
 import { Field, Section, Status, Withheld } from './widgets';
 
@@ -26,7 +26,7 @@ export const DeadlineText = ({ deadline }: { deadline: DeadlineView }) => (
 
 interface Filters { status: string; within: string; programme: string; facility: string; assigned: boolean }
 
-const FAMILY_FIELDS = `id status programme blockers viewerScope children { id givenName ${CHILD_EXTRA.join(' ')} } nextDeadline { kind dueOn daysLeft dueMonth monthsLeft }`;
+const FAMILY_FIELDS = `id status programme blockers(language: $language) viewerScope children { id givenName ${CHILD_EXTRA.join(' ')} } nextDeadline { kind dueOn daysLeft dueMonth monthsLeft }`;
 
 export const HomePage = () => {
   const [filters, setFilters] = useState<Filters>({ status: '', within: '', programme: '', facility: '', assigned: false });
@@ -42,8 +42,8 @@ export const HomePage = () => {
     if (filters.facility && hasFilter('facility')) filter.facility = filters.facility;
     if (filters.assigned && hasFilter('assignedToMyOrganization')) filter.assignedToMyOrganization = true;
     gql<NonNullable<typeof data>>(
-      `query Home($filter: FamilyFilter) { families(first: 100, filter: $filter) { totalCount edges { node { ${FAMILY_FIELDS} } } } upcomingDeadlines(withinDays: 60) { familyId kind dueOn daysLeft dueMonth monthsLeft } statistics { familiesByStatusAndCountry { status families } } }`,
-      { filter },
+      `query Home($filter: FamilyFilter, $language: String) { families(first: 100, filter: $filter) { totalCount edges { node { ${FAMILY_FIELDS} } } } upcomingDeadlines(withinDays: 60) { familyId kind dueOn daysLeft dueMonth monthsLeft } statistics { familiesByStatusAndCountry { status families } } }`,
+      { filter, language: currentLanguage() },
     ).then(setData, (error: unknown) => setProblem(String(error)));
   }, [filters]);
   const counts = new Map<string, number>();

@@ -71,7 +71,8 @@ const es: Resource = {
 
 /** Spanish words for enum values and field names; English falls back to the words of the name. */
 const ES_WORDS: Record<string, string> = {
-  INTAKE: 'admisión', SEARCHING: 'en búsqueda', IN_CONTACT: 'en contacto', LEGAL_PROCESS: 'proceso legal', READY_TO_REUNIFY: 'lista para reunificar', REUNIFIED: 'reunificada', CLOSED: 'cerrada',
+  // Statuses as the API's statusLabel(language: "es") words them (services/family/labels.ts).
+  INTAKE: 'Admisión', SEARCHING: 'En búsqueda', IN_CONTACT: 'En contacto', LEGAL_PROCESS: 'Proceso legal', READY_TO_REUNIFY: 'A punto de reunificar', REUNIFIED: 'Reunificación hecha', CLOSED: 'Caso cerrado',
   PHONE: 'teléfono', WHATSAPP: 'WhatsApp', IN_PERSON: 'en persona', CONSULATE: 'consulado', PARTNER_NGO: 'ONG aliada', OTHER: 'otro',
   NO_ANSWER: 'sin respuesta', WRONG_NUMBER: 'número equivocado', REACHED: 'contactado', MOTHER: 'madre', FATHER: 'padre', AUNT: 'tía', STEPFATHER: 'padrastro',
   TRACING: 'en búsqueda', LOCATED: 'localizado', UNREACHABLE: 'inalcanzable', DECEASED: 'fallecido', NOT_SOUGHT: 'no buscado', REQUESTED: 'solicitado', OBTAINED: 'obtenido', FILED: 'presentado', EXPIRED: 'vencido',
@@ -108,6 +109,9 @@ export const setLanguage = async (language: string): Promise<void> => {
 };
 
 export const t = (key: string, options?: Record<string, unknown>): string => i18next.t(key, options ?? {});
+
+/** The UI's language, as the API's `language` arguments take it (blockers and status labels in it). */
+export const currentLanguage = (): string => (i18next.language === 'es' ? 'es' : 'en');
 
 /** A date (YYYY-MM-DD) or instant in the user's language. */
 export const formatDate = (value: string | null | undefined): string => {
