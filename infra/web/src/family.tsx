@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, gql, onStatusChanges } from './api';
+import { ApiError, gql, onStatusChanges, problemText } from './api';
 import { DeadlineText, type DeadlineView } from './home';
-import { currentLanguage, formatDate, t, words } from './i18n';
+import { currentLanguage, errorText, formatDate, t, words } from './i18n';
 import { API, CHILD_EXTRA, hasTimeline } from './spec';
 import { StepForm, type FamilyChoices } from './step-form';
 import { Field, Section, Status, Withheld } from './widgets';
@@ -84,7 +84,7 @@ export const FamilyPage = ({ id }: { id: string }) => {
       setFamily(found);
       if (history) setTimeline(history.reverse());
     } catch (error) {
-      setProblem(error instanceof ApiError && error.code === 'NOT_FOUND' ? t('family.notFound') : String(error));
+      setProblem(error instanceof ApiError && error.code === 'NOT_FOUND' ? t('family.notFound') : problemText(error, errorText));
     }
   };
   useEffect(() => {
