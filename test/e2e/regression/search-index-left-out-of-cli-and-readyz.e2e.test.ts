@@ -112,7 +112,7 @@ describe('the search index in /readyz and the operator commands', () => {
     expect(rebuilt.stdout).toMatch(/rebuilt search: \d+ events applied/);
     const status = cli('projections', 'status');
     expect(status.code, status.output).toBe(0);
-    expect((JSON.parse(status.stdout) as Array<{ name: string }>).map((p) => p.name)).toEqual(['organizations', 'families', 'casefile', 'access-log', 'search']);
+    expect((JSON.parse(status.stdout) as Array<{ name: string }>).map((p) => p.name)).toEqual(['organizations', 'families', 'casefile', 'access-log', 'erasures', 'search']);
     expect(cli('projections', 'rebuild', 'no-such-projection').code).not.toBe(0);
 
     tracker = await startTrackerInProcess(env(dataDir));
