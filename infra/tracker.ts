@@ -125,7 +125,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     production: config.production,
     logger,
     rateLimit: config.rateLimit,
-    readiness: async () => readiness(projector, await store.headPosition(), config.eventStore.kind),
+    readiness: async () => readiness([projector, search.projector], await store.headPosition(), config.eventStore.kind),
     context: createContextFactory({
       cache,
       writer: createFamilyWriter(store, projector, clock, keys.keyStore),
@@ -229,20 +229,23 @@ const openSearch = (config: Config, logger: Logger, store: EventStore) => {
 };
 
 /**
- * /readyz: ready once every projection has caught up, and none is stalled, rebuilding or behind
- * the store's head at start; `notServing` names each projection that is not, with the reason
- * and what it is doing. Each projection's `behind` is the distance from its checkpoint to the
- * newest event: events on the embedded store, bytes of the transaction log on EventStoreDB.
+ * /readyz: ready once every projection (the read models' and the search index's, which has a
+ * projector of its own) has caught up, and none is stalled, rebuilding or behind the store's head
+ * at start; `notServing` names each projection that is not, with the reason and what it is doing.
+ * Each projection's `behind` is the distance from its checkpoint to the newest event: events on
+ * the embedded store, bytes of the transaction log on EventStoreDB. So a search index deleted
+ * before a start makes the server not ready until it has rebuilt (search answers UNAVAILABLE
+ * meanwhile; everything else answers).
  */
-const readiness = (projector: Projector, head: Position | undefined, eventStore: string) => {
-  const notServing = projector.notServing();
+const readiness = (projectors: readonly Projector[], head: Position | undefined, eventStore: string) => {
+  const notServing = projectors.flatMap((projector) => projector.notServing());
   return {
-    ready: projector.ready() && notServing.length === 0,
+    ready: projectors.every((projector) => projector.ready()) && notServing.length === 0,
     details: {
       eventStore,
       headPosition: head ? formatPosition(head) : null,
       notServing,
-      projections: projector.status().map((status) => {
+      projections: projectors.flatMap((projector) => projector.status()).map((status) => {
         const at = status.position ? parsePosition(status.position) : undefined;
         return { ...status, behind: head ? Number(head.commit - (at?.commit ?? 0n)) : 0 };
       }),

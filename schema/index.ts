@@ -14,6 +14,7 @@ import { searchQueryResolvers } from './resolvers/search.js';
 import { casefileQueryResolvers, unlocatedRelativeResolvers } from './resolvers/casefile.js';
 import { familyPayloadResolvers } from './resolvers/duplicates.js';
 import { casefileFactResolvers, casefileFamilyResolvers } from './resolvers/casefile-facts.js';
+import { childResolvers } from './resolvers/labels.js';
 import { timelineEntryResolvers, timelineResolver } from './resolvers/timeline.js';
 import { statusFeedQueryResolvers, subscriptionResolvers } from './resolvers/subscriptions.js';
 import { webhookMutationResolvers, webhookQueryResolvers, webhookTypeResolvers } from './resolvers/webhooks.js';
@@ -52,6 +53,8 @@ export const buildSchema = (dependencies: SchemaDependencies): GraphQLSchema =>
       FamilyConnection: familyConnectionResolvers,
       Family: { ...familyResolvers, ...casefileFamilyResolvers, timeline: timelineResolver },
       ...casefileFactResolvers,
+      // The case file's nested facts of a child, and its fields that take a language (labels.ts).
+      Child: { ...casefileFactResolvers.Child, ...childResolvers },
       TimelineEntry: timelineEntryResolvers,
       Referral: { ...referralResolvers, ...casefileFactResolvers.Referral },
       Sharing: sharingResolvers,

@@ -2,7 +2,7 @@
  * `npm run tracker -- <command>`: the operators' and auditors' command line.
  * Every command has --help. Configuration comes from the same environment as `npm start`.
  */
-import { mkdtempSync, realpathSync, rmSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +31,7 @@ import { backupDataDir } from './backup.js';
 import { ReadModelsNotCurrent, requireCurrentReadModels } from './read-model-guard.js';
 import { familiesProjection } from '../../projections/families/families-projection.js';
 import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
+import { openSearchIndexForWriting, SEARCH_PROJECTION_NAME, searchIndexPath, searchProjectionOf } from './search-index.js';
 
 // Backups, rebuilt read models and new key files are the operator's alone.
 createOwnerOnlyFiles();
@@ -86,47 +87,75 @@ const progressBar = (format: string) => new SingleBar({ format, hideCursor: true
 export const program = new Command('tracker').description('Family reunification tracker: operator and auditor tools').showHelpAfterError();
 const projections = program.command('projections').description('read-model projections');
 
+/** Every projection name the commands take: the read models', then the search index's (its own file). */
+const PROJECTION_NAMES = [...PROJECTIONS.map((p) => p.name), SEARCH_PROJECTION_NAME];
+
 projections
   .command('rebuild')
-  .description('rebuild projections from the start of the event store (stop the server first)')
-  .argument('[name]', `one projection: ${PROJECTIONS.map((p) => p.name).join(', ')}; default all`)
+  .description('rebuild projections (the read models and the search index) from the start of the event store (stop the server first)')
+  .argument('[name]', `one projection: ${PROJECTION_NAMES.join(', ')}; default all`)
   .action(async (name?: string) => {
     const chosen = PROJECTIONS.filter((p) => name === undefined || p.name === name);
-    if (chosen.length === 0) program.error(`unknown projection (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
-    const { store, db, close } = openStores({ locked: true });
-    const total = Number((await store.headPosition())?.commit ?? 0n) * chosen.length;
-    const bar = new SingleBar({ format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s', hideCursor: true }, Presets.shades_classic);
-    const started = performance.now();
-    bar.start(total, 0, { rate: 0 });
-    const applied = await rebuildProjections(store, db, chosen, (done) => {
-      bar.update(done, { rate: Math.round((done * 1000) / (performance.now() - started)) });
-    });
-    bar.update(applied, { rate: Math.round((applied * 1000) / (performance.now() - started)) });
-    bar.stop();
-    process.stdout.write(`rebuilt ${chosen.map((p) => p.name).join(', ')}: ${String(applied)} events applied in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    await close();
+    const search = name === undefined || name === SEARCH_PROJECTION_NAME;
+    if (chosen.length === 0 && !search) program.error(`unknown projection (known: ${PROJECTION_NAMES.join(', ')})`);
+    const { config, store, db, close } = openStores({ locked: true });
+    const searchDb = search ? openSearchIndexForWriting(config, { onSetAside: ({ setAsideAs }) => process.stderr.write(`the search index was damaged: set aside as ${setAsideAs}\n`) }) : undefined;
+    try {
+      const total = Number((await store.headPosition())?.commit ?? 0n) * (chosen.length + (search ? 1 : 0));
+      const bar = new SingleBar({ format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s', hideCursor: true }, Presets.shades_classic);
+      const started = performance.now();
+      const rate = (done: number) => ({ rate: Math.round((done * 1000) / (performance.now() - started)) });
+      bar.start(total, 0, { rate: 0 });
+      let applied = chosen.length > 0 ? await rebuildProjections(store, db, chosen, (done) => bar.update(done, rate(done))) : 0;
+      if (searchDb) {
+        const before = applied;
+        applied += await rebuildProjections(store, searchDb, [searchProjectionOf(config)], (done) => bar.update(before + done, rate(before + done)));
+      }
+      bar.update(applied, rate(applied));
+      bar.stop();
+      const names = [...chosen.map((p) => p.name), ...(search ? [SEARCH_PROJECTION_NAME] : [])];
+      process.stdout.write(`rebuilt ${names.join(', ')}: ${String(applied)} events applied in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    } finally {
+      searchDb?.close();
+      await close();
+    }
   });
 
 projections
   .command('status')
-  .description("each projection's version and checkpoint (stop the server first; a running server shows them at /readyz)")
+  .description("each projection's version and checkpoint, the search index's too (stop the server first; a running server shows them at /readyz)")
   .action(async () => {
-    const { store, db, close } = openStores({ locked: true });
-    const projector = new Projector(store, db, PROJECTIONS);
-    process.stdout.write(`${JSON.stringify(projector.status(), null, 2)}\n`);
-    await close();
+    const { config, store, db, close } = openStores({ locked: true });
+    const searchDb = openSearchIndexForWriting(config);
+    try {
+      const statuses = [...new Projector(store, db, PROJECTIONS).status(), ...new Projector(store, searchDb, [searchProjectionOf(config)]).status()];
+      process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+    } finally {
+      searchDb.close();
+      await close();
+    }
   });
 
 projections
   .command('check')
-  .description('rebuild every projection into a scratch database and compare it with the live read models, row by row')
+  .description('rebuild every projection (the search index too) into a scratch database and compare it with the live read models, row by row')
   .action(async () => {
     const { store, config, sealer, close } = openStores();
     const scratch = mkdtempSync(join(tmpdir(), 'tracker-check-'));
     try {
-      const results = await checkProjections(store, readModelsFile(config.dataDir), PROJECTIONS, scratch, sealer);
+      const readModels = await checkProjections(store, readModelsFile(config.dataDir), PROJECTIONS, scratch, sealer);
+      // The search index holds keyed hashes only, nothing sealed: checked without the sealer.
+      // The live index is only attached (read), never opened as the server opens it: under
+      // another key that would drop it. An index made under another key differs from the rebuild.
+      const searchScratch = join(scratch, SEARCH_PROJECTION_NAME);
+      mkdirSync(searchScratch);
+      const search = existsSync(searchIndexPath(config))
+        ? await checkProjections(store, searchIndexPath(config), [searchProjectionOf(config)], searchScratch)
+        : [{ projection: SEARCH_PROJECTION_NAME, ok: false as const, missing: true as const }];
+      const results = [...readModels, ...search];
       for (const result of results) {
         if (result.ok) process.stdout.write(`${result.projection}: ok (${String(result.rows)} rows equal a fresh rebuild)\n`);
+        else if ('missing' in result) process.stdout.write(`${result.projection}: MISSING (${searchIndexPath(config)}; a server rebuilds it at start)\n`);
         else if ('behind' in result) process.stdout.write(`${result.projection}: live checkpoint ${result.behind.live} differs from the rebuild's ${result.behind.rebuilt} (still catching up? run again)\n`);
         else process.stdout.write(`${result.projection}: DIFFERS in ${result.table}\n  only live:    ${JSON.stringify(result.onlyLive)}\n  only rebuilt: ${JSON.stringify(result.onlyRebuilt)}\n`);
       }
@@ -220,11 +249,15 @@ program
 
 program
   .command('backup')
-  .description('copy the event store and read models into a new directory while the server runs (SQLite online backup), then check each copy')
-  .argument('<directory>', 'where to write events.sqlite, read-models.sqlite and manifest.json (must not exist or be empty)')
+  .description('copy the event store, read models and search index into a new directory while the server runs (SQLite online backup), then check each copy')
+  .argument('<directory>', 'where to write events.sqlite, read-models.sqlite, search-index.sqlite and manifest.json (must not exist or be empty)')
   .action(async (directory: string) => {
     const config = loadConfig();
-    const copies = await backupDataDir({ readModels: readModelsFile(config.dataDir), ...(config.eventStore.kind === 'sqlite' ? { events: config.eventStore.file } : {}) }, directory);
+    const copies = await backupDataDir({
+      readModels: readModelsFile(config.dataDir),
+      ...(existsSync(searchIndexPath(config)) ? { searchIndex: searchIndexPath(config) } : {}),
+      ...(config.eventStore.kind === 'sqlite' ? { events: config.eventStore.file } : {}),
+    }, directory);
     for (const copy of copies) process.stdout.write(`${copy.name}: ${String(copy.bytes)} bytes, integrity_check ${copy.integrity}\n`);
     if (config.eventStore.kind === 'eventstoredb') process.stdout.write('the event store is EventStoreDB: back it up with its own tools\n');
     if (copies.some((copy) => copy.integrity !== 'ok')) process.exitCode = 1;

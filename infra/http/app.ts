@@ -13,6 +13,7 @@ import { clientError, yogaLogging } from './client-errors.js';
 import { graphiqlOptions, renderTrackerGraphiQL } from './graphiql.js';
 import { authorizationOf, type EnvelopingYoga } from './websocket.js';
 import { serveWebApp } from '../web/serve.js';
+import { mountExports } from './exports.js';
 
 export interface AppOptions {
   readonly schema: GraphQLSchema;
@@ -24,7 +25,7 @@ export interface AppOptions {
   readonly rateLimit?: RateLimitOptions;
 }
 
-/** The HTTP surface: the web app at /, GraphQL (and GraphiQL) at /graphql, liveness at /healthz, readiness at /readyz. */
+/** The HTTP surface: the web app at /, GraphQL (and GraphiQL) at /graphql, CSV exports at /exports/, liveness at /healthz, readiness at /readyz. */
 export const createApp = (options: AppOptions): { app: Express; yoga: EnvelopingYoga } => {
   const app = express();
   app.disable('x-powered-by');
@@ -37,6 +38,8 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
     }, next);
   });
+  // CSV exports for reporting (exports.ts), through the same schema, context and access log as /graphql.
+  mountExports(app, { schema: options.schema, logger: options.logger, context: options.context });
   // The web app at / (infra/web), on the same origin as /graphql.
   serveWebApp(app);
 

@@ -374,6 +374,8 @@ export const VIEW_ALLOWLIST = {
     separations: whereShown('SeparationRecorded'), protectionConcerns: whereShown('ProtectionConcernRecorded'), redFlags: whereShown('RedFlagRaised'),
     safetyOverrides: whereShown('SafetyOverrideRecorded'), grants: whereShown('AccessGranted'), keptAccess: whereShown('FamilyTransferred'),
     transfers: whereShown('FamilyTransferProposed'), caseNotes: whereShown(...Object.values(CASE_NOTE_EVENTS).map((entry) => entry.type)),
+    /** The status in words (services/family/labels.ts): as much as `status` tells. */
+    statusLabel: everyone,
   },
   Organization: { id: everyone, name: everyone, kind: everyone },
   Child: {
@@ -387,6 +389,7 @@ export const VIEW_ALLOWLIST = {
     familyName: asInHistory('ChildRegistered', 'personal.familyName'), ...personFacts,
     /** The child's personal data was erased (a tombstone): at every scope, as the facts it keeps. */
     erased: everyone,
+    statusLabel: everyone,
   },
   /** A step of Child.placementHistory: what kind of step and when (as in the events' history at DOCUMENTS); where only at FULL. */
   PlacementChange: { change: documents, on: documents, placement: full, agency: full, relativeId: person, country: full, facility: full },

@@ -2,6 +2,7 @@ import { feedCursor, type FamilyRow, type StatusChangeRow } from './family-read-
 import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, PlacementChange, ReferralState, RelativeState } from '../../services/family/state.js';
 import { blockers, childBlockers, childStatus, nextDeadline, reunificationStatus, type BlockerReading, type ReunificationStatus } from '../../services/family/status.js';
 import { familySeenAt } from '../../services/family/disclosure.js';
+import type { Language } from '../../services/family/labels.js';
 import { daysBetween, monthOf, monthsBetween, type CalendarDate } from '../../services/shared/calendar-date.js';
 import { deadlinePrecision, scopeOf, type DisclosureContext, type Scope } from './allowlist.js';
 import { disclose, disclosureContext, scopeOnlyContext } from './disclose.js';
@@ -106,16 +107,21 @@ export const nextDeadlineFor = (state: FamilyState, scope: Scope): DeadlineState
     ? nextDeadline(state)
     : orderedDeadlines(state, scope).find((deadline) => deadline.status === 'OPEN' && deadlinePrecision(deadline.kind, scope) !== 'NONE');
 
-/** How blockers are rendered for the reader: their scope, and deadlines only as precisely as it may know them. */
-const readingFor = (context: DisclosureContext, horizonDays: number | undefined): BlockerReading => ({
+/** How blockers are rendered for the reader: their scope, deadlines only as precisely as it may know them, in their language (default English). */
+const readingFor = (context: DisclosureContext, horizonDays: number | undefined, language?: Language): BlockerReading => ({
   scope: context.scope,
   precisionOf: (deadline) => deadlinePrecision(deadline.kind, context.scope),
   ...(horizonDays === undefined ? {} : { horizonDays }),
+  ...(language === undefined ? {} : { language }),
 });
 
 /** Blockers at the reader's scope, from the family as they may see it, deadlines only as precisely as the scope may know them. */
-export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate, horizonDays?: number): string[] =>
-  blockers(seenBy(context, state), today, readingFor(context, horizonDays));
+export const blockersFor = (state: FamilyState, context: DisclosureContext, today: CalendarDate, horizonDays?: number, language?: Language): string[] =>
+  blockers(seenBy(context, state), today, readingFor(context, horizonDays, language));
+
+/** One child's blockers as childView renders them (`seen`: the family as the reader may see it), in a language. */
+export const childBlockersFor = (context: DisclosureContext, seen: FamilyState, childId: string, today: CalendarDate, horizonDays: number | undefined, language: Language): string[] =>
+  childBlockers(seen, childId, today, readingFor(context, horizonDays, language));
 
 /**
  * A status change, in subscriptions, polling and webhooks: as the STATUS allowlist shows it,

@@ -7,8 +7,10 @@ import type { DisclosureContext } from '../../projections/families/allowlist.js'
 import { listed } from '../../projections/families/disclose.js';
 import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
 import { withOwner } from './view-owner.js';
+import { statusLabel } from '../../services/family/labels.js';
+import { BLOCKERS_IN, labelLanguage, languageArgument } from './labels.js';
 import {
-  blockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
+  blockersFor, childBlockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
   relativeView, seenBy, statusSeenBy, visibleRelatives,
 } from '../../projections/families/redaction.js';
 
@@ -94,7 +96,9 @@ const familyFields: Record<string, Resolver<unknown>> = {
     recordPeopleRead(row, context);
     const seen = seenBy(disclosureOf(row), stateOf(row));
     const today = todayFor(row, context);
-    return [...seen.children.values()].map((child) => withOwner(childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays), row, child.childId));
+    return [...seen.children.values()].map((child) => withOwner(Object.assign(childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays), {
+      [BLOCKERS_IN]: (language: Parameters<typeof childBlockersFor>[5]) => childBlockersFor(disclosureOf(row), seen, child.childId, today, context.deadlineHorizonDays, language),
+    }), row, child.childId));
   },
   relatives: (row, _args, context) => {
     recordPeopleRead(row, context);
@@ -107,7 +111,9 @@ const familyFields: Record<string, Resolver<unknown>> = {
     orderedDeadlines(stateOf(row), disclosureOf(row).scope)
       .map((deadline) => withOwner(deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)), row, deadline.deadlineId)),
   referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => withOwner(referralView(disclosureOf(row), referral), row, referral.referralId)),
-  blockers: (row, _args, context) => blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays),
+  blockers: (row, args, context) =>
+    blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays, languageArgument((args as { language?: string | null }).language)),
+  statusLabel: (row, args, context) => statusLabel(statusSeenBy(disclosureOf(row), stateOf(row)), labelLanguage((args as { language?: string | null }).language, context)),
   sharing: (row, _args, context) => sharingViews(stateOf(row), disclosureOf(row), todayFor(row, context)),
   assignments: (row, _args, context) => {
     const assignments = assignmentViews(stateOf(row), disclosureOf(row), context.viewer.organizationId);

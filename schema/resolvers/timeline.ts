@@ -13,7 +13,7 @@ const MAX_PAGE = 200;
 const cursor = opaqueCursor('timeline');
 
 /** Yoga puts the HTTP request into every context (absent for in-process callers). */
-const acceptLanguageOf = (context: GraphQLContext): string | null =>
+export const acceptLanguageOf = (context: GraphQLContext): string | null =>
   (context as GraphQLContext & { request?: { headers?: { get?: (name: string) => string | null } } }).request?.headers?.get?.('accept-language') ?? null;
 
 /**

@@ -3,6 +3,7 @@ import { caregiverCandidates, deadlineChild, documentConcerns, noParentAvailable
 import { verificationBlockers } from './safety-gates.js';
 import type { ChildState, DeadlineState, DocumentState, FamilyState, RelativeState } from './state.js';
 import type { AccessScope } from './vocabulary.js';
+import { wordBlocker, type BlockerMessage, type Language } from './labels.js';
 
 /**
  * The blockers of a family and of each child: what stands between them and reunification, as
@@ -34,58 +35,52 @@ export interface BlockerReading {
   readonly precisionOf?: (deadline: DeadlineState) => DeadlinePrecision;
   /** Open deadlines within this many days are blockers (default DEADLINE_HORIZON_DAYS); by month, within ceil(days / 30) months. */
   readonly horizonDays?: number;
+  /** The language of the sentences (default English, the API's `blockers` without an argument); labels.ts words them. */
+  readonly language?: Language;
 }
 
-const words = (code: string): string => code.toLowerCase().replaceAll('_', ' ');
-
-const DEADLINE_WORDS: Record<DeadlineState['kind'], string> = {
-  SIJ_AGE_OUT: 'SIJ age-out',
-  ASYLUM_ONE_YEAR: 'asylum one-year filing deadline',
-  HEARING: 'hearing',
-  RESPONSE_WINDOW: 'response window',
-  OTHER: 'deadline',
-};
-
-const dayBlocker = (deadline: DeadlineState, today: CalendarDate, horizonDays: number): string | undefined => {
+const dayBlocker = (deadline: DeadlineState, today: CalendarDate, horizonDays: number): BlockerMessage | undefined => {
   const days = daysBetween(today, deadline.dueOn);
-  const what = DEADLINE_WORDS[deadline.kind];
-  if (days < 0) return `${what} passed on ${deadline.dueOn}`;
-  if (days === 0) return `${what} today`;
-  if (days <= horizonDays) return `${what} in ${String(days)} day${days === 1 ? '' : 's'}`;
+  const what = { deadline: deadline.kind };
+  if (days < 0) return { key: 'deadlinePassedOn', values: { deadline: what, on: deadline.dueOn } };
+  if (days === 0) return { key: 'deadlineToday', values: { deadline: what } };
+  if (days <= horizonDays) return { key: 'deadlineInDays', values: { deadline: what, count: days } };
   return undefined;
 };
 
 /** A function of the due month and today's month only, so it never narrows the day down, however often it is read. */
-const monthBlocker = (deadline: DeadlineState, today: CalendarDate, horizonMonths: number): string | undefined => {
+const monthBlocker = (deadline: DeadlineState, today: CalendarDate, horizonMonths: number): BlockerMessage | undefined => {
   const months = monthsBetween(today, deadline.dueOn);
-  const what = DEADLINE_WORDS[deadline.kind];
-  if (months < 0) return `${what} passed`;
-  if (months === 0) return `${what} due this month`;
+  const values = { deadline: { deadline: deadline.kind } };
+  if (months < 0) return { key: 'deadlinePassed', values };
+  if (months === 0) return { key: 'deadlineThisMonth', values };
   if (months > horizonMonths) return undefined;
-  if (months === 1) return `${what} due next month`;
-  return `${what} due in ${String(months)} months`;
+  if (months === 1) return { key: 'deadlineNextMonth', values };
+  return { key: 'deadlineInMonths', values: { ...values, count: months } };
 };
 
 /** What a reader at that precision may sort deadlines by: the due day, or only its month. */
 const visibleDue = (deadline: DeadlineState, precision: DeadlinePrecision): string =>
   precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '';
 
-const documentBlockers = (document: DocumentState): string[] => {
-  const name = words(document.documentType);
-  if (document.status === 'REQUESTED') return [`${name} requested, not yet obtained`];
-  if (document.status === 'EXPIRED') return [`${name} expired`];
+const documentBlockers = (document: DocumentState): BlockerMessage[] => {
+  const values = { document: { document: document.documentType } };
+  if (document.status === 'REQUESTED') return [{ key: 'documentRequested', values }];
+  if (document.status === 'EXPIRED') return [{ key: 'documentExpired', values }];
   if (document.status !== 'OBTAINED') return [];
   return [
-    ...(document.needsLegalisation && !document.legalised ? [`${name} awaiting apostille`] : []),
-    ...(document.needsTranslation && !document.translated ? [`${name} awaiting certified translation`] : []),
-    ...(document.needsService && !document.served ? [`${name} awaiting service`] : []),
+    ...(document.needsLegalisation && !document.legalised ? [{ key: 'awaitingApostille', values } as const] : []),
+    ...(document.needsTranslation && !document.translated ? [{ key: 'awaitingTranslation', values } as const] : []),
+    ...(document.needsService && !document.served ? [{ key: 'awaitingService', values } as const] : []),
   ];
 };
 
-const relativeBlocker = (relative: RelativeState): string | undefined => {
-  const who = words(relative.relationship);
-  if (relative.location === 'TRACING') return `${who} not located since ${relative.soughtSince ?? 'an unknown date'}`;
-  if (relative.location === 'UNREACHABLE') return `${who} unreachable`;
+const relativeBlocker = (relative: RelativeState): BlockerMessage | undefined => {
+  const who = { relationship: relative.relationship };
+  if (relative.location === 'TRACING') {
+    return relative.soughtSince ? { key: 'notLocatedSince', values: { who, since: relative.soughtSince } } : { key: 'notLocatedSinceUnknown', values: { who } };
+  }
+  if (relative.location === 'UNREACHABLE') return { key: 'unreachable', values: { who } };
   return undefined;
 };
 
@@ -93,17 +88,21 @@ const relativeBlocker = (relative: RelativeState): string | undefined => {
  * Where the child's custody stands, when it stands in the way: detention (with its last
  * transfer), repatriation not yet followed by reunification. `dated`: with the steps' dates.
  */
-const custodyBlocker = (state: FamilyState, child: ChildState, dated: boolean): string | undefined => {
+const custodyBlocker = (state: FamilyState, child: ChildState, dated: boolean): BlockerMessage | undefined => {
   if (state.reunifiedChildIds.has(child.childId)) return undefined;
-  const on = (step: { on: CalendarDate } | undefined, word: string): string => (step && dated ? ` ${word} ${step.on}` : '');
+  const on = (step: { on: CalendarDate } | undefined): CalendarDate | undefined => (step && dated ? step.on : undefined);
   if (child.custody === 'DETAINED') {
     const detained = child.placementHistory.filter((step) => step.change === 'DETAINED').at(-1);
     const transferred = child.placementHistory.filter((step) => step.change === 'TRANSFERRED' && detained && step.on >= detained.on).at(-1);
-    return `still detained${on(detained, 'since')}${transferred ? `, transferred${on(transferred, 'on')}` : ''}`;
+    const since = on(detained);
+    // A transfer counts only after a detention: dated, both have their dates; undated, neither.
+    const transferredOn = on(transferred);
+    if (transferred) return since && transferredOn ? { key: 'detainedSinceTransferredOn', values: { since, on: transferredOn } } : { key: 'detainedTransferred' };
+    return since ? { key: 'detainedSince', values: { since } } : { key: 'detained' };
   }
   if (child.custody === 'REPATRIATED') {
-    const repatriated = child.placementHistory.filter((step) => step.change === 'REPATRIATED').at(-1);
-    return `repatriated${on(repatriated, 'on')}, reunification not yet recorded`;
+    const repatriatedOn = on(child.placementHistory.filter((step) => step.change === 'REPATRIATED').at(-1));
+    return repatriatedOn ? { key: 'repatriatedOn', values: { on: repatriatedOn } } : { key: 'repatriated' };
   }
   return undefined;
 };
@@ -112,25 +111,27 @@ const custodyBlocker = (state: FamilyState, child: ChildState, dated: boolean): 
  * What a child with no parent available needs next: a caregiver found, assessed, then a
  * placement decision. `outcomes`: the reader may know safety assessments' outcomes.
  */
-const caregiverBlocker = (state: FamilyState, child: ChildState, outcomes: boolean): string | undefined => {
+const caregiverBlocker = (state: FamilyState, child: ChildState, outcomes: boolean): BlockerMessage | undefined => {
   if (state.reunifiedChildIds.has(child.childId) || readyToReunify(child) || !noParentAvailable(state, child.childId)) return undefined;
-  if (!outcomes) return 'no parent available (deceased or adverse): another caregiver to be found and assessed, then a placement decision';
+  if (!outcomes) return { key: 'caregiverToFindThenPlace' };
   const candidates = caregiverCandidates(state, child.childId);
-  if (candidates.length === 0) return 'no parent available (deceased or adverse): another caregiver to be found and assessed';
+  if (candidates.length === 0) return { key: 'caregiverToFind' };
   const assessed = candidates.filter((relative) => relative.safetyOutcome === 'SAFE' || relative.safetyOutcome === 'CONDITIONAL');
-  if (assessed.length === 0) return `no parent available: ${candidates.map((relative) => words(relative.relationship)).join(' or ')} to be assessed as caregiver (safety assessment)`;
-  return `no parent available: placement decision needed (${assessed.map((relative) => words(relative.relationship)).join(' or ')} assessed)`;
+  if (assessed.length === 0) return { key: 'caregiverToAssess', values: { candidates: { relationships: candidates.map((relative) => relative.relationship) } } };
+  return { key: 'placementDecision', values: { assessed: { relationships: assessed.map((relative) => relative.relationship) } } };
 };
 
-/** A blocker and the children it concerns; `undefined`: the whole family. */
+/** A blocker and the children it concerns; `undefined`: the whole family. `text`: its English words, by which equal blockers are merged. */
 interface Blocker {
+  readonly message: BlockerMessage;
   readonly text: string;
   readonly childIds: readonly string[] | undefined;
 }
 
-const forChild = (childId: string) => (text: string): Blocker => ({ text, childIds: [childId] });
-const forFamily = (text: string): Blocker => ({ text, childIds: undefined });
-const optional = (text: string | undefined): string[] => (text === undefined ? [] : [text]);
+const blocker = (message: BlockerMessage, childIds: readonly string[] | undefined): Blocker => ({ message, text: wordBlocker(message, 'en'), childIds });
+const forChild = (childId: string) => (message: BlockerMessage): Blocker => blocker(message, [childId]);
+const forFamily = (message: BlockerMessage): Blocker => blocker(message, undefined);
+const optional = (message: BlockerMessage | undefined): BlockerMessage[] => (message === undefined ? [] : [message]);
 
 /** Every blocker of the family, each with the children it concerns, in the order advocates read them. */
 const allBlockers = (state: FamilyState, today: CalendarDate, reading: BlockerReading): Blocker[] => {
@@ -148,24 +149,24 @@ const allBlockers = (state: FamilyState, today: CalendarDate, reading: BlockerRe
     .filter((deadline) => deadline.status === 'OPEN')
     .map((deadline) => ({ deadline, precision: precisionOf(deadline) }))
     .sort((a, b) => visibleDue(a.deadline, a.precision).localeCompare(visibleDue(b.deadline, b.precision)));
-  const describeDeadline = (deadline: DeadlineState, precision: DeadlinePrecision): string | undefined =>
+  const describeDeadline = (deadline: DeadlineState, precision: DeadlinePrecision): BlockerMessage | undefined =>
     precision === 'DAY' ? dayBlocker(deadline, today, horizonDays) : precision === 'MONTH' ? monthBlocker(deadline, today, Math.ceil(horizonDays / 30)) : undefined;
   const asylumWithoutArrival = children.filter((child) => !child.arrivalDate && (state.programme === 'ASYLUM' ||
     [...state.matters.values()].some((matter) => matter.matterType === 'ASYLUM' && matter.childId === child.childId)));
   return [
-    ...(state.lifecycle === 'SUSPENDED' ? [forFamily("service suspended by a funder's stop-work order")] : []),
-    ...children.filter((child) => child.ageReviewRequired).map((child) => forChild(child.childId)('child registered at 18 or older: age needs review')),
+    ...(state.lifecycle === 'SUSPENDED' ? [forFamily({ key: 'suspended' })] : []),
+    ...children.filter((child) => child.ageReviewRequired).map((child) => forChild(child.childId)({ key: 'ageReview' })),
     ...children.flatMap((child) => optional(custodyBlocker(state, child, scope !== 'STATUS')).map(forChild(child.childId))),
-    ...[...state.relatives.values()].flatMap((relative) => optional(relativeBlocker(relative)).map((text) => ({ text, childIds: childrenOfRelative(relative) }))),
+    ...[...state.relatives.values()].flatMap((relative) => optional(relativeBlocker(relative)).map((message) => blocker(message, childrenOfRelative(relative)))),
     ...children.flatMap((child) => optional(caregiverBlocker(state, child, scope !== 'STATUS')).map(forChild(child.childId))),
-    ...[...state.documents.values()].flatMap((document) => documentBlockers(document).map((text) => ({ text, childIds: childrenOfDocument(document) }))),
-    ...asylumWithoutArrival.map((child) => forChild(child.childId)('arrival date unknown: asylum one-year deadline cannot be computed')),
+    ...[...state.documents.values()].flatMap((document) => documentBlockers(document).map((message) => blocker(message, childrenOfDocument(document)))),
+    ...asylumWithoutArrival.map((child) => forChild(child.childId)({ key: 'arrivalUnknown' })),
     ...openDeadlines.flatMap(({ deadline, precision }) => {
       const childId = deadlineChild(state, deadline);
-      return optional(describeDeadline(deadline, precision)).map((text) => ({ text, childIds: childId ? [childId] : undefined }));
+      return optional(describeDeadline(deadline, precision)).map((message) => blocker(message, childId ? [childId] : undefined));
     }),
-    ...verificationBlockers(state, scope !== 'STATUS').map(({ childId, text }) => forChild(childId)(text)),
-    ...(state.openRedFlags.size > 0 ? [forFamily(`${String(state.openRedFlags.size)} open red flag${state.openRedFlags.size === 1 ? '' : 's'}`)] : []),
+    ...verificationBlockers(state, scope !== 'STATUS').map(({ childId, message }) => forChild(childId)(message)),
+    ...(state.openRedFlags.size > 0 ? [forFamily({ key: 'redFlags', values: { count: state.openRedFlags.size } })] : []),
   ];
 };
 
@@ -173,11 +174,11 @@ const allBlockers = (state: FamilyState, today: CalendarDate, reading: BlockerRe
  * The non-identifying reference to children in blockers: "child 2", "children 1 and 3", by the
  * order they were registered in (the same ordinals as the generated ids `child#2` at STATUS).
  */
-const childReference = (state: FamilyState, childIds: readonly string[]): string => {
+const forChildren = (state: FamilyState, childIds: readonly string[], text: string): BlockerMessage => {
   const order = [...state.children.keys()];
   const numbers = [...new Set(childIds)].map((childId) => order.indexOf(childId) + 1).filter((n) => n > 0).sort((a, b) => a - b).map(String);
-  if (numbers.length === 1) return `child ${numbers[0] ?? ''}`;
-  return `children ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1) ?? ''}`;
+  if (numbers.length === 1) return { key: 'oneChild', values: { number: numbers[0] ?? '', text } };
+  return { key: 'someChildren', values: { numbers: numbers.slice(0, -1).join(', '), last: numbers.at(-1) ?? '', text } };
 };
 
 /**
@@ -187,18 +188,24 @@ const childReference = (state: FamilyState, childIds: readonly string[]): string
  * Callers hiding people pass a state without them.
  */
 export const blockers = (state: FamilyState, today: CalendarDate, reading: BlockerReading = {}): string[] => {
+  const language = reading.language ?? 'en';
   const all = allBlockers(state, today, reading);
   const childCount = state.children.size;
-  const grouped = new Map<string, Set<string> | undefined>();
-  for (const blocker of all) {
-    const before = grouped.has(blocker.text) ? grouped.get(blocker.text) : new Set<string>();
-    grouped.set(blocker.text, before === undefined || blocker.childIds === undefined ? undefined : new Set([...before, ...blocker.childIds]));
+  const grouped = new Map<string, { message: BlockerMessage; childIds: Set<string> | undefined }>();
+  for (const { text, message, childIds } of all) {
+    const before = grouped.get(text);
+    const children = before ? before.childIds : new Set<string>();
+    grouped.set(text, { message: before?.message ?? message, childIds: children === undefined || childIds === undefined ? undefined : new Set([...children, ...childIds]) });
   }
-  return [...grouped].map(([text, childIds]) =>
-    childIds === undefined || childCount <= 1 || childIds.size >= childCount || childIds.size === 0 ? text : `${childReference(state, [...childIds])}: ${text}`);
+  return [...grouped.values()].map(({ message, childIds }) =>
+    childIds === undefined || childCount <= 1 || childIds.size >= childCount || childIds.size === 0
+      ? wordBlocker(message, language)
+      : wordBlocker(forChildren(state, [...childIds], wordBlocker(message, language)), language));
 };
 
 /** The blockers that concern one child (its own, and the family's), without a child reference. */
-export const childBlockers = (state: FamilyState, childId: string, today: CalendarDate, reading: BlockerReading = {}): string[] => [
-  ...new Set(allBlockers(state, today, reading).filter((blocker) => blocker.childIds === undefined || blocker.childIds.includes(childId)).map((blocker) => blocker.text)),
-];
+export const childBlockers = (state: FamilyState, childId: string, today: CalendarDate, reading: BlockerReading = {}): string[] => {
+  const concerning = allBlockers(state, today, reading).filter((blocker) => blocker.childIds === undefined || blocker.childIds.includes(childId));
+  const byText = new Map(concerning.map((blocker) => [blocker.text, blocker.message] as const));
+  return [...byText.values()].map((message) => wordBlocker(message, reading.language ?? 'en'));
+};

@@ -1,6 +1,7 @@
 import { invalidTransition, known, rule, type Known } from '../shared/domain-error.js';
 import { relativesOf } from './child-relations.js';
 import type { FamilyState, RelativeState, SafetyGate, SafetyOverrideState } from './state.js';
+import type { BlockerMessage } from './labels.js';
 
 /**
  * Safety gates: a release, a placement, a reunification (planned or completed) or a repatriation
@@ -112,22 +113,22 @@ export const overridesUsed = (ids: readonly string[]): { safetyOverrideIds?: rea
  * not verified (it blocks reunification with them). `detailed: false` (a reader below DOCUMENTS)
  * leaves out what would tell an assessment's outcome or a declared biological tie (DOCUMENTS data).
  */
-export const verificationBlockers = (state: FamilyState, detailed: boolean): Array<{ readonly childId: string; readonly text: string }> => {
-  const found: Array<{ childId: string; text: string }> = [];
+export const verificationBlockers = (state: FamilyState, detailed: boolean): Array<{ readonly childId: string; readonly message: BlockerMessage }> => {
+  const found: Array<{ childId: string; message: BlockerMessage }> = [];
   for (const [childId, child] of state.children) {
     if (state.reunifiedChildIds.has(childId)) continue;
     const planned = child.reunificationPlannedWith ? state.relatives.get(child.reunificationPlannedWith) : undefined;
     if (planned) {
-      const who = words(planned.relationship);
-      if (!state.verifiedIdentities.has(planned.relativeId)) found.push({ childId, text: `${who}: identity not verified` });
-      if (!planned.relationshipVerified) found.push({ childId, text: `${who}: relationship not verified` });
-      if (detailed && planned.safetyOutcome === 'UNSAFE') found.push({ childId, text: `${who}: safety assessment UNSAFE` });
+      const values = { who: { relationship: planned.relationship } };
+      if (!state.verifiedIdentities.has(planned.relativeId)) found.push({ childId, message: { key: 'identityNotVerified', values } });
+      if (!planned.relationshipVerified) found.push({ childId, message: { key: 'relationshipNotVerified', values } });
+      if (detailed && planned.safetyOutcome === 'UNSAFE') found.push({ childId, message: { key: 'safetyUnsafe', values } });
       continue;
     }
     if (!detailed) continue;
     for (const relative of relativesOf(state, childId)) {
       if (relative.adverse || relative.location === 'DECEASED' || relative.relationshipVerified) continue;
-      if (isNonBiological(relative, childId)) found.push({ childId, text: `${words(relative.relationship)}: relationship not verified` });
+      if (isNonBiological(relative, childId)) found.push({ childId, message: { key: 'relationshipNotVerified', values: { who: { relationship: relative.relationship } } } });
     }
   }
   return found;

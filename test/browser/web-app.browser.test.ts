@@ -229,6 +229,12 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('heading', { level: 1, name: 'Familias' }).waitFor();
     try {
+    // The families' blockers in Spanish (blockers(language: "es")), none left in English.
+    const blockers = page.getByRole('list', { name: 'Obstáculos' });
+    await blockers.first().waitFor();
+    const texts = await blockers.allTextContents();
+    expect(texts.join(' ')).toMatch(/sin localizar desde|sin forma de contacto|pendiente de obtener|en espera de|sigue en detención/);
+    expect(texts.join(' ')).not.toMatch(/not located|unreachable|requested|awaiting|still detained|no parent/);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Familias' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
@@ -236,6 +242,20 @@ describe.skipIf(skipReason !== undefined)('the web app in a browser', () => {
     await page.getByRole('heading', { name: 'Cronología' }).waitFor();
     const month = new Intl.DateTimeFormat('es', { month: 'short', timeZone: 'UTC' }).format(new Date());
     expect(await page.getByTestId('timeline').textContent()).toContain(month);
+    // A server error in Spanish: its code and field, not the server's English message.
+    await page.getByLabel('Elija un paso').selectOption('recordContactAttempt');
+    const form = page.getByRole('form', { name: 'Intento de contacto' });
+    await form.getByLabel('Canal').selectOption('PHONE');
+    await form.getByLabel('Resultado').selectOption('NO_ANSWER');
+    await form.getByLabel('Familiar').selectOption({ index: 1 });
+    await form.getByLabel('Cuándo ocurrió').fill('2999-01-01T10:00');
+    await form.getByRole('button', { name: 'Registrar' }).click();
+    const when = form.getByLabel('Cuándo ocurrió');
+    await expect.poll(() => when.getAttribute('aria-invalid')).toBe('true');
+    const fieldError = (await page.locator(`[id="${(await when.getAttribute('aria-describedby'))!}"]`).textContent()) ?? '';
+    expect(fieldError).toContain('no es válido');
+    expect(fieldError).not.toMatch(/future/i);
+
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, '08-spanish');
     } finally {

@@ -121,7 +121,7 @@ describe('tracker CLI', () => {
     const backup = cli('backup', target);
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stdout).toMatch(/events\.sqlite: \d+ bytes, integrity_check ok/);
-    expect(JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')).files).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')).files).toHaveLength(3);
     const copy = new Database(join(target, 'events.sqlite'), { readonly: true });
     const live = new Database(join(temp.dir, 'events.sqlite'), { readonly: true });
     expect(copy.prepare('SELECT count(*) AS n FROM events').get()).toEqual(live.prepare('SELECT count(*) AS n FROM events').get());

@@ -67,6 +67,7 @@ describe('npm start on a fresh data directory', () => {
         { name: 'casefile', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'access-log', caughtUp: true, stalled: null, position: '3', behind: 0 },
         { name: 'erasures', caughtUp: true, stalled: null, position: '3', behind: 0 },
+        { name: 'search', caughtUp: true, stalled: null, position: '3', behind: 0 },
       ],
     });
   });

@@ -29,6 +29,10 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the user of a failed request: each server error in the UI's language (i18n.ts `errorText`). */
+export const problemText = (error: unknown, errorText: (error: GraphQLErrorShape) => string): string =>
+  (error instanceof ApiError ? error.errors.map(errorText).join(' ') : String(error));
+
 export const gql = async <T>(query: string, variables: Record<string, unknown> = {}, key = apiKey()): Promise<T> => {
   const response = await fetch('/graphql', {
     method: 'POST',

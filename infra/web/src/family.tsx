@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, gql, onStatusChanges } from './api';
+import { ApiError, gql, onStatusChanges, problemText } from './api';
 import { DeadlineText, type DeadlineView } from './home';
-import { formatDate, t, words } from './i18n';
+import { currentLanguage, errorText, formatDate, t, words } from './i18n';
 import { API, CHILD_EXTRA, hasTimeline } from './spec';
 import { StepForm, type FamilyChoices } from './step-form';
 import { Field, Section, Status, Withheld } from './widgets';
@@ -20,9 +20,9 @@ interface Family extends FamilyChoices {
 
 interface TimelineEvent { readonly type: string; readonly revision: number; readonly occurredAt: string; readonly actor: { organizationId: string; role: string }; readonly data: Record<string, unknown> }
 
-const FAMILY_QUERY = `query Family($id: ID!) {
+const FAMILY_QUERY = `query Family($id: ID!, $language: String) {
   family(id: $id) {
-    id status revision programme viewerScope viewerCanWrite blockers leadOrganization { id name }
+    id status revision programme viewerScope viewerCanWrite blockers(language: $language) leadOrganization { id name }
     children { id givenName birthDate nationality custody placement ${CHILD_EXTRA.join(' ')} }
     relatives { id givenName relationship locationStatus locatedCountry notLocatedSince adverse preference phone contactAttempts { channel result attemptedOn } }
     documents { id documentType status needsLegalisation needsTranslation needsService legalised translated served signed }
@@ -78,13 +78,13 @@ export const FamilyPage = ({ id }: { id: string }) => {
   const load = async (): Promise<void> => {
     try {
       const [{ family: found }, history] = await Promise.all([
-        gql<{ family: Family | null }>(FAMILY_QUERY, { id }),
+        gql<{ family: Family | null }>(FAMILY_QUERY, { id, language: currentLanguage() }),
         hasTimeline ? loadTimeline(id) : Promise.resolve(undefined),
       ]);
       setFamily(found);
       if (history) setTimeline(history.reverse());
     } catch (error) {
-      setProblem(error instanceof ApiError && error.code === 'NOT_FOUND' ? t('family.notFound') : String(error));
+      setProblem(error instanceof ApiError && error.code === 'NOT_FOUND' ? t('family.notFound') : problemText(error, errorText));
     }
   };
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { gql } from './api';
-import { formatDate, t, words } from './i18n';
+import { gql, problemText } from './api';
+import { currentLanguage, errorText, formatDate, t, words } from './i18n';
 import { CHILD_EXTRA, hasFilter, hasSearch } from './spec';
 import { Field, Section, Status, Withheld } from './widgets';
 
@@ -26,7 +26,7 @@ export const DeadlineText = ({ deadline }: { deadline: DeadlineView }) => (
 
 interface Filters { status: string; within: string; programme: string; facility: string; assigned: boolean }
 
-const FAMILY_FIELDS = `id status programme blockers viewerScope children { id givenName ${CHILD_EXTRA.join(' ')} } nextDeadline { kind dueOn daysLeft dueMonth monthsLeft }`;
+const FAMILY_FIELDS = `id status programme blockers(language: $language) viewerScope children { id givenName ${CHILD_EXTRA.join(' ')} } nextDeadline { kind dueOn daysLeft dueMonth monthsLeft }`;
 
 export const HomePage = () => {
   const [filters, setFilters] = useState<Filters>({ status: '', within: '', programme: '', facility: '', assigned: false });
@@ -42,9 +42,9 @@ export const HomePage = () => {
     if (filters.facility && hasFilter('facility')) filter.facility = filters.facility;
     if (filters.assigned && hasFilter('assignedToMyOrganization')) filter.assignedToMyOrganization = true;
     gql<NonNullable<typeof data>>(
-      `query Home($filter: FamilyFilter) { families(first: 100, filter: $filter) { totalCount edges { node { ${FAMILY_FIELDS} } } } upcomingDeadlines(withinDays: 60) { familyId kind dueOn daysLeft dueMonth monthsLeft } statistics { familiesByStatusAndCountry { status families } } }`,
-      { filter },
-    ).then(setData, (error: unknown) => setProblem(String(error)));
+      `query Home($filter: FamilyFilter, $language: String) { families(first: 100, filter: $filter) { totalCount edges { node { ${FAMILY_FIELDS} } } } upcomingDeadlines(withinDays: 60) { familyId kind dueOn daysLeft dueMonth monthsLeft } statistics { familiesByStatusAndCountry { status families } } }`,
+      { filter, language: currentLanguage() },
+    ).then(setData, (error: unknown) => setProblem(problemText(error, errorText)));
   }, [filters]);
   const counts = new Map<string, number>();
   for (const row of data?.statistics.familiesByStatusAndCountry ?? []) counts.set(row.status, (counts.get(row.status) ?? 0) + row.families);
@@ -129,7 +129,7 @@ const SearchBox = () => {
     if (!text) return;
     gql<{ search: { edges: Array<{ node: Hit }> } }>('query Search($text: String!) { search(text: $text, first: 20) { edges { node { personId personKind displayName matchedOn family { id status } } } } }', { text }).then(
       (data) => { setProblem(undefined); setHits(data.search.edges.map((edge) => edge.node)); },
-      (error: unknown) => setProblem(String(error)),
+      (error: unknown) => setProblem(problemText(error, errorText)),
     );
   };
   return (

@@ -71,7 +71,8 @@ const es: Resource = {
 
 /** Spanish words for enum values and field names; English falls back to the words of the name. */
 const ES_WORDS: Record<string, string> = {
-  INTAKE: 'admisión', SEARCHING: 'en búsqueda', IN_CONTACT: 'en contacto', LEGAL_PROCESS: 'proceso legal', READY_TO_REUNIFY: 'lista para reunificar', REUNIFIED: 'reunificada', CLOSED: 'cerrada',
+  // Statuses as the API's statusLabel(language: "es") words them (services/family/labels.ts).
+  INTAKE: 'Admisión', SEARCHING: 'En búsqueda', IN_CONTACT: 'En contacto', LEGAL_PROCESS: 'Proceso legal', READY_TO_REUNIFY: 'A punto de reunificar', REUNIFIED: 'Reunificación hecha', CLOSED: 'Caso cerrado',
   PHONE: 'teléfono', WHATSAPP: 'WhatsApp', IN_PERSON: 'en persona', CONSULATE: 'consulado', PARTNER_NGO: 'ONG aliada', OTHER: 'otro',
   NO_ANSWER: 'sin respuesta', WRONG_NUMBER: 'número equivocado', REACHED: 'contactado', MOTHER: 'madre', FATHER: 'padre', AUNT: 'tía', STEPFATHER: 'padrastro',
   TRACING: 'en búsqueda', LOCATED: 'localizado', UNREACHABLE: 'inalcanzable', DECEASED: 'fallecido', NOT_SOUGHT: 'no buscado', REQUESTED: 'solicitado', OBTAINED: 'obtenido', FILED: 'presentado', EXPIRED: 'vencido',
@@ -108,6 +109,39 @@ export const setLanguage = async (language: string): Promise<void> => {
 };
 
 export const t = (key: string, options?: Record<string, unknown>): string => i18next.t(key, options ?? {});
+
+/** The UI's language, as the API's `language` arguments take it (blockers and status labels in it). */
+export const currentLanguage = (): string => (i18next.language === 'es' ? 'es' : 'en');
+
+/**
+ * A server error as the user reads it. English: the server's message (it names the field and the
+ * rule). Spanish: a sentence per stable code (`extensions.code`), naming the field
+ * (`extensions.field`) in Spanish words where the server gave one; an unknown code keeps the
+ * server's message.
+ */
+const ES_ERRORS: Record<string, string> = {
+  BAD_USER_INPUT: 'Un dato no es válido; revíselo y vuelva a intentarlo.',
+  BAD_USER_INPUT_FIELD: 'El campo «{{field}}» no es válido; revíselo y vuelva a intentarlo.',
+  NOT_FOUND: 'No existe o usted no puede verlo.',
+  NOT_FOUND_FIELD: '«{{field}}»: no existe o usted no puede verlo.',
+  FORBIDDEN: 'Su organización no puede hacer esto en esta familia.',
+  INVALID_TRANSITION: 'Este paso no es posible en el estado actual del caso.',
+  CONFLICT: 'Alguien cambió esta familia mientras tanto; vuelva a cargarla e inténtelo de nuevo.',
+  IDEMPOTENCY_KEY_REUSED: 'Este formulario ya se envió con otros datos; ábralo de nuevo.',
+  UNAVAILABLE: 'El sistema no puede responder ahora; inténtelo de nuevo en un momento.',
+  RATE_LIMITED: 'Demasiadas solicitudes; espere un momento e inténtelo de nuevo.',
+  UNAUTHENTICATED: 'Su clave ya no se acepta; inicie sesión de nuevo.',
+  QUERY_TOO_COMPLEX: 'La consulta es demasiado grande.',
+  INTERNAL_SERVER_ERROR: 'Algo salió mal en el servidor.',
+};
+
+export const errorText = (error: { readonly message: string; readonly extensions?: { readonly code?: string; readonly field?: string } }): string => {
+  const code = error.extensions?.code;
+  if (i18next.language !== 'es' || !code) return error.message;
+  const field = error.extensions?.field?.split('.').pop();
+  const sentence = (field && ES_ERRORS[`${code}_FIELD`]) || ES_ERRORS[code];
+  return sentence ? sentence.replace('{{field}}', field ? words(field) : '') : error.message;
+};
 
 /** A date (YYYY-MM-DD) or instant in the user's language. */
 export const formatDate = (value: string | null | undefined): string => {

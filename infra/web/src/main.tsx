@@ -106,14 +106,15 @@ const App = () => {
       ) : viewer === null ? (
         <SignIn onSignedIn={setViewer} />
       ) : familyId ? (
-        <FamilyPage id={decodeURIComponent(familyId)} key={familyId} />
+        <FamilyPage id={decodeURIComponent(familyId)} key={`${familyId}:${document.documentElement.lang}`} />
       ) : route === '/new' ? (
         <main id="main" tabIndex={-1} class="narrow">
           <h1>{t('nav.newCase')}</h1>
           <StepForm mutation="openFamilyCase" onDone={(payload) => { if (payload.family) location.hash = `/family/${encodeURIComponent(payload.family.id)}`; }} />
         </main>
       ) : (
-        <HomePage />
+        // Remounted in another language: the blockers are loaded again in it.
+        <HomePage key={document.documentElement.lang} />
       )}
     </>
   );

@@ -9,6 +9,6 @@ export const API = spec as { forms: FormSpec[]; familyFilterFields: string[]; ch
 export const hasSearch = API.queryFields.includes('search');
 export const hasTimeline = API.queryFields.includes('familyHistory');
 export const hasFilter = (name: string): boolean => API.familyFilterFields.includes(name);
-/** Per-child status and blockers, when the schema has them. */
-export const CHILD_EXTRA = ['status', 'blockers'].filter((field) => API.childFields.includes(field));
+/** Per-child status and blockers (in the UI's language: `$language`), when the schema has them. */
+export const CHILD_EXTRA = ['status', 'blockers'].filter((field) => API.childFields.includes(field)).map((field) => (field === 'blockers' ? 'blockers(language: $language)' : field));
 export const formFor = (mutation: string): FormSpec | undefined => API.forms.find((form) => form.mutation === mutation);

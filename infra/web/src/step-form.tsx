@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, gql, newCommandId } from './api';
-import { t, words } from './i18n';
+import { errorText, t, words } from './i18n';
 import { formFor, type FieldSpec } from './spec';
 
 /** What a form needs of the family: the people, documents, matters and referrals to choose from. */
@@ -98,11 +98,11 @@ export const StepForm = ({ mutation, family, onDone }: { mutation: string; famil
       const byField: Record<string, string> = {};
       for (const one of errors) {
         const field = 'extensions' in one ? one.extensions?.field?.split('.').pop() : undefined;
-        if (field && spec.fields.some((candidate) => candidate.name === field)) byField[field] = one.message;
+        if (field && spec.fields.some((candidate) => candidate.name === field)) byField[field] = errorText(one);
       }
       setFieldErrors(byField);
       const general = errors.filter((one) => !('extensions' in one) || !one.extensions?.field || !byField[one.extensions.field.split('.').pop() ?? '']);
-      setMessage({ text: Object.keys(byField).length > 0 && general.length === 0 ? t('form.fix') : general.map((one) => one.message).join(' '), error: true });
+      setMessage({ text: Object.keys(byField).length > 0 && general.length === 0 ? t('form.fix') : general.map((one) => errorText(one)).join(' '), error: true });
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     } finally {
       setSending(false);
