@@ -22,7 +22,7 @@ import { familyEvents } from '../support/family-load.js';
 import { startTrackerProcess } from '../support/tracker-process.js';
 import { formatRate, formatRatio, type BenchRow } from './table.js';
 
-const FAMILIES_QUERY = `{ families(first: 50) { totalCount edges { node {
+export const FAMILIES_QUERY = `{ families(first: 50) { totalCount edges { node {
   id status revision blockers nextDeadline { kind dueOn daysLeft } leadOrganization { name }
   children { givenName nationality } relatives { relationship locationStatus } documents { documentType status }
 } } } }`;
@@ -72,7 +72,7 @@ const statementsPerRequest = async (dataDir: string, store: SqliteEventStore): P
   return queries.statements;
 };
 
-const FAMILY_QUERY = `query($id: ID!) { family(id: $id) {
+export const FAMILY_QUERY = `query($id: ID!) { family(id: $id) {
   id status revision blockers nextDeadline { kind dueOn } children { givenName nationality } relatives { relationship locationStatus } documents { documentType status }
 } }`;
 /** A family with a long history (org-a leads numbers divisible by 4), next to a short one. */

@@ -13,7 +13,7 @@ const BATCH = 1_000;
  * The baseline: read every event in batches from the same store and commit a checkpoint per
  * batch to a read-model database, with no projection work: the floor a projector can reach.
  */
-const rawCheckpointedRead = async (store: EventStore, file: string): Promise<{ events: number; ms: number }> => {
+export const rawCheckpointedRead = async (store: EventStore, file: string): Promise<{ events: number; ms: number }> => {
   const db = openReadModelDatabase(file);
   db.exec('CREATE TABLE raw_checkpoint (id INTEGER PRIMARY KEY, position INTEGER NOT NULL)');
   const save = db.prepare('INSERT OR REPLACE INTO raw_checkpoint (id, position) VALUES (1, ?)');
@@ -76,7 +76,7 @@ export const benchProjectionRebuild = async (eventsFile: string, dir: string, la
     value: formatRate(rebuildRate, 'ev/s'),
     baseline: `${formatRate(rawRate, 'ev/s')} raw checkpointed read`,
     ratio: formatRatio(rebuildRate, rawRate),
-    target: '>= 50%',
+    target: '>= 70%',
   }];
 };
 
