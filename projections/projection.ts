@@ -23,6 +23,11 @@ export interface Projection {
 export interface BoundProjection {
   /** Applies a batch of events in order. Throwing rolls the whole batch back and stalls the projection. */
   applyBatch(events: readonly RecordedEvent[]): void;
+  /**
+   * Forget anything kept in memory from earlier batches: the last batch was rolled back, or the
+   * projection's rows were emptied. Projections that keep nothing between batches omit it.
+   */
+  discard?(): void;
 }
 
 export const physicalTable = (base: string, version: number): string => `${base}__v${String(version)}`;

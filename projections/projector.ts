@@ -4,7 +4,14 @@ import { comparePositions, formatPosition, type Position } from '../services/eve
 import { Signal } from '../services/shared/signal.js';
 import { physicalTable, type BoundProjection, type Projection } from './projection.js';
 
+/** Events per batch while following the store. */
 const BATCH_SIZE = 1_000;
+/**
+ * Events per batch while catching up (start-up, a rebuild): a projection that folds per family
+ * (families) writes each family once per batch, so larger batches write each family less often
+ * when many families interleave. Limit: the event loop is busy for one batch at a time.
+ */
+const CATCH_UP_BATCH_SIZE = 5_000;
 const POLL_MS = 500;
 
 export interface ProjectionStatus {
@@ -98,11 +105,11 @@ export class Projector {
         groups.set(key, [...(groups.get(key) ?? []), runner]);
       }
       for (const group of groups.values()) {
-        const batch = await this.readBatch(group[0]?.position);
+        const batch = await this.readBatch(group[0]?.position, CATCH_UP_BATCH_SIZE);
         for (const runner of group) {
           if (batch.length === 0) this.markCaughtUp(runner);
-          else this.apply(runner, batch);
-          if (batch.length < BATCH_SIZE || runner.stalled) done.add(runner);
+          else this.apply(runner, batch, CATCH_UP_BATCH_SIZE);
+          if (batch.length < CATCH_UP_BATCH_SIZE || runner.stalled) done.add(runner);
         }
       }
     }
@@ -211,22 +218,22 @@ export class Projector {
 
   private async stepNow(runner: Runner): Promise<number> {
     if (runner.stalled) return 0;
-    const batch = await this.readBatch(runner.position);
+    const batch = await this.readBatch(runner.position, BATCH_SIZE);
     if (batch.length === 0) {
       this.markCaughtUp(runner);
       return 0;
     }
-    return this.apply(runner, batch);
+    return this.apply(runner, batch, BATCH_SIZE);
   }
 
-  private async readBatch(after: Position | undefined): Promise<RecordedEvent[]> {
+  private async readBatch(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
     const batch: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({ ...(after ? { after } : {}), maxCount: BATCH_SIZE })) batch.push(event);
+    for await (const event of this.store.readAll({ ...(after ? { after } : {}), maxCount })) batch.push(event);
     return batch;
   }
 
-  /** One batch, one transaction: the rows and the checkpoint. Returns the events applied (0 on a stall). */
-  private apply(runner: Runner, batch: readonly RecordedEvent[]): number {
+  /** One batch (of at most `maxCount`), one transaction: the rows and the checkpoint. Returns the events applied (0 on a stall). */
+  private apply(runner: Runner, batch: readonly RecordedEvent[], maxCount: number): number {
     const last = batch.at(-1);
     if (!last) return 0;
     try {
@@ -235,6 +242,7 @@ export class Projector {
         runner.saveCheckpoint(last.position, batch.length);
       }).immediate();
     } catch (error) {
+      runner.bound.discard?.();
       runner.stalled = { afterPosition: runner.position ? formatPosition(runner.position) : null, error: error instanceof Error ? error.message : String(error) };
       this.progressed.notify();
       return 0;
@@ -242,8 +250,8 @@ export class Projector {
     runner.position = last.position;
     runner.eventsApplied += batch.length;
     if (this.startHead?.position && comparePositions(last.position, this.startHead.position) >= 0) runner.passedStartHead = true;
-    runner.caughtUp = batch.length < BATCH_SIZE && !runner.rebuilding;
-    if (batch.length < BATCH_SIZE) this.markCaughtUp(runner);
+    runner.caughtUp = batch.length < maxCount && !runner.rebuilding;
+    if (batch.length < maxCount) this.markCaughtUp(runner);
     this.onBatch?.(runner.projection.name, batch.length);
     this.progressed.notify();
     this.advanced.get(runner.projection.name)?.notify();
@@ -267,6 +275,7 @@ export class Projector {
         for (const base of Object.keys(projection.tables)) this.db.exec(`DELETE FROM ${physicalTable(base, projection.version)}`);
         this.db.prepare('UPDATE projection_checkpoints SET position_commit = NULL, position_prepare = NULL, events_applied = 0 WHERE name = ? AND version = ?').run(projection.name, projection.version);
       }).immediate();
+      runner.bound.discard?.();
       runner.position = undefined;
       runner.eventsApplied = 0;
     }

@@ -5,17 +5,24 @@ import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
 import type { BoundProjection, Projection } from '../projection.js';
-import { accessRows, familyColumns, relativeShownTo, SCOPE_BITS, statusByScope } from './family-rows.js';
-import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
+import type { ReunificationStatus } from '../../services/family/status.js';
+import type { AccessScope } from '../../services/family/vocabulary.js';
+import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusByScope, type FamilyChildRows } from './family-rows.js';
+import { SizedLru } from './family-state-cache.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
+import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
+/** A family while a batch folds it: its state so far, and its rows as they stood when the batch began. */
 interface Touched {
   state: FamilyState;
   revision: number;
   openedAt: string;
   updatedAt: string;
+  /** Its status per scope as of `state`, once computed. */
+  statuses: Record<AccessScope, ReunificationStatus> | null;
+  readonly rows: FamilyChildRows;
 }
 
 /**
@@ -79,10 +86,27 @@ export const familiesProjection: Projection = {
 const ALREADY_EXPIRED = '0001-01-01T00:00:00.000Z';
 const expiryRow = (expiresAt: string): string => toUtcInstant(expiresAt) ?? ALREADY_EXPIRED;
 
+/**
+ * How much decoded state the projection keeps between batches, counted as the length of the
+ * families' encoded snapshots (the decoded objects take a small multiple of it in memory).
+ */
+const KEPT_STATE_CHARS = 32 * 2 ** 20;
+
+/** A family as its rows stand after a committed write (or as read back from them). */
+interface Kept {
+  readonly state: FamilyState;
+  readonly revision: number;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly statuses: Record<AccessScope, ReunificationStatus> | null;
+  readonly rows: FamilyChildRows;
+}
+
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
   const sealer = readModelSealerOf(db);
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
+  const revisionOf = db.prepare(`SELECT revision FROM ${families} WHERE family_id = ?`).pluck();
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
       country, separated_on, next_deadline_on, next_deadline_kind, earliest_age_out_on, unlocated_relatives, state_json,
       status_at_documents, status_at_status, unlocated_at_documents, unlocated_at_status)
@@ -95,23 +119,59 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
       earliest_age_out_on = excluded.earliest_age_out_on, unlocated_relatives = excluded.unlocated_relatives, state_json = excluded.state_json,
       status_at_documents = excluded.status_at_documents, status_at_status = excluded.status_at_status,
       unlocated_at_documents = excluded.unlocated_at_documents, unlocated_at_status = excluded.unlocated_at_status`);
-  const clear = ['family_relatives', 'family_deadlines', 'family_access'].map((base) => db.prepare(`DELETE FROM ${table(base)} WHERE family_id = ?`));
-  const insertRelative = db.prepare(`INSERT INTO ${table('family_relatives')} VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const insertDeadline = db.prepare(`INSERT INTO ${table('family_deadlines')} VALUES (?, ?, ?, ?, ?)`);
-  const insertAccess = db.prepare(`INSERT OR IGNORE INTO ${table('family_access')} VALUES (?, ?, ?, ?, ?)`);
+  const childTables = {
+    relatives: {
+      put: db.prepare(`INSERT OR REPLACE INTO ${table('family_relatives')} VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      remove: db.prepare(`DELETE FROM ${table('family_relatives')} WHERE family_id = ? AND relative_id = ?`),
+    },
+    deadlines: {
+      put: db.prepare(`INSERT OR REPLACE INTO ${table('family_deadlines')} VALUES (?, ?, ?, ?, ?)`),
+      remove: db.prepare(`DELETE FROM ${table('family_deadlines')} WHERE family_id = ? AND deadline_id = ?`),
+    },
+    access: {
+      put: db.prepare(`INSERT OR REPLACE INTO ${table('family_access')} VALUES (?, ?, ?, ?, ?)`),
+      remove: db.prepare(`DELETE FROM ${table('family_access')} WHERE family_id = ? AND organization_id = ? AND via = ?`),
+    },
+  } as const;
   const insertChange = db.prepare(`INSERT INTO ${table('status_changes')} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  // The projection is the only writer of its rows. What it keeps is checked against the row's
+  // revision before use (a rolled-back batch left the row older than what was kept), and
+  // dropped by `discard` after a failed batch or when the rows are emptied.
+  const kept = new SizedLru<Kept>(KEPT_STATE_CHARS);
+  const NO_ROWS: FamilyChildRows = { relatives: new Map(), deadlines: new Map(), access: new Map() };
 
-  const loadTouched = (familyId: string): Touched | undefined => {
+  /** The family as its rows stand now: from what was kept when it is still current, else decoded from its row; undefined for a new family. */
+  const current = (familyId: string): Kept | undefined => {
+    const known = kept.get(familyId);
+    if (known && revisionOf.get(familyId) === known.revision) return known;
+    if (known) kept.delete(familyId);
     const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
-    return row && { state: sealer ? decodeFamilyState(row.state_json, sealer) : decodeFamilyState(row.state_json), revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at };
+    if (!row) return undefined;
+    const state = sealer ? decodeFamilyState(row.state_json, sealer) : decodeFamilyState(row.state_json);
+    return { state, revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at, statuses: null, rows: familyChildRows(state, expiryRow) };
   };
 
-  const write = (familyId: string, { state, revision, openedAt, updatedAt }: Touched): void => {
-    upsert.run({ familyId, ...familyColumns(state), revision, openedAt, updatedAt, stateJson: encodeFamilyState(state, sealer) });
-    for (const statement of clear) statement.run(familyId);
-    for (const r of state.relatives.values()) insertRelative.run(familyId, r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, relativeShownTo(state, r.relativeId));
-    for (const d of state.deadlines.values()) insertDeadline.run(familyId, d.deadlineId, d.kind, d.dueOn, d.status);
-    for (const a of accessRows(state)) insertAccess.run(familyId, a.organizationId, a.scope, a.expiresAt === null ? null : expiryRow(a.expiresAt), a.via);
+  /** Rewrites only the rows whose values changed since the batch began, and deletes the rows that are gone. */
+  const writeChildRows = (familyId: string, before: FamilyChildRows, after: FamilyChildRows): void => {
+    for (const name of ['relatives', 'deadlines', 'access'] as const) {
+      const { put, remove } = childTables[name];
+      for (const [key, values] of after[name]) if (!sameRow(before[name].get(key), values)) put.run(familyId, ...values);
+      for (const [key, values] of before[name]) {
+        if (after[name].has(key)) continue;
+        if (name === 'access') remove.run(familyId, values[0], values[3]);
+        else remove.run(familyId, key);
+      }
+    }
+  };
+
+  const write = (familyId: string, entry: Touched): void => {
+    const { state, revision, openedAt, updatedAt } = entry;
+    const statuses = entry.statuses ?? statusByScope(state);
+    const stateJson = encodeFamilyState(state, sealer);
+    upsert.run({ familyId, ...familyColumns(state, statuses), revision, openedAt, updatedAt, stateJson });
+    const rows = familyChildRows(state, expiryRow);
+    writeChildRows(familyId, entry.rows, rows);
+    kept.set(familyId, { state, revision, openedAt, updatedAt, statuses, rows }, stateJson.length);
   };
 
   return {
@@ -122,14 +182,21 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
         const familyId = event.stream.slice(FAMILY_STREAM_PREFIX.length);
         const recordedAt = typeof event.metadata['recordedAt'] === 'string' ? event.metadata['recordedAt'] : event.recordedAt.toISOString();
         const occurredAt = typeof event.metadata['occurredAt'] === 'string' ? event.metadata['occurredAt'] : recordedAt;
-        const entry = touched.get(familyId) ?? loadTouched(familyId) ?? { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt };
-        const before = entry.state.exists ? statusByScope(entry.state) : null;
+        let entry = touched.get(familyId);
+        if (!entry) {
+          const known = current(familyId);
+          entry = known
+            ? { ...known }
+            : { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt, statuses: null, rows: NO_ROWS };
+          touched.set(familyId, entry);
+        }
+        const before = entry.state.exists ? (entry.statuses ?? statusByScope(entry.state)) : null;
         entry.state = evolve(entry.state, familyEventOf(event));
         entry.revision = event.revision;
         entry.updatedAt = recordedAt;
-        touched.set(familyId, entry);
         // One row per distinct change, with the scopes that see it: a scope whose status did not change gets none.
         const after = statusByScope(entry.state);
+        entry.statuses = after;
         const audiences = new Map<string, number>();
         for (const [scope, bit] of SCOPE_BITS) {
           const previous = before?.[scope] ?? null;
@@ -144,5 +211,6 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
       }
       for (const [familyId, entry] of touched) write(familyId, entry);
     },
+    discard: () => kept.clear(),
   };
 };

@@ -19,22 +19,17 @@ export const statusByScope = (state: FamilyState): Record<AccessScope, Reunifica
   return { FULL: full, DOCUMENTS: at('DOCUMENTS'), STATUS: at('STATUS') };
 };
 
-/** The scopes a relative is shown to, as an audience mask: every scope, or FULL alone for a person hidden below it. */
-export const relativeShownTo = (state: FamilyState, relativeId: string): number =>
-  SCOPE_BITS.reduce((mask, [scope, bit]) => (hiddenPersonIds(state, scope).has(relativeId) ? mask : mask | bit), 0);
-
 /**
  * The columns of a family's rows, derived from its folded state. Status and the count of relatives
  * still sought are kept per scope, each from the family as that scope may see it.
  */
-export const familyColumns = (state: FamilyState) => {
+export const familyColumns = (state: FamilyState, statuses: Record<AccessScope, ReunificationStatus> = statusByScope(state)) => {
   const deadline = nextDeadline(state);
   const ageOuts = [...state.deadlines.values()]
     .filter((d) => d.kind === 'SIJ_AGE_OUT' && d.status === 'OPEN')
     .map((d) => d.dueOn)
     .sort();
   const unlocatedAt = (scope: AccessScope): number => [...familySeenAt(state, scope).relatives.values()].filter(isSought).length;
-  const statuses = statusByScope(state);
   return {
     leadOrganizationId: state.leadOrganizationId,
     programme: state.programme ?? null,
@@ -55,3 +50,36 @@ export const familyColumns = (state: FamilyState) => {
 /** The access rows of a family: the same holders the write policy judges (services/family/access-policy.ts). */
 export const accessRows = (state: FamilyState): Array<{ organizationId: string; scope: string; expiresAt: string | null; via: AccessVia }> =>
   accessHolders(state).map(({ organizationId, scope, expiresAt, via }) => ({ organizationId, scope, expiresAt: expiresAt ?? null, via }));
+
+/** One row's values after the family id, in the table's column order. */
+export type RowValues = ReadonlyArray<string | number | null>;
+
+/**
+ * The rows a family has beside its own row, each keyed by what identifies it within the family:
+ * relatives (by relative id), deadlines (by deadline id), access (by organisation and way, the
+ * first holder of a key winning as `INSERT OR IGNORE` did). Derived from the state alone, so the
+ * rows of a state decoded from its snapshot are the rows written when it was encoded.
+ */
+export interface FamilyChildRows {
+  readonly relatives: ReadonlyMap<string, RowValues>;
+  readonly deadlines: ReadonlyMap<string, RowValues>;
+  readonly access: ReadonlyMap<string, RowValues>;
+}
+
+export const familyChildRows = (state: FamilyState, expiryRow: (expiresAt: string) => string): FamilyChildRows => {
+  const hidden = SCOPE_BITS.map(([scope, bit]) => [hiddenPersonIds(state, scope), bit] as const);
+  const shownTo = (relativeId: string): number => hidden.reduce((mask, [ids, bit]) => (ids.has(relativeId) ? mask : mask | bit), 0);
+  const relatives = new Map<string, RowValues>();
+  for (const r of state.relatives.values()) relatives.set(r.relativeId, [r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, shownTo(r.relativeId)]);
+  const deadlines = new Map<string, RowValues>();
+  for (const d of state.deadlines.values()) deadlines.set(d.deadlineId, [d.deadlineId, d.kind, d.dueOn, d.status]);
+  const access = new Map<string, RowValues>();
+  for (const a of accessRows(state)) {
+    const key = JSON.stringify([a.organizationId, a.via]);
+    if (!access.has(key)) access.set(key, [a.organizationId, a.scope, a.expiresAt === null ? null : expiryRow(a.expiresAt), a.via]);
+  }
+  return { relatives, deadlines, access };
+};
+
+/** The same values in the same order (rows are compared before they are rewritten). */
+export const sameRow = (a: RowValues | undefined, b: RowValues): boolean => a !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);
