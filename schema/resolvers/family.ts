@@ -6,7 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import type { DisclosureContext } from '../../projections/families/allowlist.js';
 import { listed } from '../../projections/families/disclose.js';
 import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
-import { withOwner } from './view-owner.js';
+import { ownerOf, withOwner } from './view-owner.js';
 import { statusLabel } from '../../services/family/labels.js';
 import { BLOCKERS_IN, labelLanguage, languageArgument } from './labels.js';
 import {
@@ -44,11 +44,14 @@ const liveStateOf = (row: FamilyRow): FamilyState => {
 };
 
 /**
- * Forgets every decoded state: they hold the people's data as decoded, so after an erasure the
+ * Forgets every decoded state and kept view: they hold the people's data as decoded, so after an erasure the
  * states of earlier revisions (the person's plaintext) must not stay in memory, nor be served to
  * a read model restored at such a revision.
  */
-export const forgetDecodedFamilyStates = (): void => decoded.clear();
+export const forgetDecodedFamilyStates = (): void => {
+  decoded.clear();
+  views.clear();
+};
 
 /** The folded state a row shows: the past state of a past row, else the live one. */
 export const stateOf = (row: FamilyRow): FamilyState => (isPast(row) ? row.state : liveStateOf(row));
@@ -93,15 +96,13 @@ const familyFields: Record<string, Resolver<unknown>> = {
   leadOrganization: (row, _args, { loaders }) =>
     loaders.organization.load(row.lead_organization_id).then((org) => org ?? { organization_id: row.lead_organization_id, name: null, kind: null }),
   children: (row, _args, context) => {
-    recordPeopleRead(row, context);
     const seen = seenBy(disclosureOf(row), stateOf(row));
     const today = todayFor(row, context);
     return [...seen.children.values()].map((child) => withOwner(Object.assign(childView(disclosureOf(row), seen, child, today, context.deadlineHorizonDays), {
       [BLOCKERS_IN]: (language: Parameters<typeof childBlockersFor>[5]) => childBlockersFor(disclosureOf(row), seen, child.childId, today, context.deadlineHorizonDays, language),
     }), row, child.childId));
   },
-  relatives: (row, _args, context) => {
-    recordPeopleRead(row, context);
+  relatives: (row) => {
     return visibleRelatives(disclosureOf(row), stateOf(row).relatives.values()).map((relative) => withOwner(relativeView(disclosureOf(row), relative), row, relative.relativeId));
   },
   documents: (row) =>
@@ -127,12 +128,58 @@ const familyFields: Record<string, Resolver<unknown>> = {
   },
 };
 
+/** Fields that serve names and dates of people: each read of them is logged (recordPeopleRead), cached or not. */
+const PEOPLE_FIELDS: ReadonlySet<string> = new Set(['children', 'relatives']);
+
+/**
+ * Fields whose value is a function of the family's live state at its revision, the caller's
+ * scope, today, the deadline horizon and the field's arguments alone (not of the caller's
+ * organisation): computed once per such key and shared by every request, as the state of a family
+ * at a revision never changes. Bounded: the oldest keys go first past the limit.
+ */
+const VIEW_FIELDS: ReadonlySet<string> = new Set(['status', 'children', 'relatives', 'documents', 'legalMatters', 'deadlines', 'referrals', 'blockers', 'sharing', 'nextDeadline']);
+const VIEWS_LIMIT = 10_000;
+const views = new Map<string, Map<string, unknown>>();
+
+const viewsOf = (row: FamilyRow, context: GraphQLContext): Map<string, unknown> => {
+  const key = `${row.family_id}@${String(row.revision)}#${String(row.viewer_scope)}#${context.today}#${String(context.deadlineHorizonDays)}`;
+  let fields = views.get(key);
+  if (!fields) {
+    fields = new Map();
+    views.set(key, fields);
+    if (views.size > VIEWS_LIMIT) views.delete(views.keys().next().value as string);
+  }
+  return fields;
+};
+
+
+/** A kept view for this request: the same fields, owned by this request's row (the nested case-file fields read their owner). */
+const forRow = (value: unknown, row: FamilyRow): unknown => {
+  const rebind = (view: unknown): unknown => {
+    const owner = ownerOf(view);
+    return owner ? withOwner({ ...(view as object) }, row, owner.id) : view;
+  };
+  return Array.isArray(value) ? value.map(rebind) : rebind(value);
+};
+
+const resolveField = (field: string, resolve: Resolver<unknown>): Resolver<unknown> => (row, args, context) => {
+  if (PEOPLE_FIELDS.has(field)) recordPeopleRead(row, context);
+  if (isPast(row) || !VIEW_FIELDS.has(field)) return resolve(row, args, context);
+  const fields = viewsOf(row, context);
+  // Arguments (a blockers language) are part of the key.
+  const key = `${field}${JSON.stringify(args ?? {})}`;
+  if (fields.has(key)) return forRow(fields.get(key), row);
+  const value = resolve(row, args, context);
+  fields.set(key, value);
+  return value;
+};
+
 /** Family fields through the allowlist: a field not listed for the caller's scope resolves to null. */
 export const familyResolvers: Record<string, Resolver<unknown>> = Object.fromEntries(
-  Object.entries(familyFields).map(([field, resolve]) => [
-    field,
-    (row: FamilyRow, args: unknown, context: GraphQLContext) => (listed('Family', field, disclosureOf(row).scope) ? resolve(row, args, context) : null),
-  ]),
+  Object.entries(familyFields).map(([field, resolve]) => {
+    const resolved = resolveField(field, resolve);
+    return [field, (row: FamilyRow, args: unknown, context: GraphQLContext) => (listed('Family', field, disclosureOf(row).scope) ? resolved(row, args, context) : null)];
+  }),
 );
 
 /** A referral view's `toOrganization` is the organisation's id (when the scope lists it). */
