@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { FamilyReadModel, type FamilyRow } from '../../projections/families/family-read-model.js';
+import { FamilyReadModel, liveStateOf, type FamilyRow } from '../../projections/families/family-read-model.js';
 import { findActiveKey } from '../../projections/organizations/organization-read-model.js';
 import { RequestQueries, StatementCache } from '../../projections/statement-cache.js';
-import { decodeFamilyState } from '../../projections/families/state-codec.js';
 import { exportedEventView, showsPersonalData } from '../../projections/families/history-redaction.js';
 import {
   blockersFor, childView, contextOf, deadlineView, documentView, matterView, nextDeadlineFor, orderedDeadlines, relativeView, seenBy,
@@ -148,7 +147,7 @@ export const exportHistory = async (store: EventStore, readDb: Database.Database
   let events = 0;
   const withPersonalData: string[] = [];
   for (const [index, row] of rows.entries()) {
-    const disclosure = contextOf(row, decodeFamilyState(row.state_json));
+    const disclosure = contextOf(row, liveStateOf(row));
     let showedPersonal = false;
     for await (const event of familyEvents(store, row.family_id)) {
       const line = exportedEventView(row.family_id, event, disclosure);

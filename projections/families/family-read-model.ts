@@ -5,6 +5,61 @@ import type { RequestQueries } from '../statement-cache.js';
 import { shownTo, statusAt, unlocatedAt, visibilityFor, type ViewerRole, type VisibilitySql } from './visibility.js';
 import { DEADLINE_PRECISION } from './allowlist.js';
 import { casefileFilterConditions, type CasefileFilter } from '../casefile/casefile-read-model.js';
+import type Database from 'better-sqlite3';
+import type { FamilyState } from '../../services/family/state.js';
+import { familiesProjection } from './families-projection.js';
+import { decodeFamilyState } from './state-codec.js';
+
+/**
+ * Decoded family states, shared by all requests. A row's state never changes for a given
+ * revision, so `id@revision` is a safe key; the oldest entries go first past the limit. A page
+ * reads `state_json` only for families whose state is not kept here (SQLite then reads none of
+ * the large snapshots of the others): the SQL function `family_state_kept` asks.
+ */
+const DECODED_LIMIT = 20_000;
+const decoded = new Map<string, FamilyState>();
+const stateKey = (familyId: string, revision: number): string => `${familyId}@${String(revision)}`;
+
+/** The family's live state behind a live row, decoded once per family revision. */
+export const liveStateOf = (row: FamilyRow): FamilyState => {
+  if (row.kept_state) return row.kept_state;
+  const key = stateKey(row.family_id, row.revision);
+  let state = decoded.get(key);
+  if (!state) {
+    if (row.state_json === null) throw new Error('a family row without its state');
+    state = decodeFamilyState(row.state_json);
+    decoded.set(key, state);
+    if (decoded.size > DECODED_LIMIT) decoded.delete(decoded.keys().next().value as string);
+  }
+  return state;
+};
+
+/** Forgets every decoded state (they hold personal data in plaintext). */
+export const forgetDecodedStates = (): void => decoded.clear();
+
+const withKeptFunction = new WeakSet<Database.Database>();
+const registerKeptFunction = (db: Database.Database): void => {
+  if (withKeptFunction.has(db)) return;
+  db.function('family_state_kept', { deterministic: false }, (familyId: unknown, revision: unknown) =>
+    (decoded.has(stateKey(String(familyId), Number(revision))) ? 1 : 0));
+  withKeptFunction.add(db);
+};
+
+/** The families table's columns, with `state_json` only where its decoded state is not kept. */
+const FAMILY_COLUMNS = familiesProjection.tables['families']!.split(',')
+  .map((definition) => definition.trim().split(/\s+/)[0]!)
+  .map((column) => (column === 'state_json' ? 'CASE WHEN family_state_kept(f.family_id, f.revision) THEN NULL ELSE f.state_json END AS state_json' : `f.${column}`))
+  .join(', ');
+
+/** Rows whose snapshot was left out carry the kept state, taken in the same turn of the event loop as the query (nothing can drop it in between). */
+const withKeptStates = (rows: FamilyRow[]): FamilyRow[] => {
+  for (const row of rows) {
+    if (row.state_json !== null) continue;
+    const kept = decoded.get(stateKey(row.family_id, row.revision));
+    if (kept) (row as { kept_state?: FamilyState }).kept_state = kept;
+  }
+  return rows;
+};
 
 /** Scope numbers (viewer_scope) that may know an SIJ age-out's timing at all (DEADLINE_PRECISION): the filter matches only their families. */
 const AGE_OUT_SCOPES = JSON.stringify(([['FULL', 3], ['DOCUMENTS', 2], ['STATUS', 1]] as const).filter(([scope]) => DEADLINE_PRECISION.SIJ_AGE_OUT[scope] !== 'NONE').map(([, n]) => n));
@@ -19,7 +74,9 @@ export interface FamilyRow {
   readonly opened_at: string;
   readonly updated_at: string;
   readonly country: string | null;
-  readonly state_json: string;
+  /** The folded state's snapshot; null when its decoded state was kept (`kept_state`), which the row then carries. */
+  readonly state_json: string | null;
+  readonly kept_state?: FamilyState;
   /** The caller's strongest access scope in force: 3 FULL (and the lead), 2 DOCUMENTS, 1 STATUS. */
   readonly viewer_scope: number;
   /** 1 when the caller's organisation may change the family: it leads it, or holds a write scope. */
@@ -65,6 +122,7 @@ export class FamilyReadModel {
     viewer: ReadModelViewer,
     private readonly now: string,
   ) {
+    registerKeptFunction(queries.cache.db);
     this.visibility = visibilityFor(viewer.role);
     this.role = viewer.role;
     // Auditors of the system organisation audit every family.
@@ -78,7 +136,7 @@ export class FamilyReadModel {
   /** The visible families among `ids`, in one statement. */
   familiesByIds(ids: readonly string[]): Map<string, FamilyRow> {
     const { visible, columns } = this.visibility;
-    const rows = this.all<FamilyRow>(`SELECT f.*, ${columns} FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${visible}`, { ids: JSON.stringify(ids) });
+    const rows = withKeptStates(this.all<FamilyRow>(`SELECT ${FAMILY_COLUMNS}, ${columns} FROM families f WHERE f.family_id IN (SELECT value FROM json_each(@ids)) AND ${visible}`, { ids: JSON.stringify(ids) }));
     return new Map(rows.map((row) => [row.family_id, row]));
   }
 
@@ -132,10 +190,10 @@ export class FamilyReadModel {
           : `SELECT count(*) AS n FROM families f WHERE ${[visibleSet, ...conditions.slice(1)].join(' AND ')}`,
         parameters,
       )[0]?.n ?? 0);
-    const page = this.all<FamilyRow>(
-      `SELECT f.*, ${columns} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
+    const page = withKeptStates(this.all<FamilyRow>(
+      `SELECT ${FAMILY_COLUMNS}, ${columns} FROM families f WHERE ${where} AND f.family_id > @after ORDER BY f.family_id LIMIT @limit`,
       { ...parameters, limit: first + 1, after: afterId ?? '' },
-    );
+    ));
     return { rows: page.slice(0, first), hasNextPage: page.length > first, totalCount };
   }
 

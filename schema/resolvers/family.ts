@@ -1,5 +1,4 @@
-import { decodeFamilyState } from '../../projections/families/state-codec.js';
-import type { FamilyRow } from '../../projections/families/family-read-model.js';
+import { forgetDecodedStates, liveStateOf, type FamilyRow } from '../../projections/families/family-read-model.js';
 import type { CalendarDate } from '../../services/shared/calendar-date.js';
 import type { FamilyState } from '../../services/family/state.js';
 import type { GraphQLContext } from '../context.js';
@@ -14,13 +13,6 @@ import {
   relativeView, seenBy, statusSeenBy, visibleRelatives,
 } from '../../projections/families/redaction.js';
 
-/**
- * Decoded family states, shared by all requests. A row's state never changes for a given
- * revision, so `id@revision` is a safe key; the oldest entries go first past the limit.
- */
-const DECODED_LIMIT = 20_000;
-const decoded = new Map<string, FamilyState>();
-
 /** A family as of a past instant or revision: its state is folded from the stream, not decoded. */
 export interface PastFamilyRow extends FamilyRow {
   readonly state: FamilyState;
@@ -31,25 +23,13 @@ export interface PastFamilyRow extends FamilyRow {
 
 const isPast = (row: FamilyRow): row is PastFamilyRow => 'state' in row;
 
-/** The family's live state behind a live row, decoded once per family revision. */
-const liveStateOf = (row: FamilyRow): FamilyState => {
-  const key = `${row.family_id}@${String(row.revision)}`;
-  let state = decoded.get(key);
-  if (!state) {
-    state = decodeFamilyState(row.state_json);
-    decoded.set(key, state);
-    if (decoded.size > DECODED_LIMIT) decoded.delete(decoded.keys().next().value as string);
-  }
-  return state;
-};
-
 /**
  * Forgets every decoded state and kept view: they hold the people's data as decoded, so after an erasure the
  * states of earlier revisions (the person's plaintext) must not stay in memory, nor be served to
  * a read model restored at such a revision.
  */
 export const forgetDecodedFamilyStates = (): void => {
-  decoded.clear();
+  forgetDecodedStates();
   views.clear();
 };
 
@@ -65,7 +45,7 @@ const contexts = new WeakMap<FamilyRow, DisclosureContext>();
 export const disclosureOf = (row: FamilyRow): DisclosureContext => {
   let context = contexts.get(row);
   if (!context) {
-    const live = isPast(row) ? decodeFamilyState(row.state_json) : liveStateOf(row);
+    const live = liveStateOf(row);
     context = contextOf(row, live);
     contexts.set(row, context);
   }
@@ -151,7 +131,6 @@ const viewsOf = (row: FamilyRow, context: GraphQLContext): Map<string, unknown> 
   }
   return fields;
 };
-
 
 /** A kept view for this request: the same fields, owned by this request's row (the nested case-file fields read their owner). */
 const forRow = (value: unknown, row: FamilyRow): unknown => {
