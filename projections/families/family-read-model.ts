@@ -7,29 +7,28 @@ import { DEADLINE_PRECISION } from './allowlist.js';
 import { casefileFilterConditions, type CasefileFilter } from '../casefile/casefile-read-model.js';
 import type Database from 'better-sqlite3';
 import type { FamilyState } from '../../services/family/state.js';
+import { LatestRevisionCache } from './latest-revision-cache.js';
 import { familiesProjection } from './families-projection.js';
 import { decodeFamilyState } from './state-codec.js';
 
 /**
- * Decoded family states, shared by all requests. A row's state never changes for a given
- * revision, so `id@revision` is a safe key; the oldest entries go first past the limit. A page
+ * Decoded family states, shared by all requests: the latest revision decoded of each family (a
+ * row's state never changes for a given revision), the least recently used going first past
+ * the limit (latest-revision-cache.ts). A page
  * reads `state_json` only for families whose state is not kept here (SQLite then reads none of
  * the large snapshots of the others): the SQL function `family_state_kept` asks.
  */
-const DECODED_LIMIT = 20_000;
-const decoded = new Map<string, FamilyState>();
-const stateKey = (familyId: string, revision: number): string => `${familyId}@${String(revision)}`;
+const DECODED_LIMIT = 5_000;
+const decoded = new LatestRevisionCache<FamilyState>(DECODED_LIMIT);
 
 /** The family's live state behind a live row, decoded once per family revision. */
 export const liveStateOf = (row: FamilyRow): FamilyState => {
   if (row.kept_state) return row.kept_state;
-  const key = stateKey(row.family_id, row.revision);
-  let state = decoded.get(key);
+  let state = decoded.get(row.family_id, row.revision);
   if (!state) {
     if (row.state_json === null) throw new Error('a family row without its state');
     state = decodeFamilyState(row.state_json);
-    decoded.set(key, state);
-    if (decoded.size > DECODED_LIMIT) decoded.delete(decoded.keys().next().value as string);
+    decoded.set(row.family_id, row.revision, state);
   }
   return state;
 };
@@ -41,7 +40,7 @@ const withKeptFunction = new WeakSet<Database.Database>();
 const registerKeptFunction = (db: Database.Database): void => {
   if (withKeptFunction.has(db)) return;
   db.function('family_state_kept', { deterministic: false }, (familyId: unknown, revision: unknown) =>
-    (decoded.has(stateKey(String(familyId), Number(revision))) ? 1 : 0));
+    (decoded.has(String(familyId), Number(revision)) ? 1 : 0));
   withKeptFunction.add(db);
 };
 
@@ -55,7 +54,7 @@ const FAMILY_COLUMNS = familiesProjection.tables['families']!.split(',')
 const withKeptStates = (rows: FamilyRow[]): FamilyRow[] => {
   for (const row of rows) {
     if (row.state_json !== null) continue;
-    const kept = decoded.get(stateKey(row.family_id, row.revision));
+    const kept = decoded.get(row.family_id, row.revision);
     if (kept) (row as { kept_state?: FamilyState }).kept_state = kept;
   }
   return rows;

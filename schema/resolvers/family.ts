@@ -1,4 +1,5 @@
 import { forgetDecodedStates, liveStateOf, type FamilyRow } from '../../projections/families/family-read-model.js';
+import { LatestRevisionCache } from '../../projections/families/latest-revision-cache.js';
 import type { CalendarDate } from '../../services/shared/calendar-date.js';
 import type { FamilyState } from '../../services/family/state.js';
 import type { GraphQLContext } from '../context.js';
@@ -118,16 +119,15 @@ const PEOPLE_FIELDS: ReadonlySet<string> = new Set(['children', 'relatives']);
  * at a revision never changes. Bounded: the oldest keys go first past the limit.
  */
 const VIEW_FIELDS: ReadonlySet<string> = new Set(['status', 'children', 'relatives', 'documents', 'legalMatters', 'deadlines', 'referrals', 'blockers', 'sharing', 'nextDeadline']);
-const VIEWS_LIMIT = 10_000;
-const views = new Map<string, Map<string, unknown>>();
+const VIEWS_LIMIT = 5_000;
+const views = new LatestRevisionCache<Map<string, unknown>>(VIEWS_LIMIT);
 
 const viewsOf = (row: FamilyRow, context: GraphQLContext): Map<string, unknown> => {
-  const key = `${row.family_id}@${String(row.revision)}#${String(row.viewer_scope)}#${context.today}#${String(context.deadlineHorizonDays)}`;
-  let fields = views.get(key);
+  const key = `${row.family_id}#${String(row.viewer_scope)}#${context.today}#${String(context.deadlineHorizonDays)}`;
+  let fields = views.get(key, row.revision);
   if (!fields) {
     fields = new Map();
-    views.set(key, fields);
-    if (views.size > VIEWS_LIMIT) views.delete(views.keys().next().value as string);
+    views.set(key, row.revision, fields);
   }
   return fields;
 };
