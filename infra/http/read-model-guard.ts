@@ -1,13 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { GraphQLError } from 'graphql';
+import { casefileProjection } from '../../projections/casefile/casefile-projection.js';
 import { familiesProjection } from '../../projections/families/families-projection.js';
 import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
 import type { Projector } from '../../projections/projector.js';
 import { StatementCache } from '../../projections/statement-cache.js';
 import { unavailable } from '../../schema/errors.js';
 
-/** The projections that authentication (keys, organisations) and visibility (family access) read. */
-export const ACCESS_PROJECTIONS: readonly string[] = [organizationsProjection.name, familiesProjection.name];
+/**
+ * The projections that authentication (keys, organisations) and visibility (family access) read,
+ * and the case file, whose facts and filters every family answer may carry (mutations wait for it
+ * too): while a new version of it builds or it stalls, the API answers 503 rather than errors or
+ * facts missing from a family.
+ */
+export const ACCESS_PROJECTIONS: readonly string[] = [organizationsProjection.name, familiesProjection.name, casefileProjection.name];
 
 /** Seconds a client is told to wait: a stall needs an operator, catching up takes moments. */
 const RETRY_AFTER_STALLED_S = 30;

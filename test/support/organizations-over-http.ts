@@ -21,6 +21,7 @@ export const startWithOrganizations = async (prefix: string, organizations: read
     postGraphQL(tracker.url, keys[org]!, `mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { ${select} } }`, { input });
   return {
     tracker,
+    dataDir: temp.dir,
     keys,
     clock,
     mutate,
