@@ -5,7 +5,7 @@ import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
 import { useNormalisedDocuments } from '../../schema/plugins/normalised-documents.js';
-import { useRateLimit, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
+import { createRateLimiter, useRateLimit, type RateLimiter, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
 import type { Logger } from '../logger.js';
@@ -38,8 +38,10 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', ...details });
     }, next);
   });
-  // CSV exports for reporting (exports.ts), through the same schema, context and access log as /graphql.
-  mountExports(app, { schema: options.schema, logger: options.logger, context: options.context });
+  // One budget per caller for /graphql and the exports alike.
+  const rateLimiter = createRateLimiter(options.rateLimit ?? { requests: 0, windowSeconds: 1 });
+  // CSV exports for reporting (exports.ts), through the same schema, context, access log and rate limit as /graphql.
+  mountExports(app, { schema: options.schema, logger: options.logger, context: options.context, rateLimiter });
   // The web app at / (infra/web), on the same origin as /graphql.
   serveWebApp(app);
 
@@ -50,7 +52,7 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
     graphiql: options.production ? false : graphiqlOptions(),
     renderGraphiQL: renderTrackerGraphiQL,
     landingPage: false,
-    plugins: graphqlPlugins(options),
+    plugins: graphqlPlugins({ ...options, rateLimiter }),
     // HTTP and SSE carry the key in the Authorization header; WebSocket in connectionParams.
     context: (initial) => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: Record<string, unknown> };
@@ -80,8 +82,8 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
  * validation. Then literals become variables, so one plan serves every id
  * (normalised-documents.ts).
  */
-export const graphqlPlugins = (options: Pick<AppOptions, 'schema' | 'production' | 'logger' | 'rateLimit'>) => [
-  useRateLimit(options.rateLimit ?? { requests: 0, windowSeconds: 1 }),
+export const graphqlPlugins = (options: Pick<AppOptions, 'schema' | 'production' | 'logger'> & { readonly rateLimiter?: RateLimiter | undefined }) => [
+  useRateLimit(options.rateLimiter),
   useNormalisedDocuments(options.schema),
   ...limitPlugins(options.production),
   useInputFieldNames(),

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { GraphQLContext } from '../../schema/context.js';
 import type { Logger } from '../logger.js';
 import { clientError } from './client-errors.js';
+import { chargeHttpCaller, type RateLimiter } from '../../schema/plugins/rate-limit.js';
 
 /**
  * CSV exports for reporting (issue 15, item 8): `GET /exports/caseload.csv` (one row per family
@@ -29,6 +30,8 @@ export interface ExportOptions {
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   readonly context: (authorization: string | null) => GraphQLContext;
+  /** The callers' budgets shared with /graphql (schema/plugins/rate-limit.ts); undefined: no limit. */
+  readonly rateLimiter?: RateLimiter | undefined;
 }
 
 const PAGE = 100;
@@ -137,6 +140,8 @@ const HTTP_STATUS: Readonly<Record<string, number>> = { UNAUTHENTICATED: 401, FO
 const runPage = async <T>(options: ExportOptions, authorization: string | null, document: DocumentNode, variables: Record<string, unknown>, fields: (familyId: string, scope: string) => string, logged: (data: T) => ReadonlyArray<{ id: string; scope: string }>): Promise<T> => {
   let context: GraphQLContext;
   try {
+    // Each page costs the caller a request of its budget, as a /graphql request does.
+    await chargeHttpCaller(options.rateLimiter, authorization, undefined, 1);
     context = options.context(authorization);
   } catch (error) {
     throw new ExportFailed(clientError(error, options.schema, options.logger));
@@ -188,7 +193,9 @@ const fail = (res: Response, error: unknown, logger: Logger): void => {
   const graphqlError = error instanceof ExportFailed ? error.error : new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   if (!(error instanceof ExportFailed)) logger.error({ err: { name: (error as Error | undefined)?.name } }, 'unexpected error during an export');
   const code = typeof graphqlError.extensions['code'] === 'string' ? graphqlError.extensions['code'] : 'INTERNAL_SERVER_ERROR';
-  res.status(HTTP_STATUS[code] ?? 500).json({ errors: [{ message: graphqlError.message, extensions: { code } }] });
+  const retryAfter = graphqlError.extensions['retryAfterSeconds'];
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+  res.status(HTTP_STATUS[code] ?? 500).json({ errors: [{ message: graphqlError.message, extensions: { code, ...(typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}) } }] });
 };
 
 const authorizationOf = (req: Request): string | null => req.get('authorization') ?? null;

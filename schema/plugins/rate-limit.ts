@@ -49,19 +49,39 @@ export const rateLimited = (retryAfterSeconds: number): GraphQLError =>
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
   });
 
-export const useRateLimit = (options: RateLimitOptions): Plugin<{ rateLimit?: RateBudget }> => {
-  if (options.requests === 0) return {};
-  const limiter = new RateLimiterMemory({ points: options.requests, duration: options.windowSeconds });
+/** The callers' budgets, shared by every HTTP route that spends them (/graphql, the CSV exports). */
+export interface RateLimiter {
   /** Undefined when the points were there; otherwise the seconds until the window resets. */
-  const spend = async (bucket: string, points: number): Promise<number | undefined> => {
-    try {
-      await limiter.consume(bucket, points);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw error;
-    }
+  spend(bucket: string, points: number): Promise<number | undefined>;
+}
+
+/** Undefined when the limit is off (`requests: 0`). */
+export const createRateLimiter = (options: RateLimitOptions): RateLimiter | undefined => {
+  if (options.requests === 0) return undefined;
+  const limiter = new RateLimiterMemory({ points: options.requests, duration: options.windowSeconds });
+  return {
+    spend: async (bucket, points) => {
+      try {
+        await limiter.consume(bucket, points);
+        return undefined;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+        throw error;
+      }
+    },
   };
+};
+
+/** Charges the caller of an HTTP request (by its key, else its address) outside GraphQL; throws RATE_LIMITED past the limit. */
+export const chargeHttpCaller = async (limiter: RateLimiter | undefined, authorization: string | null, address: string | undefined, points: number): Promise<void> => {
+  if (!limiter || points <= 0) return;
+  const retryAfter = await limiter.spend(bucketOf(authorization, address), points);
+  if (retryAfter !== undefined) throw rateLimited(retryAfter);
+};
+
+export const useRateLimit = (limiter: RateLimiter | undefined): Plugin<{ rateLimit?: RateBudget }> => {
+  if (!limiter) return {};
+  const spend = (bucket: string, points: number): Promise<number | undefined> => limiter.spend(bucket, points);
   const budgetOf = (bucket: string): RateBudget => ({
     charge: async (points) => {
       if (points <= 0) return;
