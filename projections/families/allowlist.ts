@@ -374,6 +374,8 @@ export const VIEW_ALLOWLIST = {
     separations: whereShown('SeparationRecorded'), protectionConcerns: whereShown('ProtectionConcernRecorded'), redFlags: whereShown('RedFlagRaised'),
     safetyOverrides: whereShown('SafetyOverrideRecorded'), grants: whereShown('AccessGranted'), keptAccess: whereShown('FamilyTransferred'),
     transfers: whereShown('FamilyTransferProposed'), caseNotes: whereShown(...Object.values(CASE_NOTE_EVENTS).map((entry) => entry.type)),
+    // Legal holds (docs/ERASURE.md) where the history shows them (DOCUMENTS up).
+    legalHolds: whereShown('LegalHoldPlaced'),
     /** The status in words (services/family/labels.ts): as much as `status` tells. */
     statusLabel: everyone,
   },
@@ -425,6 +427,7 @@ export const VIEW_ALLOWLIST = {
     basis: asInHistory('DeadlineSet', 'derivedFrom'), setOn: dayOf('DeadlineSet'),
     childId: asInHistory('DeadlineSet', 'childId'), matterId: asInHistory('DeadlineSet', 'matterId'),
   },
+  LegalHold: { id: asInHistory('LegalHoldPlaced', 'holdId'), reason: asInHistory('LegalHoldPlaced', 'reason'), standing: whereShown('LegalHoldPlaced', 'LegalHoldLifted') },
   Referral: {
     id: everyone, toOrganization: everyone, scope: everyone, status: everyone, expiresAt: everyone,
     fromOrganization: asInHistory('FamilyReferred', 'fromOrganizationId'), purpose: asInHistory('FamilyReferred', 'purpose'),

@@ -1,5 +1,5 @@
 import { feedCursor, type FamilyRow, type StatusChangeRow } from './family-read-model.js';
-import type { ChildState, DeadlineState, DocumentState, FamilyState, MatterState, PlacementChange, ReferralState, RelativeState } from '../../services/family/state.js';
+import type { ChildState, DeadlineState, DocumentState, FamilyState, LegalHoldState, MatterState, PlacementChange, ReferralState, RelativeState } from '../../services/family/state.js';
 import { blockers, childBlockers, childStatus, nextDeadline, reunificationStatus, type BlockerReading, type ReunificationStatus } from '../../services/family/status.js';
 import { familySeenAt } from '../../services/family/disclosure.js';
 import type { Language } from '../../services/family/labels.js';
@@ -77,6 +77,10 @@ export const documentView = (context: DisclosureContext, document: DocumentState
 
 export const matterView = (context: DisclosureContext, matter: MatterState) =>
   disclose('LegalMatter', { id: matter.matterId, matterType: matter.matterType, status: matter.status, jurisdiction: matter.jurisdiction, childId: matter.childId }, context);
+
+/** The family's legal holds, standing or lifted, in the order placed. */
+export const legalHoldViews = (context: DisclosureContext, state: FamilyState) =>
+  [...(state.legalHolds ?? new Map<string, LegalHoldState>())].map(([holdId, hold]) => disclose('LegalHold', { id: holdId, reason: hold.reason, standing: hold.standing }, context));
 
 export const referralView = (context: DisclosureContext, referral: ReferralState) =>
   disclose('Referral', { id: referral.referralId, toOrganization: referral.toOrganizationId, scope: referral.scope, status: referral.status, expiresAt: referral.expiresAt ?? null }, context);

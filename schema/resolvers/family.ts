@@ -10,7 +10,7 @@ import { ownerOf, withOwner } from './view-owner.js';
 import { statusLabel } from '../../services/family/labels.js';
 import { BLOCKERS_IN, labelLanguage, languageArgument } from './labels.js';
 import {
-  blockersFor, childBlockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, referralView,
+  blockersFor, childBlockersFor, childView, contextOf, deadlineView, DOCUMENTS, documentView, matterView, nextDeadlineFor, orderedDeadlines, legalHoldViews, referralView,
   relativeView, seenBy, statusSeenBy, visibleRelatives,
 } from '../../projections/families/redaction.js';
 
@@ -93,6 +93,7 @@ const familyFields: Record<string, Resolver<unknown>> = {
     orderedDeadlines(stateOf(row), disclosureOf(row).scope)
       .map((deadline) => withOwner(deadlineView(disclosureOf(row), row.family_id, deadline, todayFor(row, context)), row, deadline.deadlineId)),
   referrals: (row) => [...stateOf(row).referrals.values()].map((referral) => withOwner(referralView(disclosureOf(row), referral), row, referral.referralId)),
+  legalHolds: (row) => legalHoldViews(disclosureOf(row), stateOf(row)),
   blockers: (row, args, context) =>
     blockersFor(stateOf(row), disclosureOf(row), todayFor(row, context), context.deadlineHorizonDays, languageArgument((args as { language?: string | null }).language)),
   statusLabel: (row, args, context) => statusLabel(statusSeenBy(disclosureOf(row), stateOf(row)), labelLanguage((args as { language?: string | null }).language, context)),

@@ -32,14 +32,12 @@ type Org = (typeof ORGANIZATIONS)[number] | 'lead-admin';
 /** Command facts deliberately not shown in the view as such, and why. */
 const NOT_SHOWN: Readonly<Record<string, string>> = {
   'TransferFamily.previousLeadKeepsReadAccess': 'a proposal\'s choice: once accepted it is Family.keptAccess (organisation, until, status); a declined or cancelled proposal kept nothing',
-  // Erasure and legal holds: read in familyHistory and the timeline (and Child/Relative.erased); no Family field lists holds yet.
+  // Erasure: read in familyHistory and the timeline, and as Child/Relative.erased; legal holds as Family.legalHolds.
   'EraseSubject.subjectId': 'the person stays, with erased: true (Child.erased / Relative.erased); the id is not counted again',
   'EraseSubject.reason': 'in the history and timeline only (SubjectErased)',
   'EraseSubject.reference': 'in the history and timeline only (SubjectErased)',
-  'PlaceLegalHold.holdId': 'in the history and timeline only (LegalHoldPlaced): no Family field lists holds yet',
-  'PlaceLegalHold.reason': 'in the history and timeline only (LegalHoldPlaced)',
-  'PlaceLegalHold.reference': 'in the history and timeline only (LegalHoldPlaced)',
-  'LiftLegalHold.holdId': 'in the history and timeline only (LegalHoldLifted)',
+  'PlaceLegalHold.reference': 'in the history and timeline only (LegalHoldPlaced): an organisation\'s own reference',
+  'LiftLegalHold.holdId': 'the hold stays in Family.legalHolds with standing: false; its id is not counted again',
 };
 
 /**
