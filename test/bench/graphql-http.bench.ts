@@ -88,7 +88,8 @@ export const benchGraphqlHttp = async (eventsFile: string, dataDir: string): Pro
   const statements = await statementsPerRequest(dataDir, store);
   await store.close();
 
-  const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production', TRACKER_RATE_LIMIT_REQUESTS: '0' });
+  // A store of 200k events: the start (checks of the store and key store, then listening) takes longer than a test's.
+  const tracker = await startTrackerProcess({ TRACKER_DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production', TRACKER_RATE_LIMIT_REQUESTS: '0' }, [], 300_000);
   for (let i = 0; i < 600; i += 1) {
     const ready = (await (await fetch(`${tracker.url}/readyz`)).json()) as { status: string };
     if (ready.status === 'ready') break;

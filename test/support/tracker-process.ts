@@ -27,7 +27,7 @@ export class TrackerExitedError extends Error {
  * signals, memory); tests of what it serves use startTrackerInProcess, which skips the 2 to 3 s
  * of a process start.
  */
-export const startTrackerProcess = async (env: Record<string, string>, launcher: readonly string[] = []): Promise<TrackerProcess> => {
+export const startTrackerProcess = async (env: Record<string, string>, launcher: readonly string[] = [], startTimeoutMs = 30_000): Promise<TrackerProcess> => {
   const [command = process.execPath, ...args] = [...launcher, process.execPath, '--import', 'tsx', MAIN];
   const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -36,7 +36,7 @@ export const startTrackerProcess = async (env: Record<string, string>, launcher:
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await within(
-    30_000,
+    startTimeoutMs,
     new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {
         output += chunk.toString();
