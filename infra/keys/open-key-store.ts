@@ -7,6 +7,7 @@ import { holdsSealedData } from '../../services/privacy/personal-data-cipher.js'
 import { EventStoreKeyStore } from './event-store-key-store.js';
 import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, MasterKeyError } from './master-key.js';
 import { ensurePrivateDir } from '../private-files.js';
+import { qualifyLegacyKeys } from './qualify-legacy-keys.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
 export interface OpenedKeyStore {
@@ -15,7 +16,8 @@ export interface OpenedKeyStore {
   readonly firstStartNotice: string | undefined;
   /**
    * Refuses (throws) a key store that cannot be this event store's: the master key does not
-   * open it, or it is empty beside sealed events. `storedForm`: the event store as stored.
+   * open it, or it is empty beside sealed events; then retires the keys of a store written
+   * before keys were qualified (qualify-legacy-keys.ts). `storedForm`: the event store as stored.
    */
   readonly assertFits: (storedForm: EventStore) => Promise<void>;
 }
@@ -56,7 +58,10 @@ const openEmbeddedKeyStore = (settings: Config['keys']): OpenedKeyStore => {
   const keyStore = SqliteKeyStore.open(join(settings.keyDir, KEY_STORE_FILE), master.key);
   return {
     keyStore,
-    assertFits: (storedForm) => assertKeyStoreFits(keyStore, storedForm, settings.keyDir),
+    assertFits: async (storedForm) => {
+      await assertKeyStoreFits(keyStore, storedForm, settings.keyDir);
+      await qualifyLegacyKeys(keyStore, storedForm);
+    },
     firstStartNotice:
       master.generatedInto === undefined
         ? undefined

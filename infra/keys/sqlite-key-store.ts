@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DataKeyMissingError, SubjectErasedError, type DataKey, type DataKeyForOpening, type KeyStore } from '../../services/privacy/key-store.js';
 import type { ReadModelKeys } from '../../services/privacy/read-model-sealer.js';
+import { unqualifiedKeyOfLegacyCopy } from '../../services/privacy/data-key-id.js';
 import { ensurePrivateFile } from '../private-files.js';
 
 /** The master key does not open this key store (another key, or a damaged store). */
@@ -158,14 +159,38 @@ export class SqliteKeyStore implements KeyStore, ReadModelKeys {
     });
   }
 
+  /**
+   * The keys stored before keys were qualified (data-key-id.ts) that are not destroyed yet. The
+   * legacy copies qualify-legacy-keys.ts makes from them are the keys' only use after that.
+   */
+  aliveUnqualifiedKeys(): readonly string[] {
+    return (this.db.prepare("SELECT subject_id FROM data_keys WHERE wrapped IS NOT NULL AND instr(subject_id, '/') = 0").pluck().all() as string[]);
+  }
+
   /** The subject's key as stored (and now cached), `erased`, or undefined if it has none. */
   private stored(subjectId: string): DataKeyForOpening | undefined {
     const row = this.db.prepare('SELECT wrapped FROM data_keys WHERE subject_id = ?').get(subjectId) as { wrapped: Buffer | null } | undefined;
-    if (row === undefined) return undefined;
+    if (row === undefined) return this.copiedFromUnqualified(subjectId);
     const key = row.wrapped === null ? 'erased' : unwrap(this.masterKey, dataKeyContext(subjectId), row.wrapped);
     if (key === undefined) throw new Error(`the wrapped data key of subject ${subjectId} does not unwrap with the master key (the key store was altered)`);
     this.remember(subjectId, key);
     return key;
+  }
+
+  /**
+   * A family's copy of an unqualified key for its envelopes sealed before keys were qualified
+   * (data-key-id.ts `legacyDataKeyId`), made durably the first time it is asked for, while the
+   * unqualified key is alive; once that key is retired (or was never held) the copy is what the
+   * unqualified key is: `erased` or undefined. Undefined for any other key id.
+   */
+  private copiedFromUnqualified(keyId: string): DataKeyForOpening | undefined {
+    const unqualified = unqualifiedKeyOfLegacyCopy(keyId);
+    if (unqualified === undefined) return undefined;
+    const key = this.stored(unqualified);
+    if (key === undefined || key === 'erased') return key;
+    this.db.prepare('INSERT INTO data_keys (subject_id, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(keyId, wrap(this.masterKey, dataKeyContext(keyId), key), this.clock().toISOString());
+    return this.stored(keyId);
   }
 
   /** Creates keys for these subjects in one durable transaction (another process may win a row: its key is used). */

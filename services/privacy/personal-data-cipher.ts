@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../event-store/port.js';
-import { dataKeyId } from './data-key-id.js';
+import { dataKeyId, legacyDataKeyId } from './data-key-id.js';
 import type { KeyStore } from './key-store.js';
 import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, SealedDataIntegrityError, type SealedEnvelope } from './sealed-data.js';
 
@@ -48,15 +48,20 @@ export class PersonalDataCipher {
     // An envelope names the key of its own stream and subject: one naming another is tampered with (or moved).
     const misnamed = sites.find((site) => site.keyId !== undefined && site.keyId !== dataKeyId(stream, site.subjectId));
     if (misnamed) throw new SealedDataIntegrityError({ stream, eventId, path: misnamed.path });
-    const keys = await this.keys.keysForOpening([...new Set(sites.map((site) => site.keyId ?? site.subjectId))]);
+    const keyIdOf = (site: Pick<Site, 'keyId' | 'subjectId'>): string => site.keyId ?? legacyDataKeyId(stream, site.subjectId);
+    const keys = await this.keys.keysForOpening([...new Set(sites.map(keyIdOf))]);
     return rewrite(data, '', toOpen, (site, value) => {
-      const key = keys.get(site.keyId ?? site.subjectId)!;
+      const key = keys.get(keyIdOf(site))!;
       if (key === 'erased') return erasedPersonal(site.subjectId) as unknown as JsonObject;
       const plaintext = JSON.parse(openBytes(key, { stream, eventId, subjectId: site.subjectId, path: site.path }, value as unknown as SealedEnvelope).toString('utf8')) as JsonValue;
       return site.kind === 'personal' ? { subjectId: site.subjectId, ...(plaintext as JsonObject) } : plaintext;
     }) as JsonObject;
   }
 }
+
+/** The keys of the envelopes in this stored event that were sealed before keys were qualified (data-key-id.ts). */
+export const legacyKeyIdsIn = (stream: string, data: JsonObject): readonly string[] =>
+  findSites(data, '', toOpen).filter((site) => site.keyId === undefined).map((site) => legacyDataKeyId(stream, site.subjectId));
 
 /** Does this stored event data hold anything sealed? */
 export const holdsSealedData = (data: JsonObject): boolean => findSites(data, '', toOpen).length > 0;
@@ -65,7 +70,7 @@ type SiteKind = 'personal' | 'secret';
 interface Site {
   readonly kind: SiteKind;
   readonly subjectId: string;
-  /** When opening: the key the envelope names (data-key-id.ts); envelopes sealed before keys were qualified name none: the subject's. */
+  /** When opening: the key the envelope names (data-key-id.ts); envelopes sealed before keys were qualified name none: legacyDataKeyId. */
   readonly keyId?: string | undefined;
   readonly path: string;
 }
