@@ -30,6 +30,7 @@ import { createFamilyWriter } from './http/family-writer.js';
 import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
 import { accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
 import { openKeyDirectory } from './keys/key-directory.js';
+import { loadMasterKey } from './keys/master-key.js';
 import { startErasureSweep } from './keys/erasure-sweep.js';
 import { forgetFoldedStates } from '../services/command-handler.js';
 import { forgetDecodedFamilyStates } from '../schema/resolvers/family.js';
@@ -218,7 +219,7 @@ const openDataDir = async (config: Config, logger: Logger) => {
  * set aside and a file made under another key is dropped: either way it rebuilds.
  */
 const openSearch = (config: Config, logger: Logger, store: EventStore) => {
-  const key = openKeyDirectory(config.keys.keyDir, config.dataDir).blindIndexKey();
+  const key = openKeyDirectory(config.keys.keyDir, config.dataDir, loadMasterKey(config.keys).key).blindIndexKey();
   const db = openSearchIndexFile(join(config.dataDir, SEARCH_INDEX_FILE), key, {
     ifDamaged: 'set-aside',
     onSetAside: ({ file, setAsideAs }) => logger.error({ file, setAsideAs }, 'the search index is damaged: set aside, it rebuilds from the event store'),

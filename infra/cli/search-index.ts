@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { openKeyDirectory } from '../keys/key-directory.js';
+import { loadMasterKey } from '../keys/master-key.js';
 import type { Projection } from '../../projections/projection.js';
 import type { ReadModelOpenOptions } from '../../projections/read-model-database.js';
 import { openSearchIndexFile, SEARCH_INDEX_FILE } from '../../projections/search/search-index-file.js';
@@ -17,7 +18,7 @@ export const SEARCH_PROJECTION_NAME = 'search';
 
 export const searchIndexPath = (config: Config): string => join(config.dataDir, SEARCH_INDEX_FILE);
 
-const blindIndexKey = (config: Config): Buffer => openKeyDirectory(config.keys.keyDir, config.dataDir).blindIndexKey();
+const blindIndexKey = (config: Config): Buffer => openKeyDirectory(config.keys.keyDir, config.dataDir, loadMasterKey(config.keys).key).blindIndexKey();
 
 /** The search projection under this configuration's key (a check rebuilds with it: another key's index differs). */
 export const searchProjectionOf = (config: Config): Projection => createSearchProjection(termHasher(blindIndexKey(config)));

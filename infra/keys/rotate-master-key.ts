@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, MasterKeyError, readKeyFile } from './master-key.js';
 import { PRIVATE_FILE_MODE } from '../private-files.js';
+import { rewrapBlindIndexKey } from './key-directory.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
 export interface Rotation {
@@ -33,6 +34,7 @@ export const rotateMasterKey = (settings: Config['keys'], newKeyFile: string): R
   const store = SqliteKeyStore.open(join(settings.keyDir, KEY_STORE_FILE), current.key);
   try {
     const { rewrapped } = store.rotateMasterKey(next);
+    rewrapBlindIndexKey(settings.keyDir, current.key, next);
     if (inKeyDir) renameSync(staged, masterFile);
     return { rewrapped, wroteMasterKeyFile: inKeyDir ? masterFile : undefined };
   } finally {
