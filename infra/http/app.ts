@@ -68,8 +68,15 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
   // The body is read here, with a size limit, before yoga sees it: an oversized or malformed
   // body is a GraphQL error (413 / 400), never a 500.
   app.post(yoga.graphqlEndpoint, requireJson);
+  // Answers carry personal data: no browser or cache in between keeps them (as the CSV exports).
+  app.use(yoga.graphqlEndpoint, (_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
   app.use(yoga.graphqlEndpoint, express.json({ limit: MAX_BODY, type: ['application/json', 'application/graphql-response+json'] }));
   app.use(yoga.graphqlEndpoint, yoga);
+  // Any other route: a 404 that does not repeat the method or path the client sent (Express's own does).
+  app.use((_req, res) => graphqlError(res, 404, 'There is nothing at this address.', 'NOT_FOUND'));
   app.use(requestErrors);
   return { app, yoga };
 };
