@@ -1,9 +1,16 @@
 import { addDays, dateOf } from '../../services/shared/calendar-date.js';
+import type { DeadlineKind } from '../../services/family/vocabulary.js';
+import { DEADLINE_PRECISION } from '../families/allowlist.js';
 import { scopeAtLeast, visibilityFor, type ViewerRole } from '../families/visibility.js';
 import type { RequestQueries } from '../statement-cache.js';
 import { fold } from '../search/normalise.js';
 import { readCasefileFacts } from './casefile-facts-read.js';
 import type { CasefileViews } from './casefile-view.js';
+
+/** Per scope below FULL, the deadline kinds it may not time at all (DEADLINE_PRECISION NONE), as JSON for json_each. */
+const TIMELESS_KINDS = Object.fromEntries((['DOCUMENTS', 'STATUS'] as const).map((scope) => [
+  scope, JSON.stringify(Object.keys(DEADLINE_PRECISION).filter((kind) => DEADLINE_PRECISION[kind as DeadlineKind][scope] === 'NONE')),
+])) as Record<'DOCUMENTS' | 'STATUS', string>;
 
 /** The advocates' filters of `families` that read the case-file projection (issue 15 item 5). */
 export interface CasefileFilter {
@@ -19,9 +26,9 @@ export interface CasefileFilter {
  * The SQL conditions (on `f`, with `@viewerOrganizationId` and `@now` bound by the families read
  * model) for the case-file filters. Each filters only by what the caller's scope may see of the
  * family: a facility only at FULL; a deadline by its day at FULL, by its calendar month below
- * (as `agingOutWithinDays`), and an SIJ age-out not at all at DOCUMENTS (allowlist.ts,
- * DEADLINE_PRECISION), so moving the number of days one at a time tells no more than the scope
- * may know.
+ * (as `agingOutWithinDays`), and a kind the scope may not time at all (an SIJ age-out below
+ * FULL: allowlist.ts, DEADLINE_PRECISION) never, so moving the number of days one at a time tells
+ * no more than the scope may know.
  */
 export const casefileFilterConditions = (filter: CasefileFilter, role: ViewerRole, now: string): { conditions: string[]; parameters: Record<string, unknown> } => {
   const conditions: string[] = [];
@@ -47,7 +54,10 @@ export const casefileFilterConditions = (filter: CasefileFilter, role: ViewerRol
   if (filter.deadlineWithinDays !== undefined && filter.deadlineWithinDays !== null) {
     conditions.push(`EXISTS (SELECT 1 FROM family_deadlines d WHERE d.family_id = f.family_id AND d.status = 'OPEN' AND (
       (${full} AND d.due_on <= @deadlineUntil)
-      OR (NOT ${full} AND substr(d.due_on, 1, 7) <= @deadlineMonth AND (d.kind <> 'SIJ_AGE_OUT' OR NOT ${documents}))))`);
+      OR (NOT ${full} AND substr(d.due_on, 1, 7) <= @deadlineMonth
+        AND d.kind NOT IN (SELECT value FROM json_each(CASE WHEN ${documents} THEN @timelessAtDocuments ELSE @timelessAtStatus END)))))`);
+    parameters['timelessAtDocuments'] = TIMELESS_KINDS.DOCUMENTS;
+    parameters['timelessAtStatus'] = TIMELESS_KINDS.STATUS;
     const until = addDays(dateOf(now), filter.deadlineWithinDays);
     parameters['deadlineUntil'] = until;
     parameters['deadlineMonth'] = until.slice(0, 7);

@@ -18,8 +18,8 @@ import { monthOf, type CalendarDate } from '../../services/shared/calendar-date.
  *   jurisdiction) and never the timing of an SIJ age-out (with the birth date it tells the age
  *   limit of the court's state, hence roughly where the child lives).
  * - STATUS: the progress of the case in codes (statuses, document progress, deadline kinds),
- *   deadlines by calendar month only (at most the month and year of a birth or arrival can be
- *   inferred), and ids generated for the reader: `child#1`, `relative#2`, `document#1`,
+ *   deadlines by calendar month only and an SIJ age-out with no timing at all (its month would
+ *   be the month of birth; at most the month and year of an arrival can be inferred), and ids generated for the reader: `child#1`, `relative#2`, `document#1`,
  *   `matter#1`, `deadline#3` (ordinals in the order the family's events introduced them,
  *   counted among the people the scope may see, so stable across requests and never a hint of
  *   a hidden person). Hand-off ids (referrals, grants) are shown as chosen: the receiving
@@ -72,11 +72,13 @@ export type FieldRule = {
 /**
  * How precisely each scope may learn when a deadline falls. SIJ age-out follows from the birth
  * date and the court's state: DOCUMENTS knows the birth date, so any timing would tell it the
- * state's age limit; STATUS knows neither, and gets the month. Other kinds follow from dates
- * DOCUMENTS may see; STATUS gets the month.
+ * state's age limit; STATUS may not know the birth date, and the month of the age-out is the
+ * month and year of birth (one of two, age limit 18 or 21): neither gets any timing (regression:
+ * status-reads-birth-month-from-age-out). Other kinds follow from dates DOCUMENTS may see;
+ * STATUS gets the month.
  */
 export const DEADLINE_PRECISION: Readonly<Record<DeadlineKind, Readonly<Record<Scope, DeadlinePrecision>>>> = {
-  SIJ_AGE_OUT: { FULL: 'DAY', DOCUMENTS: 'NONE', STATUS: 'MONTH' },
+  SIJ_AGE_OUT: { FULL: 'DAY', DOCUMENTS: 'NONE', STATUS: 'NONE' },
   ASYLUM_ONE_YEAR: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
   HEARING: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
   RESPONSE_WINDOW: { FULL: 'DAY', DOCUMENTS: 'DAY', STATUS: 'MONTH' },
