@@ -10,7 +10,7 @@ import type { AccessScope } from '../../services/family/vocabulary.js';
 import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusByScope, type FamilyChildRows } from './family-rows.js';
 import { SizedLru } from './family-state-cache.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
-import { decodeFamilyState, encodeFamilyState } from './state-codec.js';
+import { decodeFamilyState, encodeFamilyState, EncodingMemo } from './state-codec.js';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
@@ -23,6 +23,8 @@ interface Touched {
   /** Its status per scope as of `state`, once computed. */
   statuses: Record<AccessScope, ReunificationStatus> | null;
   readonly rows: FamilyChildRows;
+  /** The encoded text of the parts of its states, carried from batch to batch while it is kept. */
+  readonly memo: EncodingMemo;
 }
 
 /**
@@ -88,9 +90,10 @@ const expiryRow = (expiresAt: string): string => toUtcInstant(expiresAt) ?? ALRE
 
 /**
  * How much decoded state the projection keeps between batches, counted as the length of the
- * families' encoded snapshots (the decoded objects take a small multiple of it in memory).
+ * families' encoded snapshots, twice (the encoding memo holds about as much text again; the
+ * decoded objects take a small multiple of it in memory).
  */
-const KEPT_STATE_CHARS = 32 * 2 ** 20;
+const KEPT_STATE_CHARS = 64 * 2 ** 20;
 
 /** A family as its rows stand after a committed write (or as read back from them). */
 interface Kept {
@@ -100,6 +103,7 @@ interface Kept {
   readonly updatedAt: string;
   readonly statuses: Record<AccessScope, ReunificationStatus> | null;
   readonly rows: FamilyChildRows;
+  readonly memo: EncodingMemo;
 }
 
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
@@ -148,7 +152,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
     const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
     if (!row) return undefined;
     const state = sealer ? decodeFamilyState(row.state_json, sealer) : decodeFamilyState(row.state_json);
-    return { state, revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at, statuses: null, rows: familyChildRows(state, expiryRow) };
+    return { state, revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at, statuses: null, rows: familyChildRows(state, expiryRow), memo: new EncodingMemo(familyId, sealer) };
   };
 
   /** Rewrites only the rows whose values changed since the batch began, and deletes the rows that are gone. */
@@ -165,13 +169,14 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
   };
 
   const write = (familyId: string, entry: Touched): void => {
-    const { state, revision, openedAt, updatedAt } = entry;
+    const { state, revision, openedAt, updatedAt, memo } = entry;
     const statuses = entry.statuses ?? statusByScope(state);
-    const stateJson = encodeFamilyState(state, sealer);
+    const stateJson = encodeFamilyState(state, sealer, undefined, memo);
     upsert.run({ familyId, ...familyColumns(state, statuses), revision, openedAt, updatedAt, stateJson });
     const rows = familyChildRows(state, expiryRow);
     writeChildRows(familyId, entry.rows, rows);
-    kept.set(familyId, { state, revision, openedAt, updatedAt, statuses, rows }, stateJson.length);
+    // Counted twice: the memo holds about as much text again as the snapshot.
+    kept.set(familyId, { state, revision, openedAt, updatedAt, statuses, rows, memo }, 2 * stateJson.length);
   };
 
   return {
@@ -187,7 +192,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
           const known = current(familyId);
           entry = known
             ? { ...known }
-            : { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt, statuses: null, rows: NO_ROWS };
+            : { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt, statuses: null, rows: NO_ROWS, memo: new EncodingMemo(familyId, sealer) };
           touched.set(familyId, entry);
         }
         const before = entry.state.exists ? (entry.statuses ?? statusByScope(entry.state)) : null;

@@ -18,15 +18,6 @@ import { isErased, type ErasedPersonal } from '../../services/privacy/sealed-dat
  * to the erased shape (`erasedPerson`). The sealing is deterministic, so the same state still
  * encodes to the same text.
  */
-const replacer = (_key: string, value: unknown): unknown => {
-  if (value instanceof Map) return { $map: [...(value as Map<string, unknown>).entries()] };
-  if (value instanceof Set) return { $set: [...(value as Set<unknown>).values()] };
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  }
-  return value;
-};
-
 const reviver = (_key: string, value: unknown): unknown => {
   if (value !== null && typeof value === 'object') {
     if ('$map' in value) return new Map((value as { $map: Array<[string, unknown]> }).$map);
@@ -96,15 +87,6 @@ const sealedRelative = (relative: RelativeState, sealer: StateSealer, at: (field
   return { ...rest, sealed: sealer.seal(at(`relative:${relative.relativeId}`), keyOf(at, relative.relativeId), personal) };
 };
 
-const sealedState = (state: FamilyState, sealer: StateSealer, readModel: string): object => {
-  const at = (field: string): ReadModelPlace => placeOf(readModel, state.familyId, field);
-  return {
-    ...state,
-    children: new Map([...state.children].map(([id, child]) => [id, sealedChild(child, sealer, at)])),
-    relatives: new Map([...state.relatives].map(([id, relative]) => [id, sealedRelative(relative, sealer, at)])),
-  };
-};
-
 type Stored<P> = P & { readonly sealed?: string };
 
 const openedPerson = <P extends ChildState | RelativeState>(person: Stored<P>, place: ReadModelPlace, opener: StateOpener): P => {
@@ -138,8 +120,98 @@ const openedState = (state: FamilyState, opener: StateOpener, readModel: string)
 /** The read model whose rows a snapshot belongs to (part of each sealed value's place). */
 const FAMILIES = 'families';
 
-export const encodeFamilyState = (state: FamilyState, sealer?: StateSealer, readModel = FAMILIES): string =>
-  JSON.stringify(sealer ? sealedState(state, sealer, readModel) : state, replacer);
+/**
+ * Encoded text of the parts of one family's state, by the object each encodes, for one sealer
+ * and read model: the fold never changes an object it made (evolve returns new objects for what
+ * an event changes and shares the rest), so an object met again encodes to the text it had, and
+ * a family written again re-encodes and re-seals only what its events changed. Held beside the
+ * family's kept state (families-projection.ts); weak, so parts no state holds any more go.
+ * Limit: a person's values sealed before their key was destroyed stay as sealed while their
+ * object does not change (a fresh encoding would give the erased token); both open as erased.
+ */
+export class EncodingMemo {
+  readonly texts = new WeakMap<object, string>();
+  constructor(
+    readonly familyId: string,
+    readonly sealer: StateSealer | undefined,
+    readonly readModel: string = FAMILIES,
+  ) {}
+}
+
+/** Parts kept in the memo: the state's own values (depth 1) and the entries of its maps and sets (depth 2) and of theirs (depth 3: the hand-off facts); deeper ones are small. */
+const MEMO_DEPTH = 3;
+
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The canonical JSON of a value, exactly what `JSON.stringify` gives with a replacer that tags
+ * Maps and Sets and sorts object keys (the encoding of earlier versions: undefined members left
+ * out, null in arrays), without a sorted copy of every object. Undefined for a value JSON leaves out.
+ */
+const canonical = (value: unknown, memo: EncodingMemo | undefined, depth: number, person?: (value: object) => object): string | undefined => {
+  if (value === null) return 'null';
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return JSON.stringify(value);
+  if (type !== 'object') return undefined;
+  const object = value as object;
+  const known = memo && depth <= MEMO_DEPTH ? memo.texts.get(object) : undefined;
+  if (known !== undefined) return known;
+  const text = canonicalObject(object, memo, depth, person);
+  if (memo && depth <= MEMO_DEPTH) memo.texts.set(object, text);
+  return text;
+};
+
+const element = (value: unknown, memo: EncodingMemo | undefined, depth: number, person?: (value: object) => object): string => canonical(value, memo, depth, person) ?? 'null';
+
+const canonicalObject = (object: object, memo: EncodingMemo | undefined, depth: number, person?: (value: object) => object): string => {
+  if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return canonical((object as { toJSON: () => unknown }).toJSON(), memo, depth) ?? 'null';
+  if (object instanceof Map) {
+    // The entry's value is a person to seal when `person` is given (children, relatives).
+    const entries = [...(object as Map<unknown, unknown>)].map(([key, entry]) =>
+      `[${element(key, memo, depth + 1)},${entry !== null && typeof entry === 'object' && person ? personText(entry, memo, depth + 1, person) : element(entry, memo, depth + 1)}]`);
+    return `{"$map":[${entries.join(',')}]}`;
+  }
+  if (object instanceof Set) return `{"$set":[${[...(object as Set<unknown>)].map((entry) => element(entry, memo, depth + 1)).join(',')}]}`;
+  if (Array.isArray(object)) return `[${object.map((entry) => element(entry, memo, depth + 1)).join(',')}]`;
+  const members: string[] = [];
+  for (const key of Object.keys(object).sort(compareKeys)) {
+    const text = canonical((object as Record<string, unknown>)[key], memo, depth + 1);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
+};
+
+/** A person's sealed form as text, kept by the person's object (the sealed copy is made anew each time). */
+const personText = (entry: object, memo: EncodingMemo | undefined, depth: number, person: (value: object) => object): string => {
+  const known = memo?.texts.get(entry);
+  if (known !== undefined) return known;
+  const text = canonicalObject(person(entry), undefined, depth);
+  memo?.texts.set(entry, text);
+  return text;
+};
+
+const sealedStateText = (state: FamilyState, sealer: StateSealer, readModel: string, memo: EncodingMemo | undefined): string => {
+  const at = (field: string): ReadModelPlace => placeOf(readModel, state.familyId, field);
+  const sealers: Record<string, (value: object) => object> = {
+    children: (child) => sealedChild(child as ChildState, sealer, at),
+    relatives: (relative) => sealedRelative(relative as RelativeState, sealer, at),
+  };
+  const members: string[] = [];
+  for (const key of Object.keys(state).sort(compareKeys)) {
+    const text = canonical((state as unknown as Record<string, unknown>)[key], memo, 1, sealers[key]);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
+};
+
+/**
+ * The state's snapshot text. With `memo` (made for this family, sealer and read model), parts
+ * met in an earlier call are not encoded or sealed again; the text is the same either way.
+ */
+export const encodeFamilyState = (state: FamilyState, sealer?: StateSealer, readModel = FAMILIES, memo?: EncodingMemo): string => {
+  const usable = memo && memo.familyId === state.familyId && memo.sealer === sealer && memo.readModel === readModel ? memo : undefined;
+  return sealer ? sealedStateText(state, sealer, readModel, usable) : (canonical(state, usable, 0) ?? 'null');
+};
 
 /** Opens with `opener`, by default with the keys of every active sealer (the read side). Plaintext snapshots decode as they are. */
 export const decodeFamilyState = (text: string, opener: StateOpener = { open: openSealed }, readModel = FAMILIES): FamilyState =>
