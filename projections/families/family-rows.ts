@@ -9,14 +9,47 @@ import type { AccessScope } from '../../services/family/vocabulary.js';
 export const SCOPE_BITS: ReadonlyArray<readonly [AccessScope, number]> = [['FULL', 4], ['DOCUMENTS', 2], ['STATUS', 1]];
 export const EVERY_SCOPE = 7;
 
+/** A state as the scopes below FULL may see it, and the people hidden from each. */
+interface SeenBelowFull {
+  readonly hidden: Readonly<Record<'DOCUMENTS' | 'STATUS', ReadonlySet<string>>>;
+  readonly seen: Readonly<Record<'DOCUMENTS' | 'STATUS', FamilyState>>;
+}
+
+const sameMembers = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size === b.size && [...a].every((id) => b.has(id));
+
+/**
+ * familySeenAt of a state for DOCUMENTS and STATUS, computed once per state object (the fold
+ * never changes a state it made, so the same object always gives the same answer): the
+ * projection asks for each event's state, then again for its columns and rows when it writes.
+ * Two scopes that hide the same people see the same state object.
+ */
+const seenBelowFull = new WeakMap<FamilyState, SeenBelowFull>();
+const seenOf = (state: FamilyState): SeenBelowFull => {
+  let known = seenBelowFull.get(state);
+  if (!known) {
+    const documents = hiddenPersonIds(state, 'DOCUMENTS');
+    const status = hiddenPersonIds(state, 'STATUS');
+    const seenAtDocuments = familySeenAt(state, 'DOCUMENTS', documents);
+    known = {
+      hidden: { DOCUMENTS: documents, STATUS: status },
+      seen: { DOCUMENTS: seenAtDocuments, STATUS: sameMembers(documents, status) ? seenAtDocuments : familySeenAt(state, 'STATUS', status) },
+    };
+    seenBelowFull.set(state, known);
+  }
+  return known;
+};
+
+const NOBODY: ReadonlySet<string> = new Set();
+const hiddenAt = (state: FamilyState, scope: AccessScope): ReadonlySet<string> => (scope === 'FULL' ? NOBODY : seenOf(state).hidden[scope]);
+const seenAt = (state: FamilyState, scope: AccessScope): FamilyState => (scope === 'FULL' ? state : seenOf(state).seen[scope]);
+
 /** The family's status as each scope may know it (familySeenAt: people hidden from a scope change nothing for it). */
 export const statusByScope = (state: FamilyState): Record<AccessScope, ReunificationStatus> => {
   const full = reunificationStatus(state);
-  const at = (scope: AccessScope): ReunificationStatus => {
-    const seen = familySeenAt(state, scope);
-    return seen === state ? full : reunificationStatus(seen);
-  };
-  return { FULL: full, DOCUMENTS: at('DOCUMENTS'), STATUS: at('STATUS') };
+  const { seen } = seenOf(state);
+  const documents = seen.DOCUMENTS === state ? full : reunificationStatus(seen.DOCUMENTS);
+  const status = seen.STATUS === seen.DOCUMENTS ? documents : seen.STATUS === state ? full : reunificationStatus(seen.STATUS);
+  return { FULL: full, DOCUMENTS: documents, STATUS: status };
 };
 
 /**
@@ -29,7 +62,7 @@ export const familyColumns = (state: FamilyState, statuses: Record<AccessScope, 
     .filter((d) => d.kind === 'SIJ_AGE_OUT' && d.status === 'OPEN')
     .map((d) => d.dueOn)
     .sort();
-  const unlocatedAt = (scope: AccessScope): number => [...familySeenAt(state, scope).relatives.values()].filter(isSought).length;
+  const unlocatedAt = (scope: AccessScope): number => [...seenAt(state, scope).relatives.values()].filter(isSought).length;
   return {
     leadOrganizationId: state.leadOrganizationId,
     programme: state.programme ?? null,
@@ -67,7 +100,7 @@ export interface FamilyChildRows {
 }
 
 export const familyChildRows = (state: FamilyState, expiryRow: (expiresAt: string) => string): FamilyChildRows => {
-  const hidden = SCOPE_BITS.map(([scope, bit]) => [hiddenPersonIds(state, scope), bit] as const);
+  const hidden = SCOPE_BITS.map(([scope, bit]) => [hiddenAt(state, scope), bit] as const);
   const shownTo = (relativeId: string): number => hidden.reduce((mask, [ids, bit]) => (ids.has(relativeId) ? mask : mask | bit), 0);
   const relatives = new Map<string, RowValues>();
   for (const r of state.relatives.values()) relatives.set(r.relativeId, [r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, shownTo(r.relativeId)]);
