@@ -131,6 +131,8 @@ const FAMILIES = 'families';
  */
 export class EncodingMemo {
   readonly texts = new WeakMap<object, string>();
+  /** A map entry's whole text (`[key,value]`) by its value object, with the key it was under. */
+  readonly entries = new WeakMap<object, { readonly key: unknown; readonly text: string }>();
   constructor(
     readonly familyId: string,
     readonly sealer: StateSealer | undefined,
@@ -167,8 +169,14 @@ const canonicalObject = (object: object, memo: EncodingMemo | undefined, depth: 
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return canonical((object as { toJSON: () => unknown }).toJSON(), memo, depth) ?? 'null';
   if (object instanceof Map) {
     // The entry's value is a person to seal when `person` is given (children, relatives).
-    const entries = [...(object as Map<unknown, unknown>)].map(([key, entry]) =>
-      `[${element(key, memo, depth + 1)},${entry !== null && typeof entry === 'object' && person ? personText(entry, memo, depth + 1, person) : element(entry, memo, depth + 1)}]`);
+    const entries = [...(object as Map<unknown, unknown>)].map(([key, entry]) => {
+      const isObject = entry !== null && typeof entry === 'object';
+      const known = isObject && memo && depth < MEMO_DEPTH ? memo.entries.get(entry) : undefined;
+      if (known !== undefined && known.key === key) return known.text;
+      const text = `[${element(key, memo, depth + 1)},${isObject && person ? personText(entry, memo, depth + 1, person) : element(entry, memo, depth + 1)}]`;
+      if (isObject && memo && depth < MEMO_DEPTH) memo.entries.set(entry, { key, text });
+      return text;
+    });
     return `{"$map":[${entries.join(',')}]}`;
   }
   if (object instanceof Set) return `{"$set":[${[...(object as Set<unknown>)].map((entry) => element(entry, memo, depth + 1)).join(',')}]}`;
