@@ -80,14 +80,17 @@ describe('family state encoding with a memo (real case-pattern load in SQLite, r
     }
   });
 
-  it('a memo made for another family, sealer or read model is not used', () => {
+  it('a memo made for another family or sealer is not used (sealed values are bound to their family)', () => {
     const sealer = new ReadModelSealer(keys);
-    const [first, second] = [...histories.values()].map((states) => states.at(-1)!);
-    const foreign = new EncodingMemo(second!.familyId, sealer);
-    encodeFamilyState(second!, sealer, undefined, foreign);
-    expect(encodeFamilyState(first!, sealer, undefined, foreign)).toBe(encodeFamilyState(first!, sealer));
-    const plain = new EncodingMemo(first!.familyId, undefined);
-    encodeFamilyState(first!, undefined, undefined, plain);
-    expect(encodeFamilyState(first!, sealer, undefined, plain)).toBe(encodeFamilyState(first!, sealer));
+    const first = [...histories.values()].map((states) => states.at(-1)!).find((state) => state.children.size > 0)!;
+    const memo = new EncodingMemo(first.familyId, sealer);
+    encodeFamilyState(first, sealer, undefined, memo);
+    // The same parts under another family id: sealed at that family's places, not taken from the memo.
+    const moved = { ...first, familyId: 'moved-family' };
+    expect(encodeFamilyState(moved, sealer, undefined, memo)).toBe(encodeFamilyState(moved, sealer));
+    expect(encodeFamilyState(moved, sealer)).not.toBe(encodeFamilyState(first, sealer).replaceAll(first.familyId, 'moved-family'));
+    const plain = new EncodingMemo(first.familyId, undefined);
+    encodeFamilyState(first, undefined, undefined, plain);
+    expect(encodeFamilyState(first, sealer, undefined, plain)).toBe(encodeFamilyState(first, sealer));
   });
 });
