@@ -33,8 +33,8 @@ export class PersonalDataCipher {
    * of all their subjects at once: one durable key-store write per append, not per event.
    */
   async sealAll(stream: string, events: ReadonlyArray<{ readonly id: string; readonly data: JsonObject }>): Promise<JsonObject[]> {
+    if (!events.some((event) => hasSite(event.data, toSeal))) return events.map((event) => event.data);
     const sites = events.flatMap((event) => findSites(event.data, '', toSeal));
-    if (sites.length === 0) return events.map((event) => event.data);
     const keyIdOf = (site: Site): string => dataKeyId(stream, site.subjectId);
     const keys = await this.sealingKeys([...new Set(sites.map(keyIdOf))]);
     return events.map(({ id: eventId, data }) =>
@@ -47,9 +47,14 @@ export class PersonalDataCipher {
     );
   }
 
+  /** Does this stored event data hold anything to open? (Synchronous: most events hold nothing personal.) */
+  needsOpening(data: JsonObject): boolean {
+    return hasSite(data, toOpen);
+  }
+
   async open(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
+    if (!hasSite(data, toOpen)) return data;
     const sites = findSites(data, '', toOpen);
-    if (sites.length === 0) return data;
     // An envelope names the key of its own stream and subject: one naming another is tampered with (or moved).
     const misnamed = sites.find((site) => site.keyId !== undefined && site.keyId !== dataKeyId(stream, site.subjectId));
     if (misnamed) throw new SealedDataIntegrityError({ stream, eventId, path: misnamed.path });
@@ -69,7 +74,7 @@ export const legacyKeyIdsIn = (stream: string, data: JsonObject): readonly strin
   findSites(data, '', toOpen).filter((site) => site.keyId === undefined).map((site) => legacyDataKeyId(stream, site.subjectId));
 
 /** Does this stored event data hold anything sealed? */
-export const holdsSealedData = (data: JsonObject): boolean => findSites(data, '', toOpen).length > 0;
+export const holdsSealedData = (data: JsonObject): boolean => hasSite(data, toOpen);
 
 type SiteKind = 'personal' | 'secret';
 interface Site {
@@ -101,6 +106,17 @@ const toOpen: SiteTest = (field, value) => {
 };
 
 const childPath = (path: string, field: string | number): string => (path === '' ? String(field) : `${path}.${String(field)}`);
+
+/** Whether `value` holds a site, at any depth: the check alone, without building paths (most event data holds none). */
+const hasSite = (value: JsonValue, test: SiteTest): boolean => {
+  if (Array.isArray(value)) return value.some((item) => hasSite(item, test));
+  if (!isObject(value)) return false;
+  for (const field in value) {
+    const child = value[field]!;
+    if (test(field, child, value) !== undefined || hasSite(child, test)) return true;
+  }
+  return false;
+};
 
 const findSites = (value: JsonValue, path: string, test: SiteTest, found: Site[] = []): Site[] => {
   if (Array.isArray(value)) {

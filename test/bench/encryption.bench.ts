@@ -34,6 +34,7 @@ import { BENCH_KEY, FAMILIES_QUERY, issueBenchKey } from './graphql-http.bench.j
 import { formatRate, formatRatio, perSecond, type BenchRow } from './table.js';
 
 const SLICES = 6;
+const REBUILD_ROUNDS = 3;
 const AIM = '<= 10% cost (>= 91%)';
 
 /** What an append does with keys: creates one (a person's first event), uses one, or needs none. */
@@ -138,7 +139,7 @@ const appendRows = async (dir: string, families: number, writers: number): Promi
 };
 
 /** Every projection rebuilt from position 0; `sealed`: the store's events and the read models' values encrypted. */
-const rebuildOnce = async (dir: string, round: number, sealed: boolean, masterKey: Buffer): Promise<{ events: number; ms: number }> => {
+const rebuildOnce = async (dir: string, round: number, sealed: boolean, masterKey: Buffer): Promise<{ ms: number; cpuMs: number }> => {
   const stored = SqliteEventStore.open(join(dir, sealed ? 'rebuild-sealed.sqlite' : 'rebuild-bare.sqlite'));
   // Opened afresh each round: its cache of unwrapped keys is cold, as after a restart.
   const keyStore = sealed ? SqliteKeyStore.open(join(dir, 'rebuild-keys.sqlite'), masterKey) : undefined;
@@ -146,13 +147,15 @@ const rebuildOnce = async (dir: string, round: number, sealed: boolean, masterKe
   const db = openReadModelDatabase(join(dir, `rebuild-${sealed ? 'sealed' : 'bare'}-${String(round)}.sqlite`));
   const sealing = keyStore ? sealReadModelsOf(db, keyStore) : undefined;
   const started = performance.now();
-  const applied = await rebuildProjections(store, db, PROJECTIONS, () => undefined);
+  const cpu = process.cpuUsage();
+  await rebuildProjections(store, db, PROJECTIONS, () => undefined);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   sealing?.stop();
   db.close();
   await store.close();
   await keyStore?.close();
-  return { events: applied / PROJECTIONS.length, ms };
+  return { ms, cpuMs: (used.user + used.system) / 1_000 };
 };
 
 const rebuildRows = async (dir: string, families: number): Promise<BenchRow[]> => {
@@ -165,17 +168,24 @@ const rebuildRows = async (dir: string, families: number): Promise<BenchRow[]> =
   await bare.close();
   await sealed.close();
   await keyStore.close();
-  const total = { bare: 0, sealed: 0 };
-  for (let round = 0; round < 3; round += 1) {
-    total.bare += (await rebuildOnce(dir, round, false, masterKey)).ms;
-    total.sealed += (await rebuildOnce(dir, round, true, masterKey)).ms;
+  // The rebuild is one thread's work: its CPU time is what encryption adds, and it moves far
+  // less than the wall clock when other work shares the machine. The first round warms both.
+  const total = { bare: { ms: 0, cpuMs: 0 }, sealed: { ms: 0, cpuMs: 0 } };
+  for (let round = 0; round <= REBUILD_ROUNDS; round += 1) {
+    const bareRound = await rebuildOnce(dir, round, false, masterKey);
+    const sealedRound = await rebuildOnce(dir, round, true, masterKey);
+    if (round === 0) continue;
+    for (const [lane, figures] of [['bare', bareRound], ['sealed', sealedRound]] as const) {
+      total[lane].ms += figures.ms;
+      total[lane].cpuMs += figures.cpuMs;
+    }
   }
-  const rate = (ms: number): number => perSecond(events * 3, ms);
+  const rate = (ms: number): number => perSecond(events * REBUILD_ROUNDS, ms);
   return [{
-    benchmark: `encryption: projection rebuild (${events.toLocaleString('en-US')} events, ${String(PROJECTIONS.length)} projections, 3 rounds, cold key cache)`,
-    value: formatRate(rate(total.sealed), 'ev/s encrypted, sealed read models'),
-    baseline: formatRate(rate(total.bare), 'ev/s plaintext'),
-    ratio: formatRatio(rate(total.sealed), rate(total.bare)),
+    benchmark: `encryption: projection rebuild (${events.toLocaleString('en-US')} events, ${String(PROJECTIONS.length)} projections, cold key cache, ${String(REBUILD_ROUNDS)} rounds; ratio of CPU time; wall ${formatRate(rate(total.sealed.ms), 'ev/s')} vs ${formatRate(rate(total.bare.ms), 'ev/s')})`,
+    value: formatRate(rate(total.sealed.cpuMs), 'ev/CPU-s encrypted, sealed read models'),
+    baseline: formatRate(rate(total.bare.cpuMs), 'ev/CPU-s plaintext'),
+    ratio: formatRatio(rate(total.sealed.cpuMs), rate(total.bare.cpuMs)),
     target: AIM,
   }];
 };
