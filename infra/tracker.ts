@@ -56,6 +56,13 @@ export interface RunningTracker {
 export interface TrackerOptions {
   readonly clock?: () => Date;
   readonly stderr?: NodeJS.WritableStream;
+  /**
+   * For `npm run bench` only (test/bench/encryption.bench.ts), never from the environment or the
+   * configuration: the same composition without encryption at rest (events stored as given,
+   * read models unsealed), the baseline the cost of encryption is measured against. No
+   * production entry point (infra/main.ts, the CLI) passes it.
+   */
+  readonly plaintextAtRestForBenchmarks?: true;
 }
 
 const packageVersion = (): string =>
@@ -69,11 +76,12 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const clock = options.clock ?? ((): Date => new Date());
   createOwnerOnlyFiles();
   narrowDataDir(config.dataDir);
-  const { lock, keys, store, readDb } = await openDataDir(config, logger);
+  const encrypted = options.plaintextAtRestForBenchmarks !== true;
+  const { lock, keys, store, readDb } = await openDataDir(config, logger, encrypted);
   if (keys.firstStartNotice) (options.stderr ?? process.stderr).write(keys.firstStartNotice);
   // Personal values in the read models are sealed with the same keys as the events (read-model-sealer.ts).
-  const sealing = sealReadModelsOf(readDb, keys.keyStore);
-  if (!sealing.sealer) logger.warn('the key store in the event store gives no synchronous keys yet: the read models hold personal data in plaintext (ARCHITECTURE.md, "Encryption at rest")');
+  const sealing = encrypted ? sealReadModelsOf(readDb, keys.keyStore) : { sealer: undefined, stop: () => undefined };
+  if (encrypted && !sealing.sealer) logger.warn('the key store in the event store gives no synchronous keys yet: the read models hold personal data in plaintext (ARCHITECTURE.md, "Encryption at rest")');
   const stopOpening = sealing.stop;
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
@@ -185,10 +193,10 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
  * models, each checked for damage: a damaged event store is refused, damaged read models are
  * set aside and rebuilt. On a refusal everything opened so far is closed again.
  */
-const openDataDir = async (config: Config, logger: Logger) => {
+const openDataDir = async (config: Config, logger: Logger, encrypted: boolean) => {
   const lock = lockDataDir(config.dataDir);
   let keys: OpenedKeyStore | undefined;
-  let store: EncryptingEventStore | undefined;
+  let store: (EventStore & { readonly storedForm: EventStore }) | undefined;
   try {
     const stored = openEventStore(config.eventStore);
     try {
@@ -197,8 +205,12 @@ const openDataDir = async (config: Config, logger: Logger) => {
       await stored.close();
       throw error;
     }
-    store = new EncryptingEventStore(stored, new PersonalDataCipher(keys.keyStore));
-    await keys.assertFits(store.storedForm);
+    if (encrypted) {
+      store = new EncryptingEventStore(stored, new PersonalDataCipher(keys.keyStore));
+      await keys.assertFits(store.storedForm);
+    } else {
+      store = Object.assign(stored, { storedForm: stored });
+    }
     const readDb = openReadModelDatabase(join(config.dataDir, 'read-models.sqlite'), {
       ifDamaged: 'set-aside',
       onSetAside: ({ file, problem, setAsideAs }) =>

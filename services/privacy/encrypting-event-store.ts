@@ -77,11 +77,11 @@ export class EncryptingEventStore implements EventStore {
   }
 
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
-    for await (const event of this.inner.readStream(stream, options)) yield await this.opened(event);
+    for await (const event of this.inner.readStream(stream, options)) yield this.cipher.needsOpening(event.data) ? await this.opened(event) : event;
   }
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
-    for await (const event of this.inner.readAll(options)) yield await this.opened(event);
+    for await (const event of this.inner.readAll(options)) yield this.cipher.needsOpening(event.data) ? await this.opened(event) : event;
   }
 
   headPosition(): ReturnType<EventStore['headPosition']> {

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../event-store/port.js';
 import { dataKeyId, legacyDataKeyId } from './data-key-id.js';
-import type { KeyStore } from './key-store.js';
+import { SubjectErasedError, type DataKey, type KeyStore } from './key-store.js';
+import { readModelKeysOf } from './read-model-sealer.js';
 import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, SealedDataIntegrityError, type SealedEnvelope } from './sealed-data.js';
 
 /**
@@ -17,7 +18,11 @@ import { erasedPersonal, isErased, isSealedEnvelope, openBytes, sealBytes, Seale
  * Data without anything sealed (events stored before encryption) opens unchanged.
  */
 export class PersonalDataCipher {
-  constructor(private readonly keys: KeyStore) {}
+  private readonly sealingKeys: (keyIds: readonly string[]) => Promise<ReadonlyMap<string, DataKey>>;
+
+  constructor(private readonly keys: KeyStore) {
+    this.sealingKeys = groupedKeysForSealing(keys);
+  }
 
   async seal(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
     return (await this.sealAll(stream, [{ id: eventId, data }]))[0]!;
@@ -28,10 +33,10 @@ export class PersonalDataCipher {
    * of all their subjects at once: one durable key-store write per append, not per event.
    */
   async sealAll(stream: string, events: ReadonlyArray<{ readonly id: string; readonly data: JsonObject }>): Promise<JsonObject[]> {
+    if (!events.some((event) => hasSite(event.data, toSeal))) return events.map((event) => event.data);
     const sites = events.flatMap((event) => findSites(event.data, '', toSeal));
-    if (sites.length === 0) return events.map((event) => event.data);
     const keyIdOf = (site: Site): string => dataKeyId(stream, site.subjectId);
-    const keys = await this.keys.keysForSealing([...new Set(sites.map(keyIdOf))]);
+    const keys = await this.sealingKeys([...new Set(sites.map(keyIdOf))]);
     return events.map(({ id: eventId, data }) =>
       rewrite(data, '', toSeal, (site, value) => {
         const plaintext = site.kind === 'personal' ? withoutSubject(value as JsonObject) : value;
@@ -42,9 +47,14 @@ export class PersonalDataCipher {
     );
   }
 
+  /** Does this stored event data hold anything to open? (Synchronous: most events hold nothing personal.) */
+  needsOpening(data: JsonObject): boolean {
+    return hasSite(data, toOpen);
+  }
+
   async open(stream: string, eventId: string, data: JsonObject): Promise<JsonObject> {
+    if (!hasSite(data, toOpen)) return data;
     const sites = findSites(data, '', toOpen);
-    if (sites.length === 0) return data;
     // An envelope names the key of its own stream and subject: one naming another is tampered with (or moved).
     const misnamed = sites.find((site) => site.keyId !== undefined && site.keyId !== dataKeyId(stream, site.subjectId));
     if (misnamed) throw new SealedDataIntegrityError({ stream, eventId, path: misnamed.path });
@@ -64,7 +74,7 @@ export const legacyKeyIdsIn = (stream: string, data: JsonObject): readonly strin
   findSites(data, '', toOpen).filter((site) => site.keyId === undefined).map((site) => legacyDataKeyId(stream, site.subjectId));
 
 /** Does this stored event data hold anything sealed? */
-export const holdsSealedData = (data: JsonObject): boolean => findSites(data, '', toOpen).length > 0;
+export const holdsSealedData = (data: JsonObject): boolean => hasSite(data, toOpen);
 
 type SiteKind = 'personal' | 'secret';
 interface Site {
@@ -97,6 +107,17 @@ const toOpen: SiteTest = (field, value) => {
 
 const childPath = (path: string, field: string | number): string => (path === '' ? String(field) : `${path}.${String(field)}`);
 
+/** Whether `value` holds a site, at any depth: the check alone, without building paths (most event data holds none). */
+const hasSite = (value: JsonValue, test: SiteTest): boolean => {
+  if (Array.isArray(value)) return value.some((item) => hasSite(item, test));
+  if (!isObject(value)) return false;
+  for (const field in value) {
+    const child = value[field]!;
+    if (test(field, child, value) !== undefined || hasSite(child, test)) return true;
+  }
+  return false;
+};
+
 const findSites = (value: JsonValue, path: string, test: SiteTest, found: Site[] = []): Site[] => {
   if (Array.isArray(value)) {
     value.forEach((item, index) => findSites(item, childPath(path, index), test, found));
@@ -124,3 +145,55 @@ const rewrite = (value: JsonValue, path: string, test: SiteTest, replace: (site:
 
 
 const withoutSubject = ({ subjectId: _subjectId, ...fields }: JsonObject): JsonObject => fields;
+
+/**
+ * `keysForSealing` for appends that arrive together: every call made in one turn of the event
+ * loop goes to the key store as one call, so the keys that concurrent appends create are
+ * written in one durable transaction (one fsync of the key store for the group instead of one
+ * each, as group commit does for the events). A key store with a synchronous view
+ * (ReadModelKeys) answers at once when every key already exists: only creation waits for the
+ * group. Each key is still durable before the call that asked for it resolves. Should the
+ * group's call fail (a subject erased, say), each call of the group asks again alone, so one
+ * refusal fails only its own append.
+ */
+const groupedKeysForSealing = (keys: KeyStore): ((keyIds: readonly string[]) => Promise<ReadonlyMap<string, DataKey>>) => {
+  const held = readModelKeysOf(keys);
+  let waiting: Array<{ keyIds: readonly string[]; resolve: (keys: ReadonlyMap<string, DataKey>) => void; reject: (error: unknown) => void }> = [];
+
+  const askOnce = async (): Promise<void> => {
+    const group = waiting;
+    waiting = [];
+    try {
+      const found = await keys.keysForSealing([...new Set(group.flatMap((request) => request.keyIds))]);
+      for (const request of group) request.resolve(found);
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      await Promise.all(group.map((request) => keys.keysForSealing(request.keyIds).then(request.resolve, request.reject)));
+    }
+  };
+
+  const existing = (keyIds: readonly string[]): Map<string, DataKey> | undefined => {
+    if (!held) return undefined;
+    const found = new Map<string, DataKey>();
+    for (const keyId of keyIds) {
+      const key = held.keyForOpeningNow(keyId);
+      if (key === 'erased') throw new SubjectErasedError(keyId);
+      if (key === undefined) return undefined;
+      found.set(keyId, key);
+    }
+    return found;
+  };
+
+  return (keyIds) => {
+    try {
+      const found = existing(keyIds);
+      if (found) return Promise.resolve(found);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise((resolve, reject) => {
+      waiting.push({ keyIds, resolve, reject });
+      if (waiting.length === 1) setImmediate(() => void askOnce());
+    });
+  };
+};

@@ -5,6 +5,7 @@ import { graphql } from 'graphql';
 import { hashApiKey } from '../../infra/auth/api-keys.js';
 import { newEventId } from '../../infra/event-store/event-id.js';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
+import type { EventStore } from '../../services/event-store/port.js';
 import { PROJECTIONS } from '../../projections/all-projections.js';
 import { FamilyReadModel } from '../../projections/families/family-read-model.js';
 import { OrganizationReadModel } from '../../projections/organizations/organization-read-model.js';
@@ -26,7 +27,8 @@ export const FAMILIES_QUERY = `{ families(first: 50) { totalCount edges { node {
   id status revision blockers nextDeadline { kind dueOn daysLeft } leadOrganization { name }
   children { givenName nationality } relatives { relationship locationStatus } documents { documentType status }
 } } } }`;
-const KEY = 'bench-key-0123456789abcdef0123456789';
+export const BENCH_KEY = 'bench-key-0123456789abcdef0123456789';
+const KEY = BENCH_KEY;
 const DURATION_S = Number(process.env['BENCH_HTTP_SECONDS'] ?? 10);
 const CONNECTIONS = 10;
 const NOT_FOUND_SECONDS = 3;
@@ -48,7 +50,7 @@ const startBareYoga = (): Promise<{ url: string; stop: () => void }> =>
   }), 'bare yoga start');
 
 /** A key for org-a, which leads a quarter of the loaded families. */
-const issueBenchKey = async (store: SqliteEventStore): Promise<void> => {
+export const issueBenchKey = async (store: EventStore): Promise<void> => {
   const base = { organizationId: 'org-a', actor: { userId: 'bench', organizationId: 'system', role: 'SYSTEM' as const }, issuedAt: new Date().toISOString() };
   const dependencies = { store, newEventId };
   await executeOrganizationCommand(dependencies, { ...base, type: 'RegisterOrganization', name: 'Bench org', kind: 'LEGAL_SERVICE_PROVIDER', countries: [] });

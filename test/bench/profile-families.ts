@@ -3,8 +3,9 @@
  * 3,000) of 20 events, starts the tracker in this process, profiles only while autocannon runs
  * (S seconds, 10 connections) and writes PROF_DIR/load.cpuprofile (default /tmp). Usage:
  * `N=3000 S=8 PROF_DIR=/tmp npx tsx test/bench/profile-families.ts`, then open the profile in
- * Chrome DevTools or speedscope.
+ * Chrome DevTools or speedscope. Also prints the event-store bytes the load added per request.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
@@ -40,9 +41,13 @@ const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.start');
+// What the load adds to the event store (its access-log entries), the WAL included: bytes per request.
+const storeBytes = (): number => ['events.sqlite', 'events.sqlite-wal'].reduce((sum, file) => sum + (existsSync(join(temp.dir, file)) ? statSync(join(temp.dir, file)).size : 0), 0);
+const before = storeBytes();
 const r = await autocannon({ url: `${tracker.url}/graphql`, method: 'POST', connections: 10, duration: Number(process.env['S'] ?? 8), body: JSON.stringify({ query: Q }), headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` } });
 const { profile } = await session.post('Profiler.stop');
 writeFileSync(`${process.env['PROF_DIR'] ?? '/tmp'}/load.cpuprofile`, JSON.stringify(profile));
+console.log(`event store: ${String(Math.round((storeBytes() - before) / r.requests.total))} bytes per request (WAL included)`);
 console.log(`req/s ${String(r.requests.average)} p50 ${String(r.latency.p50)} p99 ${String(r.latency.p99)} non2xx ${String(r.non2xx)}`);
 await tracker.stop();
 temp.remove();

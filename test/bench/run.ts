@@ -7,6 +7,8 @@
  * interleaved rebuild (one family in five with a long history), `--scale N` (or BENCH_SEARCH_PEOPLE)
  * the people in the search index (default 20,000; the issue's figure is `npm run bench -- --scale 100000`).
  * `npm run bench -- --only appends,concurrent` runs only the named steps (STEP_NAMES).
+ * `encryption` (issue 13): appends, rebuild and families(first: 50) with and without encryption
+ * at rest (encryption.bench.ts; BENCH_ENCRYPTION_FAMILIES, BENCH_ENCRYPTION_READ_FAMILIES).
  */
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
@@ -14,6 +16,7 @@ import { loadFamilies } from '../support/family-load.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { benchAudit } from './audit.bench.js';
 import { benchConcurrentAppends, benchEventStoreAppends } from './event-store-append.bench.js';
+import { benchEncryption } from './encryption.bench.js';
 import { benchCommandHandler } from './commands.bench.js';
 import { benchGraphqlHttp } from './graphql-http.bench.js';
 import { benchMutations } from './mutations.bench.js';
@@ -25,7 +28,7 @@ import { formatTable, type BenchRow } from './table.js';
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const families = Number(process.env['BENCH_FAMILIES'] ?? 11_500);
 
-const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'interleaved', 'graphql', 'audit', 'mutations', 'search', 'subscriptions'] as const;
+const STEP_NAMES = ['appends', 'concurrent', 'commands', 'rebuild', 'interleaved', 'graphql', 'audit', 'mutations', 'search', 'subscriptions', 'encryption'] as const;
 type StepName = (typeof STEP_NAMES)[number];
 
 const selected = ((): ReadonlySet<StepName> => {
@@ -77,5 +80,6 @@ if (selected.has('interleaved')) {
 await step('mutations', benchMutations);
 await step('search', () => benchSearch(searchScale(process.argv)));
 await step('subscriptions', () => benchSubscriptions(Number(process.env['BENCH_SUBSCRIBERS'] ?? 500), Number(process.env['BENCH_CHANGES'] ?? 1_000)));
+await step('encryption', () => benchEncryption());
 
 process.stdout.write(`\n${formatTable(rows)}\n`);
