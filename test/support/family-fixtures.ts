@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../../services/shared/case-subject.js';
 import { expect } from 'vitest';
 import type { CalendarDate } from '../../services/shared/calendar-date.js';
 import type { CountryCode } from '../../services/shared/countries.js';
@@ -74,7 +75,7 @@ export const matterOpened = (matterId = 'matter-1', matterType: 'SIJ' | 'MEXICAN
 export const petitionFiled = (matterId = 'matter-1'): FamilyEvent => e('PetitionFiled', { matterId, filedOn: date('2024-02-01') });
 export const referred = (referralId = 'ref-1', expiresAt?: string): FamilyEvent =>
   e('FamilyReferred', { referralId, fromOrganizationId: 'org-a', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'STATUS', ...(expiresAt ? { expiresAt } : {}) });
-export const suspended = e('ServiceSuspended', { reason: 'stop-work order' });
+export const suspended = e('ServiceSuspended', { personal: { subjectId: CASE_SUBJECT_ID, reason: 'stop-work order' } });
 /** A consent in force covering the organisations and purposes the hand-off tests use. */
 export const consented = (
   recipientOrganizationIds: readonly string[] = ['org-b', 'org-nc', 'org-x', 'org-c'],
