@@ -8,6 +8,9 @@ import { familyStreamName } from '../../../services/family/family-decider.js';
 import { familyAt } from '../../../services/family/family-history.js';
 import { executeFamilyCommand } from '../../../services/family/family-service.js';
 import { familyEventOf, upcastStoredFamilyEvent } from '../../../services/family/upcast.js';
+import { disclosureContext } from '../../../projections/families/disclose.js';
+import { historyEventView } from '../../../projections/families/history-redaction.js';
+import { CASE_SUBJECT_ID } from '../../../services/shared/case-subject.js';
 import { collect } from '../../support/async.js';
 import { command } from '../../support/family-fixtures.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -70,5 +73,31 @@ describe('one upcasting point for stored family events', () => {
     await expect(executeFamilyCommand({ store, newEventId }, command('RecordIdentifier', { familyId, personId: 'r-1', kind: 'PASSPORT', value: 'X123' }))).rejects.toThrow(/newer than this tracker reads/);
     await expect(familyAt(store.readStream(stream), {})).rejects.toThrow(/newer than this tracker reads/);
     expect(await collect(store.readStream(stream))).toHaveLength(2);
+  });
+
+  it('version 1 reasons and a version 1 separation place read in the version 2 shape: fold, history at each scope', async () => {
+    const v1 = [
+      { type: 'ChildRegistered', data: { childId: 'c-1', nationality: 'HN', languages: [], needsInterpreter: false, birthDateEstimated: false, ageReviewRequired: false, personal: { subjectId: 'c-1', givenName: 'Ana', birthDate: '2012-01-01' } } },
+      { type: 'ChildRegistered', data: { childId: 'c-2', nationality: 'HN', languages: [], needsInterpreter: false, birthDateEstimated: false, ageReviewRequired: false, personal: { subjectId: 'c-2', givenName: 'Beto', birthDate: '2013-01-01' } } },
+      { type: 'SeparationRecorded', data: { separatedOn: '2023-01-15', cause: 'SEPARATED_AT_BORDER', childIds: ['c-1', 'c-2'], personal: { subjectId: 'c-1', place: 'the bridge' } } },
+      { type: 'ServiceSuspended', data: { reason: 'funder paused' } },
+      { type: 'ServiceResumed', data: {} },
+      { type: 'ReunificationFailed', data: { childId: 'c-1', relativeId: 'r-1', reason: 'the mother declined' } },
+    ];
+    await append(1);
+    await store.appendToStream(stream, v1.map((event) => ({ id: newEventId(), type: event.type, data: event.data, metadata: { schemaVersion: 1 } })), { expectedRevision: 1 });
+    const stored = await collect(store.readStream(stream));
+    expect(familyEventOf(stored[4]!).data).toEqual({ separatedOn: '2023-01-15', cause: 'SEPARATED_AT_BORDER', childIds: ['c-1', 'c-2'], places: [{ childId: 'c-1', personal: { subjectId: 'c-1', place: 'the bridge' } }] });
+    expect(familyEventOf(stored[5]!).data).toEqual({ personal: { subjectId: CASE_SUBJECT_ID, reason: 'funder paused' } });
+    expect(familyEventOf(stored[7]!).data).toEqual({ childId: 'c-1', relativeId: 'r-1', personal: { subjectId: 'r-1', reason: 'the mother declined' } });
+    const point = await familyAt(store.readStream(stream), {});
+    expect(point?.state.lifecycle).toBe('OPEN');
+    // History shows the current shape at every scope, as the allowlist says: reasons from DOCUMENTS up, the place at FULL.
+    const shown = (scope: 'FULL' | 'DOCUMENTS' | 'STATUS', index: number) => historyEventView(stored[index]!, disclosureContext(point!.state, scope)).data;
+    expect(shown('FULL', 5)).toEqual({ personal: { subjectId: CASE_SUBJECT_ID, reason: 'funder paused' } });
+    expect(shown('DOCUMENTS', 7)).toMatchObject({ personal: { subjectId: 'r-1', reason: 'the mother declined' } });
+    expect(shown('STATUS', 5)).toEqual({ redacted: ['personal.subjectId', 'personal.reason'] });
+    expect(shown('FULL', 4)).toMatchObject({ places: [{ childId: 'c-1', personal: { subjectId: 'c-1', place: 'the bridge' } }] });
+    expect(shown('DOCUMENTS', 4)).toMatchObject({ redacted: ['places'] });
   });
 });
