@@ -170,17 +170,17 @@ export type EventAllowlist = { readonly [T in FamilyEventType]: EventRules<Famil
 export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyCaseOpened: { familyId: everyone, leadOrganizationId: everyone, programme: everyone },
   ChildRegistered: {
-    childId: person, nationality: everyone, languages: documents, needsInterpreter: everyone, birthDateEstimated: everyone,
+    childId: person, nationality: everyone, needsInterpreter: everyone, birthDateEstimated: everyone,
     arrivalDate: documents, ageReviewRequired: everyone,
     // Health data: the lead and FULL scope only (a Defender obtaining documents has no need of it).
-    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full },
+    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full, languages: documents },
   },
   MedicalNeedsRecorded: { childId: person, personal: { subjectId: person, medicalNeeds: full } },
   ChildBirthDateCorrected: { childId: person, birthDateEstimated: everyone, ageReviewRequired: everyone, personal: { subjectId: person, birthDate: documents } },
   RelativeAdded: {
     relativeId: person, relationship: everyone, biological: documents, vitalStatus: everyone, adverse: everyone,
-    languages: documents, needsInterpreter: everyone,
-    personal: { subjectId: person, givenName: documents, familyName: documents, phone: full },
+    needsInterpreter: everyone,
+    personal: { subjectId: person, givenName: documents, familyName: documents, phone: full, languages: documents },
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
   RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },

@@ -13,6 +13,7 @@ import type * as V from './vocabulary.js';
  * free text and separation places sealed) changed ServiceSuspended, ReunificationFailed,
  * FamilyCaseReopened, StopWorkExceptionRecorded (their `reason` moved under `personal`) and
  * SeparationRecorded (one sealed place per child); every other type is as in version 1.
+ * Version 3 moved a person's `languages` under `personal` (ChildRegistered, RelativeAdded).
  */
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
@@ -24,19 +25,21 @@ export type FamilyEvent =
   // intake
   | E<'FamilyCaseOpened', { familyId: string; leadOrganizationId: string; programme: V.Programme }>
   | E<'ChildRegistered', {
-      childId: string; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean;
+      childId: string; nationality: CountryCode; needsInterpreter: boolean;
       birthDateEstimated: boolean; arrivalDate?: CalendarDate;
       /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
       ageReviewRequired: boolean;
-      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string }>;
+      /** `languages`: under `personal` from version 3 (a language can tell ethnicity); left out when none is known. */
+      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string; languages?: readonly string[] }>;
     }>
   | E<'MedicalNeedsRecorded', { childId: string; personal: Personal<{ medicalNeeds: string }> }>
   | E<'ChildBirthDateCorrected', { childId: string; birthDateEstimated: boolean; ageReviewRequired: boolean; personal: Personal<{ birthDate: CalendarDate }> }>
   | E<'RelativeAdded', {
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
-      /** Absent in events stored before relatives' languages were recorded: none known, no interpreter. */
-      languages?: readonly string[]; needsInterpreter?: boolean;
-      adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
+      /** Absent in events stored before relatives' languages were recorded: no interpreter. */
+      needsInterpreter?: boolean;
+      /** `languages` as ChildRegistered's (version 3); absent: none known. */
+      adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string; languages?: readonly string[] }>;
     }>
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>
   | E<'RelationshipRecorded', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
@@ -151,4 +154,4 @@ export type FamilyEvent =
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;
 
-export const FAMILY_EVENT_SCHEMA_VERSION = 2;
+export const FAMILY_EVENT_SCHEMA_VERSION = 3;

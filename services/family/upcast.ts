@@ -25,6 +25,16 @@ const reasonUnder = (subjectOf: (data: Data) => string): Upcaster => ({ reason, 
 const caseSubject = (): string => CASE_SUBJECT_ID;
 
 /**
+ * Version 2 kept a person's `languages` outside `personal`: they move under it (left out when
+ * none). A personal part that opened as erased keeps none: the person is a tombstone.
+ */
+const languagesUnderPersonal: Upcaster = ({ languages, ...rest }) => {
+  const personal = rest['personal'] as Data | undefined;
+  if (!Array.isArray(languages) || languages.length === 0 || personal === undefined || personal['erased'] === true) return rest;
+  return { ...rest, personal: { ...personal, languages } };
+};
+
+/**
  * Upcasters by event type and the version they read. Version 0 of RelativeAdded is the shape
  * from before relatives' languages were recorded (no `languages`, no `needsInterpreter`); this
  * code never wrote it (those events were stored as version 1 without the two fields, which the
@@ -35,11 +45,16 @@ const caseSubject = (): string => CASE_SUBJECT_ID;
  * first child's key) becomes that child's copy in `places`. What version 1 stored stays as
  * stored: a version-1 reason is plaintext in the event store (only new events are sealed), and
  * a version-1 place still goes with the first child's erasure.
+ *
+ * Version 2 to 3: a person's `languages` (ChildRegistered, RelativeAdded) move under `personal`;
+ * stored before version 3 they stay plaintext in the event store, as stored.
  */
 export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   RelativeAdded: {
     0: (data) => ({ ...data, languages: data['languages'] ?? [], needsInterpreter: data['needsInterpreter'] ?? false }),
+    2: languagesUnderPersonal,
   },
+  ChildRegistered: { 2: languagesUnderPersonal },
   ServiceSuspended: { 1: reasonUnder(caseSubject) },
   FamilyCaseReopened: { 1: reasonUnder(caseSubject) },
   StopWorkExceptionRecorded: { 1: reasonUnder(caseSubject) },

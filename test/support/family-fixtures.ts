@@ -55,9 +55,9 @@ const e = <T extends FamilyEvent['type']>(type: T, data: FamilyEventOf<T>['data'
 export const opened = e('FamilyCaseOpened', { familyId: 'fam-1', leadOrganizationId: 'org-a', programme: 'SEPARATED_FAMILY' });
 export const childRegistered = (childId = 'child-1', birthDate = '2012-03-04', arrivalDate?: string): FamilyEvent =>
   e('ChildRegistered', {
-    childId, nationality: country('HN'), languages: ['es'], needsInterpreter: false, birthDateEstimated: false,
+    childId, nationality: country('HN'), needsInterpreter: false, birthDateEstimated: false,
     ageReviewRequired: false, ...(arrivalDate ? { arrivalDate: date(arrivalDate) } : {}),
-    personal: { subjectId: childId, givenName: 'Canary-Child', birthDate: date(birthDate) },
+    personal: { subjectId: childId, givenName: 'Canary-Child', birthDate: date(birthDate), languages: ['es'] },
   });
 export const relativeAdded = (relativeId = 'father-1', relationship: 'FATHER' | 'MOTHER' | 'AUNT' | 'STEPFATHER' = 'FATHER', adverse = false): FamilyEvent =>
   e('RelativeAdded', { relativeId, relationship, biological: true, vitalStatus: 'ALIVE', adverse, personal: { subjectId: relativeId, givenName: 'Canary-Relative' } });

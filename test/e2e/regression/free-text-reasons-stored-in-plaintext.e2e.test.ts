@@ -87,7 +87,7 @@ describe('free-text reasons are sealed at rest and read back by the lead (regres
     });
   });
 
-  it('no reason is in any file of the data directory (events.sqlite and its WAL, read models)', async () => {
+  it('no reason is in any file of the data directory (events.sqlite and its WAL, read models)', () => {
     const files = dataFiles();
     expect(files.map((file) => file.name)).toEqual(expect.arrayContaining(['events.sqlite', 'read-models.sqlite']));
     expect(files.some((file) => file.bytes.includes('ServiceSuspended'))).toBe(true);

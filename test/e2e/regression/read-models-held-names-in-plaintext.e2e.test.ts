@@ -76,14 +76,14 @@ const PHONE = plant('AddRelative', 'phone', '+52 55 4321 9876');
 
 /** The sequence of every-mutation.e2e.test.ts, with a canary in every free-text field. */
 const steps = (familyId: string): Array<[string, Record<string, unknown>]> => [
-  ['registerChild', { childId: 'c1', givenName: plant('RegisterChild', 'givenName'), familyName: plant('RegisterChild', 'familyName'), birthDate: BIRTH_DATE, nationality: 'HN', arrivalDate: '2023-01-15', medicalNeeds: plant('RegisterChild', 'medicalNeeds') }],
+  ['registerChild', { childId: 'c1', givenName: plant('RegisterChild', 'givenName'), familyName: plant('RegisterChild', 'familyName'), birthDate: BIRTH_DATE, nationality: 'HN', arrivalDate: '2023-01-15', medicalNeeds: plant('RegisterChild', 'medicalNeeds'), languages: [plant('RegisterChild', 'languages')] }],
   ['registerChild', { childId: 'c2', givenName: OTHER_NAMES[0], birthDate: '2012-01-01', nationality: 'HN' }],
   ['registerChild', { childId: 'c3', givenName: OTHER_NAMES[2], birthDate: '2013-01-01', nationality: 'HN' }],
   ['recordChildDetained', { childId: 'c3', agency: 'ORR', detainedOn: '2023-01-16', facility: CURRENT_FACILITY }],
   ['recordMedicalNeeds', { childId: 'c2', medicalNeeds: plant('RecordMedicalNeeds', 'medicalNeeds') }],
   ['correctChildBirthDate', { childId: 'c1', birthDate: CORRECTED_BIRTH_DATE }],
   ['correctChildArrivalDate', { childId: 'c1', arrivalDate: '2023-01-20' }],
-  ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: plant('AddRelative', 'givenName'), familyName: plant('AddRelative', 'familyName'), phone: PHONE }],
+  ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: plant('AddRelative', 'givenName'), familyName: plant('AddRelative', 'familyName'), phone: PHONE, languages: [plant('AddRelative', 'languages')] }],
   ['addRelative', { relativeId: 'father', relationship: 'FATHER', givenName: OTHER_NAMES[1] }],
   ['recordRelationship', { relativeId: 'father', childId: 'c2', relationship: 'STEPFATHER', biological: false }],
   ['recordIdentifier', { personId: 'c1', kind: 'CURP', value: CURP }],

@@ -56,7 +56,8 @@ describe('one upcasting point for stored family events', () => {
     await append(0);
     const [first, second] = await collect(store.readStream(stream));
     expect(upcastStoredFamilyEvent(first!)).toBe(first);
-    expect(familyEventOf(second!)).toEqual({ type: 'RelativeAdded', data: { ...relativeV0.data, languages: [], needsInterpreter: false } });
+    // Carried to the current version: no languages known (none under personal), no interpreter.
+    expect(familyEventOf(second!)).toEqual({ type: 'RelativeAdded', data: { ...relativeV0.data, needsInterpreter: false } });
     expect(second!.data).not.toHaveProperty('languages');
   });
 
@@ -93,11 +94,29 @@ describe('one upcasting point for stored family events', () => {
     const point = await familyAt(store.readStream(stream), {});
     expect(point?.state.lifecycle).toBe('OPEN');
     // History shows the current shape at every scope, as the allowlist says: reasons from DOCUMENTS up, the place at FULL.
-    const shown = (scope: 'FULL' | 'DOCUMENTS' | 'STATUS', index: number) => historyEventView(stored[index]!, disclosureContext(point!.state, scope)).data;
+    const shown = (scope: 'FULL' | 'DOCUMENTS' | 'STATUS', index: number) => historyEventView({ ...stored[index]!, position: String(index) }, disclosureContext(point!.state, scope)).data;
     expect(shown('FULL', 5)).toEqual({ personal: { subjectId: CASE_SUBJECT_ID, reason: 'funder paused' } });
     expect(shown('DOCUMENTS', 7)).toMatchObject({ personal: { subjectId: 'r-1', reason: 'the mother declined' } });
     expect(shown('STATUS', 5)).toEqual({ redacted: ['personal.subjectId', 'personal.reason'] });
     expect(shown('FULL', 4)).toMatchObject({ places: [{ childId: 'c-1', personal: { subjectId: 'c-1', place: 'the bridge' } }] });
     expect(shown('DOCUMENTS', 4)).toMatchObject({ redacted: ['places'] });
+  });
+
+  it('version 2 languages (outside personal) read under personal in version 3; an erased person keeps none', async () => {
+    const child = { childId: 'c-1', nationality: 'HN', languages: ['mam', 'es'], needsInterpreter: true, birthDateEstimated: false, ageReviewRequired: false, personal: { subjectId: 'c-1', givenName: 'Ana', birthDate: '2012-01-01' } };
+    const erased = { relativeId: 'r-2', relationship: 'AUNT', biological: null, vitalStatus: 'ALIVE', adverse: false, languages: ['kiche'], needsInterpreter: false, personal: { subjectId: 'r-2', erased: true } };
+    await append(2);
+    await store.appendToStream(stream, [
+      { id: newEventId(), type: 'ChildRegistered', data: child, metadata: { schemaVersion: 2 } },
+      { id: newEventId(), type: 'RelativeAdded', data: erased, metadata: { schemaVersion: 2 } },
+    ], { expectedRevision: 1 });
+    const stored = await collect(store.readStream(stream));
+    const { languages: _languages, ...withoutLanguages } = child;
+    expect(familyEventOf(stored[2]!).data).toEqual({ ...withoutLanguages, personal: { ...child.personal, languages: ['mam', 'es'] } });
+    expect(familyEventOf(stored[3]!).data).not.toHaveProperty('languages');
+    expect(familyEventOf(stored[1]!).data).toMatchObject({ personal: { subjectId: 'r-1', givenName: 'Rosa' } });
+    const point = await familyAt(store.readStream(stream), {});
+    expect(point?.state.children.get('c-1')).toMatchObject({ languages: ['mam', 'es'], needsInterpreter: true });
+    expect(point?.state.relatives.get('r-2')).toMatchObject({ languages: [], erased: true });
   });
 });
