@@ -35,7 +35,7 @@ export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyStat
       ...(c.arrivalDate ? { arrivalDate: c.arrivalDate } : {}),
       personal: {
         subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}),
-        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}), ...(c.languages.length > 0 ? { languages: c.languages } : {}),
+        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}), languages: c.languages,
       },
     },
   }];
@@ -78,7 +78,7 @@ export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): 
       needsInterpreter: c.needsInterpreter ?? false,
       personal: {
         subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}),
-        ...(c.languages && c.languages.length > 0 ? { languages: c.languages } : {}),
+        languages: c.languages ?? [],
       },
     },
   }];

@@ -29,7 +29,7 @@ export type FamilyEvent =
       birthDateEstimated: boolean; arrivalDate?: CalendarDate;
       /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
       ageReviewRequired: boolean;
-      /** `languages`: under `personal` from version 3 (a language can tell ethnicity); left out when none is known. */
+      /** `languages`: under `personal` from version 3 (a language can tell ethnicity). */
       personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string; languages?: readonly string[] }>;
     }>
   | E<'MedicalNeedsRecorded', { childId: string; personal: Personal<{ medicalNeeds: string }> }>
@@ -38,7 +38,7 @@ export type FamilyEvent =
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
       /** Absent in events stored before relatives' languages were recorded: no interpreter. */
       needsInterpreter?: boolean;
-      /** `languages` as ChildRegistered's (version 3); absent: none known. */
+      /** `languages` as ChildRegistered's (version 3). */
       adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string; languages?: readonly string[] }>;
     }>
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>

@@ -25,12 +25,12 @@ const reasonUnder = (subjectOf: (data: Data) => string): Upcaster => ({ reason, 
 const caseSubject = (): string => CASE_SUBJECT_ID;
 
 /**
- * Version 2 kept a person's `languages` outside `personal`: they move under it (left out when
- * none). A personal part that opened as erased keeps none: the person is a tombstone.
+ * Version 2 kept a person's `languages` outside `personal`: they move under it. A personal part
+ * that opened as erased keeps none: the person is a tombstone.
  */
 const languagesUnderPersonal: Upcaster = ({ languages, ...rest }) => {
   const personal = rest['personal'] as Data | undefined;
-  if (!Array.isArray(languages) || languages.length === 0 || personal === undefined || personal['erased'] === true) return rest;
+  if (!Array.isArray(languages) || personal === undefined || personal['erased'] === true) return rest;
   return { ...rest, personal: { ...personal, languages } };
 };
 

@@ -56,8 +56,8 @@ describe('one upcasting point for stored family events', () => {
     await append(0);
     const [first, second] = await collect(store.readStream(stream));
     expect(upcastStoredFamilyEvent(first!)).toBe(first);
-    // Carried to the current version: no languages known (none under personal), no interpreter.
-    expect(familyEventOf(second!)).toEqual({ type: 'RelativeAdded', data: { ...relativeV0.data, needsInterpreter: false } });
+    // Carried to the current version: no languages known (under personal, as version 3 keeps them), no interpreter.
+    expect(familyEventOf(second!)).toEqual({ type: 'RelativeAdded', data: { ...relativeV0.data, needsInterpreter: false, personal: { ...relativeV0.data.personal, languages: [] } } });
     expect(second!.data).not.toHaveProperty('languages');
   });
 
