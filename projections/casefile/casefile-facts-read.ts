@@ -1,6 +1,6 @@
 import type { RequestQueries } from '../statement-cache.js';
 import type { CasefileViews } from './casefile-view.js';
-import { decodePersonal } from './personal-column.js';
+import { decodeFirstPersonalCopy, decodePersonal } from './personal-column.js';
 
 /**
  * Reads the case file's facts for a batch of families: ONE statement per kind of view, whatever
@@ -65,7 +65,7 @@ const SOURCES: { readonly [K in Kind]: Source<K> } = {
     sql: 'SELECT * FROM casefile_separations',
     view: (row) => ({
       separatedOn: String(row['separated_on']), cause: String(row['cause']), childIds: list(row['child_ids']),
-      place: decodePersonal('casefile_separations.place', text(row['place'])), recordedOn: String(row['recorded_on']),
+      place: decodeFirstPersonalCopy('casefile_separations.place', text(row['place'])), recordedOn: String(row['recorded_on']),
     }),
   },
   ProtectionConcern: {

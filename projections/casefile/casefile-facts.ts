@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../services/event-store/port.js';
 import { dateOf } from '../../services/shared/calendar-date.js';
 import { familyDataKeyId } from '../../services/privacy/data-key-id.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
-import { encodePersonal, type PersonalPlace } from './personal-column.js';
+import { encodePersonal, encodePersonalCopies, type PersonalPlace } from './personal-column.js';
 
 /**
  * The facts of the case file (issue 15 items 1 and 2), one table per kind of view
@@ -67,6 +67,18 @@ const MATTER_STEPS: Readonly<Record<string, readonly [string, string | undefined
   LegalMatterOpened: ['OPENED', 'openedOn'], PetitionFiled: ['PETITION_FILED', 'filedOn'], HearingScheduled: ['HEARING_SCHEDULED', 'hearingOn'],
   CourtOrderIssued: ['ORDER_ISSUED', 'issuedOn'], CustodyRecovered: ['CUSTODY_RECOVERED', 'recoveredOn'], ApplicationDecided: ['DECIDED', 'decidedOn'],
 };
+
+/**
+ * A separation's places (one copy per child, each sealed under that child's key) as one column:
+ * a JSON array of the sealed values, read back as the first copy that still opens
+ * (casefile-facts-read.ts), so erasing one child leaves the siblings' copies.
+ */
+const sealedPlaces = (sealer: ReturnType<typeof readModelSealerOf>, familyId: string, places: unknown): string | null =>
+  encodePersonalCopies(sealer, 'casefile_separations.place', (Array.isArray(places) ? places : []).flatMap((item: unknown) => {
+    const personal = (item as { personal?: { subjectId?: unknown; place?: unknown } } | null)?.personal;
+    const value = str(personal?.place);
+    return typeof personal?.subjectId === 'string' && value !== null ? [{ keyId: familyDataKeyId(familyId, personal.subjectId), value }] : [];
+  }));
 
 /** Prepares the statements over the physical tables; returns the apply for one upcast family event. */
 export const bindCasefileFacts = (db: Database.Database, table: (base: string) => string) => {
@@ -162,7 +174,9 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         });
         break;
       case 'SeparationRecorded':
-        insert('casefile_separations', { ...base, separated_on: data['separatedOn'], cause: data['cause'], child_ids: json(data['childIds']), place: sealed('casefile_separations.place', 'place'), recorded_on: on });
+        insert('casefile_separations', {
+          ...base, separated_on: data['separatedOn'], cause: data['cause'], child_ids: json(data['childIds']), place: sealedPlaces(sealer, familyId, data['places']), recorded_on: on,
+        });
         break;
       case 'ContactAttemptMade':
         insert('casefile_contact_attempts', { ...base, relative_id: data['relativeId'], channel: data['channel'], result: data['result'], attempted_on: on, organization_id: organizationId, user_id: userId });
@@ -265,7 +279,7 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         update('casefile_handoffs', { status: 'REVOKED', ended_on: on }, { family_id: familyId, kind: 'KEPT_ACCESS', handoff_id: data['organizationId'] });
         break;
       case 'ReunificationFailed':
-        note('REUNIFICATION_FAILED', { child_id: data['childId'], relative_id: data['relativeId'], text: str(data['reason']) });
+        note('REUNIFICATION_FAILED', { child_id: data['childId'], relative_id: data['relativeId'], personal_text: sealed('casefile_notes.personal_text', 'reason') });
         break;
       case 'ReunificationCompleted':
         note('REUNIFIED', { child_id: data['childId'], relative_id: data['relativeId'], code: str(data['country']), personal_text: sealed('casefile_notes.personal_text', 'place') });
@@ -274,16 +288,16 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         note('FOLLOW_UP', { child_id: data['childId'], personal_text: sealed('casefile_notes.personal_text', 'note') });
         break;
       case 'ServiceSuspended':
-        note('SERVICE_SUSPENDED', { text: str(data['reason']) });
+        note('SERVICE_SUSPENDED', { personal_text: sealed('casefile_notes.personal_text', 'reason') });
         break;
       case 'FamilyCaseClosed':
         note('CASE_CLOSED', { code: str(data['reason']) });
         break;
       case 'FamilyCaseReopened':
-        note('CASE_REOPENED', { text: str(data['reason']) });
+        note('CASE_REOPENED', { personal_text: sealed('casefile_notes.personal_text', 'reason') });
         break;
       case 'StopWorkExceptionRecorded':
-        note('STOP_WORK_EXCEPTION', { code: str(data['commandType']), text: str(data['reason']) });
+        note('STOP_WORK_EXCEPTION', { code: str(data['commandType']), personal_text: sealed('casefile_notes.personal_text', 'reason') });
         break;
       default: {
         const documentStep = DOCUMENT_STEPS[event.type];

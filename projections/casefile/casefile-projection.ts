@@ -30,10 +30,13 @@ const FAMILY_STREAM_PREFIX = 'family-';
  * - `casefile_duplicate_decisions`: each decided pair of possible duplicates (the latest
  *   decision, its reason and day): a decided pair is not offered again, in either direction.
  * - the facts of the case file, per kind of view (casefile-facts.ts, casefile-view.ts): version 2.
+ * Version 4: the free-text reasons of case notes (suspension, reopening, stop-work exception,
+ * failed reunification) sealed like personal values (version 3 kept them in `text` in the
+ * clear), and a separation's place kept as one sealed copy per child.
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
-  version: 3,
+  version: 4,
   tables: {
     casefile_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, adverse INTEGER NOT NULL DEFAULT 0, never_disclose INTEGER NOT NULL DEFAULT 0,
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,

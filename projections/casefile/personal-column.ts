@@ -39,3 +39,21 @@ export const subjectOfPersonal = (text: string | null | undefined): string | nul
   const parsed = JSON.parse(text) as { s?: unknown };
   return typeof parsed.s === 'string' ? parsed.s : null;
 };
+
+/**
+ * One value kept as several copies, each sealed with another person's key (a separation's place,
+ * one copy per child): a JSON array of sealed values in one column. Erasing one of the people
+ * destroys only their copy.
+ */
+export const encodePersonalCopies = (sealer: ReadModelSealer | undefined, place: PersonalPlace, copies: ReadonlyArray<{ readonly keyId: string; readonly value: string }>): string | null =>
+  (copies.length === 0 ? null : JSON.stringify(copies.map(({ keyId, value }) => encodePersonal(sealer, place, keyId, value))));
+
+/** The first copy that still opens (encodePersonalCopies), or null when every copy's person was erased. */
+export const decodeFirstPersonalCopy = (place: PersonalPlace, text: string | null | undefined): string | null => {
+  if (text === null || text === undefined || !text.startsWith('[')) return decodePersonal(place, text);
+  for (const copy of JSON.parse(text) as unknown[]) {
+    const value = typeof copy === 'string' ? decodePersonal(place, copy) : null;
+    if (value !== null) return value;
+  }
+  return null;
+};

@@ -138,6 +138,30 @@ const timing = (needs: 'DAY' | 'MONTH'): FieldRule => {
   return { STATUS: at('STATUS'), DOCUMENTS: at('DOCUMENTS'), FULL: at('FULL') };
 };
 
+/**
+ * The subject of case notes (services/shared/case-subject.ts): not a person, so never hidden or
+ * generated; shown where the note's text is (DOCUMENTS up) and only with it.
+ */
+const caseSubject = documents;
+
+/**
+ * SeparationRecorded's `places`: one sealed copy per child (FULL only, as the place was). Each
+ * copy goes out as `{ childId, personal }`; an erased child's copy as `{ childId, personal:
+ * { subjectId, erased: true } }`; a hidden child's copy never (the whole event is a placeholder
+ * then anyway, as `childIds` names them).
+ */
+const separationPlaces: FieldRule = {
+  FULL: (value, _record, context) => {
+    if (!Array.isArray(value)) return WITHHELD;
+    return value.flatMap((item: unknown) => {
+      const { childId, personal } = (item ?? {}) as { childId?: unknown; personal?: { subjectId?: unknown; place?: unknown; erased?: unknown } };
+      if (typeof childId !== 'string' || context.hidden.has(childId) || typeof personal?.subjectId !== 'string') return [];
+      const erased = personal.erased === true || context.erased?.has(personal.subjectId) === true;
+      return [{ childId, personal: erased ? { subjectId: personal.subjectId, erased: true } : { subjectId: personal.subjectId, place: personal.place } }];
+    });
+  },
+};
+
 type PersonalRules<P> = { readonly [K in keyof P]-?: FieldRule };
 type EventRules<D> = { readonly [K in keyof D]-?: K extends 'personal' ? PersonalRules<NonNullable<D[K]>> : FieldRule };
 export type EventAllowlist = { readonly [T in FamilyEventType]: EventRules<FamilyEventOf<T>['data']> };
@@ -146,17 +170,17 @@ export type EventAllowlist = { readonly [T in FamilyEventType]: EventRules<Famil
 export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyCaseOpened: { familyId: everyone, leadOrganizationId: everyone, programme: everyone },
   ChildRegistered: {
-    childId: person, nationality: everyone, languages: documents, needsInterpreter: everyone, birthDateEstimated: everyone,
+    childId: person, nationality: everyone, needsInterpreter: everyone, birthDateEstimated: everyone,
     arrivalDate: documents, ageReviewRequired: everyone,
     // Health data: the lead and FULL scope only (a Defender obtaining documents has no need of it).
-    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full },
+    personal: { subjectId: person, givenName: documents, familyName: documents, birthDate: documents, medicalNeeds: full, languages: documents },
   },
   MedicalNeedsRecorded: { childId: person, personal: { subjectId: person, medicalNeeds: full } },
   ChildBirthDateCorrected: { childId: person, birthDateEstimated: everyone, ageReviewRequired: everyone, personal: { subjectId: person, birthDate: documents } },
   RelativeAdded: {
     relativeId: person, relationship: everyone, biological: documents, vitalStatus: everyone, adverse: everyone,
-    languages: documents, needsInterpreter: everyone,
-    personal: { subjectId: person, givenName: documents, familyName: documents, phone: full },
+    needsInterpreter: everyone,
+    personal: { subjectId: person, givenName: documents, familyName: documents, phone: full, languages: documents },
   },
   ChildArrivalDateCorrected: { childId: person, arrivalDate: documents },
   RelationshipRecorded: { relativeId: person, childId: person, relationship: everyone, biological: documents },
@@ -167,7 +191,7 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   ConsentGiven: { consentId: documents, personId: person, purposes: documents, recipientOrganizationIds: documents, expiresOn: documents },
   ConsentWithdrawn: { consentId: documents },
   ProtectionConcernRecorded: { concernId: documents, kind: documents, neverDiscloseTo: full, personal: { subjectId: person, narrative: full } },
-  SeparationRecorded: { separatedOn: documents, cause: documents, childIds: people, personal: { subjectId: person, place: full } },
+  SeparationRecorded: { separatedOn: documents, cause: documents, childIds: people, places: separationPlaces },
   ChildDetained: { childId: person, agency: full, detainedOn: documents, personal: { subjectId: person, facility: full } },
   ChildTransferred: { childId: person, transferredOn: documents, personal: { subjectId: person, facility: full } },
   ChildReleased: { childId: person, releasedOn: documents, releasedToRelativeId: person, placement: full, safetyOverrideIds: documents },
@@ -225,16 +249,16 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   FamilyTransferDeclined: { toOrganizationId: everyone },
   FamilyTransferCancelled: { toOrganizationId: everyone },
   FamilyTransferred: { fromOrganizationId: everyone, toOrganizationId: everyone, previousLeadKeepsReadAccess: everyone, previousLeadReadAccessUntil: everyone },
-  ServiceSuspended: { reason: documents },
+  ServiceSuspended: { personal: { subjectId: caseSubject, reason: documents } },
   ServiceResumed: {},
   ReunificationPlanned: { childId: person, relativeId: person, safetyOverrideIds: documents },
   ChildRepatriated: { childId: person, country: full, repatriatedOn: documents, safetyOverrideIds: documents },
   ReunificationCompleted: { childId: person, relativeId: person, reunifiedOn: documents, country: full, safetyOverrideIds: documents, personal: { subjectId: person, place: full } },
-  ReunificationFailed: { childId: person, relativeId: person, reason: documents },
+  ReunificationFailed: { childId: person, relativeId: person, personal: { subjectId: person, reason: documents } },
   FollowUpRecorded: { childId: person, personal: { subjectId: person, note: full } },
   FamilyCaseClosed: { reason: everyone },
-  FamilyCaseReopened: { reason: documents },
-  StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, reason: documents },
+  FamilyCaseReopened: { personal: { subjectId: caseSubject, reason: documents } },
+  StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, personal: { subjectId: caseSubject, reason: documents } },
   FormerLeadAccessRevoked: { organizationId: everyone },
   // Erasure and legal hold carry no personal data (docs/ERASURE.md); every scope learns that a person it sees was erased.
   SubjectErased: { subjectId: person, personKind: everyone, reason: documents, reference: full },
@@ -324,13 +348,13 @@ const MATTER_STEP_EVENTS: Readonly<Record<string, readonly [FamilyEventType, str
   ORDER_ISSUED: ['CourtOrderIssued', 'issuedOn'], CUSTODY_RECOVERED: ['CustodyRecovered', 'recoveredOn'], DECIDED: ['ApplicationDecided', 'decidedOn'],
 };
 const CASE_NOTE_EVENTS: Readonly<Record<string, { type: FamilyEventType; code?: string; text?: string }>> = {
-  REUNIFICATION_FAILED: { type: 'ReunificationFailed', text: 'reason' },
+  REUNIFICATION_FAILED: { type: 'ReunificationFailed', text: 'personal.reason' },
   REUNIFIED: { type: 'ReunificationCompleted', code: 'country', text: 'personal.place' },
   FOLLOW_UP: { type: 'FollowUpRecorded', text: 'personal.note' },
-  SERVICE_SUSPENDED: { type: 'ServiceSuspended', text: 'reason' },
+  SERVICE_SUSPENDED: { type: 'ServiceSuspended', text: 'personal.reason' },
   CASE_CLOSED: { type: 'FamilyCaseClosed', code: 'reason' },
-  CASE_REOPENED: { type: 'FamilyCaseReopened', text: 'reason' },
-  STOP_WORK_EXCEPTION: { type: 'StopWorkExceptionRecorded', code: 'commandType', text: 'reason' },
+  CASE_REOPENED: { type: 'FamilyCaseReopened', text: 'personal.reason' },
+  STOP_WORK_EXCEPTION: { type: 'StopWorkExceptionRecorded', code: 'commandType', text: 'personal.reason' },
 };
 const perStep = <T>(table: Readonly<Record<string, T>>, rule: (entry: T) => FieldRule | undefined): Record<string, FieldRule> =>
   Object.fromEntries(Object.entries(table).flatMap(([kind, entry]) => {
@@ -458,7 +482,7 @@ export const VIEW_ALLOWLIST = {
   TracingLead: { lead: asInHistory('LeadReceived', 'personal.lead'), receivedOn: dayOf('LeadReceived'), recordedBy: whereShown('LeadReceived') },
   Separation: {
     separatedOn: asInHistory('SeparationRecorded', 'separatedOn'), cause: asInHistory('SeparationRecorded', 'cause'),
-    childIds: asInHistory('SeparationRecorded', 'childIds'), place: asInHistory('SeparationRecorded', 'personal.place'), recordedOn: dayOf('SeparationRecorded'),
+    childIds: asInHistory('SeparationRecorded', 'childIds'), place: restricted(full, (scope) => shownIn(['SeparationRecorded'], scope)), recordedOn: dayOf('SeparationRecorded'),
   },
   ProtectionConcern: {
     id: asInHistory('ProtectionConcernRecorded', 'concernId'), kind: asInHistory('ProtectionConcernRecorded', 'kind'),

@@ -146,9 +146,13 @@ export const discloseEventData = (type: string, data: Data, context: DisclosureC
   return redacted.length > 0 ? { ...shown, redacted } : shown;
 };
 
-/** Does the reader see any personal data of this event (for the access log)? */
+/** Does a shown `personal` part show anything of the person (an erased person's marker shows nothing)? */
+const showsPersonal = (personal: unknown): boolean =>
+  personal !== undefined && !(typeof personal === 'object' && personal !== null && (personal as Data)['erased'] === true);
+
+/** Does the reader see any personal data of this event (for the access log): its `personal` part, or a separation's per-child copies? */
 export const showsPersonalData = (shown: unknown): boolean => {
-  const personal = typeof shown === 'object' && shown !== null ? (shown as Data)['personal'] : undefined;
-  // An erased person's marker shows nothing of them.
-  return personal !== undefined && !(typeof personal === 'object' && personal !== null && (personal as Data)['erased'] === true);
+  const data = typeof shown === 'object' && shown !== null ? (shown as Data) : {};
+  const places = Array.isArray(data['places']) ? (data['places'] as unknown[]) : [];
+  return showsPersonal(data['personal']) || places.some((place) => showsPersonal((place as Data | null)?.['personal']));
 };

@@ -1,3 +1,4 @@
+import { upcastStoredFamilyEvent } from '../../services/family/upcast.js';
 import { eventShownAt, WITHHELD_EVENT, type DisclosureContext } from './allowlist.js';
 import { disclose, discloseEventData, namesHiddenRecord } from './disclose.js';
 
@@ -6,7 +7,9 @@ import { disclose, discloseEventData, namesHiddenRecord } from './disclose.js';
  * export`: the envelope fields the allowlist lists (FamilyEvent, ExportedEvent) and the data
  * fields its type lists (EVENT_ALLOWLIST), the data fields left out named in `data.redacted`.
  * The context comes from the family's current state (disclose.ts), so hidden people and
- * generated ids are the same as in the family's views.
+ * generated ids are the same as in the family's views. The data is shown in the current schema
+ * version (upcast.ts): one shape per type for the reader, whatever version stored it; the
+ * hashes cover the sealed data as stored, which no reader below the store sees anyway.
  */
 export interface StoredFamilyEvent {
   readonly revision: number;
@@ -24,7 +27,9 @@ const monthStart = (instant: unknown): unknown => (typeof instant === 'string' &
  * its instants by month, or a placeholder (type WITHHELD, no data, instants by month) for a type
  * the scope may not see or an event about someone hidden from it.
  */
-const envelope = (event: StoredFamilyEvent, context: DisclosureContext) => {
+const envelope = (stored: StoredFamilyEvent, context: DisclosureContext) => {
+  // In the current shape (upcast.ts): a version-1 reason shows where a version-2 one does, under `personal`.
+  const event = upcastStoredFamilyEvent(stored);
   const shown = namesHiddenRecord(event.type, event.data, context) ? undefined : eventShownAt(event.type, context.scope);
   const when = shown === 'DAY' ? (instant: unknown) => instant : monthStart;
   return {

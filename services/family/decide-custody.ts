@@ -15,9 +15,12 @@ const custodyStep = (s: FamilyState, type: FamilyCommandType, childId: string): 
 export const recordSeparation = (c: FamilyCommandOf<'RecordSeparation'>, s: FamilyState): FamilyEvent[] => {
   pastDate('separatedOn', c.separatedOn, c.issuedAt);
   c.childIds.forEach((childId) => existing(s.children, childId, 'childIds', rule`child`));
+  // One sealed copy of the place per child (each under that child's key): an erasure takes exactly that child's copy.
+  // A child already erased gets none (nothing personal is recorded about them).
+  const places = c.place ? [...new Set(c.childIds)].filter((childId) => s.children.get(childId)?.erased !== true).map((childId) => ({ childId, personal: { subjectId: childId, place: c.place! } })) : [];
   return [{
     type: 'SeparationRecorded',
-    data: { separatedOn: c.separatedOn, cause: c.cause, childIds: c.childIds, ...(c.place && c.childIds[0] ? { personal: { subjectId: c.childIds[0], place: c.place } } : {}) },
+    data: { separatedOn: c.separatedOn, cause: c.cause, childIds: c.childIds, ...(places.length > 0 ? { places } : {}) },
   }];
 };
 

@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../shared/case-subject.js';
 import { badInput, forbidden, invalidTransition, known, notFound, rule } from '../shared/domain-error.js';
 import { hasExpired } from '../shared/instant.js';
 import type { FamilyCommandOf, FamilyCommandType } from './commands.js';
@@ -141,7 +142,7 @@ export const cancelTransfer = (c: FamilyCommandOf<'CancelTransfer'>, s: FamilySt
 
 export const suspendService = (c: FamilyCommandOf<'SuspendService'>, s: FamilyState): FamilyEvent[] => {
   if (s.lifecycle !== 'OPEN') throw invalidTransition(rule`Cannot suspend service: family is ${known(s.lifecycle)}`);
-  return [{ type: 'ServiceSuspended', data: { reason: c.reason } }];
+  return [{ type: 'ServiceSuspended', data: { personal: { subjectId: CASE_SUBJECT_ID, reason: c.reason } } }];
 };
 
 export const resumeService = (_c: FamilyCommandOf<'ResumeService'>, s: FamilyState): FamilyEvent[] => {

@@ -30,12 +30,12 @@ export const registerChild = (c: FamilyCommandOf<'RegisterChild'>, s: FamilyStat
   return [{
     type: 'ChildRegistered',
     data: {
-      childId: c.childId, nationality: c.nationality, languages: c.languages, needsInterpreter: c.needsInterpreter,
+      childId: c.childId, nationality: c.nationality, needsInterpreter: c.needsInterpreter,
       birthDateEstimated: c.birthDateEstimated, ageReviewRequired: needsAgeReview(c.birthDate, c.issuedAt),
       ...(c.arrivalDate ? { arrivalDate: c.arrivalDate } : {}),
       personal: {
         subjectId: c.childId, givenName: c.givenName, birthDate: c.birthDate, ...(c.familyName ? { familyName: c.familyName } : {}),
-        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}),
+        ...(c.medicalNeeds ? { medicalNeeds: c.medicalNeeds } : {}), languages: c.languages,
       },
     },
   }];
@@ -75,8 +75,11 @@ export const addRelative = (c: FamilyCommandOf<'AddRelative'>, s: FamilyState): 
     type: 'RelativeAdded',
     data: {
       relativeId: c.relativeId, relationship: c.relationship, biological: c.biological, vitalStatus: c.vitalStatus, adverse: c.adverse,
-      languages: c.languages ?? [], needsInterpreter: c.needsInterpreter ?? false,
-      personal: { subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}) },
+      needsInterpreter: c.needsInterpreter ?? false,
+      personal: {
+        subjectId: c.relativeId, givenName: c.givenName, ...(c.familyName ? { familyName: c.familyName } : {}), ...(c.phone ? { phone: c.phone } : {}),
+        languages: c.languages ?? [],
+      },
     },
   }];
 };

@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../shared/case-subject.js';
 import { invalidTransition, known, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import { tracingStep } from './decide-tracing.js';
@@ -39,7 +40,7 @@ export const recordReunification = (c: FamilyCommandOf<'RecordReunification'>, s
 export const recordReunificationFailed = (c: FamilyCommandOf<'RecordReunificationFailed'>, s: FamilyState): FamilyEvent[] => {
   existing(s.children, c.childId, 'childId', rule`child`);
   existing(s.relatives, c.relativeId, 'relativeId', rule`relative`);
-  return [{ type: 'ReunificationFailed', data: { childId: c.childId, relativeId: c.relativeId, reason: c.reason } }];
+  return [{ type: 'ReunificationFailed', data: { childId: c.childId, relativeId: c.relativeId, personal: { subjectId: c.relativeId, reason: c.reason } } }];
 };
 
 export const recordFollowUp = (c: FamilyCommandOf<'RecordFollowUp'>, s: FamilyState): FamilyEvent[] => {
@@ -52,5 +53,5 @@ export const closeFamilyCase = (c: FamilyCommandOf<'CloseFamilyCase'>): FamilyEv
 ];
 
 export const reopenFamilyCase = (c: FamilyCommandOf<'ReopenFamilyCase'>): FamilyEvent[] => [
-  { type: 'FamilyCaseReopened', data: { reason: c.reason } },
+  { type: 'FamilyCaseReopened', data: { personal: { subjectId: CASE_SUBJECT_ID, reason: c.reason } } },
 ];

@@ -9,28 +9,37 @@ import type * as V from './vocabulary.js';
  * itself; personal data (names, birth dates, places, phone numbers, narratives, identifier
  * values) sits only under `personal`, tagged with the person it belongs to, so it can be
  * encrypted per person and erased by destroying that person's key without rewriting history.
- * Version 1 of every type; a changed shape gets a new version and an upcaster on read.
+ * A changed shape gets a new version and an upcaster on read (upcast.ts). Version 2 (issue 13:
+ * free text and separation places sealed) changed ServiceSuspended, ReunificationFailed,
+ * FamilyCaseReopened, StopWorkExceptionRecorded (their `reason` moved under `personal`) and
+ * SeparationRecorded (one sealed place per child); every other type is as in version 1.
+ * Version 3 moved a person's `languages` under `personal` (ChildRegistered, RelativeAdded).
  */
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
+
+/** One child's sealed copy of a separation's place. */
+export interface SeparationPlace { readonly childId: string; readonly personal: Personal<{ place: string }> }
 
 export type FamilyEvent =
   // intake
   | E<'FamilyCaseOpened', { familyId: string; leadOrganizationId: string; programme: V.Programme }>
   | E<'ChildRegistered', {
-      childId: string; nationality: CountryCode; languages: readonly string[]; needsInterpreter: boolean;
+      childId: string; nationality: CountryCode; needsInterpreter: boolean;
       birthDateEstimated: boolean; arrivalDate?: CalendarDate;
       /** 18 or older on the day of intake: registered, flagged for an advocate's review. */
       ageReviewRequired: boolean;
-      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string }>;
+      /** `languages`: under `personal` from version 3 (a language can tell ethnicity). */
+      personal: Personal<{ givenName: string; familyName?: string; birthDate: CalendarDate; medicalNeeds?: string; languages?: readonly string[] }>;
     }>
   | E<'MedicalNeedsRecorded', { childId: string; personal: Personal<{ medicalNeeds: string }> }>
   | E<'ChildBirthDateCorrected', { childId: string; birthDateEstimated: boolean; ageReviewRequired: boolean; personal: Personal<{ birthDate: CalendarDate }> }>
   | E<'RelativeAdded', {
       relativeId: string; relationship: V.Relationship; biological: boolean | null; vitalStatus: V.VitalStatus;
-      /** Absent in events stored before relatives' languages were recorded: none known, no interpreter. */
-      languages?: readonly string[]; needsInterpreter?: boolean;
-      adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string }>;
+      /** Absent in events stored before relatives' languages were recorded: no interpreter. */
+      needsInterpreter?: boolean;
+      /** `languages` as ChildRegistered's (version 3). */
+      adverse: boolean; personal: Personal<{ givenName: string; familyName?: string; phone?: string; languages?: readonly string[] }>;
     }>
   | E<'ChildArrivalDateCorrected', { childId: string; arrivalDate: CalendarDate }>
   | E<'RelationshipRecorded', { relativeId: string; childId: string; relationship: V.Relationship; biological: boolean | null }>
@@ -41,7 +50,12 @@ export type FamilyEvent =
   | E<'ConsentWithdrawn', { consentId: string }>
   | E<'ProtectionConcernRecorded', { concernId: string; kind: V.ConcernKind; neverDiscloseTo: readonly string[]; personal?: Personal<{ narrative: string }> }>
   // separation and custody of the child
-  | E<'SeparationRecorded', { separatedOn: CalendarDate; cause: V.SeparationCause; childIds: readonly string[]; personal?: Personal<{ place: string }> }>
+  /**
+   * `places`: where the separation happened, one sealed copy per child (each under that child's
+   * key), so erasing one child takes exactly their copy (version 2; version 1 had one `personal`
+   * part under the first child's key, upcast to a single copy held by that child).
+   */
+  | E<'SeparationRecorded', { separatedOn: CalendarDate; cause: V.SeparationCause; childIds: readonly string[]; places?: readonly SeparationPlace[] }>
   | E<'ChildDetained', { childId: string; agency: V.CustodianAgency; detainedOn: CalendarDate; personal?: Personal<{ facility: string }> }>
   | E<'ChildTransferred', { childId: string; transferredOn: CalendarDate; personal?: Personal<{ facility: string }> }>
   | E<'ChildReleased', { childId: string; releasedOn: CalendarDate; releasedToRelativeId?: string; placement: V.Placement; safetyOverrideIds?: readonly string[] }>
@@ -108,19 +122,22 @@ export type FamilyEvent =
   /** `previousLeadReadAccessUntil`: when the kept read access ends (absent in events recorded before it had an expiry: no expiry). */
   | E<'FamilyTransferred', { fromOrganizationId: string; toOrganizationId: string; previousLeadKeepsReadAccess: boolean; previousLeadReadAccessUntil?: string }>
   // programme interruptions
-  | E<'ServiceSuspended', { reason: string }>
+  /** The reason is free text about the case: sealed under the case subject (CASE_SUBJECT_ID; version 1 kept it outside `personal`). */
+  | E<'ServiceSuspended', { personal: Personal<{ reason: string }> }>
   | E<'ServiceResumed', Record<string, never>>
   // outcome
   | E<'ReunificationPlanned', { childId: string; relativeId: string; safetyOverrideIds?: readonly string[] }>
   | E<'ChildRepatriated', { childId: string; country: CountryCode; repatriatedOn: CalendarDate; safetyOverrideIds?: readonly string[] }>
   | E<'ReunificationCompleted', { childId: string; relativeId: string; reunifiedOn: CalendarDate; country: CountryCode; safetyOverrideIds?: readonly string[]; personal?: Personal<{ place: string }> }>
-  | E<'ReunificationFailed', { childId: string; relativeId: string; reason: string }>
+  /** Why the child could not be reunified with this relative: sealed under the relative's key (version 1 kept it outside `personal`). */
+  | E<'ReunificationFailed', { childId: string; relativeId: string; personal: Personal<{ reason: string }> }>
   | E<'FollowUpRecorded', { childId: string; personal?: Personal<{ note: string }> }>
   | E<'FamilyCaseClosed', { reason: V.CloseReason }>
-  | E<'FamilyCaseReopened', { reason: string }>
+  /** The reason, as ServiceSuspended's: under the case subject. */
+  | E<'FamilyCaseReopened', { personal: Personal<{ reason: string }> }>
   // added by issue 14 (consent, stop-work orders, hand-offs): docs/STOP-WORK.md, docs/HANDOFFS.md
   /** A step that is not unavoidable work, recorded under a stop-work order of the acting organisation with its reason. */
-  | E<'StopWorkExceptionRecorded', { organizationId: string; orderIds: readonly string[]; commandType: string; reason: string }>
+  | E<'StopWorkExceptionRecorded', { organizationId: string; orderIds: readonly string[]; commandType: string; personal: Personal<{ reason: string }> }>
   /** The new lead ended the read access a former lead kept after a transfer. */
   | E<'FormerLeadAccessRevoked', { organizationId: string }>
   // added by issue 13 (erasure and legal hold): docs/ERASURE.md. None of them carries personal data.
@@ -137,4 +154,4 @@ export type FamilyEvent =
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;
 
-export const FAMILY_EVENT_SCHEMA_VERSION = 1;
+export const FAMILY_EVENT_SCHEMA_VERSION = 3;

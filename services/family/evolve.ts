@@ -30,13 +30,13 @@ const facility = (personal: { subjectId: string; facility: string } | undefined)
  */
 const erasedMark = (personal: object): { erased?: true } => (isErased(personal) ? { erased: true } : {});
 
-/** A child as a tombstone: the facts kept, the personal data (names, birth date, medical needs, facilities) gone. */
+/** A child as a tombstone: the facts kept, the personal data (names, birth date, medical needs, languages, facilities) gone. */
 const erasedChild = (child: ChildState): ChildState => ({
-  ...child, erased: true, givenName: undefined, birthDate: undefined, medicalNeeds: undefined,
+  ...child, erased: true, givenName: undefined, birthDate: undefined, medicalNeeds: undefined, languages: [],
   placementHistory: child.placementHistory.map(({ personal: _personal, ...step }) => step),
 });
 
-const erasedRelative = (relative: RelativeState): RelativeState => ({ ...relative, erased: true, givenName: undefined });
+const erasedRelative = (relative: RelativeState): RelativeState => ({ ...relative, erased: true, givenName: undefined, languages: [] });
 
 const holds = (state: FamilyState): ReadonlyMap<string, LegalHoldState> => state.legalHolds ?? new Map();
 
@@ -77,7 +77,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
         children: put(state.children, d.childId, {
           childId: d.childId, givenName: d.personal.givenName, birthDate: d.personal.birthDate,
           birthDateEstimated: d.birthDateEstimated, nationality: d.nationality, arrivalDate: d.arrivalDate,
-          ageReviewRequired: d.ageReviewRequired, languages: d.languages, needsInterpreter: d.needsInterpreter, medicalNeeds: d.personal.medicalNeeds,
+          ageReviewRequired: d.ageReviewRequired, languages: d.personal.languages ?? [], needsInterpreter: d.needsInterpreter, medicalNeeds: d.personal.medicalNeeds,
           custody: 'NOT_IN_CUSTODY', placement: undefined, custodyRecovered: false,
           placementHistory: [], reunificationPlannedWith: undefined, separationCauses: [], ...erasedMark(d.personal),
         }),
@@ -95,7 +95,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
         relatives: put(state.relatives, d.relativeId, {
           relativeId: d.relativeId, givenName: d.personal.givenName, relationship: d.relationship, adverse: d.adverse,
           location: d.vitalStatus === 'DECEASED' ? 'DECEASED' : 'NOT_SOUGHT', locatedCountry: undefined,
-          soughtSince: undefined, preference: undefined, languages: d.languages ?? [], needsInterpreter: d.needsInterpreter ?? false, biological: d.biological, biologicalFor: new Map(),
+          soughtSince: undefined, preference: undefined, languages: d.personal.languages ?? [], needsInterpreter: d.needsInterpreter ?? false, biological: d.biological, biologicalFor: new Map(),
           relationshipVerified: false, childIds: [], safetyOutcome: undefined, locatedOn: undefined, ...erasedMark(d.personal),
         }),
       };

@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../shared/case-subject.js';
 import { invalidTransition, known, rule } from '../shared/domain-error.js';
 import type { StopWorkOrder } from '../organization/stop-work-orders.js';
 import type { FamilyCommand, FamilyCommandType } from './commands.js';
@@ -112,7 +113,7 @@ export const stopWorkCheck = (command: FamilyCommand, state: FamilyState, world:
   }
   return {
     type: 'StopWorkExceptionRecorded',
-    data: { organizationId: command.actor.organizationId, orderIds: orders.map((order) => order.orderId), commandType: command.type, reason: command.stopWorkReason },
+    data: { organizationId: command.actor.organizationId, orderIds: orders.map((order) => order.orderId), commandType: command.type, personal: { subjectId: CASE_SUBJECT_ID, reason: command.stopWorkReason } },
   };
 };
 
@@ -123,6 +124,6 @@ export const suspensionCheck = (command: FamilyCommand, state: FamilyState): { r
   if (command.stopWorkReason === undefined || command.stopWorkReason.trim() === '') return { allowed: false };
   return {
     allowed: true,
-    exception: { type: 'StopWorkExceptionRecorded', data: { organizationId: command.actor.organizationId, orderIds: [], commandType: command.type, reason: command.stopWorkReason } },
+    exception: { type: 'StopWorkExceptionRecorded', data: { organizationId: command.actor.organizationId, orderIds: [], commandType: command.type, personal: { subjectId: CASE_SUBJECT_ID, reason: command.stopWorkReason } } },
   };
 };

@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../shared/case-subject.js';
 import { FAMILY_EVENT_SCHEMA_VERSION, type FamilyEvent } from './events.js';
 
 /**
@@ -18,15 +19,51 @@ type Data = Readonly<Record<string, unknown>>;
 /** Turns the data of one type at version `n` into its data at version `n + 1`. */
 type Upcaster = (data: Data) => Data;
 
+/** Version 1 kept a free-text `reason` outside `personal`: it moves under `personal`, as version 2 seals it, for `subjectId`. */
+const reasonUnder = (subjectOf: (data: Data) => string): Upcaster => ({ reason, ...rest }) =>
+  (reason === undefined ? rest : { ...rest, personal: { subjectId: subjectOf(rest), reason } });
+const caseSubject = (): string => CASE_SUBJECT_ID;
+
+/**
+ * Version 2 kept a person's `languages` outside `personal`: they move under it. A personal part
+ * that opened as erased keeps none: the person is a tombstone.
+ */
+const languagesUnderPersonal: Upcaster = ({ languages, ...rest }) => {
+  const personal = rest['personal'] as Data | undefined;
+  if (!Array.isArray(languages) || personal === undefined || personal['erased'] === true) return rest;
+  return { ...rest, personal: { ...personal, languages } };
+};
+
 /**
  * Upcasters by event type and the version they read. Version 0 of RelativeAdded is the shape
  * from before relatives' languages were recorded (no `languages`, no `needsInterpreter`); this
  * code never wrote it (those events were stored as version 1 without the two fields, which the
  * type keeps optional), so it stands as the worked example of a changed shape.
+ *
+ * Version 1 to 2 (issue 13): the free-text reasons move under `personal` (the case subject's,
+ * or the relative's for a failed reunification), and a separation's one place (sealed under the
+ * first child's key) becomes that child's copy in `places`. What version 1 stored stays as
+ * stored: a version-1 reason is plaintext in the event store (only new events are sealed), and
+ * a version-1 place still goes with the first child's erasure.
+ *
+ * Version 2 to 3: a person's `languages` (ChildRegistered, RelativeAdded) move under `personal`;
+ * stored before version 3 they stay plaintext in the event store, as stored.
  */
 export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   RelativeAdded: {
     0: (data) => ({ ...data, languages: data['languages'] ?? [], needsInterpreter: data['needsInterpreter'] ?? false }),
+    2: languagesUnderPersonal,
+  },
+  ChildRegistered: { 2: languagesUnderPersonal },
+  ServiceSuspended: { 1: reasonUnder(caseSubject) },
+  FamilyCaseReopened: { 1: reasonUnder(caseSubject) },
+  StopWorkExceptionRecorded: { 1: reasonUnder(caseSubject) },
+  ReunificationFailed: { 1: reasonUnder((data) => String(data['relativeId'])) },
+  SeparationRecorded: {
+    1: ({ personal, ...rest }) => {
+      const subjectId = (personal as { subjectId?: unknown } | undefined)?.subjectId;
+      return typeof subjectId === 'string' ? { ...rest, places: [{ childId: subjectId, personal }] } : rest;
+    },
   },
 };
 

@@ -3,7 +3,8 @@ import { commandId } from '../shared/input.js';
 import { checkOrganizationCommand } from './check-command.js';
 import { organizationDecider, organizationStreamName, type OrganizationCommand } from './organization.js';
 
-export const ORGANIZATION_EVENT_SCHEMA_VERSION = 1;
+/** Version 2: free-text reasons (OrganizationDeactivated, StopWorkOrderRecorded) sealed under `personal`. */
+export const ORGANIZATION_EVENT_SCHEMA_VERSION = 2;
 
 export const executeOrganizationCommand = (
   dependencies: HandlerDependencies,

@@ -2,6 +2,7 @@ import type { CountryCode } from '../shared/countries.js';
 import type { Actor, Decider, DomainEvent } from '../shared/decider.js';
 import { assertNever } from '../shared/decider.js';
 import { badInput, conflict, invalidTransition, notFound, rule } from '../shared/domain-error.js';
+import { ORGANIZATION_SUBJECT_ID } from '../shared/case-subject.js';
 import type { Personal } from '../shared/personal-data.js';
 import { evolveStopWorkOrders, liftStopWorkOrder, recordStopWorkOrder, type RecordStopWorkOrderFields, type StopWorkOrder, type StopWorkOrderEvent } from './stop-work-orders.js';
 
@@ -32,7 +33,8 @@ export type OrganizationEvent =
   | E<'ApiKeyRevoked', { keyId: string }>
   | E<'AuditorAppointed', { auditorOrganizationId: string }>
   | E<'AuditorDismissed', { auditorOrganizationId: string }>
-  | E<'OrganizationDeactivated', { reason: string }>
+  /** The reason is free text: sealed under the organisation's notes subject (version 2; version 1 kept `reason` in the clear, read by nothing). */
+  | E<'OrganizationDeactivated', { personal: Personal<{ reason: string }> }>
   /** The signing secret is kept here, as the dispatcher needs it to sign; it is never personal data. */
   | E<'WebhookRegistered', { webhookId: string; url: string; secret: string }>
   | E<'WebhookSecretRotated', { webhookId: string; secret: string }>
@@ -169,7 +171,7 @@ export const decideOrganization = (c: OrganizationCommand, s: OrganizationState)
       return liftStopWorkOrder(s.stopWorkOrders, c.orderId);
     case 'DeactivateOrganization':
       if (s.kind === 'SYSTEM') throw badInput('organizationId', rule`must not be the system organisation (it cannot be deactivated)`);
-      return [{ type: 'OrganizationDeactivated', data: { reason: c.reason } }];
+      return [{ type: 'OrganizationDeactivated', data: { personal: { subjectId: ORGANIZATION_SUBJECT_ID, reason: c.reason } } }];
     default:
       return assertNever(c);
   }

@@ -1,5 +1,7 @@
 import { badInput, invalidTransition, notFound, rule } from '../shared/domain-error.js';
+import { ORGANIZATION_SUBJECT_ID } from '../shared/case-subject.js';
 import type { DomainEvent } from '../shared/decider.js';
+import type { Personal } from '../shared/personal-data.js';
 import type { Programme } from '../family/vocabulary.js';
 
 /**
@@ -17,7 +19,8 @@ export interface StopWorkOrder {
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
 export type StopWorkOrderEvent =
-  | E<'StopWorkOrderRecorded', { orderId: string; programme: Programme; funderOrganizationId?: string; reason: string }>
+  /** The reason is free text: sealed under the organisation's notes subject (version 2; version 1 kept `reason` in the clear, read by nothing). */
+  | E<'StopWorkOrderRecorded', { orderId: string; programme: Programme; funderOrganizationId?: string; personal: Personal<{ reason: string }> }>
   | E<'StopWorkOrderLifted', { orderId: string }>;
 
 export type RecordStopWorkOrderFields = { readonly orderId: string; readonly programme: Programme; readonly funderOrganizationId?: string; readonly reason: string };
@@ -29,7 +32,7 @@ export const recordStopWorkOrder = (orders: ReadonlyMap<string, StopWorkOrder>, 
   }
   return [{
     type: 'StopWorkOrderRecorded',
-    data: { orderId: c.orderId, programme: c.programme, ...(c.funderOrganizationId ? { funderOrganizationId: c.funderOrganizationId } : {}), reason: c.reason },
+    data: { orderId: c.orderId, programme: c.programme, ...(c.funderOrganizationId ? { funderOrganizationId: c.funderOrganizationId } : {}), personal: { subjectId: ORGANIZATION_SUBJECT_ID, reason: c.reason } },
   }];
 };
 

@@ -100,7 +100,7 @@ describe('familyHistory', () => {
       const text = JSON.stringify(nodes);
       for (const secret of ['Marisol', '2010-05-06', 'Tomas', 'Brutus', 'San Pedro Sula', 'follow the father']) expect(text).not.toContain(secret);
       // Ids the lead chose ("c", "father") are replaced by generated ones below DOCUMENTS.
-      expect(nodes[1].data).toMatchObject({ childId: 'child#1', nationality: 'HN', redacted: ['languages', 'personal.givenName', 'personal.birthDate'] });
+      expect(nodes[1].data).toMatchObject({ childId: 'child#1', nationality: 'HN', redacted: ['personal.givenName', 'personal.birthDate', 'personal.languages'] });
       // The adverse relative's event is a placeholder: neither its type nor its data tells he exists.
       expect(nodes[3]).toMatchObject({ type: 'WITHHELD', data: {} });
       // The day it was located is DOCUMENTS data: STATUS reads only the envelope's month.

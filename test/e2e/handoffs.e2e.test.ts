@@ -122,7 +122,7 @@ describe("a stop-work order over an organisation's programme", () => {
     await ok('org-b', 'addRelative', { familyId: id, relativeId: 'aunt', relationship: 'AUNT', givenName: 'Ana', stopWorkReason: 'the aunt is the only safe caregiver' });
     const history = dataOf(await postGraphQL(tracker.url, keys['org-b']!, 'query($id: ID!) { familyHistory(familyId: $id, first: 100) { edges { node { type data } } } }', { id })).familyHistory.edges.slice(-2);
     expect(history.map((edge: { node: { type: string } }) => edge.node.type)).toEqual(['StopWorkExceptionRecorded', 'RelativeAdded']);
-    expect(history[0].node.data).toMatchObject({ organizationId: 'org-b', orderIds: ['order-1'], commandType: 'AddRelative', reason: 'the aunt is the only safe caregiver' });
+    expect(history[0].node.data).toMatchObject({ organizationId: 'org-b', orderIds: ['order-1'], commandType: 'AddRelative', personal: { subjectId: 'case:notes', reason: 'the aunt is the only safe caregiver' } });
 
     // No new client under the suspended programme, whatever the reason.
     expect((await errorOf('org-b', 'openFamilyCase', { programme: 'ASYLUM', stopWorkReason: 'urgent' }))?.message).toMatch(/Cannot take a new client/);

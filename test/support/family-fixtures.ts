@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../../services/shared/case-subject.js';
 import { expect } from 'vitest';
 import type { CalendarDate } from '../../services/shared/calendar-date.js';
 import type { CountryCode } from '../../services/shared/countries.js';
@@ -54,9 +55,9 @@ const e = <T extends FamilyEvent['type']>(type: T, data: FamilyEventOf<T>['data'
 export const opened = e('FamilyCaseOpened', { familyId: 'fam-1', leadOrganizationId: 'org-a', programme: 'SEPARATED_FAMILY' });
 export const childRegistered = (childId = 'child-1', birthDate = '2012-03-04', arrivalDate?: string): FamilyEvent =>
   e('ChildRegistered', {
-    childId, nationality: country('HN'), languages: ['es'], needsInterpreter: false, birthDateEstimated: false,
+    childId, nationality: country('HN'), needsInterpreter: false, birthDateEstimated: false,
     ageReviewRequired: false, ...(arrivalDate ? { arrivalDate: date(arrivalDate) } : {}),
-    personal: { subjectId: childId, givenName: 'Canary-Child', birthDate: date(birthDate) },
+    personal: { subjectId: childId, givenName: 'Canary-Child', birthDate: date(birthDate), languages: ['es'] },
   });
 export const relativeAdded = (relativeId = 'father-1', relationship: 'FATHER' | 'MOTHER' | 'AUNT' | 'STEPFATHER' = 'FATHER', adverse = false): FamilyEvent =>
   e('RelativeAdded', { relativeId, relationship, biological: true, vitalStatus: 'ALIVE', adverse, personal: { subjectId: relativeId, givenName: 'Canary-Relative' } });
@@ -74,7 +75,7 @@ export const matterOpened = (matterId = 'matter-1', matterType: 'SIJ' | 'MEXICAN
 export const petitionFiled = (matterId = 'matter-1'): FamilyEvent => e('PetitionFiled', { matterId, filedOn: date('2024-02-01') });
 export const referred = (referralId = 'ref-1', expiresAt?: string): FamilyEvent =>
   e('FamilyReferred', { referralId, fromOrganizationId: 'org-a', toOrganizationId: 'org-b', purpose: 'tracing', scope: 'STATUS', ...(expiresAt ? { expiresAt } : {}) });
-export const suspended = e('ServiceSuspended', { reason: 'stop-work order' });
+export const suspended = e('ServiceSuspended', { personal: { subjectId: CASE_SUBJECT_ID, reason: 'stop-work order' } });
 /** A consent in force covering the organisations and purposes the hand-off tests use. */
 export const consented = (
   recipientOrganizationIds: readonly string[] = ['org-b', 'org-nc', 'org-x', 'org-c'],

@@ -58,6 +58,16 @@ const plant = (command: string, field: string, value?: string): string => {
 const OTHER_NAMES = [canary(), canary(), canary()] as const;
 /** A facility that stays current to the end (the other child's are cleared by the release). */
 const CURRENT_FACILITY = canary();
+/**
+ * Free text that is no command's own field: a step recorded under a suspension with its reason
+ * (every command's `stopWorkReason`), the name of the relative it adds, and the organisation
+ * commands' reasons (deactivation, a stop-work order): all sealed too (issue 13, free text).
+ */
+const STOP_WORK_REASON = canary();
+const UNCLE_NAME = canary();
+const DEACTIVATION_REASON = canary();
+const STOP_WORK_ORDER_REASON = canary();
+const UNPLANTED = [STOP_WORK_REASON, UNCLE_NAME, DEACTIVATION_REASON, STOP_WORK_ORDER_REASON];
 
 const BIRTH_DATE = plant('RegisterChild', 'birthDate', '2009-07-13');
 const CORRECTED_BIRTH_DATE = plant('CorrectChildBirthDate', 'birthDate', '2009-08-14');
@@ -66,14 +76,14 @@ const PHONE = plant('AddRelative', 'phone', '+52 55 4321 9876');
 
 /** The sequence of every-mutation.e2e.test.ts, with a canary in every free-text field. */
 const steps = (familyId: string): Array<[string, Record<string, unknown>]> => [
-  ['registerChild', { childId: 'c1', givenName: plant('RegisterChild', 'givenName'), familyName: plant('RegisterChild', 'familyName'), birthDate: BIRTH_DATE, nationality: 'HN', arrivalDate: '2023-01-15', medicalNeeds: plant('RegisterChild', 'medicalNeeds') }],
+  ['registerChild', { childId: 'c1', givenName: plant('RegisterChild', 'givenName'), familyName: plant('RegisterChild', 'familyName'), birthDate: BIRTH_DATE, nationality: 'HN', arrivalDate: '2023-01-15', medicalNeeds: plant('RegisterChild', 'medicalNeeds'), languages: [plant('RegisterChild', 'languages')] }],
   ['registerChild', { childId: 'c2', givenName: OTHER_NAMES[0], birthDate: '2012-01-01', nationality: 'HN' }],
   ['registerChild', { childId: 'c3', givenName: OTHER_NAMES[2], birthDate: '2013-01-01', nationality: 'HN' }],
   ['recordChildDetained', { childId: 'c3', agency: 'ORR', detainedOn: '2023-01-16', facility: CURRENT_FACILITY }],
   ['recordMedicalNeeds', { childId: 'c2', medicalNeeds: plant('RecordMedicalNeeds', 'medicalNeeds') }],
   ['correctChildBirthDate', { childId: 'c1', birthDate: CORRECTED_BIRTH_DATE }],
   ['correctChildArrivalDate', { childId: 'c1', arrivalDate: '2023-01-20' }],
-  ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: plant('AddRelative', 'givenName'), familyName: plant('AddRelative', 'familyName'), phone: PHONE }],
+  ['addRelative', { relativeId: 'mother', relationship: 'MOTHER', givenName: plant('AddRelative', 'givenName'), familyName: plant('AddRelative', 'familyName'), phone: PHONE, languages: [plant('AddRelative', 'languages')] }],
   ['addRelative', { relativeId: 'father', relationship: 'FATHER', givenName: OTHER_NAMES[1] }],
   ['recordRelationship', { relativeId: 'father', childId: 'c2', relationship: 'STEPFATHER', biological: false }],
   ['recordIdentifier', { personId: 'c1', kind: 'CURP', value: CURP }],
@@ -103,6 +113,8 @@ const steps = (familyId: string): Array<[string, Record<string, unknown>]> => [
   ['openLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY', occurredAt: '2023-04-20T12:00:00Z' }],
   ['recordPetitionFiled', { matterId: 'sij', filedOn: '2023-05-01', receiptNumber: plant('RecordPetitionFiled', 'receiptNumber', 'EAC2499876543') }],
   ['suspendService', { reason: plant('SuspendService', 'reason') }],
+  // Not unavoidable work while suspended: recorded with its reason (StopWorkExceptionRecorded).
+  ['addRelative', { relativeId: 'uncle', relationship: 'UNCLE', givenName: UNCLE_NAME, stopWorkReason: STOP_WORK_REASON }],
   ['resumeService', {}],
   ['planReunification', { childId: 'c1', relativeId: 'mother' }],
   ['recordReunificationFailed', { childId: 'c2', relativeId: 'mother', reason: plant('RecordReunificationFailed', 'reason') }],
@@ -183,6 +195,9 @@ beforeAll(async () => {
   secret = dataOf(await postGraphQL(tracker.url, KEY, 'mutation($url: String!) { registerWebhook(input: { url: $url }) { secret } }', { url })).registerWebhook.secret as string;
   familyId = (await mutate('openFamilyCase', { programme: 'SEPARATED_FAMILY' })).family.id;
   for (const [name, input] of steps(familyId)) await mutate(name, { familyId, ...input });
+  // The organisations' own free text (their stream): a stop-work order over another programme, a deactivation.
+  dataOf(await postGraphQL(tracker.url, KEY, 'mutation($input: StopWorkOrderInput!) { recordStopWorkOrder(input: $input) { orderId } }', { input: { orderId: 'order-1', programme: 'ASYLUM', reason: STOP_WORK_ORDER_REASON } }));
+  dataOf(await postGraphQL(tracker.url, KEY, 'mutation($input: DeactivateOrganizationInput!) { deactivateOrganization(input: $input) { replayed } }', { input: { organizationId: 'another-org', reason: DEACTIVATION_REASON } }));
   await waitUntil('a webhook delivery of the family', () => received.some((body) => body.includes(familyId)), 20_000);
 }, 120_000);
 
@@ -226,7 +241,10 @@ describe('read models, outbox, access log, backup, rebuild and export hold no pe
     expect(exported.code, exported.stderr).toBe(0);
 
     const personal = await personalValues();
-    const canaries = [...planted.values(), ...OTHER_NAMES].filter((value) => personal.has(value));
+    // Every canary is something the events keep under `personal`: free text (reasons included) is sealed like names.
+    expect([...planted.entries()].filter(([, value]) => !personal.has(value)).map(([field]) => field)).toEqual([]);
+    expect([...OTHER_NAMES, ...UNPLANTED].filter((value) => !personal.has(value))).toEqual([]);
+    const canaries = [...planted.values(), ...OTHER_NAMES, ...UNPLANTED];
     // The current facility is checked on its own below (a known leak of the case-file read model).
     expect(personal.has(CURRENT_FACILITY)).toBe(true);
     // The domain keeps these under `personal`: names, birth dates, phone, identifier, narratives, places, facilities, notes.
@@ -251,6 +269,18 @@ describe('read models, outbox, access log, backup, rebuild and export hold no pe
   it('the current facility is in no file either (casefile_facilities seals it)', () => {
     expect(scanned.length).toBeGreaterThan(0);
     expect(scanned.filter(({ bytes }) => hitsIn(bytes, CURRENT_FACILITY)).map(({ where }) => where)).toEqual([]);
+  });
+});
+
+/**
+ * The SIJ age-out date derived from the corrected birth date (2009-08-14, US-NY: 21 years, less
+ * a day) tells the birth date to anyone reading the deadline: it must be in no file either.
+ */
+const AGE_OUT_ON = '2030-08-13';
+describe('derived deadlines (issue 13, item 2)', () => {
+  it.skip('the age-out date derived from the birth date is in no file (skipped: DeadlineSet/DeadlineRecomputed.dueOn and the families read model\'s deadline rows still hold it in plaintext; not built yet)', () => {
+    expect(scanned.length).toBeGreaterThan(0);
+    expect(scanned.filter(({ bytes }) => hitsIn(bytes, AGE_OUT_ON)).map(({ where }) => where)).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../infra/event-store/event-id.js';
+import { FAMILY_EVENT_SCHEMA_VERSION } from '../../../services/family/events.js';
 import { familyIdForOpening } from '../../../services/family/family-service.js';
 import { DomainError } from '../../../services/shared/domain-error.js';
 import { verifyHashChain } from '../../../services/verify-hash-chain.js';
@@ -30,7 +31,7 @@ describe('command handler on the embedded store', () => {
     expect(result).toMatchObject({ revision: 1, replayed: false });
     expect(events.map((e) => e.type)).toEqual(['FamilyCaseOpened', 'ChildRegistered']);
     expect(events[1]?.metadata).toMatchObject({
-      schemaVersion: 1, actor: ADVOCATE, commandType: 'RegisterChild', commandId: 'cmd-1', correlationId: 'corr-1', causationId: 'cmd-1',
+      schemaVersion: FAMILY_EVENT_SCHEMA_VERSION, actor: ADVOCATE, commandType: 'RegisterChild', commandId: 'cmd-1', correlationId: 'corr-1', causationId: 'cmd-1',
       occurredAt: '2024-06-01T12:00:00.000Z', recordedAt: '2024-06-01T12:00:00.000Z',
     });
     expect(events[1]?.metadata['prevHash']).toBe(events[0]?.metadata['hash']);

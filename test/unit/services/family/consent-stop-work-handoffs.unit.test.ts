@@ -189,7 +189,7 @@ describe('stop-work orders (issue 14, item 5)', () => {
     const error = refusedIn(leadStopped, family, 'StartTracing', { relativeId: 'father-1', defenderOrganizationId: 'org-hn' });
     expect([error.code, error.message]).toEqual(['INVALID_TRANSITION', "StartTracing is not unavoidable work under your organisation's stop-work order for the SEPARATED_FAMILY programme: give stopWorkReason to record it anyway"]);
     expect(decideIn(leadStopped, family, 'StartTracing', { relativeId: 'father-1', defenderOrganizationId: 'org-hn', stopWorkReason: 'the father was reported in danger' })).toEqual([
-      { type: 'StopWorkExceptionRecorded', data: { organizationId: 'org-a', orderIds: ['order-1'], commandType: 'StartTracing', reason: 'the father was reported in danger' } },
+      { type: 'StopWorkExceptionRecorded', data: { organizationId: 'org-a', orderIds: ['order-1'], commandType: 'StartTracing', personal: { subjectId: 'case:notes', reason: 'the father was reported in danger' } } },
       { type: 'TracingStarted', data: { relativeId: 'father-1', defenderOrganizationId: 'org-hn', startedOn: '2024-06-01' } },
     ]);
   });

@@ -58,7 +58,7 @@ describe('family decider: lifecycle', () => {
     const done = given(opened, childRegistered(), closed);
     rejected(done, 'RecordFollowUp', { childId: 'child-1' }, 'INVALID_TRANSITION', /CLOSED: only reopening/);
     rejected(done, 'CloseFamilyCase', { reason: 'OTHER' }, 'INVALID_TRANSITION');
-    expect(when(done, 'ReopenFamilyCase', { reason: 'new information' })).toEqual([{ type: 'FamilyCaseReopened', data: { reason: 'new information' } }]);
+    expect(when(done, 'ReopenFamilyCase', { reason: 'new information' })).toEqual([{ type: 'FamilyCaseReopened', data: { personal: { subjectId: 'case:notes', reason: 'new information' } } }]);
     rejected(given(opened), 'ReopenFamilyCase', { reason: 'x' }, 'INVALID_TRANSITION');
   });
 });

@@ -24,9 +24,9 @@ describe('family decider: intake', () => {
       expect(event).toEqual({
         type: 'ChildRegistered',
         data: {
-          childId: 'child-1', nationality: 'HN', languages: ['es', 'mam'], needsInterpreter: true, birthDateEstimated: false,
+          childId: 'child-1', nationality: 'HN', needsInterpreter: true, birthDateEstimated: false,
           ageReviewRequired: false, arrivalDate: '2023-11-20',
-          personal: { subjectId: 'child-1', givenName: 'Ana', birthDate: '2012-03-04' },
+          personal: { subjectId: 'child-1', givenName: 'Ana', birthDate: '2012-03-04', languages: ['es', 'mam'] },
         },
       });
     });

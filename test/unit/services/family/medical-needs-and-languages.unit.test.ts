@@ -54,7 +54,7 @@ describe('languages and interpreter needs', () => {
     const events = when(given(opened), 'AddRelative', {
       relativeId: 'father-1', relationship: 'FATHER', givenName: 'Y', biological: true, vitalStatus: 'ALIVE', adverse: false, languages: ['kiche'], needsInterpreter: true,
     });
-    expect(events[0]).toMatchObject({ type: 'RelativeAdded', data: { languages: ['kiche'], needsInterpreter: true } });
+    expect(events[0]).toMatchObject({ type: 'RelativeAdded', data: { needsInterpreter: true, personal: { subjectId: 'father-1', languages: ['kiche'] } } });
     expect(given(opened, ...events).relatives.get('father-1')).toMatchObject({ languages: ['kiche'], needsInterpreter: true });
   });
 

@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../../../../services/shared/case-subject.js';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../../services/shared/decider.js';
 import { DomainError } from '../../../../services/shared/domain-error.js';
@@ -125,7 +126,7 @@ describe('safety gates: overrides', () => {
   });
 
   it('may be recorded during a stop-work order (safety is unavoidable work)', () => {
-    const paused = given(opened, childRegistered(), sponsor, unsafe, event('ServiceSuspended', { reason: 'stop-work' }));
+    const paused = given(opened, childRegistered(), sponsor, unsafe, event('ServiceSuspended', { personal: { subjectId: CASE_SUBJECT_ID, reason: 'stop-work' } }));
     expect(when(paused, 'RecordSafetyOverride', { ...input, actor: ADMIN })[0]?.type).toBe('SafetyOverrideRecorded');
   });
 });

@@ -52,7 +52,7 @@ describe('blockers', () => {
   });
   it('name a stop-work order, an adult at intake, red flags and an unknown arrival date', () => {
     const state = given(
-      opened, event('ChildRegistered', { childId: 'c', nationality: country('MX'), languages: [], needsInterpreter: false, birthDateEstimated: true, ageReviewRequired: true, personal: { subjectId: 'c', givenName: 'X', birthDate: date('2005-01-01') } }),
+      opened, event('ChildRegistered', { childId: 'c', nationality: country('MX'), needsInterpreter: false, birthDateEstimated: true, ageReviewRequired: true, personal: { subjectId: 'c', givenName: 'X', birthDate: date('2005-01-01') } }),
       matterOpened('asy', 'ASYLUM', 'c', 'US'), event('RedFlagRaised', { flagId: 'f', category: 'SAFETY' }), suspended,
     );
     expect(blockers(state, today)).toEqual([

@@ -71,7 +71,7 @@ describe('organisation decider', () => {
     expect(codeOf(() => when(given(registered), { type: 'DismissAuditor', auditorOrganizationId: 'audit-co' }))).toBe('NOT_FOUND');
   });
   it('a deactivated organisation takes no further command; the system organisation cannot be deactivated', () => {
-    const deactivated: OrganizationEvent = { type: 'OrganizationDeactivated', data: { reason: 'closed its programme' } };
+    const deactivated: OrganizationEvent = { type: 'OrganizationDeactivated', data: { personal: { subjectId: 'organization:notes', reason: 'closed its programme' } } };
     expect(when(given(registered), { type: 'DeactivateOrganization', reason: 'closed its programme' })).toEqual([deactivated]);
     expect(codeOf(() => when(given(registered, memberAdded, deactivated), { type: 'IssueApiKey', keyId: 'k2', userId: 'u1', keyHash: hash, label: 'x' }))).toBe('INVALID_TRANSITION');
     const system: OrganizationEvent = { type: 'OrganizationRegistered', data: { organizationId: 'system', name: 'System', kind: 'SYSTEM', countries: [] } };

@@ -10,7 +10,7 @@ const when = (state: ReturnType<typeof given>, command: Input) =>
   decideOrganization({ ...base, ...command }, state);
 
 describe('organisation decider: stop-work orders (issue 14, item 5)', () => {
-  const order: OrganizationEvent = { type: 'StopWorkOrderRecorded', data: { orderId: 'o-1', programme: 'ASYLUM', funderOrganizationId: 'funder', reason: 'grant suspended' } };
+  const order: OrganizationEvent = { type: 'StopWorkOrderRecorded', data: { orderId: 'o-1', programme: 'ASYLUM', funderOrganizationId: 'funder', personal: { subjectId: 'organization:notes', reason: 'grant suspended' } } };
 
   it('records an order once for a programme, and lifts it with one command', () => {
     expect(when(given(registered), { type: 'RecordStopWorkOrder', orderId: 'o-1', programme: 'ASYLUM', funderOrganizationId: 'funder', reason: 'grant suspended' })).toEqual([order]);
