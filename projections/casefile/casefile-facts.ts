@@ -107,6 +107,8 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
     prepared(`UPDATE ${table(base)} SET ${Object.keys(set).map((name) => `${name} = @s_${name}`).join(', ')} WHERE ${Object.keys(where).map((name) => `${name} = @w_${name}`).join(' AND ')}`)
       .run({ ...Object.fromEntries(Object.entries(set).map(([k, v]) => [`s_${k}`, v])), ...Object.fromEntries(Object.entries(where).map(([k, v]) => [`w_${k}`, v])) });
   };
+  // An erased person's consents end with their data and keep no purposes (services/family/handoff-state.ts).
+  const endConsentsOf = db.prepare(`UPDATE ${table('casefile_consents')} SET purposes = '[]', withdrawn_on = COALESCE(withdrawn_on, @on) WHERE family_id = @familyId AND person_id = @personId`);
   const endTransfer = db.prepare(`UPDATE ${handoffs} SET status = @status, ended_on = @on WHERE family_id = @familyId AND kind = 'TRANSFER' AND organization_id = @organizationId AND status = 'PROPOSED'`);
 
   return (familyId: string, event: RecordedEvent): void => {
@@ -166,6 +168,9 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         break;
       case 'ConsentWithdrawn':
         update('casefile_consents', { withdrawn_on: on }, { family_id: familyId, consent_id: data['consentId'] });
+        break;
+      case 'SubjectErased':
+        endConsentsOf.run({ familyId, personId: data['subjectId'], on });
         break;
       case 'ProtectionConcernRecorded':
         insert('casefile_concerns', {

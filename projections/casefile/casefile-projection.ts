@@ -32,11 +32,12 @@ const FAMILY_STREAM_PREFIX = 'family-';
  * - the facts of the case file, per kind of view (casefile-facts.ts, casefile-view.ts): version 2.
  * Version 4: the free-text reasons of case notes (suspension, reopening, stop-work exception,
  * failed reunification) sealed like personal values (version 3 kept them in `text` in the
- * clear), and a separation's place kept as one sealed copy per child.
+ * clear), and a separation's place kept as one sealed copy per child. Version 5: an erased
+ * person's consents end and keep no purposes.
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
-  version: 4,
+  version: 5,
   tables: {
     casefile_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, adverse INTEGER NOT NULL DEFAULT 0, never_disclose INTEGER NOT NULL DEFAULT 0,
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,

@@ -52,13 +52,13 @@ const ALREADY_EXPIRED = '0001-01-01T00:00:00.000Z';
  *   change; expiry is judged at query time (an expired access's postings are the organisation's
  *   own former families: they cost time but are never returned).
  * - `search_families`: the folded family state the postings are derived from, folded from the
- *   events pseudonymised (`personal` values blanked, person ids hashed: the access holders and
- *   hidden people depend on neither), so the file holds no name, birth date, phone number or
- *   client-chosen person id.
+ *   events pseudonymised (`personal` values blanked, person ids and free words hashed: the access
+ *   holders and hidden people depend on neither), so the file holds no name, birth date, phone
+ *   number, client-chosen person id or purpose.
  */
 export const createSearchProjection = (hash: TermHasher): Projection => ({
   name: 'search',
-  version: 1,
+  version: 2,
   tables: {
     search_families: 'family_id TEXT PRIMARY KEY, state_json TEXT NOT NULL',
     search_people: 'person_key INTEGER PRIMARY KEY, family_id TEXT NOT NULL, person_ref INTEGER NOT NULL, person_kind TEXT NOT NULL, UNIQUE (family_id, person_ref)',
@@ -73,6 +73,13 @@ export const createSearchProjection = (hash: TermHasher): Projection => ({
 type EventRules = Readonly<Record<string, FieldRule | Readonly<Record<string, FieldRule>>>>;
 /** Fields that hold person ids besides those the allowlist marks (`names`): a concern's "never disclose to" list. */
 const PERSON_LISTS = new Set(['neverDiscloseTo']);
+/**
+ * Words written by people outside `personal` (consent purposes and the purpose of a referral or
+ * grant, the reference of an erasure or hold, a translation's language): kept only as keyed
+ * hashes, so the file holds none of them while equal words stay equal (a consent still covers
+ * the purpose it names). Regression: search-index-holds-consent-purposes.
+ */
+const FREE_WORDS = new Set(['purposes', 'purpose', 'reference', 'language']);
 
 /**
  * The event as the search index folds it: every value under `personal` blanked, and every
@@ -83,11 +90,13 @@ const PERSON_LISTS = new Set(['neverDiscloseTo']);
 const pseudonymised = (event: RecordedEvent, familyId: string, hash: TermHasher): FamilyEvent => {
   const rules: EventRules = Object.hasOwn(EVENT_ALLOWLIST, event.type) ? (EVENT_ALLOWLIST as unknown as Record<string, EventRules>)[event.type] ?? {} : {};
   const ref = (id: unknown): unknown => (typeof id === 'string' ? String(personRef(hash, familyId, id)) : id);
+  const word = (text: unknown): unknown => (typeof text === 'string' ? String(hash('word', text)) : text);
   const data = Object.fromEntries(
     Object.entries(event.data).map(([field, value]) => {
       if (field === 'personal' && value !== null && typeof value === 'object') {
         return [field, Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'subjectId' ? ref(inner) : '']))];
       }
+      if (FREE_WORDS.has(field)) return [field, Array.isArray(value) ? value.map(word) : word(value)];
       const names = (rules[field] as FieldRule | undefined)?.names;
       if (names === 'person') return [field, ref(value)];
       if ((names === 'people' || PERSON_LISTS.has(field)) && Array.isArray(value)) return [field, value.map(ref)];

@@ -1,5 +1,5 @@
 import { ageOn, dateOf, type CalendarDate } from '../shared/calendar-date.js';
-import { badInput, conflict, notFound, rule } from '../shared/domain-error.js';
+import { badInput, conflict, invalidTransition, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import type { FamilyEvent } from './events.js';
 import { existing, requireNew, requirePerson } from './lookups.js';
@@ -115,6 +115,8 @@ export const decidePossibleDuplicate = (c: FamilyCommandOf<'DecidePossibleDuplic
 
 export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): FamilyEvent[] => {
   requirePerson(s, c.personId, 'personId');
+  // A consent is the person's word: none is recorded for a person whose data was erased.
+  if (s.children.get(c.personId)?.erased || s.relatives.get(c.personId)?.erased) throw invalidTransition(rule`Cannot record the consent of a person whose data was erased`);
   requireNew(s.consents, c.consentId, 'consentId', rule`consent`);
   if (c.expiresOn && c.expiresOn < dateOf(c.issuedAt)) throw badInput('expiresOn', rule`must not be in the past`);
   return [{

@@ -66,6 +66,15 @@ const FOLDS: { readonly [T in FamilyEventType]?: Fold<T> } = {
     const consent = state.handoffs.consents.get(d.consentId);
     return consent ? facts(state, { consents: new Map(state.handoffs.consents).set(consent.consentId, { ...consent, withdrawn: true }) }) : state;
   },
+  // An erased person's consents end with their data: none covers sharing any more, and none
+  // keeps the purposes the person agreed to (regression: consent-of-an-erased-person).
+  SubjectErased: (state, d) => {
+    const theirs = [...state.handoffs.consents.values()].filter((consent) => consent.personId === d.subjectId);
+    if (theirs.length === 0) return state;
+    const consents = new Map(state.handoffs.consents);
+    for (const consent of theirs) consents.set(consent.consentId, { ...consent, purposes: [], withdrawn: true });
+    return facts(state, { consents });
+  },
   FamilyTransferred: (state, d) => {
     const until = without(state.handoffs.formerLeadAccessUntil, d.fromOrganizationId, d.toOrganizationId);
     // The former lead's own work (tracing, documents it named itself for) ends with its lead:

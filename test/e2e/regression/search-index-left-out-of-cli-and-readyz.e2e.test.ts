@@ -75,7 +75,7 @@ describe('the search index in /readyz and the operator commands', () => {
     expect(intact.code, intact.output).toBe(0);
     expect(intact.stdout).toMatch(/search: ok \(\d+ rows equal a fresh rebuild\)/);
 
-    expect(searchRows(dataDir, 'DELETE FROM search_postings__v1 WHERE rowid IN (SELECT rowid FROM search_postings__v1 LIMIT 1)')).toBe(1);
+    expect(searchRows(dataDir, 'DELETE FROM search_postings__v2 WHERE rowid IN (SELECT rowid FROM search_postings__v2 LIMIT 1)')).toBe(1);
     const damaged = cli('projections', 'check');
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toContain('search: DIFFERS in search_postings');
