@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { StreamDeletionUnsupportedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type {
   AllSubscription,
@@ -30,11 +31,33 @@ interface AppendJob {
   readonly expected: ExpectedRevision;
 }
 
+/** Larger than any position: the upper bound of a read of $all when every commit is durable. */
+const NO_BOUND = 9_223_372_036_854_775_807n;
+
+/**
+ * How an append becomes durable. `sync-off-loop` (the default): the connection commits with
+ * `synchronous=NORMAL` (the COMMIT writes the write-ahead log, no fsync) and the group is
+ * acknowledged after an fdatasync of the log on libuv's thread pool, so the event loop decides
+ * the next requests while the disk syncs. `fsync-in-commit`: `synchronous=FULL`, the COMMIT
+ * fsyncs on the event-loop thread (what the store did before; kept for comparison).
+ */
+export type AppendDurability = 'sync-off-loop' | 'fsync-in-commit';
+
 /**
  * The embedded event store: one SQLite file, one long-lived connection. Appends are group
  * committed (`group-commit.ts`): those queued in the same turn of the event loop share one
  * `BEGIN IMMEDIATE` transaction and one fsync, each with its own expectation check and result;
  * no append's promise resolves before that fsync.
+ *
+ * With `sync-off-loop`, a commit is readable by this connection before its fsync has returned.
+ * What may not show it yet: `readAll`, `subscribeToAll` and `headPosition` (what projections,
+ * and so every read model, webhook and subscription, are fed from) stop before the first
+ * position this process committed that is not durable yet, so nothing downstream ever shows an
+ * event a power cut could still take back. `readStream` shows it: a command decided on it
+ * appends after it, and that append is acknowledged only after a sync that covers both.
+ * Limits: a reader in another process may see a commit of this one up to one fsync before it
+ * is durable; while a sync is in flight, events another process appended after this process's
+ * first unsynced one are held back from `readAll` too (until that sync returns).
  */
 export class SqliteEventStore implements EventStore {
   private readonly committed = new Signal();
@@ -42,10 +65,16 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appends: GroupCommitter<AppendJob, AppendResult>;
   private readonly inserter: EventInserter;
+  /** `readAll` stops at this position: the last before this process's first commit that is not durable yet. */
+  private unsyncedAfter: bigint | undefined;
+  private groupFloor = 0n;
+  private committedHead = 0n;
+  private wal: FileHandle | undefined;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly pollMs: number,
+    durability: AppendDurability,
   ) {
     this.statements = prepareStatements(db);
     this.inserter = new EventInserter(db);
@@ -53,15 +82,31 @@ export class SqliteEventStore implements EventStore {
       db,
       (job) => this.appendInTransaction(job.stream, job.events, job.expected),
       () => this.committed.notify(),
+      durability === 'sync-off-loop'
+        ? {
+          beforeGroup: () => (this.groupFloor = this.storedHead()),
+          afterGroup: () => {
+            this.unsyncedAfter ??= this.groupFloor;
+            this.committedHead = this.storedHead();
+          },
+          sync: () => this.syncWriteAheadLog(),
+        }
+        : undefined,
     );
   }
 
-  /** `busyTimeoutMs`: how long a commit waits for another process's write lock (default 10 s). */
-  static open(file: string, options: { pollMs?: number; busyTimeoutMs?: number } = {}): SqliteEventStore {
+  /**
+   * `busyTimeoutMs`: how long a commit waits for another process's write lock (default 10 s).
+   * `durability`: see AppendDurability (default `sync-off-loop`).
+   */
+  static open(file: string, options: { pollMs?: number; busyTimeoutMs?: number; durability?: AppendDurability } = {}): SqliteEventStore {
     const db = openDurableDatabase(file);
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs)))}`);
     migrateEventStore(db);
-    return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS);
+    const durability = options.durability ?? 'sync-off-loop';
+    // The group committer syncs the log itself before acknowledging (group-commit.ts, Durability).
+    if (durability === 'sync-off-loop') db.pragma('synchronous = NORMAL');
+    return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS, durability);
   }
 
   appendToStream(
@@ -124,9 +169,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** The last durable event's position (see the class comment: not one this process has yet to sync). */
   headPosition(): Promise<Position | undefined> {
-    const row = this.statements.head.get() as { position: bigint | null };
-    return Promise.resolve(row.position === null ? undefined : positionOf(row.position));
+    const head = this.storedHead();
+    const visible = this.unsyncedAfter !== undefined && this.unsyncedAfter < head ? this.unsyncedAfter : head;
+    return Promise.resolve(visible === 0n ? undefined : positionOf(visible));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -144,13 +191,34 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    this.appends.flush();
+    await this.appends.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
+    await this.wal?.close();
   }
 
   private readAllPage(after: bigint, limit: number): RecordedEvent[] {
-    return (this.statements.readAll.all(after, limit) as EventRow[]).map(toRecordedEvent);
+    return (this.statements.readAll.all(after, this.unsyncedAfter ?? NO_BOUND, limit) as EventRow[]).map(toRecordedEvent);
+  }
+
+  private storedHead(): bigint {
+    return (this.statements.head.get() as { position: bigint | null }).position ?? 0n;
+  }
+
+  /**
+   * fdatasync of the write-ahead log, where every COMMIT of this connection has written its
+   * frames (fsync flushes the file's pages whichever descriptor wrote them): every group
+   * committed before it began is durable once it returns. SQLite itself syncs the log before
+   * a checkpoint copies it into the database, and the database after. Limit: the descriptor is
+   * opened once; SQLite deletes and recreates the log only when its last connection closes,
+   * which this open connection never is before `close`.
+   */
+  private async syncWriteAheadLog(): Promise<void> {
+    const covered = this.committedHead;
+    this.wal ??= await openFile(`${this.db.name}-wal`, 'r+');
+    await this.wal.datasync();
+    // Positions up to `covered` are durable; what committed during the sync waits for the next one.
+    this.unsyncedAfter = this.committedHead > covered ? covered : undefined;
   }
 
   private streamIdOf(stream: string): bigint | undefined {
@@ -269,7 +337,7 @@ const prepareStatements = (db: Database.Database) => {
     ),
     head: prepare('SELECT max(position) AS position FROM events'),
     readAll: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? ORDER BY e.position LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?`,
     ),
   };
 };
