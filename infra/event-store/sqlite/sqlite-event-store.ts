@@ -17,11 +17,13 @@ import { Signal } from '../../../services/shared/signal.js';
 import { openDurableDatabase } from './open-database.js';
 import { EventInserter } from './event-inserter.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
-import { EVENT_COLUMNS, EVENTS_WITH_STREAM, toRecordedEvent, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, EVENTS_WITH_STREAM, STREAM_EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 import { migrateEventStore } from './schema.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 
 const PAGE_SIZE = 512;
+/** Stream ids kept in memory (a name and a bigint each); past it the map starts again. */
+const STREAM_IDS_KEPT = 100_000;
 /** How soon a subscriber sees events appended by another process (same-process: at once). */
 const DEFAULT_POLL_MS = 100;
 
@@ -68,6 +70,7 @@ export class SqliteEventStore implements EventStore {
   /** `readAll` stops at this position: the last before this process's first commit that is not durable yet. */
   private unsyncedAfter: bigint | undefined;
   private groupFloor = 0n;
+  private readonly streamIds = new Map<string, bigint>();
   private committedHead = 0n;
   private wal: FileHandle | undefined;
 
@@ -136,18 +139,16 @@ export class SqliteEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let next = startRevision(options.fromRevision, backwards);
-    let first = true;
+    const streamId = this.streamIdOf(stream);
+    if (streamId === undefined) throw new StreamNotFoundError(stream);
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
       const rows = (backwards ? this.statements.readBackward : this.statements.readForward).all(
         stream,
+        streamId,
         next,
         limit,
       ) as EventRow[];
-      if (first && rows.length === 0 && this.streamIdOf(stream) === undefined) {
-        throw new StreamNotFoundError(stream);
-      }
-      first = false;
       for (const row of rows) yield toRecordedEvent(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
@@ -221,8 +222,18 @@ export class SqliteEventStore implements EventStore {
     this.unsyncedAfter = this.committedHead > covered ? covered : undefined;
   }
 
+  /**
+   * A stream's interned id. Ids are never reused or removed (no deletes), so one read outside a
+   * transaction is kept; one seen inside a group's transaction may yet roll back, so it is not.
+   */
   private streamIdOf(stream: string): bigint | undefined {
+    const known = this.streamIds.get(stream);
+    if (known !== undefined) return known;
     const row = this.statements.streamId.get(stream) as { stream_id: bigint } | undefined;
+    if (row && !this.db.inTransaction) {
+      if (this.streamIds.size >= STREAM_IDS_KEPT) this.streamIds.clear();
+      this.streamIds.set(stream, row.stream_id);
+    }
     return row?.stream_id;
   }
 
@@ -327,13 +338,14 @@ const prepareStatements = (db: Database.Database) => {
     storedRun: prepare(
       'SELECT id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
     ),
+    // By the stream's id, its name bound as a value: no join with streams.
     readForward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
-       WHERE s.name = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events e
+       WHERE e.stream_id = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
     ),
     readBackward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
-       WHERE s.name = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events e
+       WHERE e.stream_id = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
     ),
     head: prepare('SELECT max(position) AS position FROM events'),
     readAll: prepare(
