@@ -66,6 +66,7 @@ export class Projector {
   /** The store's head when catching up began (`position` undefined: an empty store); undefined until read. */
   private startHead: { readonly position: Position | undefined } | undefined;
   private checkedAgainstHead = false;
+  private sharedBatch: { readonly key: string; readonly batch: Promise<RecordedEvent[]> } | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -226,7 +227,25 @@ export class Projector {
     return this.apply(runner, batch, BATCH_SIZE);
   }
 
-  private async readBatch(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
+  /**
+   * Projections at the same position read the same batch once (following the store, each
+   * would otherwise read and decode every new event itself). Only a non-empty batch is shared:
+   * an older copy is still a correct prefix (events never change), while an empty one could
+   * hide events appended since and leave a projection waiting for the next wake-up.
+   */
+  private readBatch(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
+    const key = `${after ? formatPosition(after) : ''}/${String(maxCount)}`;
+    if (this.sharedBatch?.key === key) return this.sharedBatch.batch;
+    const batch = this.readBatchNow(after, maxCount);
+    this.sharedBatch = { key, batch };
+    void batch.then(
+      (events) => { if (events.length === 0 && this.sharedBatch?.batch === batch) this.sharedBatch = undefined; },
+      () => { if (this.sharedBatch?.batch === batch) this.sharedBatch = undefined; },
+    );
+    return batch;
+  }
+
+  private async readBatchNow(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
     const batch: RecordedEvent[] = [];
     for await (const event of this.store.readAll({ ...(after ? { after } : {}), maxCount })) batch.push(event);
     return batch;

@@ -136,6 +136,25 @@ const load = async <Event extends DomainEvent, State>(
   return loaded;
 };
 
+/** What a fold needs of a decider: where it starts, how an event changes it, how a stored event reads. */
+export type Fold<Event extends DomainEvent, State> = Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve' | 'decode'>;
+
+/**
+ * A stream's current state and revision (undefined: no such stream), folded through the same
+ * cache as the commands on it: only the events after the cached revision are read, so a
+ * stream nobody wrote since costs one empty read. For readers of other aggregates' streams
+ * (the organisations a family command involves). `fold.evolve` must be one stable function:
+ * it keys the cache.
+ */
+export const foldStream = async <Event extends DomainEvent, State>(
+  store: StreamStore,
+  stream: string,
+  fold: Fold<Event, State>,
+): Promise<{ readonly state: State; readonly revision: number | undefined }> => {
+  const loaded = await load(store, stream, fold as Decider<unknown, Event, State>, cacheOf(store, fold.evolve));
+  return { state: loaded.state, revision: loaded.revision };
+};
+
 /**
  * The fold after our own append, without reading it back: the sealed events go through JSON as
  * the store's copies do, so the state is the one a reader would fold.
@@ -165,7 +184,37 @@ const afterAppend = <Event extends DomainEvent, State>(
  * with another payload is IDEMPOTENCY_KEY_REUSED. This holds on every store, because the
  * answer comes from the stream the handler folds anyway, not from a separate index.
  */
-export const handleCommand = async <Command, Event extends DomainEvent, State>(
+export const handleCommand = <Command, Event extends DomainEvent, State>(
+  dependencies: HandlerDependencies,
+  decider: Decider<Command, Event, State>,
+  request: CommandRequest<Command>,
+  schemaVersion: number,
+): Promise<CommandResult> => inTurn(dependencies.store, request.stream, () => decideAndAppend(dependencies, decider, request, schemaVersion));
+
+/** Per store, the last command queued on each stream (removed once the queue is empty). */
+const streamQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Commands on one stream in this process run one after another, each after the previous one
+ * settled (acknowledged or failed): the second decides on the first's result instead of losing
+ * the append race in the same commit group and deciding again. Other processes' writers still
+ * race and are met by the expected-revision check. Commands on different streams do not wait
+ * for each other.
+ */
+const inTurn = <Result>(store: StreamStore, stream: string, run: () => Promise<Result>): Promise<Result> => {
+  let queues = streamQueues.get(store);
+  if (!queues) streamQueues.set(store, (queues = new Map<string, Promise<unknown>>()));
+  const previous = queues.get(stream);
+  const result = previous ? previous.then(run, run) : run();
+  const settled = result.then(() => undefined, () => undefined);
+  queues.set(stream, settled);
+  void settled.then(() => {
+    if (queues.get(stream) === settled) queues.delete(stream);
+  });
+  return result;
+};
+
+const decideAndAppend = async <Command, Event extends DomainEvent, State>(
   dependencies: HandlerDependencies,
   decider: Decider<Command, Event, State>,
   request: CommandRequest<Command>,

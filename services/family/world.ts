@@ -1,7 +1,6 @@
-import type { StreamStore } from '../command-handler.js';
-import { StreamNotFoundError } from '../event-store/errors.js';
+import { foldStream, type StreamStore } from '../command-handler.js';
 import { DomainError, rule } from '../shared/domain-error.js';
-import { evolveOrganization, initialOrganizationState, organizationStreamName, type OrganizationEvent } from '../organization/organization.js';
+import { evolveOrganization, initialOrganizationState, organizationStreamName, type OrganizationEvent, type OrganizationState } from '../organization/organization.js';
 import type { StopWorkOrder } from '../organization/stop-work-orders.js';
 import type { FamilyCommand } from './commands.js';
 
@@ -40,17 +39,18 @@ export const namedOrganization = (command: FamilyCommand): { field: string; orga
   return field !== undefined && typeof value === 'string' ? { field, organizationId: value } : undefined;
 };
 
+const organizationFold = { initialState: initialOrganizationState, evolve: evolveOrganization } as const;
+
+/** The organisation's folded state, read after its cached revision (command-handler.ts, foldStream). */
 const readOrganization = async (store: StreamStore, organizationId: string): Promise<OrganizationFacts> => {
-  let state = initialOrganizationState;
+  let state: OrganizationState;
   try {
-    for await (const stored of store.readStream(organizationStreamName(organizationId))) {
-      state = evolveOrganization(state, { type: stored.type, data: stored.data } as OrganizationEvent);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return { exists: false, active: false, stopWorkOrders: [] };
+    ({ state } = await foldStream<OrganizationEvent, OrganizationState>(store, organizationStreamName(organizationId), organizationFold));
+  } catch {
     // Fail closed: a command whose organisations cannot be read is not decided.
     throw new DomainError('UNAVAILABLE', rule`The organisations this change involves cannot be read right now; retry later`);
   }
+  if (!state.exists) return { exists: false, active: false, stopWorkOrders: [] };
   return { exists: state.exists, active: state.active, stopWorkOrders: [...state.stopWorkOrders.values()] };
 };
 

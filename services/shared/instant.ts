@@ -23,6 +23,23 @@ const NORMAL_FORM = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * when the instant falls outside years 0001 to 9999 in UTC.
  */
 export const toUtcInstant = (text: string): UtcInstant | undefined => {
+  const known = normalForms.get(text);
+  if (known !== undefined || normalForms.has(text)) return known;
+  const normal = parseUtcInstant(text);
+  if (normalForms.size >= NORMAL_FORMS_KEPT) normalForms.clear();
+  normalForms.set(text, normal);
+  return normal;
+};
+
+/**
+ * Texts already read (the same instants are compared again and again: access expiries, dates
+ * of steps, on every command and request). A text's normal form never changes; past the bound
+ * the map starts again.
+ */
+const normalForms = new Map<string, UtcInstant | undefined>();
+const NORMAL_FORMS_KEPT = 10_000;
+
+const parseUtcInstant = (text: string): UtcInstant | undefined => {
   const match = RFC3339.exec(text);
   if (!match || !isCalendarDate(match[1]!)) return undefined;
   const [, date, hour, minute, second, fraction = '', offset] = match;

@@ -4,6 +4,7 @@ import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-st
 import type { HandlerDependencies } from '../../services/command-handler.js';
 import type { EventToAppend } from '../../services/event-store/port.js';
 import { executeFamilyCommand } from '../../services/family/family-service.js';
+import { executeOrganizationCommand } from '../../services/organization/organization-service.js';
 import type { FamilyCommand } from '../../services/family/commands.js';
 import { loadFamilies } from '../support/family-load.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -55,6 +56,11 @@ export const benchCommandHandler = async (writerCounts: readonly number[] = [32,
     try {
       await loadFamilies(store, writers, 10);
       const dependencies: HandlerDependencies = { store, newEventId };
+      // The organisations exist, as in a deployment: each command reads its actor's organisation (world.ts).
+      const issuedAt = new Date().toISOString();
+      for (const organizationId of ORGS) {
+        await executeOrganizationCommand(dependencies, { type: 'RegisterOrganization', organizationId, name: organizationId, kind: 'LEGAL_SERVICE_PROVIDER', countries: [], actor: { userId: 'bench', organizationId: 'system', role: 'SYSTEM' }, issuedAt });
+      }
       const revisions = new Map<number, number>();
       const command = (writer: number): FamilyCommand => {
         const now = new Date().toISOString();

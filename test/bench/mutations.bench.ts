@@ -56,7 +56,12 @@ const timed = (store: EventStore): { store: EventStore; ms: () => number } => {
   return { store: wrapped, ms: () => ms };
 };
 
-export const benchMutations = async (): Promise<BenchRow[]> => {
+/**
+ * The mutations bench's server: FAMILIES * 4 families of 10 events on the embedded store, org-a
+ * with an ADVOCATE key, every projection following the store, the GraphQL app on loopback. The
+ * store seen by the app is wrapped to sum the time spent in its calls (`storeMs`).
+ */
+export const startMutationsServer = async () => {
   const temp = makeTempDir('tracker-bench-mutations-');
   const raw = SqliteEventStore.open(join(temp.dir, 'events.sqlite'));
   await loadFamilies(raw, FAMILIES * 4, 10);
@@ -79,36 +84,44 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/graphql`;
-
   // org-a leads families 0, 4, 8, ...: the first 128 of them. The id is written as a literal,
   // as many clients do: every family is a distinct query text.
   const familyIds = Array.from({ length: FAMILIES }, (_, i) => `load-${String(i * 4).padStart(7, '0')}`);
   let next = 0;
+  const load = (clients: number, seconds: number) => autocannon({
+    url, method: 'POST', connections: clients, duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    requests: [{
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ query: `mutation { recordContactAttempt(input: { familyId: "${familyIds[(next += 1) % FAMILIES] ?? ''}", relativeId: "r1", channel: PHONE, result: NO_ANSWER }) { revision } }` }),
+      }),
+    }],
+  });
+  const stop = async (): Promise<void> => {
+    server.close();
+    await projector.stop();
+    db.close();
+    await raw.close();
+    temp.remove();
+  };
+  return { dir: temp.dir, load, storeMs: ms, stop };
+};
+
+export const benchMutations = async (): Promise<BenchRow[]> => {
+  const server = await startMutationsServer();
   const figures: Array<{ clients: number; perSecond: number; p50: number; p99: number; raw: number; storeShare: number; failed: number }> = [];
   for (const clients of CLIENT_COUNTS) {
-    const rawPerSecond = await measureRawSingleInserts(temp.dir, RAW_INSERTS);
-    const storeMsBefore = ms();
+    const rawPerSecond = await measureRawSingleInserts(server.dir, RAW_INSERTS);
+    const storeMsBefore = server.storeMs();
     const started = performance.now();
-    const result = await autocannon({
-      url, method: 'POST', connections: clients, duration: Math.max(2, Math.round(DURATION_S / 2)),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      requests: [{
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ query: `mutation { recordContactAttempt(input: { familyId: "${familyIds[(next += 1) % FAMILIES] ?? ''}", relativeId: "r1", channel: PHONE, result: NO_ANSWER }) { revision } }` }),
-        }),
-      }],
-    });
+    const result = await server.load(clients, Math.max(2, Math.round(DURATION_S / 2)));
     figures.push({
       clients, perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, raw: rawPerSecond,
-      storeShare: (ms() - storeMsBefore) / (performance.now() - started), failed: result.non2xx + result.errors,
+      storeShare: (server.storeMs() - storeMsBefore) / (performance.now() - started), failed: result.non2xx + result.errors,
     });
   }
-  server.close();
-  await projector.stop();
-  db.close();
-  await raw.close();
-  temp.remove();
+  await server.stop();
   const failed = figures.reduce((sum, figure) => sum + figure.failed, 0);
   if (failed > 0) throw new Error(`${String(failed)} mutations failed`);
   return figures.map((figure) => ({

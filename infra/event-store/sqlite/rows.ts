@@ -16,6 +16,9 @@ export interface EventRow {
 export const EVENT_COLUMNS =
   'e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata, e.recorded_at';
 
+/** The same columns from `events` alone, the stream's name bound as the first parameter. */
+export const STREAM_EVENT_COLUMNS = 'e.position, e.id, ? AS stream, e.revision, e.type, e.data, e.metadata, e.recorded_at';
+
 /** The events table with each event's stream name. */
 export const EVENTS_WITH_STREAM = 'events e JOIN streams s ON s.stream_id = e.stream_id';
 

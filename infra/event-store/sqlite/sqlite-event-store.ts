@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { StreamDeletionUnsupportedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type {
   AllSubscription,
@@ -16,11 +17,13 @@ import { Signal } from '../../../services/shared/signal.js';
 import { openDurableDatabase } from './open-database.js';
 import { EventInserter } from './event-inserter.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
-import { EVENT_COLUMNS, EVENTS_WITH_STREAM, toRecordedEvent, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, EVENTS_WITH_STREAM, STREAM_EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 import { migrateEventStore } from './schema.js';
 import { PollingAllSubscription } from './polling-all-subscription.js';
 
 const PAGE_SIZE = 512;
+/** Stream ids kept in memory (a name and a bigint each); past it the map starts again. */
+const STREAM_IDS_KEPT = 100_000;
 /** How soon a subscriber sees events appended by another process (same-process: at once). */
 const DEFAULT_POLL_MS = 100;
 
@@ -30,11 +33,33 @@ interface AppendJob {
   readonly expected: ExpectedRevision;
 }
 
+/** Larger than any position: the upper bound of a read of $all when every commit is durable. */
+const NO_BOUND = 9_223_372_036_854_775_807n;
+
+/**
+ * How an append becomes durable. `sync-off-loop` (the default): the connection commits with
+ * `synchronous=NORMAL` (the COMMIT writes the write-ahead log, no fsync) and the group is
+ * acknowledged after an fdatasync of the log on libuv's thread pool, so the event loop decides
+ * the next requests while the disk syncs. `fsync-in-commit`: `synchronous=FULL`, the COMMIT
+ * fsyncs on the event-loop thread (what the store did before; kept for comparison).
+ */
+export type AppendDurability = 'sync-off-loop' | 'fsync-in-commit';
+
 /**
  * The embedded event store: one SQLite file, one long-lived connection. Appends are group
  * committed (`group-commit.ts`): those queued in the same turn of the event loop share one
  * `BEGIN IMMEDIATE` transaction and one fsync, each with its own expectation check and result;
  * no append's promise resolves before that fsync.
+ *
+ * With `sync-off-loop`, a commit is readable by this connection before its fsync has returned.
+ * What may not show it yet: `readAll`, `subscribeToAll` and `headPosition` (what projections,
+ * and so every read model, webhook and subscription, are fed from) stop before the first
+ * position this process committed that is not durable yet, so nothing downstream ever shows an
+ * event a power cut could still take back. `readStream` shows it: a command decided on it
+ * appends after it, and that append is acknowledged only after a sync that covers both.
+ * Limits: a reader in another process may see a commit of this one up to one fsync before it
+ * is durable; while a sync is in flight, events another process appended after this process's
+ * first unsynced one are held back from `readAll` too (until that sync returns).
  */
 export class SqliteEventStore implements EventStore {
   private readonly committed = new Signal();
@@ -42,10 +67,17 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appends: GroupCommitter<AppendJob, AppendResult>;
   private readonly inserter: EventInserter;
+  /** `readAll` stops at this position: the last before this process's first commit that is not durable yet. */
+  private unsyncedAfter: bigint | undefined;
+  private groupFloor = 0n;
+  private readonly streamIds = new Map<string, bigint>();
+  private committedHead = 0n;
+  private wal: FileHandle | undefined;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly pollMs: number,
+    durability: AppendDurability,
   ) {
     this.statements = prepareStatements(db);
     this.inserter = new EventInserter(db);
@@ -53,15 +85,31 @@ export class SqliteEventStore implements EventStore {
       db,
       (job) => this.appendInTransaction(job.stream, job.events, job.expected),
       () => this.committed.notify(),
+      durability === 'sync-off-loop'
+        ? {
+          beforeGroup: () => (this.groupFloor = this.storedHead()),
+          afterGroup: () => {
+            this.unsyncedAfter ??= this.groupFloor;
+            this.committedHead = this.storedHead();
+          },
+          sync: () => this.syncWriteAheadLog(),
+        }
+        : undefined,
     );
   }
 
-  /** `busyTimeoutMs`: how long a commit waits for another process's write lock (default 10 s). */
-  static open(file: string, options: { pollMs?: number; busyTimeoutMs?: number } = {}): SqliteEventStore {
+  /**
+   * `busyTimeoutMs`: how long a commit waits for another process's write lock (default 10 s).
+   * `durability`: see AppendDurability (default `sync-off-loop`).
+   */
+  static open(file: string, options: { pollMs?: number; busyTimeoutMs?: number; durability?: AppendDurability } = {}): SqliteEventStore {
     const db = openDurableDatabase(file);
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${String(Math.max(0, Math.floor(options.busyTimeoutMs)))}`);
     migrateEventStore(db);
-    return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS);
+    const durability = options.durability ?? 'sync-off-loop';
+    // The group committer syncs the log itself before acknowledging (group-commit.ts, Durability).
+    if (durability === 'sync-off-loop') db.pragma('synchronous = NORMAL');
+    return new SqliteEventStore(db, options.pollMs ?? DEFAULT_POLL_MS, durability);
   }
 
   appendToStream(
@@ -91,18 +139,16 @@ export class SqliteEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     let next = startRevision(options.fromRevision, backwards);
-    let first = true;
+    const streamId = this.streamIdOf(stream);
+    if (streamId === undefined) throw new StreamNotFoundError(stream);
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
       const rows = (backwards ? this.statements.readBackward : this.statements.readForward).all(
         stream,
+        streamId,
         next,
         limit,
       ) as EventRow[];
-      if (first && rows.length === 0 && this.streamIdOf(stream) === undefined) {
-        throw new StreamNotFoundError(stream);
-      }
-      first = false;
       for (const row of rows) yield toRecordedEvent(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
@@ -124,9 +170,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** The last durable event's position (see the class comment: not one this process has yet to sync). */
   headPosition(): Promise<Position | undefined> {
-    const row = this.statements.head.get() as { position: bigint | null };
-    return Promise.resolve(row.position === null ? undefined : positionOf(row.position));
+    const head = this.storedHead();
+    const visible = this.unsyncedAfter !== undefined && this.unsyncedAfter < head ? this.unsyncedAfter : head;
+    return Promise.resolve(visible === 0n ? undefined : positionOf(visible));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -144,17 +192,48 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    this.appends.flush();
+    await this.appends.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
+    await this.wal?.close();
   }
 
   private readAllPage(after: bigint, limit: number): RecordedEvent[] {
-    return (this.statements.readAll.all(after, limit) as EventRow[]).map(toRecordedEvent);
+    return (this.statements.readAll.all(after, this.unsyncedAfter ?? NO_BOUND, limit) as EventRow[]).map(toRecordedEvent);
   }
 
+  private storedHead(): bigint {
+    return (this.statements.head.get() as { position: bigint | null }).position ?? 0n;
+  }
+
+  /**
+   * fdatasync of the write-ahead log, where every COMMIT of this connection has written its
+   * frames (fsync flushes the file's pages whichever descriptor wrote them): every group
+   * committed before it began is durable once it returns. SQLite itself syncs the log before
+   * a checkpoint copies it into the database, and the database after. Limit: the descriptor is
+   * opened once; SQLite deletes and recreates the log only when its last connection closes,
+   * which this open connection never is before `close`.
+   */
+  private async syncWriteAheadLog(): Promise<void> {
+    const covered = this.committedHead;
+    this.wal ??= await openFile(`${this.db.name}-wal`, 'r+');
+    await this.wal.datasync();
+    // Positions up to `covered` are durable; what committed during the sync waits for the next one.
+    this.unsyncedAfter = this.committedHead > covered ? covered : undefined;
+  }
+
+  /**
+   * A stream's interned id. Ids are never reused or removed (no deletes), so one read outside a
+   * transaction is kept; one seen inside a group's transaction may yet roll back, so it is not.
+   */
   private streamIdOf(stream: string): bigint | undefined {
+    const known = this.streamIds.get(stream);
+    if (known !== undefined) return known;
     const row = this.statements.streamId.get(stream) as { stream_id: bigint } | undefined;
+    if (row && !this.db.inTransaction) {
+      if (this.streamIds.size >= STREAM_IDS_KEPT) this.streamIds.clear();
+      this.streamIds.set(stream, row.stream_id);
+    }
     return row?.stream_id;
   }
 
@@ -259,17 +338,18 @@ const prepareStatements = (db: Database.Database) => {
     storedRun: prepare(
       'SELECT id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
     ),
+    // By the stream's id, its name bound as a value: no join with streams.
     readForward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
-       WHERE s.name = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events e
+       WHERE e.stream_id = ? AND e.revision >= ? ORDER BY e.revision LIMIT ?`,
     ),
     readBackward: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM}
-       WHERE s.name = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events e
+       WHERE e.stream_id = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
     ),
     head: prepare('SELECT max(position) AS position FROM events'),
     readAll: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? ORDER BY e.position LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?`,
     ),
   };
 };
