@@ -261,8 +261,8 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   StopWorkExceptionRecorded: { organizationId: everyone, orderIds: everyone, commandType: everyone, personal: { subjectId: caseSubject, reason: documents } },
   FormerLeadAccessRevoked: { organizationId: everyone },
   // Erasure and legal hold carry no personal data (docs/ERASURE.md); every scope learns that a person it sees was erased.
-  SubjectErased: { subjectId: person, personKind: everyone, reason: documents, reference: full },
-  LegalHoldPlaced: { holdId: documents, reason: documents, reference: full },
+  SubjectErased: { subjectId: person, personKind: everyone, reason: documents, personal: { subjectId: caseSubject, reference: full } },
+  LegalHoldPlaced: { holdId: documents, reason: documents, personal: { subjectId: caseSubject, reference: full } },
   LegalHoldLifted: { holdId: documents },
 };
 

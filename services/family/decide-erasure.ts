@@ -1,3 +1,4 @@
+import { CASE_SUBJECT_ID } from '../shared/case-subject.js';
 import { forbidden, invalidTransition, legalHold, notFound, rule } from '../shared/domain-error.js';
 import type { FamilyCommandOf } from './commands.js';
 import type { FamilyEvent } from './events.js';
@@ -7,8 +8,16 @@ import { underLegalHold, type FamilyState } from './state.js';
 /**
  * Erasure and legal hold (issue 13 item 4, docs/ERASURE.md). The write policy has already run:
  * these are case control, the lead organisation's alone (access-policy.ts). None of the events
- * carries personal data: ids, a reason from a closed vocabulary, the organisation's own reference.
+ * carries the person's data: ids, a reason from a closed vocabulary, the organisation's own
+ * reference (sealed under the case subject).
  */
+
+/**
+ * The organisation's reference, if any, sealed under the case subject: it is free text to the
+ * store (a docket number, or a name someone typed), and these events are never erased.
+ */
+const sealedReference = (reference: string | undefined): { personal?: { subjectId: string; reference: string } } =>
+  (reference ? { personal: { subjectId: CASE_SUBJECT_ID, reference } } : {});
 
 const leadAdministrator = (c: { readonly actor: { readonly role: string; readonly organizationId: string } }, s: FamilyState): boolean =>
   c.actor.role === 'ADMIN' && c.actor.organizationId === s.leadOrganizationId;
@@ -30,14 +39,14 @@ export const eraseSubject = (c: FamilyCommandOf<'EraseSubject'>, s: FamilyState)
   if (person.erased) throw invalidTransition(rule`Cannot erase subject: the person's data is already erased`);
   return [{
     type: 'SubjectErased',
-    data: { subjectId: c.subjectId, personKind: child ? 'CHILD' : 'RELATIVE', reason: c.reason, ...(c.reference ? { reference: c.reference } : {}) },
+    data: { subjectId: c.subjectId, personKind: child ? 'CHILD' : 'RELATIVE', reason: c.reason, ...sealedReference(c.reference) },
   }];
 };
 
 /** Places a legal hold (the lead's advocates and administrators): preserving is never the risky step. */
 export const placeLegalHold = (c: FamilyCommandOf<'PlaceLegalHold'>, s: FamilyState): FamilyEvent[] => {
   requireNew(s.legalHolds ?? new Map(), c.holdId, 'holdId', rule`legal hold`);
-  return [{ type: 'LegalHoldPlaced', data: { holdId: c.holdId, reason: c.reason, ...(c.reference ? { reference: c.reference } : {}) } }];
+  return [{ type: 'LegalHoldPlaced', data: { holdId: c.holdId, reason: c.reason, ...sealedReference(c.reference) } }];
 };
 
 /** Lifts a standing legal hold: only an ADMIN of the lead organisation (lifting is what lets erasure happen). */

@@ -140,18 +140,19 @@ export type FamilyEvent =
   | E<'StopWorkExceptionRecorded', { organizationId: string; orderIds: readonly string[]; commandType: string; personal: Personal<{ reason: string }> }>
   /** The new lead ended the read access a former lead kept after a transfer. */
   | E<'FormerLeadAccessRevoked', { organizationId: string }>
-  // added by issue 13 (erasure and legal hold): docs/ERASURE.md. None of them carries personal data.
+  // added by issue 13 (erasure and legal hold): docs/ERASURE.md. None of them carries the erased person's data.
   /**
    * A child's or relative's personal data was erased: their data key is destroyed after this is
    * appended, so every `personal` part sealed for them opens as `{ subjectId, erased: true }`.
-   * `reference`: the organisation's own id for the request (never a name).
+   * `reference`: the organisation's own id for the request, sealed under the case subject from
+   * version 4 (a docket number or a name written into it must not outlive the erasure in the clear).
    */
-  | E<'SubjectErased', { subjectId: string; personKind: 'CHILD' | 'RELATIVE'; reason: V.ErasureReason; reference?: string }>
+  | E<'SubjectErased', { subjectId: string; personKind: 'CHILD' | 'RELATIVE'; reason: V.ErasureReason; personal?: Personal<{ reference: string }> }>
   /** The family's records are to be preserved: nobody in it is erased while the hold stands. */
-  | E<'LegalHoldPlaced', { holdId: string; reason: V.LegalHoldReason; reference?: string }>
+  | E<'LegalHoldPlaced', { holdId: string; reason: V.LegalHoldReason; personal?: Personal<{ reference: string }> }>
   | E<'LegalHoldLifted', { holdId: string }>;
 
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;
 
-export const FAMILY_EVENT_SCHEMA_VERSION = 3;
+export const FAMILY_EVENT_SCHEMA_VERSION = 4;

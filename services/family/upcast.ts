@@ -34,6 +34,10 @@ const languagesUnderPersonal: Upcaster = ({ languages, ...rest }) => {
   return { ...rest, personal: { ...personal, languages } };
 };
 
+/** Version 3 kept an erasure's or a hold's `reference` outside `personal`: it moves under the case subject's. */
+const referenceUnderCase: Upcaster = ({ reference, ...rest }) =>
+  (reference === undefined ? rest : { ...rest, personal: { subjectId: CASE_SUBJECT_ID, reference } });
+
 /**
  * Upcasters by event type and the version they read. Version 0 of RelativeAdded is the shape
  * from before relatives' languages were recorded (no `languages`, no `needsInterpreter`); this
@@ -48,6 +52,9 @@ const languagesUnderPersonal: Upcaster = ({ languages, ...rest }) => {
  *
  * Version 2 to 3: a person's `languages` (ChildRegistered, RelativeAdded) move under `personal`;
  * stored before version 3 they stay plaintext in the event store, as stored.
+ *
+ * Version 3 to 4: the `reference` of SubjectErased and LegalHoldPlaced moves under `personal`
+ * (the case subject's); stored before version 4 it stays plaintext, as stored.
  */
 export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   RelativeAdded: {
@@ -59,6 +66,8 @@ export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, U
   FamilyCaseReopened: { 1: reasonUnder(caseSubject) },
   StopWorkExceptionRecorded: { 1: reasonUnder(caseSubject) },
   ReunificationFailed: { 1: reasonUnder((data) => String(data['relativeId'])) },
+  SubjectErased: { 3: referenceUnderCase },
+  LegalHoldPlaced: { 3: referenceUnderCase },
   SeparationRecorded: {
     1: ({ personal, ...rest }) => {
       const subjectId = (personal as { subjectId?: unknown } | undefined)?.subjectId;

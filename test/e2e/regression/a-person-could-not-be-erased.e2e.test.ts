@@ -138,7 +138,7 @@ describe('a person can be erased (eraseSubject), and a legal hold prevents it', 
     expect(after.relatives[0]).toEqual({ id: 'mother', erased: false, givenName: MOTHER, relationship: 'MOTHER' });
     const events = await history();
     expect(events.find((event: { type: string }) => event.type === 'ChildRegistered').data.personal).toEqual({ subjectId: CHILD, erased: true });
-    expect(events.find((event: { type: string }) => event.type === 'SubjectErased').data).toEqual({ subjectId: CHILD, personKind: 'CHILD', reason: 'SUBJECT_REQUEST', reference: 'REQ-2024-7' });
+    expect(events.find((event: { type: string }) => event.type === 'SubjectErased').data).toEqual({ subjectId: CHILD, personKind: 'CHILD', reason: 'SUBJECT_REQUEST', personal: { subjectId: 'case:notes', reference: 'REQ-2024-7' } });
     expect(JSON.stringify(events)).not.toContain('Erasecanary');
     const lines = await timeline();
     expect(lines.find((entry: { type: string }) => entry.type === 'ChildRegistered').sentence).toBe(`Registered child ${CHILD} (erased), nationality HN.`);

@@ -22,9 +22,9 @@ const detained = event('ChildDetained', { childId: 'child-1', agency: 'ORR', det
 describe('eraseSubject', () => {
   const family = given(opened, childRegistered(), relativeAdded(), detained);
 
-  it('records SubjectErased with the person kind, the reason and the reference: no personal data', () => {
+  it('records SubjectErased with the person kind, the reason and the reference (sealed under the case subject): nothing of the person', () => {
     expect(when(family, 'EraseSubject', { ...erase(), reference: 'REQ-42' })).toEqual([
-      { type: 'SubjectErased', data: { subjectId: 'child-1', personKind: 'CHILD', reason: 'SUBJECT_REQUEST', reference: 'REQ-42' } },
+      { type: 'SubjectErased', data: { subjectId: 'child-1', personKind: 'CHILD', reason: 'SUBJECT_REQUEST', personal: { subjectId: 'case:notes', reference: 'REQ-42' } } },
     ]);
     expect(when(family, 'EraseSubject', erase('father-1'))[0]?.data).toEqual({ subjectId: 'father-1', personKind: 'RELATIVE', reason: 'SUBJECT_REQUEST' });
   });
@@ -66,7 +66,7 @@ describe('legal holds', () => {
     const family = given(opened, childRegistered(), held);
     rejected(family, 'PlaceLegalHold', { holdId: 'hold-1', reason: 'LITIGATION' }, 'BAD_USER_INPUT', /already exists/, 'holdId');
     expect(when(family, 'PlaceLegalHold', { holdId: 'hold-2', reason: 'LITIGATION', reference: 'case-9' })).toEqual([
-      { type: 'LegalHoldPlaced', data: { holdId: 'hold-2', reason: 'LITIGATION', reference: 'case-9' } },
+      { type: 'LegalHoldPlaced', data: { holdId: 'hold-2', reason: 'LITIGATION', personal: { subjectId: 'case:notes', reference: 'case-9' } } },
     ]);
     rejected(family, 'LiftLegalHold', { holdId: 'hold-1' }, 'FORBIDDEN', /administrator of the lead/);
     expect(when(family, 'LiftLegalHold', { holdId: 'hold-1', actor: ADMIN })).toEqual([{ type: 'LegalHoldLifted', data: { holdId: 'hold-1' } }]);
