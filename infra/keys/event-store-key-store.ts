@@ -29,6 +29,8 @@ const FORMAT = 1;
 const READ_CONCURRENCY = 32;
 /** How long the live subscription waits before it is opened again after a failure. */
 const RESUBSCRIBE_MS = 1_000;
+/** Failed subscriptions in a row (nothing delivered) before a replica stops following. */
+const MAX_FOLLOW_FAILURES = 10;
 
 type KeyEvents = Pick<EventStore, 'appendToStream' | 'readStream' | 'deleteStream' | 'readAll' | 'headPosition' | 'subscribeToAll'>;
 
@@ -92,8 +94,8 @@ export interface KeyStoreListener {
  *   listed subject's stream) and kept current by a live `$all` subscription (new keys, re-wraps,
  *   destructions, rotations). So the read models' synchronous view (ReadModelKeys) is memory
  *   only, and the async calls read a stream only for a subject not in memory (just created on
- *   another replica) or while the subscription is down. Memory: about 250 bytes per key
- *   (README "Running on EventStoreDB").
+ *   another replica) or while the subscription is down. Memory: about 0.9 KB per key
+ *   (test/bench/event-store-key-load.bench.ts; README "Running on EventStoreDB").
  * - Destroying a key tombstones its stream (no append can ever create it again), then appends
  *   `SubjectKeyDestroyed` to the log: every replica's subscription sees it and holds the subject
  *   as `erased` from then on (within the subscription's delay, milliseconds when healthy).
@@ -255,15 +257,22 @@ export class EventStoreKeyStore implements KeyStore, ReadModelKeys {
     this.following ??= this.follow(head);
   }
 
-  /** Follows `$all` from `after`, learning what happens to the key streams; opened again after a failure. */
+  /**
+   * Follows `$all` from `after`, learning what happens to the key streams; opened again after a
+   * failure, up to MAX_FOLLOW_FAILURES in a row without anything delivered (then it stops: the
+   * async calls read every key from its stream, the synchronous view keeps what memory holds).
+   */
   private async follow(after: Position | undefined): Promise<void> {
     let from = after;
-    while (!this.closed) {
+    let failures = 0;
+    while (!this.closed && failures < MAX_FOLLOW_FAILURES) {
+      failures += 1;
       try {
         const subscription = this.events.subscribeToAll(from ? { after: from } : {});
         this.subscription = subscription;
         for await (const item of subscription) {
           if (this.closed) break;
+          failures = 0;
           if (item.kind === 'caughtUp') {
             this.live = true;
             continue;
@@ -350,7 +359,8 @@ export class EventStoreKeyStore implements KeyStore, ReadModelKeys {
     const key = unwrapDataKey(this.masterKey, subjectId, event);
     if (key !== undefined) {
       this.wrappedElsewhere.delete(subjectId);
-      this.remember(subjectId, key);
+      // A copy of its own: a pooled Buffer would keep its whole 8 KB slab (and the read's garbage in it) alive.
+      this.remember(subjectId, ownCopy(key));
     } else if (!this.keys.has(subjectId)) this.wrappedElsewhere.add(subjectId);
   }
 
@@ -420,6 +430,13 @@ export const rotateEventStoreMasterKey = async (events: KeyEvents, current: Buff
   };
   await inParallel([...keyed].filter((subjectId) => !destroyed.has(subjectId)), rewrap);
   return { rewrapped, alreadyNew };
+};
+
+/** The key's bytes in an ArrayBuffer of their own (32 bytes), not a slice of a pooled slab. */
+const ownCopy = (key: DataKey): DataKey => {
+  const bytes = new Uint8Array(key.length);
+  bytes.set(key);
+  return Buffer.from(bytes.buffer);
 };
 
 const opensCheck = (masterKey: Buffer, data: JsonObject): boolean => {
