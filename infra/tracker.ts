@@ -22,6 +22,7 @@ import { createOwnerOnlyFiles, narrowDataDir } from './private-files.js';
 import { newEventId } from './event-store/event-id.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { openKeyStore, type OpenedKeyStore } from './keys/open-key-store.js';
+import { EventStoreKeyStore } from './keys/event-store-key-store.js';
 import { EncryptingEventStore } from '../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../services/privacy/personal-data-cipher.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
@@ -80,17 +81,24 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
   const { lock, keys, store, readDb } = await openDataDir(config, logger, encrypted);
   if (keys.firstStartNotice) (options.stderr ?? process.stderr).write(keys.firstStartNotice);
   // Personal values in the read models are sealed with the same keys as the events (read-model-sealer.ts).
-  const sealing = encrypted ? sealReadModelsOf(readDb, keys.keyStore) : { sealer: undefined, stop: () => undefined };
-  if (encrypted && !sealing.sealer) logger.warn('the key store in the event store gives no synchronous keys yet: the read models hold personal data in plaintext (ARCHITECTURE.md, "Encryption at rest")');
-  const stopOpening = sealing.stop;
+  const stopOpening = encrypted ? sealReadModelsOf(readDb, keys.keyStore).stop : () => undefined;
+  const forgetPeople = (): void => {
+    forgetFoldedStates(store);
+    forgetDecodedFamilyStates();
+  };
+  // With the key store in EventStoreDB another replica's erasure or rotation reaches this one through it.
+  if (keys.keyStore instanceof EventStoreKeyStore) {
+    keys.keyStore.listen({
+      erased: forgetPeople,
+      rotatedAway: () => logger.error('the master key was rotated (tracker rotate-master-key): this replica records no new person until restarted with the new master key'),
+      followFailed: (error) => logger.warn({ err: { name: error.name, message: error.message } }, 'the subscription to the key streams failed: keys are read from their streams until it is back'),
+    });
+  }
   const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
   // Destroys any erased subject's key that survived a crash between SubjectErased and its destruction.
-  const erasureSweep = startErasureSweep(projector, readDb, keys.keyStore, logger, () => {
-    forgetFoldedStates(store);
-    forgetDecodedFamilyStates();
-  });
+  const erasureSweep = startErasureSweep(projector, readDb, keys.keyStore, logger, forgetPeople);
   const search = openSearch(config, logger, store);
   search.projector.start();
 
@@ -178,8 +186,9 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       search.db.close();
       readDb.close();
       stopOpening();
-      await store.close();
+      // The key store first: the one in EventStoreDB follows the store it shares with the events.
       await keys.keyStore.close();
+      await store.close();
       lock.release();
     },
   };
@@ -218,8 +227,8 @@ const openDataDir = async (config: Config, logger: Logger, encrypted: boolean) =
     });
     return { lock, keys, store, readDb };
   } catch (error) {
-    await store?.close();
     await keys?.keyStore.close();
+    await store?.close();
     lock.release();
     throw error;
   }

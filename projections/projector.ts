@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '../services/event-store/port.js'
 import { comparePositions, formatPosition, type Position } from '../services/event-store/position.js';
 import { Signal } from '../services/shared/signal.js';
 import { physicalTable, type BoundProjection, type Projection } from './projection.js';
+import { prepareKeysForBatch } from './read-model-sealing.js';
 
 /** Events per batch while following the store. */
 const BATCH_SIZE = 1_000;
@@ -248,6 +249,8 @@ export class Projector {
   private async readBatchNow(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
     const batch: RecordedEvent[] = [];
     for await (const event of this.store.readAll({ ...(after ? { after } : {}), maxCount })) batch.push(event);
+    // A key store whose synchronous keys are memory only gets the batch's keys in first (read-model-sealing.ts).
+    await prepareKeysForBatch(this.db, batch);
     return batch;
   }
 

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
 import { openEncryptedEventStore } from '../event-store/open-encrypted-event-store.js';
 import { createOwnerOnlyFiles } from '../private-files.js';
-import { rotateMasterKey } from '../keys/rotate-master-key.js';
+import { rotateEventStoreKeys, rotateMasterKey } from '../keys/rotate-master-key.js';
 import { MasterKeyError } from '../keys/master-key.js';
 import { KeyStoreLockedError } from '../keys/sqlite-key-store.js';
 import type { EventStore } from '../../services/event-store/port.js';
@@ -265,10 +265,19 @@ program
 
 program
   .command('rotate-master-key')
-  .description('re-wrap every data key with a new master key (stop the server first); events are not touched')
+  .description('re-wrap every data key with a new master key (embedded key store: stop the server first; in EventStoreDB: replicas may run, README "Running on EventStoreDB"); events are not touched')
   .requiredOption('--new-key-file <file>', 'the new master key: 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)')
-  .action((options: { newKeyFile: string }) => {
+  .action(async (options: { newKeyFile: string }) => {
     const config = loadConfig();
+    if (config.keys.store === 'event-store') {
+      const rotation = await rotateEventStoreKeys(config, options.newKeyFile);
+      process.stdout.write(`re-wrapped ${String(rotation.rewrapped)} data keys with the new master key (${String(rotation.alreadyNew)} were already)\n`);
+      process.stdout.write(
+        'running replicas with the old key now record no new person; set TRACKER_MASTER_KEY or TRACKER_MASTER_KEY_FILE to the new key on every replica and restart it, ' +
+          'after running this again with the same keys once every replica has logged the rotation (it re-wraps what they made meanwhile)\n',
+      );
+      return;
+    }
     const lock = lockDataDir(config.dataDir);
     try {
       const rotation = rotateMasterKey(config.keys, options.newKeyFile);

@@ -5,6 +5,8 @@ import { KEY_STORE_FILE, loadMasterKey, MASTER_KEY_FILE, MasterKeyError, readKey
 import { PRIVATE_FILE_MODE } from '../private-files.js';
 import { rewrapBlindIndexKey } from './key-directory.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
+import { openEventStore } from '../event-store/open-event-store.js';
+import { rotateEventStoreMasterKey, type EventStoreRotation } from './event-store-key-store.js';
 
 export interface Rotation {
   readonly rewrapped: number;
@@ -22,9 +24,7 @@ export interface Rotation {
  * The caller holds the data directory (no server running).
  */
 export const rotateMasterKey = (settings: Config['keys'], newKeyFile: string): Rotation => {
-  if (settings.store === 'event-store') {
-    throw new MasterKeyError('rotate-master-key re-wraps the embedded key store only; the key store in EventStoreDB (TRACKER_KEY_STORE=event-store) cannot be rotated yet');
-  }
+  if (settings.store === 'event-store') throw new MasterKeyError('the key store in EventStoreDB rotates with rotateEventStoreKeys');
   const current = loadMasterKey(settings);
   const next = readKeyFile(newKeyFile, '--new-key-file');
   const inKeyDir = settings.masterKey === undefined && settings.masterKeyFile === undefined;
@@ -39,5 +39,25 @@ export const rotateMasterKey = (settings: Config['keys'], newKeyFile: string): R
     return { rewrapped, wroteMasterKeyFile: inKeyDir ? masterFile : undefined };
   } finally {
     void store.close();
+  }
+};
+
+/**
+ * Rotates the master key of the key store in EventStoreDB (TRACKER_KEY_STORE=event-store):
+ * `rotateEventStoreMasterKey` (event-store-key-store.ts) with the configured (current) key and
+ * the one in `newKeyFile`, while replicas may run. No file is written: every replica's
+ * TRACKER_MASTER_KEY(_FILE) is switched to the new key by the operator (README "Running on
+ * EventStoreDB", the procedure). Idempotent: run again with the same keys it re-wraps only the
+ * keys a replica made under the previous key before it saw the rotation.
+ */
+export const rotateEventStoreKeys = async (config: Pick<Config, 'keys' | 'eventStore'>, newKeyFile: string): Promise<EventStoreRotation> => {
+  const current = loadMasterKey(config.keys);
+  const next = readKeyFile(newKeyFile, '--new-key-file');
+  if (next.equals(current.key)) throw new MasterKeyError('--new-key-file holds the current master key: nothing to rotate');
+  const events = openEventStore(config.eventStore);
+  try {
+    return await rotateEventStoreMasterKey(events, current.key, next);
+  } finally {
+    await events.close();
   }
 };

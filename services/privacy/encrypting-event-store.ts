@@ -36,7 +36,7 @@ export class EncryptingEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
     private readonly cipher: PersonalDataCipher,
-    /** `alsoClose`: closed after the wrapped store (e.g. a key store opened for this store alone). */
+    /** `alsoClose`: closed before the wrapped store (e.g. a key store opened for this store alone, which may follow it). */
     private readonly options: { readonly alsoClose?: () => Promise<void> } = {},
   ) {}
 
@@ -101,8 +101,8 @@ export class EncryptingEventStore implements EventStore {
 
   /** Closes the wrapped store (and `alsoClose`); a key store not handed over belongs to whoever opened it. */
   async close(): Promise<void> {
-    await this.inner.close();
     await this.options.alsoClose?.();
+    await this.inner.close();
   }
 
   private async opened(event: RecordedEvent): Promise<RecordedEvent> {

@@ -73,6 +73,14 @@ export class PersonalDataCipher {
 export const legacyKeyIdsIn = (stream: string, data: JsonObject): readonly string[] =>
   findSites(data, '', toOpen).filter((site) => site.keyId === undefined).map((site) => legacyDataKeyId(stream, site.subjectId));
 
+/**
+ * The keys sealing these (opened or plaintext) events' data would use: every `personal` subject
+ * and webhook secret not erased, named within its stream (data-key-id.ts).
+ */
+export const keyIdsToSealIn = (events: ReadonlyArray<{ readonly stream: string; readonly data: JsonObject }>): string[] => [
+  ...new Set(events.flatMap((event) => findSites(event.data, '', toSeal).map((site) => dataKeyId(event.stream, site.subjectId)))),
+];
+
 /** Does this stored event data hold anything sealed? */
 export const holdsSealedData = (data: JsonObject): boolean => hasSite(data, toOpen);
 

@@ -28,18 +28,25 @@ import { erasedPersonal, type ErasedPersonal } from './sealed-data.js';
  * Synchronous by design: projections apply their batches inside a SQLite transaction, and
  * resolvers decode rows synchronously. The keys come from ReadModelKeys, a synchronous view of
  * the key store (the embedded SQLite key store implements it: its keys are cached in memory,
- * and a miss is one indexed read of a local file; a destroyed key is `erased` at once).
+ * and a miss is one indexed read of a local file; a destroyed key is `erased` at once; the one in
+ * EventStoreDB holds every key in memory, and the projector calls `prepareKeys` for a batch's
+ * subjects first).
  */
 export interface ReadModelKeys {
   /** The subject's key, `erased`, or undefined when the key store never held one. */
   keyForOpeningNow(subjectId: string): DataKeyForOpening | undefined;
   /** The subject's key, created (durably) if it has none yet, or `erased`. */
   keyForSealingNow(subjectId: string): DataKey | 'erased';
+  /**
+   * For a key store whose synchronous view is memory only (the one in EventStoreDB): brings
+   * these subjects' keys into memory (creating missing ones) before a batch is applied.
+   */
+  prepareKeys?(subjectIds: readonly string[]): Promise<void>;
 }
 
 /**
- * The key store's synchronous view, if it has one (the embedded SQLite key store does; the one
- * in EventStoreDB, async only, does not yet: with it the read models are not sealed).
+ * The key store's synchronous view, if it has one (the embedded SQLite key store from its cache
+ * and its file; the one in EventStoreDB from memory, every key loaded at open).
  */
 export const readModelKeysOf = (keyStore: object): ReadModelKeys | undefined => {
   const keys = keyStore as Partial<ReadModelKeys>;

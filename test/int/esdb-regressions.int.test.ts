@@ -14,6 +14,20 @@ afterEach(async () => {
 });
 
 describe('EventStoreDB adapter regressions found on the protocol test server', () => {
+  it("closing one store while another store of the process has an append in flight: that append was rejected, and its answer threw inside the client (an unhandled error)", async () => {
+    server = await EsdbProtocolTestServer.start();
+    const [closing, appending] = [EsdbEventStore.connect(server.connectionString), EsdbEventStore.connect(server.connectionString)];
+    // Both have opened their batch-append stream; then every answer is slow, so the append below is in flight when the other closes.
+    await closing.appendToStream('regression-close-a', [anEvent(1)], { expectedRevision: 'no_stream' });
+    await appending.appendToStream('regression-close-b', [anEvent(1)], { expectedRevision: 'no_stream' });
+    server.setResponseDelay(300);
+    const append = appending.appendToStream('regression-close-b', [anEvent(2)], { expectedRevision: 0 });
+    await within(10_000, closing.close(), 'close() of the other store');
+    await expect(append).resolves.toMatchObject({ nextExpectedRevision: 1 });
+    server.setResponseDelay(0);
+    await appending.close();
+  });
+
   it('close() hung after a read the caller left early (headPosition, the bootstrap check `for await ... return`)', async () => {
     server = await EsdbProtocolTestServer.start();
     const store = EsdbEventStore.connect(server.connectionString);

@@ -71,11 +71,11 @@ export class EsdbEventStore implements EventStore {
       jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }),
     );
     try {
-      const result = await this.retrying(() =>
+      const result = await inFlight(this.retrying(() =>
         this.client.appendToStream(stream, proposed, {
           expectedRevision: toEsdbExpectedRevision(options.expectedRevision),
         }),
-      );
+      ));
       if (!result.position) throw new Error(`EventStoreDB returned no position for ${stream}`);
       return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position };
     } catch (error) {
@@ -160,9 +160,40 @@ export class EsdbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await noAppendInFlight(CLOSE_WAITS_FOR_APPENDS_MS);
     await this.client.dispose();
   }
 }
+
+/**
+ * Appends in flight on every client of this process. The client's batch append keeps its
+ * pending appends in one map for the whole process, and when one client's append stream fails
+ * (as disposing it does) it rejects and forgets every client's pending appends; the answers that
+ * then arrive for another client throw inside the client (an unhandled error). So `close()`
+ * disposes its client only once no append is in flight in the process, waiting at most
+ * CLOSE_WAITS_FOR_APPENDS_MS. Only matters with several stores open in one process (tests with
+ * two replicas); a server has one.
+ */
+const appendsInFlight = new Set<Promise<unknown>>();
+const CLOSE_WAITS_FOR_APPENDS_MS = 5_000;
+
+const inFlight = <T>(append: Promise<T>): Promise<T> => {
+  appendsInFlight.add(append);
+  const forget = (): void => {
+    appendsInFlight.delete(append);
+  };
+  append.then(forget, forget);
+  return append;
+};
+
+const noAppendInFlight = async (ms: number): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (appendsInFlight.size > 0 && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...appendsInFlight]), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+    clearTimeout(timer);
+  }
+};
 
 /**
  * Iterates a read, and when the caller stops early (a `break`, a `return`, `maxCount` reached

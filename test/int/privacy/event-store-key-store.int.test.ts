@@ -3,13 +3,23 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EsdbEventStore } from '../../../infra/event-store/esdb/esdb-event-store.js';
 import { newEventId } from '../../../infra/event-store/event-id.js';
-import { EventStoreHasNoKeyStoreError, EventStoreKeyStore, KEY_CHECK_STREAM, keyStreamOf } from '../../../infra/keys/event-store-key-store.js';
-import { KeyStoreLockedError, SqliteKeyStore } from '../../../infra/keys/sqlite-key-store.js';
+import {
+  DataKeyNotInMemoryError,
+  DataKeyWrappedElsewhereError,
+  EventStoreHasNoKeyStoreError,
+  EventStoreKeyStore,
+  KEY_CHECK_STREAM,
+  KEY_LOG_STREAM,
+  keyStreamOf,
+  MasterKeyRotatedError,
+  rotateEventStoreMasterKey,
+} from '../../../infra/keys/event-store-key-store.js';
+import { dataKeyContext, KeyStoreLockedError, SqliteKeyStore, wrap } from '../../../infra/keys/sqlite-key-store.js';
 import { StreamDeletedError } from '../../../services/event-store/errors.js';
 import { DataKeyMissingError, SubjectErasedError } from '../../../services/privacy/key-store.js';
 import { EncryptingEventStore } from '../../../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../../../services/privacy/personal-data-cipher.js';
-import { collect } from '../../support/async.js';
+import { collect, waitUntil } from '../../support/async.js';
 import { EsdbProtocolTestServer } from '../../support/esdb-protocol-test-server.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
@@ -21,16 +31,20 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
   let server: EsdbProtocolTestServer;
   const connections: EsdbEventStore[] = [];
   const master = randomBytes(32);
-  const replica = (options: ConstructorParameters<typeof EventStoreKeyStore>[2] = {}, masterKey = master) => {
+  const replicas: EventStoreKeyStore[] = [];
+  const replica = (masterKey = master) => {
     const connection = EsdbEventStore.connect(server.connectionString);
     connections.push(connection);
-    return new EventStoreKeyStore(connection, masterKey, options);
+    const keys = new EventStoreKeyStore(connection, masterKey);
+    replicas.push(keys);
+    return keys;
   };
 
   beforeEach(async () => {
     server = await EsdbProtocolTestServer.start();
   });
   afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((keys) => keys.close()));
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
     await server.stop();
   });
@@ -64,23 +78,26 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
     for (const subject of subjects) expect(fromC.get(subject)).toEqual(fromA.get(subject));
   });
 
-  it('destroy on one replica: erased there at once, on the other once its cached key is older than the TTL; the stream is a tombstone no append revives', async () => {
-    let now = 1_000_000;
+  it('destroy on one replica: erased there at once, on the other as soon as its subscription sees the log entry (no read of its own); the stream is a tombstone no append revives', async () => {
     const a = replica();
-    const b = replica({ cacheTtlMs: 5_000, now: () => now });
+    const b = replica();
     await a.keysForSealing(['doomed']);
     const before = (await b.keysForOpening(['doomed'])).get('doomed');
     expect(Buffer.isBuffer(before)).toBe(true);
+    expect(b.keyForOpeningNow('doomed')).toEqual(before);
+    const erasedOnB: string[] = [];
+    b.listen({ erased: (subjectId) => erasedOnB.push(subjectId) });
 
+    const readsBefore = server.calls.read;
     await a.destroy('doomed');
     expect((await a.keysForOpening(['doomed'])).get('doomed')).toBe('erased');
     await expect(a.keysForSealing(['doomed'])).rejects.toBeInstanceOf(SubjectErasedError);
-    // B's cache is younger than its TTL: the documented window in which it still has the key.
-    now += 4_999;
-    expect(Buffer.isBuffer((await b.keysForOpening(['doomed'])).get('doomed'))).toBe(true);
-    now += 2;
+    await waitUntil("B's memory to hold the subject as erased", () => b.keyForOpeningNow('doomed') === 'erased', 10_000);
+    expect(erasedOnB).toEqual(['doomed']);
     expect((await b.keysForOpening(['doomed'])).get('doomed')).toBe('erased');
     await expect(b.keysForSealing(['doomed'])).rejects.toBeInstanceOf(SubjectErasedError);
+    // Learnt from the subscription: B read no stream for it (A's own calls read none either).
+    expect(server.calls.read).toBe(readsBefore);
 
     expect(server.log.isTombstoned(keyStreamOf('doomed'))).toBe(true);
     const raw = connections[0]!;
@@ -88,10 +105,81 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
     await expect(
       raw.appendToStream(keyStreamOf('doomed'), [{ id: newEventId(), type: 'DataKeyCreated', data: {}, metadata: {} }], { expectedRevision: 'no_stream' }),
     ).rejects.toBeInstanceOf(StreamDeletedError);
-    // A replica that starts later learns it from the stream, and destroying again is a no-op.
+    // A replica that starts later loads it as erased from the log, and destroying again is a no-op.
     const c = replica();
-    expect((await c.keysForOpening(['doomed'])).get('doomed')).toBe('erased');
+    await c.open();
+    expect(c.keyForOpeningNow('doomed')).toBe('erased');
     await c.destroy('doomed');
+  });
+
+  it('a replica loads every key into memory at open, and learns keys made elsewhere from its subscription: the synchronous view needs no read', async () => {
+    const a = replica();
+    const subjects = Array.from({ length: 50 }, (_, index) => `loaded-${String(index)}`);
+    const made = await a.keysForSealing(subjects);
+    await a.destroy('loaded-7');
+    const b = replica();
+    await b.open();
+    for (const subject of subjects) expect(b.keyForOpeningNow(subject)).toEqual(subject === 'loaded-7' ? 'erased' : made.get(subject));
+    expect(b.keyForSealingNow('loaded-3')).toEqual(made.get('loaded-3'));
+    expect(b.keyForOpeningNow('never-keyed')).toBeUndefined();
+    expect(() => b.keyForSealingNow('never-keyed')).toThrow(DataKeyNotInMemoryError);
+
+    const later = await a.keysForSealing(['made-after-b-opened']);
+    await waitUntil('B to learn the key A made', () => b.keyForOpeningNow('made-after-b-opened') !== undefined, 10_000);
+    expect(b.keyForOpeningNow('made-after-b-opened')).toEqual(later.get('made-after-b-opened'));
+    // prepareKeys brings a key into memory (creating one for a subject that has none): what the projector calls before a batch.
+    await b.prepareKeys(['first-seen-by-the-projector', 'loaded-7']);
+    expect(Buffer.isBuffer(b.keyForSealingNow('first-seen-by-the-projector'))).toBe(true);
+    expect(b.keyForSealingNow('loaded-7')).toBe('erased');
+    await waitUntil('A to learn the key B made', () => a.keyForOpeningNow('first-seen-by-the-projector') !== undefined, 10_000);
+  });
+
+  it('rotation re-wraps every live key under the new master key without changing it; a replica on the old key keeps opening but records no new person; the old key is refused at start', async () => {
+    const old = replica();
+    const made = await old.keysForSealing(['r-1', 'r-2', 'r-3']);
+    await old.destroy('r-3');
+    let rotatedAway = false;
+    old.listen({ rotatedAway: () => (rotatedAway = true) });
+    const next = randomBytes(32);
+    const connection = EsdbEventStore.connect(server.connectionString);
+    connections.push(connection);
+
+    expect(await rotateEventStoreMasterKey(connection, master, next)).toEqual({ rewrapped: 2, alreadyNew: 0 });
+    expect(server.log.streamEvents(keyStreamOf('r-1'))!.map((record) => record.type)).toEqual(['DataKeyCreated', 'DataKeyRewrapped']);
+    await waitUntil('the old replica to see the rotation', () => rotatedAway, 10_000);
+    expect(old.keyForOpeningNow('r-1')).toEqual(made.get('r-1'));
+    expect((await old.keysForOpening(['r-2'])).get('r-2')).toEqual(made.get('r-2'));
+    await expect(old.keysForSealing(['new-person'])).rejects.toBeInstanceOf(MasterKeyRotatedError);
+
+    const fresh = replica(next);
+    await fresh.open();
+    expect(fresh.keyForOpeningNow('r-1')).toEqual(made.get('r-1'));
+    expect(fresh.keyForOpeningNow('r-3')).toBe('erased');
+    await expect(replica(master).open()).rejects.toBeInstanceOf(KeyStoreLockedError);
+    // Run again with the same keys: nothing left to re-wrap.
+    expect(await rotateEventStoreMasterKey(connection, master, next)).toEqual({ rewrapped: 0, alreadyNew: 2 });
+    await expect(rotateEventStoreMasterKey(connection, randomBytes(32), randomBytes(32))).rejects.toBeInstanceOf(KeyStoreLockedError);
+  });
+
+  it('a key an old replica made before it saw the rotation: not opened with the new key (fail closed, a clear error), re-wrapped by running the rotation again', async () => {
+    const next = randomBytes(32);
+    const connection = EsdbEventStore.connect(server.connectionString);
+    connections.push(connection);
+    await replica().open();
+    await rotateEventStoreMasterKey(connection, master, next);
+    // As a replica on the old key would, before its subscription delivered the rotation.
+    const late = replica();
+    await expect(late.open()).rejects.toBeInstanceOf(KeyStoreLockedError);
+    const wrapped = wrap(master, dataKeyContext('late-person'), randomBytes(32)).toString('base64');
+    await connection.appendToStream(KEY_LOG_STREAM, [{ id: newEventId(), type: 'SubjectKeyed', data: { subjectId: 'late-person' }, metadata: {} }], { expectedRevision: 'any' });
+    await connection.appendToStream(keyStreamOf('late-person'), [{ id: newEventId(), type: 'DataKeyCreated', data: { format: 1, subjectId: 'late-person', wrapped }, metadata: {} }], { expectedRevision: 'no_stream' });
+
+    const fresh = replica(next);
+    await fresh.open();
+    expect(fresh.keyForOpeningNow('late-person')).toBeUndefined();
+    await expect(fresh.keysForOpening(['late-person'])).rejects.toBeInstanceOf(DataKeyWrappedElsewhereError);
+    expect(await rotateEventStoreMasterKey(connection, master, next)).toEqual({ rewrapped: 1, alreadyNew: 0 });
+    await waitUntil('the new replica to learn the re-wrapped key', () => fresh.keyForOpeningNow('late-person') !== undefined, 10_000);
   });
 
   it('a subject never keyed is DataKeyMissingError (the wrong store, never "erased") and opening creates nothing', async () => {
@@ -102,7 +190,7 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
 
   it('refuses a master key that does not open the check value; of two first starts with different keys, one wins and the other is refused', async () => {
     await replica().open();
-    const wrong = replica({}, randomBytes(32));
+    const wrong = replica(randomBytes(32));
     await expect(wrong.open()).rejects.toBeInstanceOf(KeyStoreLockedError);
     await expect(wrong.keysForOpening(['anyone'])).rejects.toBeInstanceOf(KeyStoreLockedError);
     await expect(wrong.keysForSealing(['anyone'])).rejects.toBeInstanceOf(KeyStoreLockedError);

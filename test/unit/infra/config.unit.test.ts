@@ -65,8 +65,8 @@ describe('the key store (TRACKER_KEY_STORE)', () => {
     expect(() => loadConfig({ TRACKER_KEY_STORE: 'vault-Canary' })).toThrow(/TRACKER_KEY_STORE: must be embedded or event-store/);
     expect(() => loadConfig({ TRACKER_KEY_STORE: 'vault-Canary' })).not.toThrow(/Canary/);
   });
-  it('rotate-master-key refuses the key store in the event store (it re-wraps the embedded one only) before touching any file', () => {
+  it('the embedded rotation refuses the key store in the event store before touching any file (that one rotates through rotateEventStoreKeys)', () => {
     const keys = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', TRACKER_DATA_DIR: '/nonexistent/tracker' }).keys;
-    expect(() => rotateMasterKey(keys, '/nonexistent/new.key')).toThrow(/cannot be rotated yet/);
+    expect(() => rotateMasterKey(keys, '/nonexistent/new.key')).toThrow(/rotates with rotateEventStoreKeys/);
   });
 });
