@@ -24,13 +24,15 @@ const DATA_KEY_CREATED = 'DataKeyCreated';
 const DATA_KEY_REWRAPPED = 'DataKeyRewrapped';
 const SUBJECT_KEYED = 'SubjectKeyed';
 const SUBJECT_KEY_DESTROYED = 'SubjectKeyDestroyed';
+/** The log names every key made since this event: a store without it was written before the log (upgradeKeyLog). */
+const KEY_LOG_STARTED = 'KeyLogStarted';
 const FORMAT = 1;
 /** Key streams read at once while loading (start) and rotating. */
 const READ_CONCURRENCY = 32;
 /** How long the live subscription waits before it is opened again after a failure. */
 const RESUBSCRIBE_MS = 1_000;
-/** Failed subscriptions in a row (nothing delivered) before a replica stops following. */
-const MAX_FOLLOW_FAILURES = 10;
+/** The longest wait between two attempts to follow the key streams again (doubling from RESUBSCRIBE_MS). */
+const MAX_RESUBSCRIBE_MS = 30_000;
 
 type KeyEvents = Pick<EventStore, 'appendToStream' | 'readStream' | 'deleteStream' | 'readAll' | 'headPosition' | 'subscribeToAll'>;
 
@@ -63,6 +65,13 @@ export class DataKeyWrappedElsewhereError extends Error {
 }
 
 /** The read models asked for a key that is not in memory (the projector prepares a batch's keys first: a person without any sealed event). */
+export class KeyLogIncompleteError extends Error {
+  override readonly name = 'KeyLogIncompleteError';
+  constructor() {
+    super(`the key log (${KEY_LOG_STREAM}) does not yet name every key of this store (written before the log existed): start a replica of this version once, which completes it, then rotate`);
+  }
+}
+
 export class DataKeyNotInMemoryError extends Error {
   override readonly name = 'DataKeyNotInMemoryError';
   constructor(readonly subjectId: string) {
@@ -251,21 +260,43 @@ export class EventStoreKeyStore implements KeyStore, ReadModelKeys {
    */
   private async load(): Promise<void> {
     const head = await this.events.headPosition();
-    const { keyed, destroyed } = await readKeyLog(this.events);
+    const log = await readKeyLog(this.events);
+    const { keyed, destroyed } = log.started ? log : await this.upgradeKeyLog(log.keyed, log.destroyed);
     for (const subjectId of destroyed) this.keys.set(subjectId, 'erased');
     await inParallel([...keyed].filter((subjectId) => !destroyed.has(subjectId)), (subjectId) => this.readKey(subjectId));
     this.following ??= this.follow(head);
   }
 
   /**
-   * Follows `$all` from `after`, learning what happens to the key streams; opened again after a
-   * failure, up to MAX_FOLLOW_FAILURES in a row without anything delivered (then it stops: the
-   * async calls read every key from its stream, the synchronous view keeps what memory holds).
+   * A store written before the log existed (the key store of a080e3f) holds keys the log does
+   * not name, which would never be loaded into memory nor re-wrapped by a rotation: the whole
+   * store is read once for its key streams, each is named in the log, then KeyLogStarted marks
+   * the log complete (two replicas doing it at once only repeat names). Every later start reads
+   * the log alone.
+   */
+  private async upgradeKeyLog(keyed: Set<string>, destroyed: Set<string>): Promise<{ keyed: Set<string>; destroyed: Set<string> }> {
+    const subjectPrefix = keyStreamOf('');
+    for await (const event of this.events.readAll()) {
+      const subjectId = event.data['subjectId'];
+      if (!event.stream.startsWith(subjectPrefix) || typeof subjectId !== 'string' || event.stream !== keyStreamOf(subjectId) || keyed.has(subjectId)) continue;
+      await this.appendToLog(SUBJECT_KEYED, subjectId);
+      keyed.add(subjectId);
+    }
+    await this.events.appendToStream(KEY_LOG_STREAM, [{ id: newEventId(), type: KEY_LOG_STARTED, data: {}, metadata: { schemaVersion: 1 } }], { expectedRevision: 'any' });
+    return { keyed, destroyed };
+  }
+
+  /**
+   * Follows `$all` from `after`, learning what happens to the key streams; opened again after
+   * every failure, for as long as the key store is open, waiting twice as long after each
+   * failure in a row (at most MAX_RESUBSCRIBE_MS): a replica that stopped following would never
+   * see a rotation or another replica's erasure (until then the async calls read every key from
+   * its stream, and the synchronous view keeps what memory holds).
    */
   private async follow(after: Position | undefined): Promise<void> {
     let from = after;
     let failures = 0;
-    while (!this.closed && failures < MAX_FOLLOW_FAILURES) {
+    while (!this.closed) {
       failures += 1;
       try {
         const subscription = this.events.subscribeToAll(from ? { after: from } : {});
@@ -284,7 +315,7 @@ export class EventStoreKeyStore implements KeyStore, ReadModelKeys {
         if (!this.closed) for (const listener of this.listeners) listener.followFailed?.(error instanceof Error ? error : new Error(String(error)));
       }
       this.live = false;
-      if (!this.closed) await this.closing.wait(RESUBSCRIBE_MS);
+      if (!this.closed) await this.closing.wait(Math.min(MAX_RESUBSCRIBE_MS, RESUBSCRIBE_MS * 2 ** Math.min(failures - 1, 5)));
     }
   }
 
@@ -397,6 +428,9 @@ export interface EventStoreRotation {
  * before it saw the rotation). Throws KeyStoreLockedError when neither key opens the check value.
  */
 export const rotateEventStoreMasterKey = async (events: KeyEvents, current: Buffer, next: Buffer): Promise<EventStoreRotation> => {
+  const { keyed, destroyed, started } = await readKeyLog(events);
+  // A log that does not name every key would leave the keys it misses under the old master key.
+  if (!started) throw new KeyLogIncompleteError();
   const check = await lastEventOf(events, KEY_CHECK_STREAM);
   if (check === undefined || check === 'deleted') throw new KeyStoreLockedError(`${KEY_CHECK_STREAM} (missing) in the event store`);
   if (!opensCheck(next, check.data)) {
@@ -404,7 +438,6 @@ export const rotateEventStoreMasterKey = async (events: KeyEvents, current: Buff
     const data = { format: FORMAT, checkValue: wrap(next, CHECK_CONTEXT, randomBytes(32)).toString('base64') };
     await events.appendToStream(KEY_CHECK_STREAM, [{ id: newEventId(), type: MASTER_KEY_ROTATED, data, metadata: { schemaVersion: 1 } }], { expectedRevision: check.revision });
   }
-  const { keyed, destroyed } = await readKeyLog(events);
   let rewrapped = 0;
   let alreadyNew = 0;
   const rewrap = async (subjectId: string): Promise<void> => {
@@ -449,12 +482,14 @@ const unwrapDataKey = (masterKey: Buffer, subjectId: string, event: Pick<Recorde
   return typeof wrapped === 'string' ? unwrap(masterKey, dataKeyContext(subjectId), Buffer.from(wrapped, 'base64')) : undefined;
 };
 
-/** The subjects the log names as keyed, and those it names as destroyed. */
-const readKeyLog = async (events: KeyEvents): Promise<{ readonly keyed: Set<string>; readonly destroyed: Set<string> }> => {
+/** The subjects the log names as keyed, those it names as destroyed, and whether it names every key (KeyLogStarted). */
+const readKeyLog = async (events: KeyEvents): Promise<{ readonly keyed: Set<string>; readonly destroyed: Set<string>; readonly started: boolean }> => {
   const keyed = new Set<string>();
   const destroyed = new Set<string>();
+  let started = false;
   try {
     for await (const event of events.readStream(KEY_LOG_STREAM)) {
+      if (event.type === KEY_LOG_STARTED) started = true;
       const subjectId = event.data['subjectId'];
       if (typeof subjectId !== 'string') continue;
       if (event.type === SUBJECT_KEYED) keyed.add(subjectId);
@@ -463,7 +498,7 @@ const readKeyLog = async (events: KeyEvents): Promise<{ readonly keyed: Set<stri
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-  return { keyed, destroyed };
+  return { keyed, destroyed, started };
 };
 
 /** The stream's newest event (a re-wrap appends one), `deleted`, or undefined when it does not exist. */

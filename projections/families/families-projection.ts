@@ -54,10 +54,13 @@ interface Touched {
  * so its access rows through them go.
  * Version 9: the state snapshot holds each person's personal values sealed with their data key
  * (state-codec.ts, services/privacy/read-model-sealer.ts); older snapshots held them in plaintext.
+ * Version 10: the same shape, rebuilt once so that read models written in plaintext with the key
+ * store in EventStoreDB (which offered no synchronous keys before) are sealed; the version
+ * dropped is zeroed (secure_delete).
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 9,
+  version: 10,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

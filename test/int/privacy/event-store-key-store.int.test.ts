@@ -9,13 +9,15 @@ import {
   EventStoreHasNoKeyStoreError,
   EventStoreKeyStore,
   KEY_CHECK_STREAM,
+  KeyLogIncompleteError,
   KEY_LOG_STREAM,
   keyStreamOf,
   MasterKeyRotatedError,
   rotateEventStoreMasterKey,
 } from '../../../infra/keys/event-store-key-store.js';
-import { dataKeyContext, KeyStoreLockedError, SqliteKeyStore, wrap } from '../../../infra/keys/sqlite-key-store.js';
+import { CHECK_CONTEXT, dataKeyContext, KeyStoreLockedError, SqliteKeyStore, wrap } from '../../../infra/keys/sqlite-key-store.js';
 import { StreamDeletedError } from '../../../services/event-store/errors.js';
+import type { JsonObject } from '../../../services/event-store/port.js';
 import { DataKeyMissingError, SubjectErasedError } from '../../../services/privacy/key-store.js';
 import { EncryptingEventStore } from '../../../services/privacy/encrypting-event-store.js';
 import { PersonalDataCipher } from '../../../services/privacy/personal-data-cipher.js';
@@ -241,5 +243,38 @@ describe('the key store in EventStoreDB, shared by replicas', () => {
     } finally {
       temp.remove();
     }
+  });
+
+  it('a store written before the key log (a080e3f) gets its keys into memory and into a rotation: the log is completed once at start', async () => {
+    // The older key store's streams, written as it wrote them: a check value and one key stream per subject, no log.
+    const connection = EsdbEventStore.connect(server.connectionString);
+    connections.push(connection);
+    const append = (stream: string, type: string, data: JsonObject) =>
+      connection.appendToStream(stream, [{ id: newEventId(), type, data, metadata: { schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+    await append(KEY_CHECK_STREAM, 'KeyStoreCreated', { format: 1, checkValue: wrap(master, CHECK_CONTEXT, randomBytes(32)).toString('base64') });
+    const older = randomBytes(32);
+    await append(keyStreamOf('older-person'), 'DataKeyCreated', { format: 1, subjectId: 'older-person', wrapped: wrap(master, dataKeyContext('older-person'), older).toString('base64') });
+
+    const keys = replica();
+    await keys.open();
+    expect(keys.keyForOpeningNow('older-person')).toEqual(older);
+    expect(server.log.streamEvents(KEY_LOG_STREAM)!.map((record) => record.type)).toEqual(['SubjectKeyed', 'KeyLogStarted']);
+    // A second start reads the log alone and names nobody twice.
+    await replica().open();
+    expect(server.log.streamEvents(KEY_LOG_STREAM)!.map((record) => record.type)).toEqual(['SubjectKeyed', 'KeyLogStarted']);
+
+    const next = randomBytes(32);
+    expect((await rotateEventStoreMasterKey(connection, master, next)).rewrapped).toBe(1);
+    const restarted = replica(next);
+    await restarted.open();
+    expect(restarted.keyForOpeningNow('older-person')).toEqual(older);
+  });
+
+  it('a rotation refuses a key log that does not name every key yet (nothing changes)', async () => {
+    const connection = EsdbEventStore.connect(server.connectionString);
+    connections.push(connection);
+    await connection.appendToStream(KEY_CHECK_STREAM, [{ id: newEventId(), type: 'KeyStoreCreated', data: { format: 1, checkValue: wrap(master, CHECK_CONTEXT, randomBytes(32)).toString('base64') }, metadata: { schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+    await expect(rotateEventStoreMasterKey(connection, master, randomBytes(32))).rejects.toBeInstanceOf(KeyLogIncompleteError);
+    expect(server.log.streamEvents(KEY_CHECK_STREAM)!.map((record) => record.type)).toEqual(['KeyStoreCreated']);
   });
 });
