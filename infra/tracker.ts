@@ -142,7 +142,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     production: config.production,
     logger,
     rateLimit: config.rateLimit,
-    readiness: async () => readiness([projector, search.projector], await store.headPosition(), config.eventStore.kind),
+    readiness: async () => readiness([projector, search.projector], await store.headPosition(), config.eventStore.kind, acceptsAppends(store.storedForm)),
     context: createContextFactory({
       cache,
       writer: createFamilyWriter(store, projector, clock, keys.keyStore),
@@ -253,18 +253,21 @@ const openSearch = (config: Config, logger: Logger, store: EventStore) => {
 /**
  * /readyz: ready once every projection (the read models' and the search index's, which has a
  * projector of its own) has caught up, and none is stalled, rebuilding or behind the store's head
- * at start; `notServing` names each projection that is not, with the reason and what it is doing.
+ * at start, and the event store takes appends; `notServing` names each projection that is not,
+ * with the reason and what it is doing.
  * Each projection's `behind` is the distance from its checkpoint to the newest event: events on
  * the embedded store, bytes of the transaction log on EventStoreDB. So a search index deleted
  * before a start makes the server not ready until it has rebuilt (search answers UNAVAILABLE
  * meanwhile; everything else answers).
  */
-const readiness = (projectors: readonly Projector[], head: Position | undefined, eventStore: string) => {
+const readiness = (projectors: readonly Projector[], head: Position | undefined, eventStore: string, writable: boolean) => {
   const notServing = projectors.flatMap((projector) => projector.notServing());
   return {
-    ready: projectors.every((projector) => projector.ready()) && notServing.length === 0,
+    ready: writable && projectors.every((projector) => projector.ready()) && notServing.length === 0,
     details: {
       eventStore,
+      // False once the embedded store could not sync its log: it refuses every append until restarted.
+      acceptsAppends: writable,
       headPosition: head ? formatPosition(head) : null,
       notServing,
       projections: projectors.flatMap((projector) => projector.status()).map((status) => {
@@ -274,6 +277,9 @@ const readiness = (projectors: readonly Projector[], head: Position | undefined,
     },
   };
 };
+
+/** Whether the event store takes appends (the embedded store stops after a failed sync of its log; other stores always say yes here). */
+const acceptsAppends = (stored: object): boolean => (stored as { acceptsAppends?: () => boolean }).acceptsAppends?.() !== false;
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {

@@ -3,7 +3,8 @@
  * choose per family ("mother" in many families) or webhook ids chosen per organisation, so a
  * key is named by the stream its data belongs to and the subject: `family-<id>/mother`. One
  * person has one key within their family, and destroying it (erasure) touches no one else.
- * Ids hold letters, digits, dashes and `:` (services/shared/input.ts), never `/`.
+ * Person and webhook ids hold letters, digits and dashes (services/shared/input.ts), never `/`;
+ * `:` appears only in subjects the tracker names itself (`webhook:<id>`, `case:notes`).
  */
 export const dataKeyId = (stream: string, subjectId: string): string => `${stream}/${subjectId}`;
 

@@ -131,6 +131,11 @@ export class GroupCommitter<Job, Result> {
     return { ...this.counters };
   }
 
+  /** False once a sync failed: every append is refused from then on (DurabilityLostError). */
+  acceptsJobs(): boolean {
+    return this.lost === undefined;
+  }
+
   private takeGroup(): Array<Pending<Job, Result>> {
     let events = 0;
     let count = 0;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { StreamDeletionUnsupportedError, StreamNotFoundError, WrongExpectedRevisionError } from '../../../services/event-store/errors.js';
 import type {
   AllSubscription,
@@ -61,6 +62,24 @@ export type AppendDurability = 'sync-off-loop' | 'fsync-in-commit';
  * is durable; while a sync is in flight, events another process appended after this process's
  * first unsynced one are held back from `readAll` too (until that sync returns).
  */
+/**
+ * The write-ahead log's descriptor for syncing, the first time it is needed. SQLite creates the
+ * log at this process's first write and syncs its directory entry only at its first checkpoint;
+ * fdatasync of the file does not cover the entry (POSIX), so the directory is synced once here:
+ * a power cut before the first checkpoint cannot lose the log's name with every acknowledged
+ * commit in it. (Journaling file systems such as ext4 and xfs order this anyway.)
+ */
+const openWriteAheadLog = async (databaseFile: string): Promise<FileHandle> => {
+  const wal = await openFile(`${databaseFile}-wal`, 'r+');
+  const directory = await openFile(dirname(databaseFile), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+  return wal;
+};
+
 export class SqliteEventStore implements EventStore {
   private readonly committed = new Signal();
   private readonly subscriptions = new Set<AllSubscription>();
@@ -131,6 +150,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** How the appends were grouped so far (for the benchmark and the crash test). */
+  /** False once the store could not make its writes durable: it refuses every append until restarted (readiness says so). */
+  acceptsAppends(): boolean {
+    return this.appends.acceptsJobs();
+  }
+
   groupCommitStats(): GroupCommitStats {
     return this.appends.stats();
   }
@@ -216,7 +240,7 @@ export class SqliteEventStore implements EventStore {
    */
   private async syncWriteAheadLog(): Promise<void> {
     const covered = this.committedHead;
-    this.wal ??= await openFile(`${this.db.name}-wal`, 'r+');
+    this.wal ??= await openWriteAheadLog(this.db.name);
     await this.wal.datasync();
     // Positions up to `covered` are durable; what committed during the sync waits for the next one.
     this.unsyncedAfter = this.committedHead > covered ? covered : undefined;

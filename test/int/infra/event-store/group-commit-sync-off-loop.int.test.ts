@@ -56,6 +56,7 @@ describe('group commit with the sync off the event loop', () => {
   });
 
   it('acknowledges a group only after a sync that began after its commit; groups committed during a sync wait for the next', async () => {
+    expect(committer.acceptsJobs()).toBe(true);
     const first = [track(1), track(2)];
     await waitUntil('the first sync to begin', () => gates.length === 1);
     expect(rowsCommitted()).toBe(2);
@@ -96,6 +97,8 @@ describe('group commit with the sync off the event loop', () => {
     for (const job of [...covered, ...during]) expect(job.error).toBeInstanceOf(DurabilityLostError);
     await expect(committer.submit(3, 1)).rejects.toBeInstanceOf(DurabilityLostError);
     expect(told).not.toContain('durable');
+    // What the store's acceptsAppends (and so /readyz) reads: a replica refusing every write is not ready.
+    expect(committer.acceptsJobs()).toBe(false);
   });
 });
 
