@@ -1,6 +1,6 @@
 import type { RequestQueries } from '../statement-cache.js';
 import type { CasefileViews } from './casefile-view.js';
-import { decodeFirstPersonalCopy, decodePersonal } from './personal-column.js';
+import { decodeDayOrPersonal, decodeFirstPersonalCopy, decodePersonal } from './personal-column.js';
 
 /**
  * Reads the case file's facts for a batch of families: ONE statement per kind of view, whatever
@@ -121,7 +121,7 @@ const SOURCES: { readonly [K in Kind]: Source<K> } = {
     sql: 'SELECT * FROM casefile_deadlines',
     view: (row) => ({
       deadlineId: String(row['deadline_id']), derivedFrom: text(row['derived_from']), recomputedBecause: text(row['recomputed_because']), setOn: String(row['set_on']),
-      previousDueOn: text(row['previous_due_on']), childId: text(row['child_id']), matterId: text(row['matter_id']),
+      previousDueOn: decodeDayOrPersonal('casefile_deadlines.previous_due_on', text(row['previous_due_on'])), childId: text(row['child_id']), matterId: text(row['matter_id']),
     }),
   },
   Handoff: {

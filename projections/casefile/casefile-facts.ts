@@ -124,6 +124,8 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
       const value = str(personal?.[field]);
       return value === null ? null : encodePersonal(sealer, place, familyDataKeyId(familyId, subject), value);
     };
+    /** A recomputed deadline's previous day: sealed when it is an age-out's (under `personal` from version 5: it tells the birth date). */
+    const previousDueOn = (): string | null => (personal === undefined ? str(data['previousDueOn']) : sealed('casefile_deadlines.previous_due_on', 'previousDueOn'));
     const base = { family_id: familyId, revision: event.revision };
     const note = (kind: string, row: Readonly<Record<string, unknown>>) => insert('casefile_notes', { ...base, kind, on_date: on, organization_id: organizationId, ...row });
 
@@ -234,7 +236,7 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         // A basis has the form `fact;rule`; anything else is the reason for recomputing on the same basis (deadlines.ts).
         const derivedFrom = str(data['derivedFrom']);
         const isBasis = derivedFrom !== null && derivedFrom.includes(';');
-        update('casefile_deadlines', { ...(isBasis ? { derived_from: derivedFrom } : {}), recomputed_because: isBasis ? null : derivedFrom, previous_due_on: str(data['previousDueOn']) }, {
+        update('casefile_deadlines', { ...(isBasis ? { derived_from: derivedFrom } : {}), recomputed_because: isBasis ? null : derivedFrom, previous_due_on: previousDueOn() }, {
           family_id: familyId, deadline_id: data['deadlineId'],
         });
         break;

@@ -33,11 +33,12 @@ const FAMILY_STREAM_PREFIX = 'family-';
  * Version 4: the free-text reasons of case notes (suspension, reopening, stop-work exception,
  * failed reunification) sealed like personal values (version 3 kept them in `text` in the
  * clear), and a separation's place kept as one sealed copy per child. Version 5: an erased
- * person's consents end and keep no purposes.
+ * person's consents end and keep no purposes. Version 6: a recomputed age-out's previous day
+ * (`casefile_deadlines.previous_due_on`) sealed under the child (it tells the birth date).
  */
 export const casefileProjection: Projection = {
   name: 'casefile',
-  version: 5,
+  version: 6,
   tables: {
     casefile_relatives: `family_id TEXT NOT NULL, relative_id TEXT NOT NULL, adverse INTEGER NOT NULL DEFAULT 0, never_disclose INTEGER NOT NULL DEFAULT 0,
       believed_country TEXT, defender_organization_id TEXT, tracing_started_on TEXT, PRIMARY KEY (family_id, relative_id)`,

@@ -53,8 +53,8 @@ export const casefileFilterConditions = (filter: CasefileFilter, role: ViewerRol
   }
   if (filter.deadlineWithinDays !== undefined && filter.deadlineWithinDays !== null) {
     conditions.push(`EXISTS (SELECT 1 FROM family_deadlines d WHERE d.family_id = f.family_id AND d.status = 'OPEN' AND (
-      (${full} AND d.due_on <= @deadlineUntil)
-      OR (NOT ${full} AND substr(d.due_on, 1, 7) <= @deadlineMonth
+      (${full} AND families_day('family_deadlines.due_on', d.due_on) <= @deadlineUntil)
+      OR (NOT ${full} AND substr(families_day('family_deadlines.due_on', d.due_on), 1, 7) <= @deadlineMonth
         AND d.kind NOT IN (SELECT value FROM json_each(CASE WHEN ${documents} THEN @timelessAtDocuments ELSE @timelessAtStatus END)))))`);
     parameters['timelessAtDocuments'] = TIMELESS_KINDS.DOCUMENTS;
     parameters['timelessAtStatus'] = TIMELESS_KINDS.STATUS;

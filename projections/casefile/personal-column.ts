@@ -32,6 +32,12 @@ export const decodePersonal = (place: PersonalPlace, text: string | null | undef
   return parsed.p === place && typeof parsed.v === 'string' ? parsed.v : null;
 };
 
+const PLAIN_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A column holding either a plain day (not personal: a hearing's) or a sealed one (an age-out's, from the birth date). */
+export const decodeDayOrPersonal = (place: PersonalPlace, text: string | null | undefined): string | null =>
+  (text !== null && text !== undefined && PLAIN_DAY.test(text) ? text : decodePersonal(place, text));
+
 /** The key a stored personal value was sealed with (for erasure), or null. */
 export const subjectOfPersonal = (text: string | null | undefined): string | null => {
   if (text === null || text === undefined || text === '') return null;

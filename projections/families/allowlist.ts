@@ -119,6 +119,8 @@ const deadlineId = idOf('deadline');
 type KindOf = (record: { readonly [key: string]: unknown }, context: DisclosureContext) => string | undefined;
 const ownKind: KindOf = (record) => record['kind'] as string | undefined;
 const namedDeadlineKind: KindOf = (record, context) => context.deadlineKind(record['deadlineId'] as string);
+/** The dates under a deadline event's `personal` are an age-out's (derived from the birth date). */
+const ageOut: KindOf = () => 'SIJ_AGE_OUT';
 
 /** A deadline's date in an event: the day, its month, or withheld, as DEADLINE_PRECISION says. */
 const dueDate = (kindOf: KindOf): FieldRule => {
@@ -232,8 +234,12 @@ export const EVENT_ALLOWLIST: EventAllowlist = {
   CourtOrderIssued: { matterId, orderType: everyone, issuedOn: documents },
   CustodyRecovered: { matterId, childId: person, recoveredOn: documents },
   ApplicationDecided: { matterId, decision: everyone, decidedOn: documents },
-  DeadlineSet: { deadlineId, kind: everyone, dueOn: dueDate(ownKind), matterId, childId: person, derivedFrom: full },
-  DeadlineRecomputed: { deadlineId, previousDueOn: dueDate(namedDeadlineKind), dueOn: dueDate(namedDeadlineKind), derivedFrom: full },
+  // An age-out's dates under `personal` (version 5): only SIJ_AGE_OUT deadlines carry them there.
+  DeadlineSet: { deadlineId, kind: everyone, dueOn: dueDate(ownKind), matterId, childId: person, derivedFrom: full, personal: { subjectId: person, dueOn: dueDate(ageOut) } },
+  DeadlineRecomputed: {
+    deadlineId, previousDueOn: dueDate(namedDeadlineKind), dueOn: dueDate(namedDeadlineKind), derivedFrom: full,
+    personal: { subjectId: person, previousDueOn: dueDate(ageOut), dueOn: dueDate(ageOut) },
+  },
   DeadlineMet: { deadlineId },
   DeadlineMissed: { deadlineId },
   FamilyReferred: {

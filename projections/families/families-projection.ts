@@ -7,7 +7,8 @@ import { initialFamilyState, type FamilyState } from '../../services/family/stat
 import type { BoundProjection, Projection } from '../projection.js';
 import type { ReunificationStatus } from '../../services/family/status.js';
 import type { AccessScope } from '../../services/family/vocabulary.js';
-import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusByScope, type FamilyChildRows } from './family-rows.js';
+import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusByScope, type FamilyChildRows, type KeptDay } from './family-rows.js';
+import { keptDay } from './sealed-day.js';
 import { SizedLru } from './family-state-cache.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
 import { decodeFamilyState, encodeFamilyState, EncodingMemo } from './state-codec.js';
@@ -57,10 +58,12 @@ interface Touched {
  * Version 10: the same shape, rebuilt once so that read models written in plaintext with the key
  * store in EventStoreDB (which offered no synchronous keys before) are sealed; the version
  * dropped is zeroed (secure_delete).
+ * Version 11: an age-out's day (from the birth date) sealed under the child in the snapshot,
+ * `family_deadlines.due_on`, `next_deadline_on` and `earliest_age_out_on` (sealed-day.ts).
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 10,
+  version: 11,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,
@@ -112,6 +115,8 @@ interface Kept {
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
   const sealer = readModelSealerOf(db);
+  /** Deadline days as the rows keep them: an age-out's sealed under the child (sealed-day.ts). */
+  const dayIn = (familyId: string): KeptDay => (deadline, place) => keptDay(sealer, familyId, deadline, place);
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
   const revisionOf = db.prepare(`SELECT revision FROM ${families} WHERE family_id = ?`).pluck();
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
@@ -155,7 +160,7 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
     const row = load.get(familyId) as { state_json: string; revision: number; opened_at: string; updated_at: string } | undefined;
     if (!row) return undefined;
     const state = sealer ? decodeFamilyState(row.state_json, sealer) : decodeFamilyState(row.state_json);
-    return { state, revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at, statuses: null, rows: familyChildRows(state, expiryRow), memo: new EncodingMemo(familyId, sealer) };
+    return { state, revision: row.revision, openedAt: row.opened_at, updatedAt: row.updated_at, statuses: null, rows: familyChildRows(state, expiryRow, dayIn(familyId)), memo: new EncodingMemo(familyId, sealer) };
   };
 
   /** Rewrites only the rows whose values changed since the batch began, and deletes the rows that are gone. */
@@ -175,8 +180,8 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
     const { state, revision, openedAt, updatedAt, memo } = entry;
     const statuses = entry.statuses ?? statusByScope(state);
     const stateJson = encodeFamilyState(state, sealer, undefined, memo);
-    upsert.run({ familyId, ...familyColumns(state, statuses), revision, openedAt, updatedAt, stateJson });
-    const rows = familyChildRows(state, expiryRow);
+    upsert.run({ familyId, ...familyColumns(state, statuses, dayIn(familyId)), revision, openedAt, updatedAt, stateJson });
+    const rows = familyChildRows(state, expiryRow, dayIn(familyId));
     writeChildRows(familyId, entry.rows, rows);
     // Counted twice: the memo holds about as much text again as the snapshot.
     kept.set(familyId, { state, revision, openedAt, updatedAt, statuses, rows, memo }, 2 * stateJson.length);

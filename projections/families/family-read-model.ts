@@ -10,6 +10,7 @@ import type { FamilyState } from '../../services/family/state.js';
 import { LatestRevisionCache } from './latest-revision-cache.js';
 import { familiesProjection } from './families-projection.js';
 import { decodeFamilyState } from './state-codec.js';
+import { registerFamiliesDay } from './sealed-day.js';
 
 /**
  * Decoded family states, shared by all requests: the latest revision decoded of each family (a
@@ -122,6 +123,7 @@ export class FamilyReadModel {
     private readonly now: string,
   ) {
     registerKeptFunction(queries.cache.db);
+    registerFamiliesDay(queries.cache.db);
     this.visibility = visibilityFor(viewer.role);
     this.role = viewer.role;
     // Auditors of the system organisation audit every family.
@@ -165,7 +167,7 @@ export class FamilyReadModel {
       // moving the number of days one at a time (projections/families/allowlist.ts). A scope that
       // may not know its timing at all (DOCUMENTS: with the birth date it tells the state's age
       // limit) never matches: whether a family matches would tell the month.
-      conditions.push(`f.earliest_age_out_on IS NOT NULL AND substr(f.earliest_age_out_on, 1, 7) <= @ageOutMonth
+      conditions.push(`f.earliest_age_out_on IS NOT NULL AND substr(families_day('families.earliest_age_out_on', f.earliest_age_out_on), 1, 7) <= @ageOutMonth
         AND ${this.visibility.scope} IN (SELECT value FROM json_each(@ageOutScopes))`);
       parameters['ageOutScopes'] = AGE_OUT_SCOPES;
       parameters['ageOutMonth'] = addDays(dateOf(this.now), filter.agingOutWithinDays).slice(0, 7);
@@ -198,8 +200,10 @@ export class FamilyReadModel {
 
   upcomingDeadlines(withinDays: number): Array<{ family_id: string; deadline_id: string; kind: string; due_on: string; status: string }> {
     return this.all(
-      `SELECT d.* FROM family_deadlines d JOIN families f ON f.family_id = d.family_id
-       WHERE d.status = 'OPEN' AND d.due_on <= @until AND ${this.visibility.visibleSet} ORDER BY d.due_on, d.family_id, d.deadline_id`,
+      `SELECT d.family_id, d.deadline_id, d.kind, families_day('family_deadlines.due_on', d.due_on) AS due_on, d.status
+       FROM family_deadlines d JOIN families f ON f.family_id = d.family_id
+       WHERE d.status = 'OPEN' AND families_day('family_deadlines.due_on', d.due_on) <= @until AND ${this.visibility.visibleSet}
+       ORDER BY 4, d.family_id, d.deadline_id`,
       { until: addDays(dateOf(this.now), withinDays) },
     );
   }

@@ -1,5 +1,6 @@
 import { accessHolders, type AccessVia } from '../../services/family/access-policy.js';
-import type { FamilyState } from '../../services/family/state.js';
+import type { DeadlineState, FamilyState } from '../../services/family/state.js';
+import type { DayPlace } from './sealed-day.js';
 import { familySeenAt, hiddenPersonIds } from '../../services/family/disclosure.js';
 import { isSought } from '../../services/family/child-relations.js';
 import { nextDeadline, reunificationStatus, type ReunificationStatus } from '../../services/family/status.js';
@@ -52,16 +53,19 @@ export const statusByScope = (state: FamilyState): Record<AccessScope, Reunifica
   return { FULL: full, DOCUMENTS: documents, STATUS: status };
 };
 
+/** A deadline's day as a column keeps it (sealed-day.ts: sealed when it came from the birth date), null when unknown. */
+export type KeptDay = (deadline: DeadlineState, place: DayPlace) => string | null;
+const plainDay: KeptDay = (deadline) => deadline.dueOn ?? null;
+
 /**
  * The columns of a family's rows, derived from its folded state. Status and the count of relatives
  * still sought are kept per scope, each from the family as that scope may see it.
  */
-export const familyColumns = (state: FamilyState, statuses: Record<AccessScope, ReunificationStatus> = statusByScope(state)) => {
+export const familyColumns = (state: FamilyState, statuses: Record<AccessScope, ReunificationStatus> = statusByScope(state), dayAt: KeptDay = plainDay) => {
   const deadline = nextDeadline(state);
-  const ageOuts = [...state.deadlines.values()]
-    .filter((d) => d.kind === 'SIJ_AGE_OUT' && d.status === 'OPEN')
-    .map((d) => d.dueOn)
-    .sort();
+  const ageOut = [...state.deadlines.values()]
+    .filter((d) => d.kind === 'SIJ_AGE_OUT' && d.status === 'OPEN' && d.dueOn !== undefined)
+    .sort((a, b) => (a.dueOn! < b.dueOn! ? -1 : a.dueOn! > b.dueOn! ? 1 : 0))[0];
   const unlocatedAt = (scope: AccessScope): number => [...seenAt(state, scope).relatives.values()].filter(isSought).length;
   return {
     leadOrganizationId: state.leadOrganizationId,
@@ -71,9 +75,9 @@ export const familyColumns = (state: FamilyState, statuses: Record<AccessScope, 
     statusAtStatus: statuses.STATUS,
     country: [...state.children.values()][0]?.nationality ?? null,
     separatedOn: state.separatedOn ?? null,
-    nextDeadlineOn: deadline?.dueOn ?? null,
+    nextDeadlineOn: deadline ? dayAt(deadline, 'families.next_deadline_on') : null,
     nextDeadlineKind: deadline?.kind ?? null,
-    earliestAgeOutOn: ageOuts[0] ?? null,
+    earliestAgeOutOn: ageOut ? dayAt(ageOut, 'families.earliest_age_out_on') : null,
     unlocatedRelatives: unlocatedAt('FULL'),
     unlocatedAtDocuments: unlocatedAt('DOCUMENTS'),
     unlocatedAtStatus: unlocatedAt('STATUS'),
@@ -99,13 +103,14 @@ export interface FamilyChildRows {
   readonly access: ReadonlyMap<string, RowValues>;
 }
 
-export const familyChildRows = (state: FamilyState, expiryRow: (expiresAt: string) => string): FamilyChildRows => {
+export const familyChildRows = (state: FamilyState, expiryRow: (expiresAt: string) => string, dayAt: KeptDay = plainDay): FamilyChildRows => {
   const hidden = SCOPE_BITS.map(([scope, bit]) => [hiddenAt(state, scope), bit] as const);
   const shownTo = (relativeId: string): number => hidden.reduce((mask, [ids, bit]) => (ids.has(relativeId) ? mask : mask | bit), 0);
   const relatives = new Map<string, RowValues>();
   for (const r of state.relatives.values()) relatives.set(r.relativeId, [r.relativeId, r.relationship, r.location, r.locatedCountry ?? null, r.soughtSince ?? null, shownTo(r.relativeId)]);
   const deadlines = new Map<string, RowValues>();
-  for (const d of state.deadlines.values()) deadlines.set(d.deadlineId, [d.deadlineId, d.kind, d.dueOn, d.status]);
+  // An erased child's age-out has no day: '' (the column is NOT NULL; families_day opens it as null, so no filter matches it).
+  for (const d of state.deadlines.values()) deadlines.set(d.deadlineId, [d.deadlineId, d.kind, dayAt(d, 'family_deadlines.due_on') ?? '', d.status]);
   const access = new Map<string, RowValues>();
   for (const a of accessRows(state)) {
     const key = JSON.stringify([a.organizationId, a.via]);

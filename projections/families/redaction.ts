@@ -87,17 +87,23 @@ export const referralView = (context: DisclosureContext, referral: ReferralState
 
 type DeadlineFacts = Pick<DeadlineState, 'deadlineId' | 'kind' | 'dueOn' | 'status'>;
 
+/** A deadline's dates, all null when its day is unknown (an erased child's age-out). */
+const datesOf = (dueOn: CalendarDate | undefined, today: CalendarDate) =>
+  (dueOn === undefined
+    ? { dueOn: null, daysLeft: null, dueMonth: null, monthsLeft: null }
+    : { dueOn, daysLeft: daysBetween(today, dueOn), dueMonth: monthOf(dueOn), monthsLeft: monthsBetween(today, dueOn) });
+
 /** A deadline: its day and days left where the scope may know the day, its month and months left where it may know the month. */
 export const deadlineView = (context: DisclosureContext, familyId: string, deadline: DeadlineFacts, today: CalendarDate) =>
   disclose('Deadline', {
     id: deadline.deadlineId, familyId, kind: deadline.kind, status: deadline.status,
-    dueOn: deadline.dueOn, daysLeft: daysBetween(today, deadline.dueOn),
-    dueMonth: monthOf(deadline.dueOn), monthsLeft: monthsBetween(today, deadline.dueOn),
+    ...datesOf(deadline.dueOn, today),
   }, context);
 
 /** What a reader at this scope may order deadlines by: the day, the month, or nothing (then last, in the order they were set). */
 export const visibleDueKey = (deadline: DeadlineFacts, scope: Scope): string => {
   const precision = deadlinePrecision(deadline.kind, scope);
+  if (deadline.dueOn === undefined) return '~';
   return precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '~';
 };
 

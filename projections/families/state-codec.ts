@@ -1,7 +1,8 @@
 import type { JsonValue } from '../../services/event-store/port.js';
-import type { ChildState, FamilyState, PlacementChange, RelativeState } from '../../services/family/state.js';
+import type { CalendarDate } from '../../services/shared/calendar-date.js';
+import type { ChildState, DeadlineState, FamilyState, PlacementChange, RelativeState } from '../../services/family/state.js';
 import { familyDataKeyId, subjectOfDataKeyId } from '../../services/privacy/data-key-id.js';
-import { openSealed, subjectOfSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
+import { isSealedValue, openSealed, subjectOfSealed, type ReadModelPlace } from '../../services/privacy/read-model-sealer.js';
 import { isErased, type ErasedPersonal } from '../../services/privacy/sealed-data.js';
 
 /**
@@ -13,7 +14,8 @@ import { isErased, type ErasedPersonal } from '../../services/privacy/sealed-dat
  * Personal values are sealed per person (services/privacy/read-model-sealer.ts) when a sealer
  * is given: a child's given name, birth date, medical needs and languages, a relative's given
  * name and languages (one sealed `sealed` field per person, under the person's id as subject),
- * and the facility of each placement step (its `personal`). Ids, relationships, statuses and
+ * and the facility of each placement step (its `personal`), and an age-out deadline's day (from
+ * the birth date: `personalDueOn`, sealed under the child; erased, it decodes as no day). Ids, relationships, statuses and
  * dates of steps stay readable. Decoding opens them; a person whose key was destroyed decodes
  * to the erased shape (`erasedPerson`). The sealing is deterministic, so the same state still
  * encodes to the same text.
@@ -87,6 +89,18 @@ const sealedRelative = (relative: RelativeState, sealer: StateSealer, at: (field
   return { ...rest, sealed: sealer.seal(at(`relative:${relative.relativeId}`), keyOf(at, relative.relativeId), personal) };
 };
 
+/** An age-out's day (from the birth date) sealed under the child; any other deadline as it is. */
+const sealedDeadline = (deadline: DeadlineState, sealer: StateSealer, at: (field: string) => ReadModelPlace): object =>
+  (deadline.personalDueOn === true && deadline.dueOn !== undefined && deadline.childId !== undefined
+    ? { ...deadline, dueOn: sealer.seal(at(`deadline:${deadline.deadlineId}`), keyOf(at, deadline.childId), deadline.dueOn) }
+    : deadline);
+
+const openedDeadline = (deadline: DeadlineState, opener: StateOpener, at: (field: string) => ReadModelPlace): DeadlineState => {
+  if (!isSealedValue(deadline.dueOn)) return deadline;
+  const value = opener.open(at(`deadline:${deadline.deadlineId}`), deadline.dueOn);
+  return { ...deadline, dueOn: isErased(value) ? undefined : (value as CalendarDate) };
+};
+
 type Stored<P> = P & { readonly sealed?: string };
 
 const openedPerson = <P extends ChildState | RelativeState>(person: Stored<P>, place: ReadModelPlace, opener: StateOpener): P => {
@@ -109,9 +123,13 @@ const openedChild = (child: Stored<ChildState>, opener: StateOpener, at: (field:
 
 const openedState = (state: FamilyState, opener: StateOpener, readModel: string): FamilyState => {
   const at = (field: string): ReadModelPlace => placeOf(readModel, state.familyId, field);
-  if (![...state.children.values(), ...state.relatives.values()].some((person) => typeof (person as Stored<ChildState>).sealed === 'string')) return state;
+  const deadlines = [...state.deadlines.values()].some((deadline) => isSealedValue(deadline.dueOn))
+    ? new Map([...state.deadlines].map(([id, deadline]) => [id, openedDeadline(deadline, opener, at)]))
+    : state.deadlines;
+  if (![...state.children.values(), ...state.relatives.values()].some((person) => typeof (person as Stored<ChildState>).sealed === 'string')) return { ...state, deadlines };
   return {
     ...state,
+    deadlines,
     children: new Map([...state.children].map(([id, child]) => [id, openedChild(child, opener, at)])),
     relatives: new Map([...state.relatives].map(([id, relative]) => [id, openedPerson(relative, at(`relative:${relative.relativeId}`), opener)])),
   };
@@ -203,6 +221,7 @@ const sealedStateText = (state: FamilyState, sealer: StateSealer, readModel: str
   const sealers: Record<string, (value: object) => object> = {
     children: (child) => sealedChild(child as ChildState, sealer, at),
     relatives: (relative) => sealedRelative(relative as RelativeState, sealer, at),
+    deadlines: (deadline) => sealedDeadline(deadline as DeadlineState, sealer, at),
   };
   const members: string[] = [];
   for (const key of Object.keys(state).sort(compareKeys)) {

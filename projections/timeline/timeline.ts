@@ -61,7 +61,14 @@ export const timelineEntry = (event: StoredFamilyEvent, context: DisclosureConte
   // The type as history shows it: an event withheld from the scope keeps its placeholder type here too.
   const type = view.type ?? WITHHELD_EVENT;
   const sentenceOf = Object.hasOwn(template, type) ? template[type as keyof typeof EN] : undefined;
-  const values = Object.fromEntries((sentenceOf ? placeholdersOf(sentenceOf) : []).map((path) => [path, shown(valueAt(data, path)) ?? missing(path)]));
+  const valueOf = (path: string): string => {
+    const value = shown(valueAt(data, path));
+    if (value !== undefined) return value;
+    // A field a later event version moved under `personal` (an age-out's dates, version 5) reads from there.
+    const moved = `personal.${path}`;
+    return !path.includes('.') && !Object.hasOwn(data, path) && data['personal'] !== undefined ? (shown(valueAt(data, moved)) ?? missing(moved)) : missing(path);
+  };
+  const values = Object.fromEntries((sentenceOf ? placeholdersOf(sentenceOf) : []).map((path) => [path, valueOf(path)]));
   // i18next reads dotted names as nested objects: pass `personal.givenName` under `personal`.
   const nested: Record<string, unknown> = {};
   for (const [path, value] of Object.entries(values)) {

@@ -39,7 +39,9 @@ export interface BlockerReading {
   readonly language?: Language;
 }
 
+/** A deadline whose day is unknown (an erased child's age-out) blocks nothing: nothing tells when it falls. */
 const dayBlocker = (deadline: DeadlineState, today: CalendarDate, horizonDays: number): BlockerMessage | undefined => {
+  if (deadline.dueOn === undefined) return undefined;
   const days = daysBetween(today, deadline.dueOn);
   const what = { deadline: deadline.kind };
   if (days < 0) return { key: 'deadlinePassedOn', values: { deadline: what, on: deadline.dueOn } };
@@ -50,6 +52,7 @@ const dayBlocker = (deadline: DeadlineState, today: CalendarDate, horizonDays: n
 
 /** A function of the due month and today's month only, so it never narrows the day down, however often it is read. */
 const monthBlocker = (deadline: DeadlineState, today: CalendarDate, horizonMonths: number): BlockerMessage | undefined => {
+  if (deadline.dueOn === undefined) return undefined;
   const months = monthsBetween(today, deadline.dueOn);
   const values = { deadline: { deadline: deadline.kind } };
   if (months < 0) return { key: 'deadlinePassed', values };
@@ -61,7 +64,7 @@ const monthBlocker = (deadline: DeadlineState, today: CalendarDate, horizonMonth
 
 /** What a reader at that precision may sort deadlines by: the due day, or only its month. */
 const visibleDue = (deadline: DeadlineState, precision: DeadlinePrecision): string =>
-  precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '';
+  deadline.dueOn === undefined ? '~' : precision === 'DAY' ? deadline.dueOn : precision === 'MONTH' ? monthOf(deadline.dueOn) : '';
 
 const documentBlockers = (document: DocumentState): BlockerMessage[] => {
   const values = { document: { document: document.documentType } };

@@ -74,6 +74,7 @@ const ageOut = (birthDate: CalendarDate, jurisdiction: string | undefined): Cale
 
 type Derived = FamilyEvent[];
 
+/** An age-out day tells the birth date: its dates go under the child's `personal` (sealed, erased with the child). */
 const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, today: CalendarDate): Derived => {
   // An erased child has no birth date: the age-out deadlines already set stay as recorded (facts of the case), none is derived again.
   const birthDate = child.birthDate;
@@ -91,7 +92,8 @@ const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, t
       type: 'DeadlineSet',
       data: {
         deadlineId: matter ? sijDeadlineId(matter.matterId) : childSijDeadlineId(child.childId), kind: 'SIJ_AGE_OUT',
-        ...(matter ? { matterId: matter.matterId } : {}), childId: child.childId, dueOn, derivedFrom: ageLimitText(jurisdiction),
+        ...(matter ? { matterId: matter.matterId } : {}), childId: child.childId, derivedFrom: ageLimitText(jurisdiction),
+        personal: { subjectId: child.childId, dueOn },
       },
     }];
   }
@@ -108,7 +110,10 @@ const sijEvents = (before: FamilyState, after: FamilyState, child: ChildState, t
       const newBasis = !birthCorrected && ageLimitText(jurisdiction) !== deadline.derivedFrom;
       return dueOn === deadline.dueOn && !newBasis ? [] : [{
         type: 'DeadlineRecomputed' as const,
-        data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: birthCorrected ? 'corrected birthDate' : ageLimitText(jurisdiction) },
+        data: {
+          deadlineId: deadline.deadlineId, derivedFrom: birthCorrected ? 'corrected birthDate' : ageLimitText(jurisdiction),
+          personal: { subjectId: child.childId, ...(deadline.dueOn === undefined ? {} : { previousDueOn: deadline.dueOn }), dueOn },
+        },
       }];
     });
 };
@@ -134,7 +139,7 @@ const asylumEvents = (before: FamilyState, after: FamilyState, child: ChildState
     .filter((deadline) => deadline.status === 'OPEN' && deadline.derivedFrom !== undefined && deadline.dueOn !== dueOn)
     .map((deadline) => ({
       type: 'DeadlineRecomputed' as const,
-      data: { deadlineId: deadline.deadlineId, previousDueOn: deadline.dueOn, dueOn, derivedFrom: arrivalCorrected ? 'corrected arrivalDate' : 'arrivalDate;one year' },
+      data: { deadlineId: deadline.deadlineId, ...(deadline.dueOn === undefined ? {} : { previousDueOn: deadline.dueOn }), dueOn, derivedFrom: arrivalCorrected ? 'corrected arrivalDate' : 'arrivalDate;one year' },
     }));
 };
 

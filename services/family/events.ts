@@ -14,6 +14,8 @@ import type * as V from './vocabulary.js';
  * FamilyCaseReopened, StopWorkExceptionRecorded (their `reason` moved under `personal`) and
  * SeparationRecorded (one sealed place per child); every other type is as in version 1.
  * Version 3 moved a person's `languages` under `personal` (ChildRegistered, RelativeAdded).
+ * Version 5 moved the dates of deadlines derived from a birth date under `personal` (DeadlineSet,
+ * DeadlineRecomputed).
  */
 
 type E<Type extends string, Data> = DomainEvent<Type, Data>;
@@ -103,8 +105,14 @@ export type FamilyEvent =
   | E<'CustodyRecovered', { matterId: string; childId: string; recoveredOn: CalendarDate }>
   | E<'ApplicationDecided', { matterId: string; decision: V.Decision; decidedOn: CalendarDate }>
   // deadlines
-  | E<'DeadlineSet', { deadlineId: string; kind: V.DeadlineKind; dueOn: CalendarDate; matterId?: string; childId?: string; derivedFrom?: string }>
-  | E<'DeadlineRecomputed', { deadlineId: string; previousDueOn: CalendarDate; dueOn: CalendarDate; derivedFrom: string }>
+  /**
+   * `dueOn` in the data for a deadline set by hand or from a hearing; from version 5 a deadline
+   * derived from the child's birth date (SIJ_AGE_OUT) carries it under `personal` instead (the
+   * child's): the age-out day tells the birth date, so it is sealed and erased with the child.
+   */
+  | E<'DeadlineSet', { deadlineId: string; kind: V.DeadlineKind; dueOn?: CalendarDate; matterId?: string; childId?: string; derivedFrom?: string; personal?: Personal<{ dueOn: CalendarDate }> }>
+  /** As DeadlineSet: an age-out deadline's dates sit under `personal` (the child's) from version 5. */
+  | E<'DeadlineRecomputed', { deadlineId: string; previousDueOn?: CalendarDate; dueOn?: CalendarDate; derivedFrom: string; personal?: Personal<{ previousDueOn?: CalendarDate; dueOn: CalendarDate }> }>
   | E<'DeadlineMet', { deadlineId: string }>
   | E<'DeadlineMissed', { deadlineId: string }>
   // hand-offs
@@ -155,4 +163,4 @@ export type FamilyEvent =
 export type FamilyEventType = FamilyEvent['type'];
 export type FamilyEventOf<T extends FamilyEventType> = Extract<FamilyEvent, { type: T }>;
 
-export const FAMILY_EVENT_SCHEMA_VERSION = 4;
+export const FAMILY_EVENT_SCHEMA_VERSION = 5;

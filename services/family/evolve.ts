@@ -3,7 +3,7 @@ import type { FamilyEvent } from './events.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { evolveHandoffFacts } from './handoff-state.js';
 import { isErased } from '../privacy/sealed-data.js';
-import type { ChildState, FamilyState, LegalHoldState, PlacementChange, RelativeState } from './state.js';
+import type { ChildState, DeadlineState, FamilyState, LegalHoldState, PlacementChange, RelativeState } from './state.js';
 
 const put = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> =>
   new Map(map).set(key, value);
@@ -35,6 +35,17 @@ const erasedChild = (child: ChildState): ChildState => ({
   ...child, erased: true, givenName: undefined, birthDate: undefined, medicalNeeds: undefined, languages: [],
   placementHistory: child.placementHistory.map(({ personal: _personal, ...step }) => step),
 });
+
+/**
+ * A deadline's day from its event: in the data, or (version 5: derived from a birth date) under
+ * the child's `personal`, which opens as erased once the child's key is gone: the day is then unknown.
+ */
+const dueOnOf = (d: { dueOn?: CalendarDate | undefined; personal?: { dueOn?: CalendarDate } | undefined }): Pick<DeadlineState, 'dueOn' | 'personalDueOn'> =>
+  (d.personal === undefined ? { dueOn: d.dueOn } : { dueOn: isErased(d.personal) ? undefined : d.personal.dueOn, personalDueOn: true });
+
+/** An erased child's deadlines keep their kind and status; a day that came from the birth date is gone. */
+const withoutPersonalDays = (deadlines: ReadonlyMap<string, DeadlineState>, childId: string): ReadonlyMap<string, DeadlineState> =>
+  new Map([...deadlines].map(([id, deadline]) => [id, deadline.personalDueOn === true && deadline.childId === childId ? { ...deadline, dueOn: undefined } : deadline]));
 
 const erasedRelative = (relative: RelativeState): RelativeState => ({ ...relative, erased: true, givenName: undefined, languages: [] });
 
@@ -254,13 +265,13 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
     }
     case 'DeadlineSet': {
       const d = event.data;
-      return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, dueOn: d.dueOn, status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
+      return { ...state, deadlines: put(state.deadlines, d.deadlineId, { deadlineId: d.deadlineId, kind: d.kind, ...dueOnOf(d), status: 'OPEN', childId: d.childId, matterId: d.matterId, derivedFrom: d.derivedFrom }) };
     }
     case 'DeadlineRecomputed': {
       // `derivedFrom` is the new basis, or (`corrected birthDate`, `corrected arrivalDate`) the reason; a reason keeps the basis.
       const d = event.data;
       const basis = d.derivedFrom.startsWith('corrected ') ? {} : { derivedFrom: d.derivedFrom };
-      return { ...state, deadlines: patch(state.deadlines, d.deadlineId, { dueOn: d.dueOn, ...basis }) };
+      return { ...state, deadlines: patch(state.deadlines, d.deadlineId, { ...dueOnOf(d), ...basis }) };
     }
     case 'DeadlineMet':
       return { ...state, deadlines: patch(state.deadlines, event.data.deadlineId, { status: 'MET' }) };
@@ -338,6 +349,7 @@ const evolveCase = (state: FamilyState, event: FamilyEvent): FamilyState => {
         ...state,
         ...(child ? { children: put(state.children, child.childId, erasedChild(child)) } : {}),
         ...(relative ? { relatives: put(state.relatives, relative.relativeId, erasedRelative(relative)) } : {}),
+        ...(child ? { deadlines: withoutPersonalDays(state.deadlines, child.childId) } : {}),
       };
     }
     case 'LegalHoldPlaced':

@@ -142,7 +142,10 @@ export interface MatterState {
 export interface DeadlineState {
   readonly deadlineId: string;
   readonly kind: V.DeadlineKind;
-  readonly dueOn: CalendarDate;
+  /** Undefined once the child was erased when the day came from the birth date (`personalDueOn`). */
+  readonly dueOn: CalendarDate | undefined;
+  /** The day is the child's personal data (an age-out deadline from version 5 on): erased with the child. */
+  readonly personalDueOn?: boolean;
   readonly status: DeadlineStatus;
   readonly childId: string | undefined;
   readonly matterId: string | undefined;

@@ -67,5 +67,5 @@ export const reunificationStatus = (state: FamilyState): ReunificationStatus => 
 
 export const nextDeadline = (state: FamilyState): DeadlineState | undefined =>
   [...state.deadlines.values()]
-    .filter((deadline) => deadline.status === 'OPEN')
+    .filter((deadline): deadline is DeadlineState & { dueOn: string } => deadline.status === 'OPEN' && deadline.dueOn !== undefined)
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0];

@@ -39,6 +39,19 @@ const referenceUnderCase: Upcaster = ({ reference, ...rest }) =>
   (reference === undefined ? rest : { ...rest, personal: { subjectId: CASE_SUBJECT_ID, reference } });
 
 /**
+ * Version 4 kept an age-out deadline's `dueOn` in the data: a DeadlineSet derived from the birth
+ * date (SIJ_AGE_OUT with a basis and a child) gets it under the child's `personal`, where the fold
+ * reads it. What version 4 stored stays plaintext in the event store, as stored. A version-4
+ * DeadlineRecomputed names no child (its subject cannot be told from its data): its dates stay in
+ * the data, which the fold still reads.
+ */
+const ageOutDayUnderChild: Upcaster = (data) => {
+  const { dueOn, ...rest } = data;
+  if (data['kind'] !== 'SIJ_AGE_OUT' || data['derivedFrom'] === undefined || typeof data['childId'] !== 'string' || dueOn === undefined) return data;
+  return { ...rest, personal: { subjectId: data['childId'], dueOn } };
+};
+
+/**
  * Upcasters by event type and the version they read. Version 0 of RelativeAdded is the shape
  * from before relatives' languages were recorded (no `languages`, no `needsInterpreter`); this
  * code never wrote it (those events were stored as version 1 without the two fields, which the
@@ -55,6 +68,8 @@ const referenceUnderCase: Upcaster = ({ reference, ...rest }) =>
  *
  * Version 3 to 4: the `reference` of SubjectErased and LegalHoldPlaced moves under `personal`
  * (the case subject's); stored before version 4 it stays plaintext, as stored.
+ *
+ * Version 4 to 5: a derived age-out DeadlineSet's `dueOn` moves under the child's `personal`.
  */
 export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   RelativeAdded: {
@@ -68,6 +83,7 @@ export const FAMILY_UPCASTERS: Readonly<Record<string, Readonly<Record<number, U
   ReunificationFailed: { 1: reasonUnder((data) => String(data['relativeId'])) },
   SubjectErased: { 3: referenceUnderCase },
   LegalHoldPlaced: { 3: referenceUnderCase },
+  DeadlineSet: { 4: ageOutDayUnderChild },
   SeparationRecorded: {
     1: ({ personal, ...rest }) => {
       const subjectId = (personal as { subjectId?: unknown } | undefined)?.subjectId;

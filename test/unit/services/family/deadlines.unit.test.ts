@@ -21,7 +21,7 @@ describe('deadlines from facts', () => {
     const state = given(opened, childRegistered('child-1', '2007-08-15'));
     expect(when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'child-1', jurisdiction: 'US-NY' })).toEqual([
       { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'child-1', jurisdiction: 'US-NY', openedOn: '2024-06-01' } },
-      { type: 'DeadlineSet', data: { deadlineId: 'sij-sij-age-out', kind: 'SIJ_AGE_OUT', matterId: 'sij', childId: 'child-1', dueOn: '2028-08-14', derivedFrom: 'birthDate;age limit 21 in US-NY' } },
+      { type: 'DeadlineSet', data: { deadlineId: 'sij-sij-age-out', kind: 'SIJ_AGE_OUT', matterId: 'sij', childId: 'child-1', derivedFrom: 'birthDate;age limit 21 in US-NY', personal: { subjectId: 'child-1', dueOn: '2028-08-14' } } },
     ]);
   });
 
@@ -39,7 +39,7 @@ describe('deadlines from facts', () => {
     );
     expect(when(state, 'CorrectChildBirthDate', { childId: 'child-1', birthDate: date('2007-01-15'), birthDateEstimated: false })).toEqual([
       { type: 'ChildBirthDateCorrected', data: { childId: 'child-1', birthDateEstimated: false, ageReviewRequired: false, personal: { subjectId: 'child-1', birthDate: '2007-01-15' } } },
-      { type: 'DeadlineRecomputed', data: { deadlineId: 'sij-sij-age-out', previousDueOn: '2028-08-14', dueOn: '2028-01-14', derivedFrom: 'corrected birthDate' } },
+      { type: 'DeadlineRecomputed', data: { deadlineId: 'sij-sij-age-out', derivedFrom: 'corrected birthDate', personal: { subjectId: 'child-1', previousDueOn: '2028-08-14', dueOn: '2028-01-14' } } },
     ]);
   });
 

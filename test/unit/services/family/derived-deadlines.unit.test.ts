@@ -6,7 +6,7 @@ import { childRegistered, country, date, event, given, NOW, opened, relativeAdde
 const inProgramme = (programme: 'SIJ' | 'ASYLUM') => event('FamilyCaseOpened', { familyId: 'fam-1', leadOrganizationId: 'org-a', programme });
 const register = { childId: 'c1', givenName: 'X', birthDate: date('2006-06-21'), birthDateEstimated: false, nationality: country('MX'), languages: [], needsInterpreter: false };
 const sijSet = (dueOn: string, derivedFrom: string) => ({
-  type: 'DeadlineSet', data: { deadlineId: 'c1-sij-age-out', kind: 'SIJ_AGE_OUT', childId: 'c1', dueOn, derivedFrom },
+  type: 'DeadlineSet', data: { deadlineId: 'c1-sij-age-out', kind: 'SIJ_AGE_OUT', childId: 'c1', derivedFrom, personal: { subjectId: 'c1', dueOn } },
 });
 
 describe('SIJ age-out from the facts', () => {
@@ -20,7 +20,7 @@ describe('SIJ age-out from the facts', () => {
     const state = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never));
     const events = when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-TX' });
     expect(events.slice(1)).toEqual([
-      { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', previousDueOn: '2024-06-20', dueOn: '2024-06-20', derivedFrom: 'birthDate;age limit 18 in US-TX' } },
+      { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', derivedFrom: 'birthDate;age limit 18 in US-TX', personal: { subjectId: 'c1', previousDueOn: '2024-06-20', dueOn: '2024-06-20' } } },
     ]);
     // Recorded once: the next command finds the basis current and adds nothing.
     const after = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never), ...events);
@@ -31,7 +31,7 @@ describe('SIJ age-out from the facts', () => {
     const state = given(inProgramme('SIJ'), childRegistered('c1', '2006-06-21'), event('DeadlineSet', sijSet('2024-06-20', 'birthDate;age limit 18 (state of residence unknown)').data as never));
     expect(when(state, 'OpenLegalMatter', { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY' })).toEqual([
       { type: 'LegalMatterOpened', data: { matterId: 'sij', matterType: 'SIJ', childId: 'c1', jurisdiction: 'US-NY', openedOn: '2024-06-01' } },
-      { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', previousDueOn: '2024-06-20', dueOn: '2027-06-20', derivedFrom: 'birthDate;age limit 21 in US-NY' } },
+      { type: 'DeadlineRecomputed', data: { deadlineId: 'c1-sij-age-out', derivedFrom: 'birthDate;age limit 21 in US-NY', personal: { subjectId: 'c1', previousDueOn: '2024-06-20', dueOn: '2027-06-20' } } },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('SIJ age-out from the facts', () => {
   it('given two children, when a separation by ABANDONMENT is recorded for one, then only that one gets the age-out; PARENT_DEPORTED alone gives none', () => {
     const state = given(opened, childRegistered('c1', '2010-05-05'), childRegistered('c2', '2011-05-05'));
     expect(when(state, 'RecordSeparation', { separatedOn: date('2024-01-01'), cause: 'ABANDONMENT', childIds: ['c2'] }).slice(1)).toEqual([
-      { type: 'DeadlineSet', data: { deadlineId: 'c2-sij-age-out', kind: 'SIJ_AGE_OUT', childId: 'c2', dueOn: '2029-05-04', derivedFrom: 'birthDate;age limit 18 (state of residence unknown)' } },
+      { type: 'DeadlineSet', data: { deadlineId: 'c2-sij-age-out', kind: 'SIJ_AGE_OUT', childId: 'c2', derivedFrom: 'birthDate;age limit 18 (state of residence unknown)', personal: { subjectId: 'c2', dueOn: '2029-05-04' } } },
     ]);
     expect(when(state, 'RecordSeparation', { separatedOn: date('2024-01-01'), cause: 'PARENT_DEPORTED', childIds: ['c1', 'c2'] })).toHaveLength(1);
   });
@@ -65,7 +65,7 @@ describe('SIJ age-out from the facts', () => {
   it('uses the state of a custody matter in the US as the state of residence when there is no SIJ matter', () => {
     const state = given(opened, childRegistered('c1', '2010-05-05'), event('LegalMatterOpened', { matterId: 'fc', matterType: 'FAMILY_COURT_CUSTODY', childId: 'c1', jurisdiction: 'US-CA' }));
     expect(when(state, 'RecordProtectionConcern', { concernId: 'pc', kind: 'ABUSE', neverDiscloseTo: [], subjectPersonId: 'c1' })[1])
-      .toMatchObject({ data: { dueOn: '2031-05-04', derivedFrom: 'birthDate;age limit 21 in US-CA' } });
+      .toMatchObject({ data: { personal: { dueOn: '2031-05-04' }, derivedFrom: 'birthDate;age limit 21 in US-CA' } });
   });
 
   it('does not open an age-out that has already passed on potential eligibility alone', () => {
