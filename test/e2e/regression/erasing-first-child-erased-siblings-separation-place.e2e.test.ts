@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, postGraphQL, type GraphQLResponse } from '../../support/graphql-client.js';
 import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { mutateOk } from '../../support/probe-support.js';
 
 /**
  * Regression (issue 13): a separation's place was one `personal` part sealed under the FIRST
@@ -21,10 +22,7 @@ let tracker: Tracker;
 let familyId = '';
 
 const ask = (query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> => postGraphQL(tracker.url, KEY, query, variables);
-const ok = async (name: string, input: Record<string, unknown>, selection = 'revision') => {
-  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
-  return dataOf(await ask(`mutation($input: ${type}!) { ${name}(input: $input) { ${selection} } }`, { input }))[name];
-};
+const ok = (name: string, input: Record<string, unknown>, selection = 'revision') => mutateOk(tracker.url, KEY, name, input, selection);
 const separationPlace = async (): Promise<unknown> =>
   (dataOf(await ask('query($id: ID!) { family(id: $id) { separations { place childIds } } }', { id: familyId })).family.separations as Array<{ place: unknown }>)[0]?.place;
 const historyPlaces = async (): Promise<unknown> =>

@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { waitUntil } from '../../support/async.js';
 import { dataOf, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 /**
  * Regression (issue 13, item 3): the read models held every person's name, birth date, medical
@@ -125,8 +124,7 @@ const steps = (familyId: string): Array<[string, Record<string, unknown>]> => [
 ];
 
 /** A webhook endpoint on loopback that answers 200 and keeps what it got. */
-const received: string[] = [];
-let receiver: Server;
+let receiver: WebhookReceiver | undefined;
 
 let tracker: Tracker;
 let familyId = '';
@@ -180,30 +178,23 @@ const personalValues = async (): Promise<Set<string>> => {
 };
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push(body);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = await startWebhookReceiver();
+  receiver = hook;
   tracker = await startTrackerInProcess(env);
   for (const id of ['partner', 'defenders', 'auditors', 'another-org']) await registerOrganization(tracker.url, KEY, id, id === 'defenders' ? 'DEFENDER' : 'LEGAL_SERVICE_PROVIDER');
-  const url = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`;
+  const url = hook.url;
   secret = dataOf(await postGraphQL(tracker.url, KEY, 'mutation($url: String!) { registerWebhook(input: { url: $url }) { secret } }', { url })).registerWebhook.secret as string;
   familyId = (await mutate('openFamilyCase', { programme: 'SEPARATED_FAMILY' })).family.id;
   for (const [name, input] of steps(familyId)) await mutate(name, { familyId, ...input });
   // The organisations' own free text (their stream): a stop-work order over another programme, a deactivation.
   dataOf(await postGraphQL(tracker.url, KEY, 'mutation($input: StopWorkOrderInput!) { recordStopWorkOrder(input: $input) { orderId } }', { input: { orderId: 'order-1', programme: 'ASYLUM', reason: STOP_WORK_ORDER_REASON } }));
   dataOf(await postGraphQL(tracker.url, KEY, 'mutation($input: DeactivateOrganizationInput!) { deactivateOrganization(input: $input) { replayed } }', { input: { organizationId: 'another-org', reason: DEACTIVATION_REASON } }));
-  await waitUntil('a webhook delivery of the family', () => received.some((body) => body.includes(familyId)), 20_000);
+  await waitUntil('a webhook delivery of the family', () => hook.received.some((body) => body.includes(familyId)), 20_000);
 }, 120_000);
 
 afterAll(async () => {
   await tracker?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   temp.remove();
 });
 

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +9,7 @@ import { EsdbProtocolTestServer } from '../../support/esdb-protocol-test-server.
 import { dataOf, postGraphQL, registerOrganization } from '../../support/graphql-client.js';
 import { startTrackerInProcess, type Tracker } from '../../support/in-process-tracker.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 /**
  * Regression (issue 13 item 3, on EventStoreDB): with the key store kept in EventStoreDB (the
@@ -41,8 +40,7 @@ const CHILD = 'child-e';
 const temp = makeTempDir('tracker-esdb-sealed-');
 const dir = (replica: string, kind: string): string => join(temp.dir, `${replica}-${kind}`);
 let server: EsdbProtocolTestServer;
-let receiver: Server;
-const received: string[] = [];
+let receiver: WebhookReceiver | undefined;
 let a: Tracker;
 let b: Tracker;
 let familyId = '';
@@ -90,18 +88,11 @@ const everyCanary = (): string[] => [...Object.values(CANARY), secret];
 
 beforeAll(async () => {
   server = await EsdbProtocolTestServer.start();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push(body);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = await startWebhookReceiver();
+  receiver = hook;
   [a, b] = await Promise.all([startTrackerInProcess(env('a')), startTrackerInProcess(env('b'))]);
   await registerOrganization(a.url, ADMIN, 'defenders', 'DEFENDER');
-  const url = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`;
+  const url = hook.url;
   secret = dataOf(await ask(a, 'mutation($url: String!) { registerWebhook(input: { url: $url }) { secret } }', { url })).registerWebhook.secret as string;
   familyId = (await mutate(a, 'openFamilyCase', { programme: 'SEPARATED_FAMILY' })).family.id;
   for (const [name, input] of [
@@ -115,13 +106,13 @@ beforeAll(async () => {
     ['recordContactEstablished', { relativeId: 'mother', safeContactInstructions: CANARY.safeContact }],
   ] as const) await mutate(a, name, { familyId, ...input });
   await waitUntil('B to show the child recorded through A', async () => (await family(b))?.children?.[0]?.givenName === CANARY.childGiven, 30_000);
-  await waitUntil('a webhook delivery of the family', () => received.some((body) => body.includes(familyId)), 30_000);
+  await waitUntil('a webhook delivery of the family', () => hook.received.some((body) => body.includes(familyId)), 30_000);
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await server?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   temp.remove();
 });
 
