@@ -81,6 +81,8 @@ export interface WebhookDeliveryView {
 /** The webhook outbox as resolvers see it (infra implements it). */
 export interface WebhookDeliveries {
   readonly list: (webhookId: string, options: { readonly status?: WebhookDeliveryView['status'] | null; readonly first: number; readonly beforeSequence?: number }) => WebhookDeliveryView[];
+  /** A delivery of one of these webhooks; undefined when it is not theirs. */
+  readonly find: (webhookIds: readonly string[], deliveryId: string) => WebhookDeliveryView | undefined;
   /** Puts a delivery of one of these webhooks back in the queue; undefined when it is not theirs. */
   readonly replay: (webhookIds: readonly string[], deliveryId: string) => WebhookDeliveryView | undefined;
   readonly newSecret: () => string;

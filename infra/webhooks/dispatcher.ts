@@ -35,6 +35,8 @@ export interface DispatcherOptions extends WebhookSettings {
 type Outcome = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
 
 const ENQUEUE_PAGE = 200;
+/** Recorded on a delivery withheld because its organisation no longer sees the family. */
+export const ACCESS_ENDED = "the organisation's access to the family ended";
 const IDLE_MS = 200;
 const MAX_DELAY_MS = 3_600_000;
 
@@ -143,9 +145,21 @@ export class WebhookDispatcher {
       const delivery = this.outbox.headOfLine(webhook.webhook_id);
       if (!delivery) continue;
       if (delivery.next_attempt_at > now) dueInMs = Math.min(dueInMs, delivery.next_attempt_at - now);
+      else if (!this.mayStillSee(webhook, delivery)) this.outbox.withhold(delivery.delivery_id, ACCESS_ENDED);
       else if (this.hasRoomFor(webhook.organization_id)) this.startAttempt(webhook, delivery);
     }
     return { busy: enqueued, dueInMs };
+  }
+
+  /**
+   * Whether the webhook's organisation sees the delivery's family now, judged as its enqueue was
+   * (the read model, which a revocation has reached before it is acknowledged). A delivery
+   * enqueued while the organisation had access, then retried or replayed after the access ended,
+   * is withheld instead of sent.
+   */
+  private mayStillSee(webhook: WebhookRow, delivery: DeliveryRow): boolean {
+    const readModel = new FamilyReadModel(new RequestQueries(this.cache), { organizationId: webhook.organization_id, role: 'PARTNER' }, this.options.clock().toISOString());
+    return readModel.familiesByIds([delivery.family_id]).has(delivery.family_id);
   }
 
   private hasRoomFor(organizationId: string): boolean {

@@ -91,6 +91,12 @@ export class WebhookOutbox {
       .run(failure.error, failure.statusCode, failure.nextAttemptAt, failure.giveUp ? 'FAILED' : 'PENDING', deliveryId);
   }
 
+  /** Never sent (parked as FAILED, not counted as an attempt): `reason` says why. */
+  withhold(deliveryId: string, reason: string): void {
+    this.db.prepare("UPDATE deliveries SET status = 'FAILED', last_error = ?, last_status_code = NULL, delivered_at = NULL, next_attempt_at = 0 WHERE delivery_id = ? AND status = 'PENDING'")
+      .run(reason, deliveryId);
+  }
+
   /** A failed delivery goes back to the queue, to be tried again from attempt one. */
   replay(webhookIds: readonly string[], deliveryId: string): DeliveryRow | undefined {
     const row = this.delivery(deliveryId);

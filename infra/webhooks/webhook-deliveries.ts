@@ -25,6 +25,10 @@ const view = (row: DeliveryRow): WebhookDeliveryView => ({
 export const createWebhookDeliveries = (outbox: WebhookOutbox, policy: TargetPolicy = { allowPrivateNetworks: false, resolve: systemResolver }): WebhookDeliveries => ({
   list: (webhookId, options) =>
     outbox.deliveries(webhookId, { status: options.status ?? null, first: options.first, ...(options.beforeSequence === undefined ? {} : { beforeSeq: options.beforeSequence }) }).map(view),
+  find: (webhookIds, deliveryId) => {
+    const row = outbox.delivery(deliveryId);
+    return row && webhookIds.includes(row.webhook_id) ? view(row) : undefined;
+  },
   replay: (webhookIds, deliveryId) => {
     const row = outbox.replay(webhookIds, deliveryId);
     return row ? view(row) : undefined;

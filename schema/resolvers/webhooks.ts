@@ -39,6 +39,16 @@ const registeredWebhook = (context: GraphQLContext, organizationId: string, webh
 
 const deliveryCursor = opaqueCursor('delivery');
 
+/**
+ * Deliveries of families the organisation still sees (decided now on the read model, as every
+ * family read is): once its access ends, a family's deliveries and their payloads are neither
+ * listed nor replayed. A page may so hold fewer than `first`; `hasMore` still says whether more follow.
+ */
+const ofVisibleFamilies = (context: GraphQLContext, deliveries: readonly WebhookDeliveryView[]): WebhookDeliveryView[] => {
+  const visible = context.readModel.familiesByIds([...new Set(deliveries.map((delivery) => delivery.familyId))]);
+  return deliveries.filter((delivery) => visible.has(delivery.familyId));
+};
+
 /** The rule a refused target broke (never the URL or what it resolves to). */
 export const WEBHOOK_TARGET_RULE = rule`url must name a host that resolves only to public internet addresses (loopback, private, link-local, multicast, broadcast and other special-use addresses are refused)`;
 
@@ -63,7 +73,7 @@ export const webhookQueryResolvers = {
     const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: deliveryCursor.decodeIndex(args.after) } : {}) });
     const page = rows.slice(0, first);
     const last = page.at(-1);
-    return { deliveries: page.map(deliveryView), endCursor: last ? deliveryCursor.encode(last.sequence) : null, hasMore: rows.length > first };
+    return { deliveries: ofVisibleFamilies(context, page).map(deliveryView), endCursor: last ? deliveryCursor.encode(last.sequence) : null, hasMore: rows.length > first };
   },
 };
 
@@ -96,7 +106,9 @@ export const webhookMutationResolvers = {
   replayWebhookDelivery: (_root: unknown, { input }: { input: { deliveryId: string } }, context: GraphQLContext) => {
     const organizationId = administeredOrganization(context, null);
     const own = context.organizations.webhooksOf(organizationId).map((row) => row.webhook_id);
-    const replayed = context.webhooks.replay(own, input.deliveryId);
+    const delivery = context.webhooks.find(own, input.deliveryId);
+    // A delivery of a family the organisation no longer sees is unknown to it, as the family is.
+    const replayed = delivery && ofVisibleFamilies(context, [delivery]).length === 1 ? context.webhooks.replay(own, input.deliveryId) : undefined;
     if (!replayed) throw notFound('deliveryId', rule`delivery`);
     return deliveryView(replayed);
   },
