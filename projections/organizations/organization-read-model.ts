@@ -18,6 +18,12 @@ export class OrganizationReadModel {
     return this.queries.all('SELECT webhook_id, organization_id, url, registered_at, active FROM webhooks WHERE organization_id = @organizationId ORDER BY registered_at, webhook_id', { organizationId });
   }
 
+  /** The organisations holding a key with this id, revoked or not (a scan: revocations are rare). */
+  organizationsHoldingKey(keyId: string): string[] {
+    return this.queries.all<{ organization_id: string }>('SELECT DISTINCT organization_id FROM api_keys WHERE key_id = @keyId ORDER BY organization_id', { keyId })
+      .map((row) => row.organization_id);
+  }
+
   apiKeyHolder(keyHash: string): ApiKeyRow | undefined {
     this.queries.statements += 1;
     return findActiveKey(this.queries.cache, keyHash);

@@ -2,6 +2,7 @@ import { organizationsProjection } from '../../projections/organizations/organiz
 import { forbidden, notFound, notYetVisible, rule } from '../../services/shared/domain-error.js';
 import { SYSTEM_ORGANIZATION_ID, type OrganizationCommand, type OrganizationKind, type Role } from '../../services/organization/organization.js';
 import type { GraphQLContext } from '../context.js';
+import { badUserInput } from '../errors.js';
 
 /** How long an organisation mutation waits for the organisations read model to show its write. */
 const READ_YOUR_WRITES_MS = 5_000;
@@ -79,10 +80,24 @@ export const organizationMutationResolvers = {
   },
 
   revokeApiKey: async (_root: unknown, { input }: { input: { organizationId?: string | null; keyId: string; commandId?: string | null } }, context: GraphQLContext) => {
-    const organizationId = administeredOrganization(context, input.organizationId);
+    const organizationId = administeredOrganization(context, input.organizationId ?? keyHolderForSystemAdmin(context, input.keyId));
     const result = await runOrganizationCommand(context, { type: 'RevokeApiKey', organizationId, keyId: input.keyId }, { commandId: input.commandId, input });
     return { keyId: input.keyId, position: result.position };
   },
+};
+
+/**
+ * The organisation whose key the system administrator revokes without naming one (it issued keys
+ * for every organisation, and answers to a leak by the key id alone): the one organisation that
+ * holds a key with that id. Undefined otherwise (the caller's own organisation, as before: an
+ * unknown id is NOT_FOUND there); an id two organisations hold must be told apart.
+ * The revocation itself is still decided on that organisation's own events.
+ */
+const keyHolderForSystemAdmin = (context: GraphQLContext, keyId: string): string | undefined => {
+  if (!isSystemAdmin(context)) return undefined;
+  const holders = context.organizations.organizationsHoldingKey(keyId);
+  if (holders.length > 1) throw badUserInput('organizationId', rule`must be given: more than one organisation holds a key with this id`);
+  return holders[0];
 };
 
 interface AuditorInput { organizationId?: string | null; auditorOrganizationId: string; commandId?: string | null }
