@@ -25,7 +25,7 @@ export interface CasefileFilter {
 /**
  * The SQL conditions (on `f`, with `@viewerOrganizationId` and `@now` bound by the families read
  * model) for the case-file filters. Each filters only by what the caller's scope may see of the
- * family: a facility only at FULL; a deadline by its day at FULL, by its calendar month below
+ * family: a facility only at FULL; an assignee below FULL only as the family's sharing shows it; a deadline by its day at FULL, by its calendar month below
  * (as `agingOutWithinDays`), and a kind the scope may not time at all (an SIJ age-out below
  * FULL: allowlist.ts, DEADLINE_PRECISION) never, so moving the number of days one at a time tells
  * no more than the scope may know.
@@ -40,7 +40,10 @@ export const casefileFilterConditions = (filter: CasefileFilter, role: ViewerRol
     parameters['facility'] = fold(filter.facility);
   }
   if (filter.assignedOrganizationId) {
-    conditions.push('EXISTS (SELECT 1 FROM casefile_assignments x WHERE x.family_id = f.family_id AND x.organization_id = @assignedOrganizationId)');
+    // Below FULL, only what the family's sharing shows that scope: the Defender assignments
+    // about people and documents it may see (access rows via ASSIGNMENT: access-policy.ts).
+    conditions.push(`((${full} AND EXISTS (SELECT 1 FROM casefile_assignments x WHERE x.family_id = f.family_id AND x.organization_id = @assignedOrganizationId))
+      OR (NOT ${full} AND EXISTS (SELECT 1 FROM family_access x WHERE x.family_id = f.family_id AND x.via = 'ASSIGNMENT' AND x.organization_id = @assignedOrganizationId)))`);
     parameters['assignedOrganizationId'] = filter.assignedOrganizationId;
   }
   if (filter.assignedToMyOrganization !== undefined && filter.assignedToMyOrganization !== null) {

@@ -60,10 +60,12 @@ interface Touched {
  * dropped is zeroed (secure_delete).
  * Version 11: an age-out's day (from the birth date) sealed under the child in the snapshot,
  * `family_deadlines.due_on`, `next_deadline_on` and `earliest_age_out_on` (sealed-day.ts).
+ * Version 12: access rows via ASSIGNMENT only for work on what STATUS may see (access-policy.ts):
+ * an assignment about a hidden person gave its Defender sight of the family and showed in sharing.
  */
 export const familiesProjection: Projection = {
   name: 'families',
-  version: 11,
+  version: 12,
   tables: {
     families: `family_id TEXT PRIMARY KEY, lead_organization_id TEXT NOT NULL, programme TEXT, status TEXT NOT NULL,
       revision INTEGER NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, country TEXT, separated_on TEXT,

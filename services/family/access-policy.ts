@@ -82,10 +82,19 @@ export const accessHolders = (state: FamilyState): AccessHolder[] => [
     : []),
   // A Defender given one sought person or one document sees the family at STATUS scope and
   // records only that work (assignedWork below); the read model adds what it needs to do it.
-  ...[...new Set([...state.handoffs.assignments.values()].map((a) => a.organizationId))]
+  // Only work on what STATUS may see counts: an assignment about a person hidden from it (or a
+  // document about them) gives no sight of the family, nor shows in its sharing or filters.
+  ...[...new Set(assignmentsSeenAtStatus(state).map((a) => a.organizationId))]
     .filter((organizationId) => organizationId !== state.leadOrganizationId)
     .map((organizationId): AccessHolder => ({ organizationId, scope: 'STATUS', expiresAt: undefined, via: 'ASSIGNMENT', writes: false })),
 ];
+
+/** The assignments whose subject (a sought person, a document) STATUS scope may see. */
+const assignmentsSeenAtStatus = (state: FamilyState): Assignment[] => {
+  const seen = familySeenAt(state, 'STATUS');
+  return [...state.handoffs.assignments.values()].filter((assignment) =>
+    assignment.kind === 'TRACING' ? seen.relatives.has(assignment.subjectId) : seen.documents.has(assignment.subjectId));
+};
 
 /** The document-level steps a Defender assigned a document records; the tracing steps of TRACING_WORK for a sought person. */
 const ASSIGNED_DOCUMENT_STEPS: ReadonlySet<FamilyCommandType> = new Set([

@@ -27,7 +27,8 @@ afterAll(() => t?.stop());
 
 describe('probe: a Defender keeps tracing a person hidden from it since the assignment', () => {
   it('its tracing steps about the now hidden relative are refused like a step about an unknown relative, and change nothing', async () => {
-    expect((await t.query('defender', 'query($id: ID!) { family(id: $id) { assignments { subjectId } } }', { id: familyId })).family.assignments).toEqual([]);
+    // Its only work was on the mother: it no longer sees the family at all (docs/HANDOFFS.md).
+    expect((await t.query('defender', 'query($id: ID!) { family(id: $id) { assignments { subjectId } } }', { id: familyId })).family?.assignments ?? []).toEqual([]);
     const before = await revision();
     const unknown = await t.mutate('defender', 'recordContactAttempt', { familyId, relativeId: 'nobody', channel: 'PHONE', result: 'NO_ANSWER' });
     const hidden = await t.mutate('defender', 'recordContactAttempt', { familyId, relativeId: 'mom', channel: 'PHONE', result: 'NO_ANSWER' });
