@@ -117,6 +117,9 @@ export const giveConsent = (c: FamilyCommandOf<'GiveConsent'>, s: FamilyState): 
   requirePerson(s, c.personId, 'personId');
   // A consent is the person's word: none is recorded for a person whose data was erased.
   if (s.children.get(c.personId)?.erased || s.relatives.get(c.personId)?.erased) throw invalidTransition(rule`Cannot record the consent of a person whose data was erased`);
+  // Nor for a relative recorded as deceased (at intake or reported since): nobody gives consent in
+  // their name. A consent they gave while alive stays as recorded (withdrawn only by the lead).
+  if (s.relatives.get(c.personId)?.location === 'DECEASED') throw invalidTransition(rule`Cannot record the consent of a person recorded as deceased`);
   requireNew(s.consents, c.consentId, 'consentId', rule`consent`);
   if (c.expiresOn && c.expiresOn < dateOf(c.issuedAt)) throw badInput('expiresOn', rule`must not be in the past`);
   return [{
