@@ -56,11 +56,40 @@ export const identifierForm = (text: string): string | undefined => {
 };
 
 /**
+ * The forms an identifier value is indexed and searched under: its plain form, and, for what
+ * reads as an A-number (seven to nine digits, with or without the "A" many papers leave out:
+ * EOIR notices print "123-456-789"), the A-number padded to nine digits as USCIS writes it now,
+ * so "A12345678", "A012345678" and "012-345-678" are one A-number.
+ */
+export const identifierForms = (text: string): string[] => {
+  const form = identifierForm(text);
+  if (!form) return [];
+  const aNumber = /^A?(\d{7,9})$/.exec(form);
+  return aNumber ? [form, `A-NUMBER:${aNumber[1]!.padStart(9, '0')}`] : [form];
+};
+
+/**
  * A phone number in the forms it may be typed in: E.164 when it carries a country code
  * (`+52 55 1234 5678`), and its national number alone, so a number recorded with its country
  * code is found by the national digits and the other way round (libphonenumber-js).
  */
 export const phoneForms = (text: string): string[] => {
+  const forms = phoneFormsAsWritten(text);
+  const today = mexicanMobileOfToday(text);
+  return today ? [...new Set([...forms, ...phoneFormsAsWritten(today)])] : forms;
+};
+
+/**
+ * Mexico dropped the "1" it dialled after +52 before a mobile number in 2019; numbers of earlier
+ * separations are on file with it (+52 1 55 1234 5678). Such a number, written with its country
+ * code, is also the number of today (+52 55 1234 5678); undefined for any other text.
+ */
+const mexicanMobileOfToday = (text: string): string | undefined => {
+  const national = /^(?:\+|00)?521(\d{10})$/.exec(text.trim().replace(/[^\d+]/g, ''))?.[1];
+  return national ? `+52${national}` : undefined;
+};
+
+const phoneFormsAsWritten = (text: string): string[] => {
   const digits = text.replace(/\D/g, '');
   if (digits.length < 6 || digits.length > 17) return [];
   const international = text.trim().startsWith('+') || text.trim().startsWith('00');

@@ -56,9 +56,10 @@ const ALREADY_EXPIRED = '0001-01-01T00:00:00.000Z';
  *   holders and hidden people depend on neither), so the file holds no name, birth date, phone
  *   number, client-chosen person id or purpose.
  */
+/** Version 3: A-numbers also indexed padded to nine digits without the "A", Mexican mobiles without the dropped "1" (normalise.ts). */
 export const createSearchProjection = (hash: TermHasher): Projection => ({
   name: 'search',
-  version: 2,
+  version: 3,
   tables: {
     search_families: 'family_id TEXT PRIMARY KEY, state_json TEXT NOT NULL',
     search_people: 'person_key INTEGER PRIMARY KEY, family_id TEXT NOT NULL, person_ref INTEGER NOT NULL, person_kind TEXT NOT NULL, UNIQUE (family_id, person_ref)',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { identifierForm, nameForms, nameWords, phoneForms } from './normalise.js';
+import { identifierForms, nameForms, nameWords, phoneForms } from './normalise.js';
 import { spanishPhoneticKey } from './spanish-phonetic.js';
 
 /**
@@ -54,10 +54,7 @@ export const personTerms = (hash: TermHasher, facts: { readonly names?: readonly
   const terms = new Map<string, Term>();
   const add = (term: Term): void => void terms.set(`${String(term.term)}/${String(term.match)}`, term);
   for (const name of facts.names ?? []) for (const word of nameWords(name)) wordTerms(hash, word).forEach(add);
-  for (const value of facts.identifiers ?? []) {
-    const form = identifierForm(value);
-    if (form) add({ term: hash('identifier', form), match: matchCode('IDENTIFIER') });
-  }
+  for (const value of facts.identifiers ?? []) for (const form of identifierForms(value)) add({ term: hash('identifier', form), match: matchCode('IDENTIFIER') });
   for (const phone of facts.phones ?? []) for (const form of phoneForms(phone)) add({ term: hash('phone', form), match: matchCode('PHONE') });
   return [...terms.values()];
 };
@@ -69,11 +66,10 @@ export interface QueryTerms {
 }
 
 export const queryTerms = (hash: TermHasher, text: string): QueryTerms => {
-  const identifier = identifierForm(text);
   return {
     words: [...new Set(nameWords(text))].map((word) => wordTerms(hash, word)),
     exact: [
-      ...(identifier ? [{ term: hash('identifier', identifier), match: matchCode('IDENTIFIER') }] : []),
+      ...identifierForms(text).map((form) => ({ term: hash('identifier', form), match: matchCode('IDENTIFIER') })),
       ...phoneForms(text).map((form) => ({ term: hash('phone', form), match: matchCode('PHONE') })),
     ],
   };
