@@ -1,6 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { WITHHELD_EVENT, type DisclosureContext } from '../families/allowlist.js';
 import { historyEventView, type StoredFamilyEvent } from '../families/history-redaction.js';
+import { codeInWords } from '../../services/family/code-words.js';
 import { EN, ERASED_WORD, ES, WITHHELD_EVENT_SENTENCE, WITHHELD_WORD } from './sentences.js';
 
 export type TimelineLanguage = 'en' | 'es';
@@ -63,7 +64,8 @@ export const timelineEntry = (event: StoredFamilyEvent, context: DisclosureConte
   const sentenceOf = Object.hasOwn(template, type) ? template[type as keyof typeof EN] : undefined;
   const valueOf = (path: string): string => {
     const value = shown(valueAt(data, path));
-    if (value !== undefined) return value;
+    // A vocabulary code in the reader's words; ids and what a person typed (under `personal`) as they are.
+    if (value !== undefined) return path.startsWith('personal.') || /Ids?$/.test(path) ? value : codeInWords(value, language);
     // A field a later event version moved under `personal` (an age-out's dates, version 5) reads from there.
     const moved = `personal.${path}`;
     return !path.includes('.') && !Object.hasOwn(data, path) && data['personal'] !== undefined ? (shown(valueAt(data, moved)) ?? missing(moved)) : missing(path);

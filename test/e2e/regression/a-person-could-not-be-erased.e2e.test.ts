@@ -142,7 +142,7 @@ describe('a person can be erased (eraseSubject), and a legal hold prevents it', 
     expect(JSON.stringify(events)).not.toContain('Erasecanary');
     const lines = await timeline();
     expect(lines.find((entry: { type: string }) => entry.type === 'ChildRegistered').sentence).toBe(`Registered child ${CHILD} (erased), nationality HN.`);
-    expect(lines.find((entry: { type: string }) => entry.type === 'SubjectErased').sentence).toBe(`Erased the personal data of ${CHILD} (SUBJECT_REQUEST).`);
+    expect(lines.find((entry: { type: string }) => entry.type === 'SubjectErased').sentence).toBe(`Erased the personal data of ${CHILD} (subject request).`);
     expect((await timeline('es')).find((entry: { type: string }) => entry.type === 'ChildRegistered').sentence).toContain('(borrado)');
     await waitUntil('search to forget the child', async () => (await searchHits(CANARY.givenName)).length === 0 && (await searchHits(CANARY.curp)).length === 0, 20_000);
     expect(await searchHits(MOTHER)).toHaveLength(1);
