@@ -29,7 +29,7 @@ import { formatPosition, parsePosition, type Position } from '../services/event-
 import { createApp } from './http/app.js';
 import { createFamilyWriter } from './http/family-writer.js';
 import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
-import { accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
+import { accessLogUnavailable, accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
 import { openKeyDirectory } from './keys/key-directory.js';
 import { loadMasterKey } from './keys/master-key.js';
 import { startErasureSweep } from './keys/erasure-sweep.js';
@@ -153,6 +153,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       unavailableNow,
       deadlineHorizonDays: config.deadlineHorizonDays,
       search: { cache: new GuardedStatementCache(search.db, projectorUnavailable(search.projector)), hash: search.hash },
+      accessLogCache: new GuardedStatementCache(readDb, accessLogUnavailable(projector)),
     }),
   });
   const server = createServer(app);

@@ -40,6 +40,8 @@ export interface ContextDependencies {
   readonly unavailableNow: () => GraphQLError | undefined;
   /** TRACKER_DEADLINE_HORIZON_DAYS. */
   readonly deadlineHorizonDays?: number;
+  /** The access log's statements, refused while its projection may not answer (the request's own `cache` otherwise). */
+  readonly accessLogCache?: StatementCache;
   /** The search index's statements (refused while it may not answer) and the keyed hash of its terms. */
   readonly search?: { readonly cache: StatementCache; readonly hash: TermHasher };
 }
@@ -52,7 +54,7 @@ export interface ContextDependencies {
  * key or a revoked key is UNAUTHENTICATED (HTTP 401). The key is hashed before the lookup, so the
  * lookup's timing says nothing about how much of a guessed key was right.
  */
-export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, unavailableNow, deadlineHorizonDays, search }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
+export const createContextFactory = ({ cache, writer, history, clock, waitForProgress, webhooks, unavailableNow, deadlineHorizonDays, search, accessLogCache }: ContextDependencies) => (authorization: string | null | undefined): GraphQLContext => {
   const refusal = unavailableNow();
   if (refusal) throw refusal;
   const key = BEARER.exec(authorization ?? '')?.[1];
@@ -69,5 +71,5 @@ export const createContextFactory = ({ cache, writer, history, clock, waitForPro
     readModelNow: () => new FamilyReadModel(new RequestQueries(cache), viewer, clock().toISOString()),
     keyIsActive: () => keyHash !== undefined && findActiveKey(cache, keyHash) !== undefined,
   };
-  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(queries), casefile: new CasefileReadModel(queries, viewer, now, viewer.organizationId === SYSTEM_ORGANIZATION_ID), ...(search ? { search: new SearchReadModel(new RequestQueries(search.cache), search.hash, viewer, now) } : {}), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
+  return { viewer, writer, history, live, webhooks, accessLog: new RequestAccessLog(viewer, writer.logAccess, writer.now), readModel, organizations, accessLogEntries: new AccessLogReadModel(accessLogCache ? new RequestQueries(accessLogCache) : queries), casefile: new CasefileReadModel(queries, viewer, now, viewer.organizationId === SYSTEM_ORGANIZATION_ID), ...(search ? { search: new SearchReadModel(new RequestQueries(search.cache), search.hash, viewer, now) } : {}), loaders: createLoaders(readModel, organizations), today: dateOf(now), ...(deadlineHorizonDays === undefined ? {} : { deadlineHorizonDays }) };
 };

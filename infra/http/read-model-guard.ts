@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GraphQLError } from 'graphql';
+import { accessLogProjection } from '../../projections/access-log/access-log-projection.js';
 import { casefileProjection } from '../../projections/casefile/casefile-projection.js';
 import { familiesProjection } from '../../projections/families/families-projection.js';
 import { organizationsProjection } from '../../projections/organizations/organizations-projection.js';
@@ -19,12 +20,22 @@ export const ACCESS_PROJECTIONS: readonly string[] = [organizationsProjection.na
 const RETRY_AFTER_STALLED_S = 30;
 const RETRY_AFTER_CATCHING_UP_S = 1;
 
-/** UNAVAILABLE while any access projection may not answer (stalled, behind the start-up head, rebuilding); else undefined. */
-export const accessReadModelsUnavailable = (projector: Projector) => (): GraphQLError | undefined => {
-  const notServing = projector.notServing(ACCESS_PROJECTIONS);
+/** UNAVAILABLE while any of these projections may not answer (stalled, behind the start-up head, rebuilding); else undefined. */
+export const projectionsUnavailable = (projector: Projector, names: readonly string[]) => (): GraphQLError | undefined => {
+  const notServing = projector.notServing(names);
   if (notServing.length === 0) return undefined;
   return unavailable(notServing.some((n) => n.reason === 'STALLED') ? RETRY_AFTER_STALLED_S : RETRY_AFTER_CATCHING_UP_S);
 };
+
+/** UNAVAILABLE while any access projection may not answer; else undefined. */
+export const accessReadModelsUnavailable = (projector: Projector) => projectionsUnavailable(projector, ACCESS_PROJECTIONS);
+
+/**
+ * UNAVAILABLE while the access log's projection (or an access projection) may not answer: the
+ * reads of who viewed a family are never answered from a log that stopped, as if complete. Only
+ * those reads: a stalled access log does not stop the rest of the API (its appends go on).
+ */
+export const accessLogUnavailable = (projector: Projector) => projectionsUnavailable(projector, [...ACCESS_PROJECTIONS, accessLogProjection.name]);
 
 /** UNAVAILABLE while any projection of this projector may not answer (the search index's, which has a projector of its own). */
 export const projectorUnavailable = (projector: Projector) => (): GraphQLError | undefined => {

@@ -6,11 +6,13 @@ import { makeTempDir } from './temp-dir.js';
 
 /**
  * The outside tester's world (session s5-probe): one in-process tracker on a fresh data and key
- * directory, organisations registered by the system administrator, an ADVOCATE key per
+ * directory (its clock the test's, if given), organisations registered by the system administrator, an ADVOCATE key per
  * organisation (`keys[org]`), and helpers that talk GraphQL over loopback HTTP as a client would.
  */
 export interface ProbeWorld {
   readonly tracker: Tracker;
+  /** The tracker's TRACKER_DATA_DIR. */
+  readonly dataDir: string;
   readonly admin: string;
   readonly keys: Record<string, string>;
   /** A GraphQL request with a key; the raw response (errors kept). */
@@ -24,12 +26,12 @@ export interface ProbeWorld {
   readonly stop: () => Promise<void>;
 }
 
-export const startProbeWorld = async (orgs: readonly string[], env: Record<string, string> = {}): Promise<ProbeWorld> => {
+export const startProbeWorld = async (orgs: readonly string[], env: Record<string, string> = {}, options: { clock?: () => Date } = {}): Promise<ProbeWorld> => {
   const temp = makeTempDir('tracker-s5-probe-');
   const admin = `trk_s5probe_${randomBytes(12).toString('hex')}`;
   const tracker = await startTrackerInProcess({
     TRACKER_DATA_DIR: `${temp.dir}/data`, TRACKER_KEY_DIR: `${temp.dir}/keys`, TRACKER_BOOTSTRAP_ADMIN_KEY: admin, TRACKER_RATE_LIMIT_REQUESTS: '0', ...env,
-  });
+  }, options);
   const keys: Record<string, string> = {};
   for (const org of orgs) {
     await registerOrganization(tracker.url, admin, org);
@@ -37,7 +39,7 @@ export const startProbeWorld = async (orgs: readonly string[], env: Record<strin
   }
   const gql = (key: string, query: string, variables: Record<string, unknown> = {}) => postGraphQL(tracker.url, key, query, variables);
   return {
-    tracker, admin, keys, gql,
+    tracker, dataDir: `${temp.dir}/data`, admin, keys, gql,
     ok: async (org, name, input, select) => dataOf(await mutation(tracker.url, keys[org]!, name, input, select))[name],
     errorOf: async (org, name, input) => (await mutation(tracker.url, keys[org]!, name, input)).errors?.[0],
     issue: (org, userId, role) => issueKey(tracker.url, admin, org, userId, role),
