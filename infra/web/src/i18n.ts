@@ -135,12 +135,21 @@ const ES_ERRORS: Record<string, string> = {
   INTERNAL_SERVER_ERROR: 'Algo salió mal en el servidor.',
 };
 
+/**
+ * Codes whose message names the rule broken or the step's missing condition (each differs by
+ * reason): in Spanish the server's reason follows the sentence, in the server's words (it never
+ * repeats what was sent), so a Defender can tell what to correct. The others say all there is.
+ */
+const REASON_MATTERS = new Set(['BAD_USER_INPUT', 'INVALID_TRANSITION', 'FORBIDDEN', 'LEGAL_HOLD']);
+
 export const errorText = (error: { readonly message: string; readonly extensions?: { readonly code?: string; readonly field?: string } }): string => {
   const code = error.extensions?.code;
   if (i18next.language !== 'es' || !code) return error.message;
   const field = error.extensions?.field?.split('.').pop();
   const sentence = (field && ES_ERRORS[`${code}_FIELD`]) || ES_ERRORS[code];
-  return sentence ? sentence.replace('{{field}}', field ? words(field) : '') : error.message;
+  if (!sentence) return error.message;
+  const worded = sentence.replace('{{field}}', field ? words(field) : '');
+  return REASON_MATTERS.has(code) ? `${worded} Motivo (en inglés): ${error.message}` : worded;
 };
 
 /** A date (YYYY-MM-DD) or instant in the user's language. */
