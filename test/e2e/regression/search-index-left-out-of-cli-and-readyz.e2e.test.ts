@@ -38,10 +38,12 @@ const found = async (text: string): Promise<number> => {
 };
 type Readiness = { status: string; projections: Array<{ name: string; position: string | null; eventsApplied: number; behind: number }> };
 const readyz = async (): Promise<Readiness> => (await fetch(`${url()}/readyz`)).json() as Promise<Readiness>;
+/** Runs `sql` on the search index, `{postings}` naming the serving version's postings table. */
 const searchRows = (dir: string, sql: string) => {
   const db = new Database(join(dir, 'search-index.sqlite'));
   try {
-    return db.prepare(sql).run().changes;
+    const { version } = db.prepare("SELECT max(CAST(substr(name, length('search_postings__v') + 1) AS INTEGER)) AS version FROM sqlite_master WHERE type = 'table' AND name LIKE 'search_postings__v%'").get() as { version: number };
+    return db.prepare(sql.replaceAll('{postings}', `search_postings__v${String(version)}`)).run().changes;
   } finally {
     db.close();
   }
@@ -75,7 +77,7 @@ describe('the search index in /readyz and the operator commands', () => {
     expect(intact.code, intact.output).toBe(0);
     expect(intact.stdout).toMatch(/search: ok \(\d+ rows equal a fresh rebuild\)/);
 
-    expect(searchRows(dataDir, 'DELETE FROM search_postings__v2 WHERE rowid IN (SELECT rowid FROM search_postings__v2 LIMIT 1)')).toBe(1);
+    expect(searchRows(dataDir, 'DELETE FROM {postings} WHERE rowid IN (SELECT rowid FROM {postings} LIMIT 1)')).toBe(1);
     const damaged = cli('projections', 'check');
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toContain('search: DIFFERS in search_postings');
