@@ -1,4 +1,4 @@
-import { getNamedType, getOperationAST, Kind, OperationTypeNode, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getNamedType, getOperationAST, Kind, OperationTypeNode, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Projection } from '../../projections/projection.js';
@@ -80,9 +80,10 @@ export class ResponseCache {
   plugin(schema: GraphQLSchema): Plugin {
     return {
       onExecute: ({ args, setResultAndStopExecution }) => {
-        const context = args.contextValue as unknown as GraphQLContext;
-        if (!this.isEligible(schema, args.document, args.operationName)) return undefined;
-        const key = keyOf(context, args.document, args.operationName, args.variableValues);
+        const { contextValue, document, operationName, variableValues } = args as unknown as ExecutionArgs;
+        const context = contextValue as GraphQLContext;
+        if (!this.isEligible(schema, document, operationName)) return undefined;
+        const key = keyOf(context, document, operationName, variableValues);
         if (key === undefined) return undefined;
         const now = Date.parse(context.readModel.now);
         const kept = this.answers.get(key);
@@ -131,7 +132,8 @@ const CACHEABLE: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entri
 /** Arguments of `family` that read the event store (a past state). */
 const PAST_ARGUMENTS: ReadonlySet<string> = new Set(['asOf', 'atRevision']);
 
-const onlyCacheableFields = (schema: GraphQLSchema, document: DocumentNode): boolean => {
+/** Whether every field of the document is listed in CACHEABLE_FIELDS (`family` without a past `asOf` or `atRevision`). */
+export const onlyCacheableFields = (schema: GraphQLSchema, document: DocumentNode): boolean => {
   if (document.definitions.some((definition) => definition.kind !== Kind.OPERATION_DEFINITION && definition.kind !== Kind.FRAGMENT_DEFINITION)) return false;
   let cacheable = true;
   const typeInfo = new TypeInfo(schema);
