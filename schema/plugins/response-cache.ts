@@ -105,14 +105,14 @@ export class ResponseCache {
     };
   }
 
-  /** A query whose every field is listed in CACHEABLE_FIELDS, `family` without `asOf` or `atRevision`. */
+  /** A query operation of a document whose every field (of every operation and fragment) is listed in CACHEABLE_FIELDS. */
   private isEligible(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): boolean {
-    let eligible = this.eligible.get(document);
-    if (eligible === undefined) {
-      eligible = getOperationAST(document, operationName)?.operation === OperationTypeNode.QUERY && onlyCacheableFields(schema, document);
-      this.eligible.set(document, eligible);
+    let fieldsCacheable = this.eligible.get(document);
+    if (fieldsCacheable === undefined) {
+      fieldsCacheable = onlyCacheableFields(schema, document);
+      this.eligible.set(document, fieldsCacheable);
     }
-    return eligible;
+    return fieldsCacheable && getOperationAST(document, operationName)?.operation === OperationTypeNode.QUERY;
   }
 }
 

@@ -43,5 +43,7 @@ describe('which answers may be kept (schema/plugins/response-cache.ts)', () => {
     expect(cacheable('query($id: ID!) { familyAccessLog(familyId: $id) { userId } }')).toBe(false);
     expect(cacheable('{ viewer { userId } families(first: 1) { totalCount } }')).toBe(false);
     expect(cacheable('{ __schema { types { name } } }')).toBe(false);
+    // A document that also holds a mutation is never kept, whichever operation is run.
+    expect(cacheable('query A { families(first: 1) { totalCount } } mutation B { openFamilyCase(input: { programme: ASYLUM }) { revision } }')).toBe(false);
   });
 });
