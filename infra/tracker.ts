@@ -27,6 +27,7 @@ import { EncryptingEventStore } from '../services/privacy/encrypting-event-store
 import { PersonalDataCipher } from '../services/privacy/personal-data-cipher.js';
 import { formatPosition, parsePosition, type Position } from '../services/event-store/position.js';
 import { createApp } from './http/app.js';
+import { ResponseCache } from '../schema/plugins/response-cache.js';
 import { createFamilyWriter } from './http/family-writer.js';
 import { connectionVerdict, createContextFactory } from './http/graphql-context.js';
 import { accessLogUnavailable, accessReadModelsUnavailable, GuardedStatementCache, projectorUnavailable, runWhileServing } from './http/read-model-guard.js';
@@ -94,7 +95,9 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
       followFailed: (error) => logger.warn({ err: { name: error.name, message: error.message } }, 'the subscription to the key streams failed: keys are read from their streams until it is back'),
     });
   }
-  const projector = new Projector(store, readDb, PROJECTIONS, undefined, (projection, checkpoint, head) =>
+  // Kept answers of read queries, reused until a projector batch may have changed them (schema/plugins/response-cache.ts).
+  const responseCache = new ResponseCache();
+  const projector = new Projector(store, readDb, responseCache.watching(PROJECTIONS), undefined, (projection, checkpoint, head) =>
     logger.warn({ projection, checkpoint, head }, "the projection's checkpoint is beyond the event store's head (an older event store restored?): rebuilding it"));
   projector.start();
   // Destroys any erased subject's key that survived a crash between SubjectErased and its destruction.
@@ -142,6 +145,7 @@ export const startTracker = async (config: Config, logger: Logger, options: Trac
     production: config.production,
     logger,
     rateLimit: config.rateLimit,
+    responseCache,
     readiness: async () => readiness([projector, search.projector], await store.headPosition(), config.eventStore.kind, acceptsAppends(store.storedForm)),
     context: createContextFactory({
       cache,

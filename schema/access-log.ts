@@ -7,6 +7,8 @@ import type { Actor } from '../services/shared/decider.js';
  */
 export class RequestAccessLog {
   private readonly views = new Map<string, { familyId: string; fields: string }>();
+  /** Everything recorded in this request, flushed or not (a cached answer repeats it: response-cache.ts). */
+  private readonly everRecorded = new Map<string, { familyId: string; fields: 'people' | 'history' }>();
 
   constructor(
     private readonly viewer: Actor,
@@ -16,6 +18,12 @@ export class RequestAccessLog {
 
   record(familyId: string, fields: 'people' | 'history'): void {
     this.views.set(`${familyId}:${fields}`, { familyId, fields });
+    this.everRecorded.set(`${familyId}:${fields}`, { familyId, fields });
+  }
+
+  /** The reads recorded in this request so far, in the order first recorded, each once. */
+  recorded(): ReadonlyArray<{ readonly familyId: string; readonly fields: 'people' | 'history' }> {
+    return [...this.everRecorded.values()];
   }
 
   async flush(): Promise<void> {

@@ -5,6 +5,7 @@ import { useAccessLog } from '../../schema/plugins/access-log-flush.js';
 import { useInputFieldNames } from '../../schema/plugins/input-field-names.js';
 import { limitPlugins } from '../../schema/plugins/limits.js';
 import { useNormalisedDocuments } from '../../schema/plugins/normalised-documents.js';
+import type { ResponseCache } from '../../schema/plugins/response-cache.js';
 import { createRateLimiter, useRateLimit, type RateLimiter, type RateLimitOptions } from '../../schema/plugins/rate-limit.js';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { GraphQLContext } from '../../schema/context.js';
@@ -21,6 +22,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>;
   readonly context: (authorization: string | null) => GraphQLContext;
+  /** Answers of read queries kept until the read models or the caller's access change (response-cache.ts); absent: none kept. */
+  readonly responseCache?: ResponseCache;
   /** Per-key request limits (the tracker passes its configuration); absent: no limit. */
   readonly rateLimit?: RateLimitOptions;
 }
@@ -87,14 +90,16 @@ export const createApp = (options: AppOptions): { app: Express; yoga: Enveloping
  * interpreter. Subscriptions run on graphql-js: graphql-jit's compiled subscribe loses literal
  * arguments. The rate limit comes first: a caller over its limit costs no parsing or
  * validation. Then literals become variables, so one plan serves every id
- * (normalised-documents.ts).
+ * (normalised-documents.ts). A kept answer (response-cache.ts) comes after the access log, whose
+ * flush writes its entry as for an answer computed now.
  */
-export const graphqlPlugins = (options: Pick<AppOptions, 'schema' | 'production' | 'logger'> & { readonly rateLimiter?: RateLimiter | undefined }) => [
+export const graphqlPlugins = (options: Pick<AppOptions, 'schema' | 'production' | 'logger' | 'responseCache'> & { readonly rateLimiter?: RateLimiter | undefined }) => [
   useRateLimit(options.rateLimiter),
   useNormalisedDocuments(options.schema),
   ...limitPlugins(options.production),
   useInputFieldNames(),
   useAccessLog((error) => logAccessLogFailure(options.logger, error)),
+  ...(options.responseCache ? [options.responseCache.plugin(options.schema)] : []),
   useGraphQlJit({}, { enableIf: isNotSubscription }),
 ];
 

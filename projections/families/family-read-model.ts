@@ -120,7 +120,8 @@ export class FamilyReadModel {
   constructor(
     private readonly queries: RequestQueries,
     viewer: ReadModelViewer,
-    private readonly now: string,
+    /** The instant access is judged at (expiries are compared with it). */
+    readonly now: string,
   ) {
     registerKeptFunction(queries.cache.db);
     registerFamiliesDay(queries.cache.db);
@@ -206,6 +207,19 @@ export class FamilyReadModel {
        ORDER BY 4, d.family_id, d.deadline_id`,
       { until: addDays(dateOf(this.now), withinDays) },
     );
+  }
+
+  /**
+   * Until when (epoch milliseconds, exclusive) the caller's organisation's access stays as it is
+   * at `now` without a new event: the earliest expiry still ahead among its access rows
+   * (Infinity when none). Expiries SQLite cannot read are never in force, whatever the time.
+   */
+  accessUnchangedUntil(): number {
+    const [row] = this.all<{ next: number | null }>(
+      `SELECT min(unixepoch(a.expires_at, 'subsec')) AS next FROM family_access a WHERE a.organization_id = @viewerOrganizationId
+        AND a.expires_at IS NOT NULL AND unixepoch(a.expires_at, 'subsec') > unixepoch(@now, 'subsec')`,
+    );
+    return row?.next === null || row?.next === undefined ? Number.POSITIVE_INFINITY : row.next * 1000;
   }
 
   /** Visible families by status (as the caller's scope may know each) and country. */

@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { disclosureOf, stateOf } from './family.js';
+import { connection, pageSize } from './connection.js';
 
 const MAX_PAGE = 100;
 const MAX_MONTHS = 1_200;
@@ -42,8 +43,7 @@ const unlocatedNode = (row: UnlocatedRelativeRow, family: FamilyRow | null) => {
 
 export const casefileQueryResolvers = {
   unlocatedRelatives: async (_root: unknown, args: { filter?: UnlocatedRelativeFilter | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
-    const first = args.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_PAGE}`);
+    const first = pageSize(args.first, 20, MAX_PAGE);
     const filter = args.filter ?? {};
     const months = filter.monthsSinceSeparationAtLeast;
     if (months !== undefined && months !== null && (months < 0 || months > MAX_MONTHS)) throw badUserInput('monthsSinceSeparationAtLeast', rule`must be between 0 and ${MAX_MONTHS}`);
@@ -56,14 +56,8 @@ export const casefileQueryResolvers = {
     for (const family of families) if (family && family.viewer_scope >= DOCUMENTS) context.accessLog.record(family.family_id, 'people');
     const last = page.rows.at(-1);
     return {
-      edges,
+      ...connection(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), endCursor: last ? cursor.encode(`${last.family_id}\n${last.relative_id}`) : null }),
       totalCount: page.totalCount,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: last ? cursor.encode(`${last.family_id}\n${last.relative_id}`) : null,
-      },
     };
   },
 };

@@ -7,6 +7,7 @@ import type { DisclosureContext } from '../../projections/families/allowlist.js'
 import { listed } from '../../projections/families/disclose.js';
 import { assignmentViews, sharingViews } from '../../projections/families/sharing-view.js';
 import { ownerOf, withOwner } from './view-owner.js';
+import { forgetAllAnswers } from '../plugins/response-cache.js';
 import { statusLabel } from '../../services/family/labels.js';
 import { BLOCKERS_IN, labelLanguage, languageArgument } from './labels.js';
 import {
@@ -25,13 +26,14 @@ export interface PastFamilyRow extends FamilyRow {
 const isPast = (row: FamilyRow): row is PastFamilyRow => 'state' in row;
 
 /**
- * Forgets every decoded state and kept view: they hold the people's data as decoded, so after an erasure the
+ * Forgets every decoded state, kept view and cached answer: they hold the people's data as decoded, so after an erasure the
  * states of earlier revisions (the person's plaintext) must not stay in memory, nor be served to
  * a read model restored at such a revision.
  */
 export const forgetDecodedFamilyStates = (): void => {
   forgetDecodedStates();
   views.clear();
+  forgetAllAnswers();
 };
 
 /** The folded state a row shows: the past state of a past row, else the live one. */

@@ -11,6 +11,7 @@ import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { disclosureOf, type PastFamilyRow } from './family.js';
 import { historyEventView, showsPersonalData } from '../../projections/families/history-redaction.js';
+import { connection, pageSize } from './connection.js';
 
 const MAX_HISTORY_PAGE = 500;
 const eventCursor = opaqueCursor('event');
@@ -94,8 +95,7 @@ const keepsHashes = (context: GraphQLContext, row: FamilyRow): boolean => contex
 
 export const historyResolvers = {
   familyHistory: async (_root: unknown, args: { familyId: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
-    const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_HISTORY_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_HISTORY_PAGE}`);
+    const first = pageSize(args.first, 50, MAX_HISTORY_PAGE);
     const fromRevision = args.after ? eventCursor.decodeIndex(args.after) + 1 : 0;
     const row = await visibleFamily(context, args.familyId);
     await chargeForEvents(context, Math.min(first, Math.max(0, row.revision + 1 - fromRevision)));
@@ -108,16 +108,7 @@ export const historyResolvers = {
       return { cursor: eventCursor.encode(event.revision), node, ...node };
     });
     if (edges.some((edge) => showsPersonalData(edge.node.data))) context.accessLog.record(row.family_id, 'history');
-    return {
-      edges,
-      totalCount: Math.max(row.revision + 1, (events.at(-1)?.revision ?? -1) + 1),
-      pageInfo: {
-        hasNextPage: events.length > first,
-        hasPreviousPage: fromRevision > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return { ...connection(edges, { hasNextPage: events.length > first, hasPreviousPage: fromRevision > 0 }), totalCount: Math.max(row.revision + 1, (events.at(-1)?.revision ?? -1) + 1) };
   },
 
   verifyFamilyHistory: async (_root: unknown, args: { familyId: string }, context: GraphQLContext) => {

@@ -5,8 +5,10 @@ import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { upcomingDeadlinesFor } from './deadlines.js';
 import { familyAsOf } from './history.js';
+import { connection, pageSize } from './connection.js';
 
 const MAX_PAGE = 100;
+const MAX_ACCESS_LOG_PAGE = 500;
 const MAX_DEADLINE_DAYS = 3_650;
 
 const familyCursor = opaqueCursor('family');
@@ -30,8 +32,7 @@ export const queryResolvers = {
   },
 
   families: (_root: unknown, args: { filter?: FamilyFilter | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
-    const first = args.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_PAGE}`);
+    const first = pageSize(args.first, 20, MAX_PAGE);
     const filter = args.filter ?? {};
     if (filter.agingOutWithinDays !== undefined && filter.agingOutWithinDays !== null && (filter.agingOutWithinDays < 0 || filter.agingOutWithinDays > MAX_DEADLINE_DAYS)) {
       throw badUserInput('agingOutWithinDays', rule`must be between 0 and ${MAX_DEADLINE_DAYS}`);
@@ -43,16 +44,7 @@ export const queryResolvers = {
     const page = context.readModel.listFamilies(filter, first, args.after ? familyCursor.decode(args.after) : undefined);
     for (const row of page.rows) context.loaders.family.prime(row.family_id, row);
     const edges = page.rows.map((row) => ({ cursor: familyCursor.encode(row.family_id), node: row }));
-    return {
-      edges,
-      totalCount: page.totalCount,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return { ...connection(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after) }), totalCount: page.totalCount };
   },
 
   upcomingDeadlines: (_root: unknown, args: { withinDays: number }, context: GraphQLContext) => {
@@ -67,8 +59,7 @@ export const queryResolvers = {
   }),
 
   familyAccessLog: async (_root: unknown, args: { familyId: string; first?: number | null }, context: GraphQLContext) => {
-    const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', rule`must be between 1 and 500`);
+    const first = pageSize(args.first, 50, MAX_ACCESS_LOG_PAGE);
     if (!(await context.loaders.family.load(args.familyId))) throw notFound('familyId', rule`family`);
     if (context.viewer.role !== 'AUDITOR' && context.viewer.role !== 'ADMIN') throw forbidden(rule`The access log is for auditors and administrators`);
     return context.accessLogEntries.accessLog(args.familyId, first).map((entry) => ({

@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { disclosureOf, stateOf } from './family.js';
 import { disclose } from '../../projections/families/disclose.js';
+import { connection, pageSize } from './connection.js';
 
 const MAX_FIRST = 50;
 const MAX_TEXT = 200;
@@ -57,8 +58,7 @@ const visibleHit = (hit: SearchHitRow, row: FamilyRow | null, context: GraphQLCo
 
 export const searchQueryResolvers = {
   search: async (_root: unknown, args: { text: string; first?: number | null; after?: string | null }, context: GraphQLContext) => {
-    const first = args.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badUserInput('first', rule`must be between 1 and ${MAX_FIRST}`);
+    const first = pageSize(args.first, 20, MAX_FIRST);
     if (args.text.length > MAX_TEXT) throw badUserInput('text', rule`must be at most ${MAX_TEXT} characters`);
     const { search } = context;
     if (!search) throw unavailable(1);
@@ -69,15 +69,7 @@ export const searchQueryResolvers = {
       return node ? [{ cursor: encodeCursor(hit), node }] : [];
     });
     const last = page.hits.at(-1);
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        // The last hit read, shown or not, so the next page starts after it.
-        endCursor: last ? encodeCursor(last) : null,
-      },
-    };
+    // The last hit read, shown or not, so the next page starts after it.
+    return connection(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), endCursor: last ? encodeCursor(last) : null });
   },
 };

@@ -3,6 +3,7 @@ import { statusChangeView } from '../../projections/families/redaction.js';
 import { forbidden, notFound, rule } from '../../services/shared/domain-error.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, unauthenticated } from '../errors.js';
+import { pageSize } from './connection.js';
 
 /**
  * Partners follow status changes by "notify, then pull": each subscriber keeps only its cursor;
@@ -11,6 +12,7 @@ import { badUserInput, unauthenticated } from '../errors.js';
  * one costs nothing while it does not read, and misses nothing when it does.
  */
 const PAGE = 100;
+const MAX_FEED_PAGE = 500;
 const MAX_FAMILY_IDS = 100;
 /** Even when nothing happens, access is checked again this often (a referral may expire). */
 const RECHECK_MS = 2_000;
@@ -42,8 +44,7 @@ interface FeedArgs { readonly familyIds?: readonly string[] | null; readonly aft
 
 export const statusFeedQueryResolvers = {
   familyStatusChanges: (_root: unknown, args: FeedArgs & { first?: number | null }, context: GraphQLContext) => {
-    const first = args.first ?? PAGE;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw badUserInput('first', rule`must be between 1 and 500`);
+    const first = pageSize(args.first, PAGE, MAX_FEED_PAGE);
     const ids = distinctIds(args.familyIds);
     const hidden = firstHidden(context.readModel, ids);
     if (hidden) throw notFound('familyIds', rule`family`);

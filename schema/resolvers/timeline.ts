@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { disclosureOf } from './family.js';
+import { connection, pageSize } from './connection.js';
 
 const MAX_PAGE = 200;
 const cursor = opaqueCursor('timeline');
@@ -24,8 +25,7 @@ export const acceptLanguageOf = (context: GraphQLContext): string | null =>
 export const timelineResolver = async (row: FamilyRow, args: { first?: number | null; after?: string | null; language?: string | null }, context: GraphQLContext) => {
   const disclosure = disclosureOf(row);
   if (!listed('Family', 'timeline', disclosure.scope)) return null;
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_PAGE}`);
+  const first = pageSize(args.first, 50, MAX_PAGE);
   if (args.language && !['en', 'es'].includes(args.language.toLowerCase().split('-')[0] ?? '')) throw badUserInput('language', rule`must be en or es`);
   const language = timelineLanguage(args.language, acceptLanguageOf(context));
   const fromRevision = args.after ? cursor.decodeIndex(args.after) + 1 : 0;
@@ -35,11 +35,7 @@ export const timelineResolver = async (row: FamilyRow, args: { first?: number | 
   const page = events.slice(0, first);
   if (page.some((event) => showsPersonalData(historyEventView(event, disclosure).data))) context.accessLog.record(row.family_id, 'history');
   const edges = page.map((event) => ({ cursor: cursor.encode(event.revision), node: timelineEntry(event, disclosure, language) }));
-  return {
-    edges,
-    totalCount: row.revision + 1,
-    pageInfo: { hasNextPage: events.length > first, hasPreviousPage: fromRevision > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return { ...connection(edges, { hasNextPage: events.length > first, hasPreviousPage: fromRevision > 0 }), totalCount: row.revision + 1 };
 };
 
 export const timelineEntryResolvers = {

@@ -6,6 +6,7 @@ import { opaqueCursor } from '../cursors.js';
 import { badUserInput } from '../errors.js';
 import { administeredOrganization, runOrganizationCommand } from '../mutations/organization-mutation-resolvers.js';
 import { organizationField } from './queries.js';
+import { pageSize } from './connection.js';
 
 /**
  * Webhooks for partners that cannot hold a connection: registered on the organisation's stream
@@ -67,8 +68,7 @@ export const webhookQueryResolvers = {
   webhooks: (_root: unknown, _args: unknown, context: GraphQLContext) => context.organizations.webhooksOf(context.viewer.organizationId).map(webhookView),
 
   webhookDeliveries: (_root: unknown, args: { webhookId: string; status?: WebhookDeliveryView['status'] | null; first?: number | null; after?: string | null }, context: GraphQLContext) => {
-    const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERY_PAGE) throw badUserInput('first', rule`must be between 1 and ${MAX_DELIVERY_PAGE}`);
+    const first = pageSize(args.first, 50, MAX_DELIVERY_PAGE);
     ownWebhook(context, context.viewer.organizationId, args.webhookId);
     const rows = context.webhooks.list(args.webhookId, { status: args.status ?? null, first: first + 1, ...(args.after ? { beforeSequence: deliveryCursor.decodeIndex(args.after) } : {}) });
     const page = rows.slice(0, first);
