@@ -5,8 +5,6 @@ import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
 import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
 import type { BoundProjection, Projection } from '../projection.js';
-import type { ReunificationStatus } from '../../services/family/status.js';
-import type { AccessScope } from '../../services/family/vocabulary.js';
 import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusReadingOf, type FamilyChildRows, type KeptDay, type StatusReading } from './family-rows.js';
 import { keptDay } from './sealed-day.js';
 import { SizedLru } from './family-state-cache.js';
