@@ -3,10 +3,10 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
-import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
+import { initialFamilyState, type DeadlineState, type FamilyState } from '../../services/family/state.js';
 import type { BoundProjection, Projection } from '../projection.js';
 import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusReadingOf, type FamilyChildRows, type KeptDay, type StatusReading } from './family-rows.js';
-import { keptDay } from './sealed-day.js';
+import { keptDay, type DayPlace } from './sealed-day.js';
 import { SizedLru } from './family-state-cache.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
 import { decodeFamilyState, encodeFamilyState, EncodingMemo } from './state-codec.js';
@@ -115,8 +115,26 @@ interface Kept {
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
   const sealer = readModelSealerOf(db);
-  /** Deadline days as the rows keep them: an age-out's sealed under the child (sealed-day.ts). */
-  const dayIn = (familyId: string): KeptDay => (deadline, place) => keptDay(sealer, familyId, deadline, place);
+  /**
+   * Deadline days as the rows keep them: an age-out's sealed under the child (sealed-day.ts),
+   * once per deadline object and place (the sealing is deterministic and the fold never changes
+   * a deadline it made; an erasure makes new deadline objects without the day).
+   */
+  const sealedDays = new WeakMap<DeadlineState, { readonly familyId: string; readonly byPlace: Map<DayPlace, string | null> }>();
+  const dayIn = (familyId: string): KeptDay => (deadline, place) => {
+    if (!sealer || deadline.personalDueOn !== true) return keptDay(sealer, familyId, deadline, place);
+    let known = sealedDays.get(deadline);
+    if (known?.familyId !== familyId) {
+      known = { familyId, byPlace: new Map() };
+      sealedDays.set(deadline, known);
+    }
+    let day = known.byPlace.get(place);
+    if (day === undefined) {
+      day = keptDay(sealer, familyId, deadline, place);
+      known.byPlace.set(place, day);
+    }
+    return day;
+  };
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
   const revisionOf = db.prepare(`SELECT revision FROM ${families} WHERE family_id = ?`).pluck();
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
