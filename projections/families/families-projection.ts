@@ -3,12 +3,10 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../services/event-store/port.js';
 import { toUtcInstant } from '../../services/shared/instant.js';
 import { evolve } from '../../services/family/evolve.js';
-import { initialFamilyState, type FamilyState } from '../../services/family/state.js';
+import { initialFamilyState, type DeadlineState, type FamilyState } from '../../services/family/state.js';
 import type { BoundProjection, Projection } from '../projection.js';
-import type { ReunificationStatus } from '../../services/family/status.js';
-import type { AccessScope } from '../../services/family/vocabulary.js';
-import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusByScope, type FamilyChildRows, type KeptDay } from './family-rows.js';
-import { keptDay } from './sealed-day.js';
+import { familyChildRows, familyColumns, sameRow, SCOPE_BITS, statusReadingOf, type FamilyChildRows, type KeptDay, type StatusReading } from './family-rows.js';
+import { keptDay, type DayPlace } from './sealed-day.js';
 import { SizedLru } from './family-state-cache.js';
 import { readModelSealerOf } from '../read-model-sealing.js';
 import { decodeFamilyState, encodeFamilyState, EncodingMemo } from './state-codec.js';
@@ -21,8 +19,8 @@ interface Touched {
   revision: number;
   openedAt: string;
   updatedAt: string;
-  /** Its status per scope as of `state`, once computed. */
-  statuses: Record<AccessScope, ReunificationStatus> | null;
+  /** Its status per scope as of `state`, once computed, with the parts of the state it was computed from (statusReadingOf). */
+  statuses: StatusReading | null;
   readonly rows: FamilyChildRows;
   /** The encoded text of the parts of its states, carried from batch to batch while it is kept. */
   readonly memo: EncodingMemo;
@@ -109,7 +107,7 @@ interface Kept {
   readonly revision: number;
   readonly openedAt: string;
   readonly updatedAt: string;
-  readonly statuses: Record<AccessScope, ReunificationStatus> | null;
+  readonly statuses: StatusReading | null;
   readonly rows: FamilyChildRows;
   readonly memo: EncodingMemo;
 }
@@ -117,8 +115,26 @@ interface Kept {
 const bindFamilies = (db: Database.Database, table: (base: string) => string): BoundProjection => {
   const families = table('families');
   const sealer = readModelSealerOf(db);
-  /** Deadline days as the rows keep them: an age-out's sealed under the child (sealed-day.ts). */
-  const dayIn = (familyId: string): KeptDay => (deadline, place) => keptDay(sealer, familyId, deadline, place);
+  /**
+   * Deadline days as the rows keep them: an age-out's sealed under the child (sealed-day.ts),
+   * once per deadline object and place (the sealing is deterministic and the fold never changes
+   * a deadline it made; an erasure makes new deadline objects without the day).
+   */
+  const sealedDays = new WeakMap<DeadlineState, { readonly familyId: string; readonly byPlace: Map<DayPlace, string | null> }>();
+  const dayIn = (familyId: string): KeptDay => (deadline, place) => {
+    if (!sealer || deadline.personalDueOn !== true) return keptDay(sealer, familyId, deadline, place);
+    let known = sealedDays.get(deadline);
+    if (known?.familyId !== familyId) {
+      known = { familyId, byPlace: new Map() };
+      sealedDays.set(deadline, known);
+    }
+    let day = known.byPlace.get(place);
+    if (day === undefined) {
+      day = keptDay(sealer, familyId, deadline, place);
+      known.byPlace.set(place, day);
+    }
+    return day;
+  };
   const load = db.prepare(`SELECT state_json, revision, opened_at, updated_at FROM ${families} WHERE family_id = ?`);
   const revisionOf = db.prepare(`SELECT revision FROM ${families} WHERE family_id = ?`).pluck();
   const upsert = db.prepare(`INSERT INTO ${families} (family_id, lead_organization_id, programme, status, revision, opened_at, updated_at,
@@ -180,9 +196,9 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
 
   const write = (familyId: string, entry: Touched): void => {
     const { state, revision, openedAt, updatedAt, memo } = entry;
-    const statuses = entry.statuses ?? statusByScope(state);
+    const statuses = entry.statuses ?? statusReadingOf(state);
     const stateJson = encodeFamilyState(state, sealer, undefined, memo);
-    upsert.run({ familyId, ...familyColumns(state, statuses, dayIn(familyId)), revision, openedAt, updatedAt, stateJson });
+    upsert.run({ familyId, ...familyColumns(state, statuses.statuses, dayIn(familyId)), revision, openedAt, updatedAt, stateJson });
     const rows = familyChildRows(state, expiryRow, dayIn(familyId));
     writeChildRows(familyId, entry.rows, rows);
     // Counted twice: the memo holds about as much text again as the snapshot.
@@ -205,13 +221,17 @@ const bindFamilies = (db: Database.Database, table: (base: string) => string): B
             : { state: initialFamilyState, revision: -1, openedAt: recordedAt, updatedAt: recordedAt, statuses: null, rows: NO_ROWS, memo: new EncodingMemo(familyId, sealer) };
           touched.set(familyId, entry);
         }
-        const before = entry.state.exists ? (entry.statuses ?? statusByScope(entry.state)) : null;
+        const previous = entry.state.exists ? (entry.statuses ?? statusReadingOf(entry.state)) : undefined;
         entry.state = evolve(entry.state, familyEventOf(event));
         entry.revision = event.revision;
         entry.updatedAt = recordedAt;
+        const reading = statusReadingOf(entry.state, previous);
+        entry.statuses = reading;
+        // Statuses computed from the same parts are the same: no change to record.
+        if (reading === previous) continue;
         // One row per distinct change, with the scopes that see it: a scope whose status did not change gets none.
-        const after = statusByScope(entry.state);
-        entry.statuses = after;
+        const before = previous?.statuses;
+        const after = reading.statuses;
         const audiences = new Map<string, number>();
         for (const [scope, bit] of SCOPE_BITS) {
           const previous = before?.[scope] ?? null;

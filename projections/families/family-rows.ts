@@ -25,16 +25,19 @@ const sameMembers = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
  * Two scopes that hide the same people see the same state object.
  */
 const seenBelowFull = new WeakMap<FamilyState, SeenBelowFull>();
+const seenBelowFullOf = (state: FamilyState): SeenBelowFull => {
+  const documents = hiddenPersonIds(state, 'DOCUMENTS');
+  const status = hiddenPersonIds(state, 'STATUS');
+  const seenAtDocuments = familySeenAt(state, 'DOCUMENTS', documents);
+  return {
+    hidden: { DOCUMENTS: documents, STATUS: status },
+    seen: { DOCUMENTS: seenAtDocuments, STATUS: sameMembers(documents, status) ? seenAtDocuments : familySeenAt(state, 'STATUS', status) },
+  };
+};
 const seenOf = (state: FamilyState): SeenBelowFull => {
   let known = seenBelowFull.get(state);
   if (!known) {
-    const documents = hiddenPersonIds(state, 'DOCUMENTS');
-    const status = hiddenPersonIds(state, 'STATUS');
-    const seenAtDocuments = familySeenAt(state, 'DOCUMENTS', documents);
-    known = {
-      hidden: { DOCUMENTS: documents, STATUS: status },
-      seen: { DOCUMENTS: seenAtDocuments, STATUS: sameMembers(documents, status) ? seenAtDocuments : familySeenAt(state, 'STATUS', status) },
-    };
+    known = seenBelowFullOf(state);
     seenBelowFull.set(state, known);
   }
   return known;
@@ -44,13 +47,76 @@ const NOBODY: ReadonlySet<string> = new Set();
 const hiddenAt = (state: FamilyState, scope: AccessScope): ReadonlySet<string> => (scope === 'FULL' ? NOBODY : seenOf(state).hidden[scope]);
 const seenAt = (state: FamilyState, scope: AccessScope): FamilyState => (scope === 'FULL' ? state : seenOf(state).seen[scope]);
 
-/** The family's status as each scope may know it (familySeenAt: people hidden from a scope change nothing for it). */
-export const statusByScope = (state: FamilyState): Record<AccessScope, ReunificationStatus> => {
+const statusesSeen = (state: FamilyState, seen: SeenBelowFull['seen']): Record<AccessScope, ReunificationStatus> => {
   const full = reunificationStatus(state);
-  const { seen } = seenOf(state);
   const documents = seen.DOCUMENTS === state ? full : reunificationStatus(seen.DOCUMENTS);
   const status = seen.STATUS === seen.DOCUMENTS ? documents : seen.STATUS === state ? full : reunificationStatus(seen.STATUS);
   return { FULL: full, DOCUMENTS: documents, STATUS: status };
+};
+
+/** The family's status as each scope may know it (familySeenAt: people hidden from a scope change nothing for it). */
+export const statusByScope = (state: FamilyState): Record<AccessScope, ReunificationStatus> => statusesSeen(state, seenOf(state).seen);
+
+/**
+ * A family's statuses per scope with the parts of its state they were computed from: the
+ * state's own values (by property) that the computation read, each as the object it was.
+ */
+export interface StatusReading {
+  readonly statuses: Record<AccessScope, ReunificationStatus>;
+  readonly parts: ReadonlyArray<readonly [string | symbol, unknown]>;
+}
+
+/** The list of the state's properties, as a part (read by a spread or an enumeration): compared as text. */
+const OWN_KEYS = Symbol('own keys');
+const partOf = (state: FamilyState, key: string | symbol): unknown => (key === OWN_KEYS ? Reflect.ownKeys(state).map(String).join(',') : Reflect.get(state, key));
+
+/**
+ * statusByScope of `state`, or `previous` itself when every part of the state it was computed
+ * from is the same object in `state`. Sound because the statuses are a pure function of the
+ * state, the fold never changes an object it made (evolve returns new objects for what an event
+ * changes and shares the rest), and what the computation read is recorded, not listed: it runs
+ * on a Proxy of the state that notes each property read (and on Proxies of each scope's view of
+ * it, whose reads count as reads of the state's property of that name), so a change to the
+ * status rules or to familySeenAt cannot leave a part out. A property only copied by a spread
+ * (`{ ...state }` in familySeenAt) is not a read: what is read of the copy is noted on the view;
+ * the list of properties that a spread or enumeration reads is a part too. Limit: a value read
+ * only through Object.getOwnPropertyDescriptor would be taken for a copy (no status rule does).
+ * Most events change no part the statuses read (deadlines, consents, assignments, contact), so
+ * the projection computes them again only for the events that do.
+ */
+export const statusReadingOf = (state: FamilyState, previous?: StatusReading): StatusReading => {
+  if (previous && previous.parts.every(([key, value]) => partOf(state, key) === value)) return previous;
+  const read = new Set<string | symbol>();
+  const noting = <T extends object>(target: T): T => {
+    let copying: string | symbol | undefined;
+    return new Proxy(target, {
+      get(object, key) {
+        const copied = key === copying;
+        copying = undefined;
+        if (!copied) read.add(key);
+        return Reflect.get(object, key) as unknown;
+      },
+      getOwnPropertyDescriptor(object, key) {
+        copying = key;
+        return Reflect.getOwnPropertyDescriptor(object, key);
+      },
+      has(object, key) {
+        copying = undefined;
+        read.add(key);
+        return Reflect.has(object, key);
+      },
+      ownKeys(object) {
+        read.add(OWN_KEYS);
+        return Reflect.ownKeys(object);
+      },
+    });
+  };
+  const watched = noting(state);
+  const { seen } = seenBelowFullOf(watched);
+  const view = (scope: FamilyState): FamilyState => (scope === watched ? watched : noting(scope));
+  const documents = view(seen.DOCUMENTS);
+  const statuses = statusesSeen(watched, { DOCUMENTS: documents, STATUS: seen.STATUS === seen.DOCUMENTS ? documents : view(seen.STATUS) });
+  return { statuses, parts: [...read].map((key) => [key, partOf(state, key)] as const) };
 };
 
 /** A deadline's day as a column keeps it (sealed-day.ts: sealed when it came from the birth date), null when unknown. */

@@ -3,18 +3,19 @@
  * (a family, or a family seen at a scope on a day), holding only the revision it was computed
  * at. A newer revision replaces the entry, so stale revisions never pile up (they did when the
  * key held the revision: a family changed 10,000 times filled the cache with its past). Bounded
- * by entries: past `limit`, the least recently used goes.
+ * by entries: past `limit`, an entry not used since it was last passed over goes (a "second
+ * chance" clock over insertion order: a hit only marks the entry, so reads, the hot path, do not
+ * reorder the map; an entry used since is moved to the back once, when eviction reaches it).
  */
 export class LatestRevisionCache<V> {
-  private readonly entries = new Map<string, { readonly revision: number; readonly value: V }>();
+  private readonly entries = new Map<string, { readonly revision: number; readonly value: V; used: boolean }>();
 
   constructor(private readonly limit: number) {}
 
   get(key: string, revision: number): V | undefined {
     const entry = this.entries.get(key);
     if (entry?.revision !== revision) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     return entry.value;
   }
 
@@ -27,11 +28,21 @@ export class LatestRevisionCache<V> {
     const entry = this.entries.get(key);
     if (entry && entry.revision > revision) return;
     this.entries.delete(key);
-    this.entries.set(key, { revision, value });
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.limit) this.evictOne();
+    this.entries.set(key, { revision, value, used: false });
   }
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /** Drops the oldest entry not used since it was last passed over; those used get a second chance at the back. */
+  private evictOne(): void {
+    for (const [key, entry] of this.entries) {
+      this.entries.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.entries.set(key, entry);
+    }
   }
 }

@@ -144,13 +144,19 @@ const FAMILIES = 'families';
  * an event changes and shares the rest), so an object met again encodes to the text it had, and
  * a family written again re-encodes and re-seals only what its events changed. Held beside the
  * family's kept state (families-projection.ts); weak, so parts no state holds any more go.
+ * Sealed texts (a person's sealed form, the entries of maps whose values are sealed) are kept
+ * apart from plain ones, so an object met both ways keeps both texts.
  * Limit: a person's values sealed before their key was destroyed stay as sealed while their
  * object does not change (a fresh encoding would give the erased token); both open as erased.
  */
 export class EncodingMemo {
   readonly texts = new WeakMap<object, string>();
+  /** Sealed texts by object (a person's sealed form, a map of sealed persons), apart from `texts`: an object met both sealed and plain keeps both texts. */
+  readonly sealedTexts = new WeakMap<object, string>();
   /** A map entry's whole text (`[key,value]`) by its value object, with the key it was under. */
   readonly entries = new WeakMap<object, { readonly key: unknown; readonly text: string }>();
+  /** The same for the entries of maps whose values are sealed (children, relatives, deadlines). */
+  readonly sealedEntries = new WeakMap<object, { readonly key: unknown; readonly text: string }>();
   constructor(
     readonly familyId: string,
     readonly sealer: StateSealer | undefined,
@@ -174,10 +180,11 @@ const canonical = (value: unknown, memo: EncodingMemo | undefined, depth: number
   if (type === 'string' || type === 'number' || type === 'boolean') return JSON.stringify(value);
   if (type !== 'object') return undefined;
   const object = value as object;
-  const known = memo && depth <= MEMO_DEPTH ? memo.texts.get(object) : undefined;
+  const texts = memo && depth <= MEMO_DEPTH ? (person ? memo.sealedTexts : memo.texts) : undefined;
+  const known = texts?.get(object);
   if (known !== undefined) return known;
   const text = canonicalObject(object, memo, depth, person);
-  if (memo && depth <= MEMO_DEPTH) memo.texts.set(object, text);
+  texts?.set(object, text);
   return text;
 };
 
@@ -187,12 +194,13 @@ const canonicalObject = (object: object, memo: EncodingMemo | undefined, depth: 
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return canonical((object as { toJSON: () => unknown }).toJSON(), memo, depth) ?? 'null';
   if (object instanceof Map) {
     // The entry's value is a person to seal when `person` is given (children, relatives).
+    const entryTexts = memo && depth < MEMO_DEPTH ? (person ? memo.sealedEntries : memo.entries) : undefined;
     const entries = [...(object as Map<unknown, unknown>)].map(([key, entry]) => {
       const isObject = entry !== null && typeof entry === 'object';
-      const known = isObject && memo && depth < MEMO_DEPTH ? memo.entries.get(entry) : undefined;
+      const known = isObject ? entryTexts?.get(entry) : undefined;
       if (known !== undefined && known.key === key) return known.text;
       const text = `[${element(key, memo, depth + 1)},${isObject && person ? personText(entry, memo, depth + 1, person) : element(entry, memo, depth + 1)}]`;
-      if (isObject && memo && depth < MEMO_DEPTH) memo.entries.set(entry, { key, text });
+      if (isObject) entryTexts?.set(entry, { key, text });
       return text;
     });
     return `{"$map":[${entries.join(',')}]}`;
@@ -209,10 +217,10 @@ const canonicalObject = (object: object, memo: EncodingMemo | undefined, depth: 
 
 /** A person's sealed form as text, kept by the person's object (the sealed copy is made anew each time). */
 const personText = (entry: object, memo: EncodingMemo | undefined, depth: number, person: (value: object) => object): string => {
-  const known = memo?.texts.get(entry);
+  const known = memo?.sealedTexts.get(entry);
   if (known !== undefined) return known;
   const text = canonicalObject(person(entry), undefined, depth);
-  memo?.texts.set(entry, text);
+  memo?.sealedTexts.set(entry, text);
   return text;
 };
 

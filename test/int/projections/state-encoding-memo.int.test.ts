@@ -80,6 +80,20 @@ describe('family state encoding with a memo (real case-pattern load in SQLite, r
     }
   });
 
+  it('an object met both sealed (as a person) and plain keeps both texts: neither is taken for the other', () => {
+    const sealer = new ReadModelSealer(keys);
+    const state = [...histories.values()].map((states) => states.at(-1)!).find((s) => s.children.size > 0)!;
+    const [childId, child] = [...state.children][0]!;
+    // The same child object also held where nothing is sealed (the snapshot's plain parts), in both orders.
+    const alsoPlain = { ...state, matters: new Map<string, unknown>([...state.matters, [childId, child]]) } as unknown as FamilyState;
+    for (const order of [[state, alsoPlain], [alsoPlain, state]]) {
+      const memo = new EncodingMemo(state.familyId, sealer);
+      for (const each of order) expect(encodeFamilyState(each, sealer, undefined, memo)).toBe(encodeFamilyState(each, sealer));
+    }
+    const plainText = encodeFamilyState(alsoPlain, sealer);
+    expect(plainText).toContain(JSON.stringify(child.givenName));
+  });
+
   it('a memo made for another family or sealer is not used (sealed values are bound to their family)', () => {
     const sealer = new ReadModelSealer(keys);
     const first = [...histories.values()].map((states) => states.at(-1)!).find((state) => state.children.size > 0)!;
