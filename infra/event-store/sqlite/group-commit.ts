@@ -40,6 +40,16 @@ export interface Durability {
 }
 
 /** A sync failed: nothing is known to be durable after it, so the store takes no more writes. */
+/**
+ * Told around each group's transaction, whatever the durability: `beforeGroup` just before its
+ * `BEGIN IMMEDIATE`, `committed` synchronously once its COMMIT returned (still holding no lock,
+ * before any other job runs); neither when the transaction failed as a whole.
+ */
+export interface GroupObserver {
+  readonly beforeGroup: () => void;
+  readonly committed: () => void;
+}
+
 export class DurabilityLostError extends Error {
   override readonly name = 'DurabilityLostError';
   constructor(override readonly cause: Error) {
@@ -82,6 +92,7 @@ export class GroupCommitter<Job, Result> {
     /** Told once jobs are durable, before their promises settle (subscribers may read them now). */
     private readonly onDurable: () => void,
     private readonly durability?: Durability,
+    private readonly observer?: GroupObserver,
   ) {
     this.transaction = db.transaction((group: ReadonlyArray<Pending<Job, Result>>): Array<Outcome<Result>> =>
       group.map((pending) => {
@@ -156,12 +167,14 @@ export class GroupCommitter<Job, Result> {
     }
     let outcomes: Array<Outcome<Result>>;
     try {
+      this.observer?.beforeGroup();
       this.durability?.beforeGroup();
       outcomes = this.transaction.immediate(group);
     } catch (error) {
       for (const pending of group) pending.reject(asError(error));
       return;
     }
+    this.observer?.committed();
     this.durability?.afterGroup();
     this.counters = {
       ...this.counters,
