@@ -55,6 +55,7 @@ if (process.env['PROFILE'] === '1') {
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
 }
+const statsBefore = store.groupCommitStats();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const done = await run(SECONDS * 1000);
@@ -65,6 +66,8 @@ if (process.env['PROFILE'] === '1') {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(process.env['PROF_DIR'] ?? '/tmp', 'commands.cpuprofile'), JSON.stringify(profile));
 }
-console.log(`${String(WRITERS)} writers: ${(done / (wallMs / 1000)).toFixed(0)} cmd/s, CPU ${((cpu.user + cpu.system) / done).toFixed(0)} us/cmd (user ${(cpu.user / done).toFixed(0)}, system ${(cpu.system / done).toFixed(0)})`);
+const stats = store.groupCommitStats();
+const commits = stats.commits - statsBefore.commits;
+console.log(`${String(WRITERS)} writers: ${(done / (wallMs / 1000)).toFixed(0)} cmd/s, CPU ${((cpu.user + cpu.system) / done).toFixed(0)} us/cmd (user ${(cpu.user / done).toFixed(0)}, system ${(cpu.system / done).toFixed(0)}), ${(done / commits).toFixed(1)} commands per commit, ${((stats.syncs - statsBefore.syncs) / (wallMs / 1000)).toFixed(0)} syncs/s`);
 await store.close();
 temp.remove();
