@@ -39,7 +39,6 @@ export interface Durability {
   readonly sync: () => Promise<void>;
 }
 
-/** A sync failed: nothing is known to be durable after it, so the store takes no more writes. */
 /**
  * Told around each group's transaction, whatever the durability: `beforeGroup` just before its
  * `BEGIN IMMEDIATE`, `committed` synchronously once its COMMIT returned (still holding no lock,
@@ -50,6 +49,7 @@ export interface GroupObserver {
   readonly committed: () => void;
 }
 
+/** A sync failed: nothing is known to be durable after it, so the store takes no more writes. */
 export class DurabilityLostError extends Error {
   override readonly name = 'DurabilityLostError';
   constructor(override readonly cause: Error) {

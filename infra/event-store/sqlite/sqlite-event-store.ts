@@ -102,7 +102,7 @@ export class SqliteEventStore implements EventStore {
    */
   private readonly streamEnds = new Map<bigint, number>();
   private streamEndsVersion: bigint | undefined;
-  /** Heads written by the group in its transaction: known once it committed. */
+  /** The last revision of each append of the group in its transaction: stream ends once it committed. */
   private groupHeads: Array<readonly [bigint, number]> = [];
 
   private constructor(
