@@ -191,25 +191,46 @@ export const handleCommand = <Command, Event extends DomainEvent, State>(
   schemaVersion: number,
 ): Promise<CommandResult> => inTurn(dependencies.store, request.stream, () => decideAndAppend(dependencies, decider, request, schemaVersion));
 
-/** Per store, the last command queued on each stream (removed once the queue is empty). */
-const streamQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
+/**
+ * Commands on one stream in this process at once (running and waiting) at most; one more is
+ * refused with UNAVAILABLE (retry later) before it reads or appends anything.
+ */
+export const MAX_QUEUED_PER_STREAM = 64;
+
+interface StreamQueue {
+  /** Settles when the last command queued has settled. */
+  tail: Promise<unknown>;
+  /** Commands running or waiting on the stream. */
+  size: number;
+}
+
+/** Per store, the queue of each stream with commands in it (removed once it is empty). */
+const streamQueues = new WeakMap<object, Map<string, StreamQueue>>();
 
 /**
  * Commands on one stream in this process run one after another, each after the previous one
  * settled (acknowledged or failed): the second decides on the first's result instead of losing
  * the append race in the same commit group and deciding again. Other processes' writers still
  * race and are met by the expected-revision check. Commands on different streams do not wait
- * for each other.
+ * for each other. The queue is bounded (MAX_QUEUED_PER_STREAM): past it a command is refused
+ * at once, so a burst on one family cannot hold unbounded memory or latency.
  */
 const inTurn = <Result>(store: StreamStore, stream: string, run: () => Promise<Result>): Promise<Result> => {
   let queues = streamQueues.get(store);
-  if (!queues) streamQueues.set(store, (queues = new Map<string, Promise<unknown>>()));
-  const previous = queues.get(stream);
-  const result = previous ? previous.then(run, run) : run();
+  if (!queues) streamQueues.set(store, (queues = new Map<string, StreamQueue>()));
+  const queue = queues.get(stream);
+  if (queue && queue.size >= MAX_QUEUED_PER_STREAM) {
+    return Promise.reject(new DomainError('UNAVAILABLE', rule`Too many changes to the same record are waiting; retry later`));
+  }
+  const result = queue ? queue.tail.then(run, run) : run();
   const settled = result.then(() => undefined, () => undefined);
-  queues.set(stream, settled);
+  const current = queue ?? { tail: settled, size: 0 };
+  current.tail = settled;
+  current.size += 1;
+  queues.set(stream, current);
   void settled.then(() => {
-    if (queues.get(stream) === settled) queues.delete(stream);
+    current.size -= 1;
+    if (current.size === 0 && queues.get(stream) === current) queues.delete(stream);
   });
   return result;
 };

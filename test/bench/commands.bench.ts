@@ -14,8 +14,12 @@ const ORGS = ['org-a', 'org-b', 'org-c', 'org-d'] as const;
 /** Store and handler alternate in rounds, so drift in machine load hits both. */
 const ROUNDS = 3;
 
-/** Runs `writers` loops until the deadline; returns how many operations they completed. */
-const runWriters = async (writers: number, ms: number, operation: (writer: number, n: number) => Promise<unknown>): Promise<{ done: number; ms: number }> => {
+/**
+ * Runs `writers` loops until the deadline; returns how many operations they completed, and the
+ * process's CPU time meanwhile (user + system, every thread: the fsyncs on libuv's pool too).
+ */
+const runWriters = async (writers: number, ms: number, operation: (writer: number, n: number) => Promise<unknown>): Promise<{ done: number; ms: number; cpuUs: number }> => {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + ms;
   let done = 0;
@@ -27,7 +31,8 @@ const runWriters = async (writers: number, ms: number, operation: (writer: numbe
       }
     }),
   );
-  return { done, ms: performance.now() - started };
+  const used = process.cpuUsage(cpu);
+  return { done, ms: performance.now() - started, cpuUs: used.user + used.system };
 };
 
 /** An event the size of a stored contact attempt (data and sealed metadata). */
@@ -69,23 +74,23 @@ export const benchCommandHandler = async (writerCounts: readonly number[] = [32,
           actor: { userId: 'loader', organizationId: ORGS[writer % ORGS.length]!, role: 'ADVOCATE' }, issuedAt: now, occurredAt: now,
         };
       };
-      let storeOps = 0, storeMs = 0, commandOps = 0, commandMs = 0;
+      let storeOps = 0, storeMs = 0, storeCpuUs = 0, commandOps = 0, commandMs = 0, commandCpuUs = 0;
       for (let round = 0; round < ROUNDS; round += 1) {
         const appended = await runWriters(writers, (seconds * 1000) / ROUNDS, async (writer, n) => {
           const revision = revisions.get(writer);
           const result = await appendsOnly.appendToStream(`w-${String(writer)}`, [storeEvent(writer, n)], { expectedRevision: revision ?? 'no_stream' });
           revisions.set(writer, result.nextExpectedRevision);
         });
-        storeOps += appended.done; storeMs += appended.ms;
+        storeOps += appended.done; storeMs += appended.ms; storeCpuUs += appended.cpuUs;
         const handled = await runWriters(writers, (seconds * 1000) / ROUNDS, (writer) => executeFamilyCommand(dependencies, command(writer)));
-        commandOps += handled.done; commandMs += handled.ms;
+        commandOps += handled.done; commandMs += handled.ms; commandCpuUs += handled.cpuUs;
       }
       const commands = perSecond(commandOps, commandMs);
       const appends = perSecond(storeOps, storeMs);
       rows.push({
         benchmark: `command handler (read, fold, decide, append), ${String(writers)} writers`,
-        value: formatRate(commands, 'cmd/s'),
-        baseline: `${formatRate(appends, 'ev/s')} store, ${String(writers)} writers`,
+        value: `${formatRate(commands, 'cmd/s')}, CPU ${(commandCpuUs / commandOps).toFixed(0)} us/cmd`,
+        baseline: `${formatRate(appends, 'ev/s')} store, ${String(writers)} writers, CPU ${(storeCpuUs / storeOps).toFixed(0)} us/append`,
         ratio: formatRatio(commands, appends),
         target: '>= 80%',
       });

@@ -110,15 +110,18 @@ export const startMutationsServer = async () => {
 
 export const benchMutations = async (): Promise<BenchRow[]> => {
   const server = await startMutationsServer();
-  const figures: Array<{ clients: number; perSecond: number; p50: number; p99: number; raw: number; storeShare: number; failed: number }> = [];
+  const figures: Array<{ clients: number; perSecond: number; p50: number; p99: number; raw: number; storeShare: number; failed: number; cpuUs: number }> = [];
   for (const clients of CLIENT_COUNTS) {
     const rawPerSecond = await measureRawSingleInserts(server.dir, RAW_INSERTS);
     const storeMsBefore = server.storeMs();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await server.load(clients, Math.max(2, Math.round(DURATION_S / 2)));
+    const used = process.cpuUsage(cpu);
     figures.push({
       clients, perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, raw: rawPerSecond,
       storeShare: (server.storeMs() - storeMsBefore) / (performance.now() - started), failed: result.non2xx + result.errors,
+      cpuUs: (used.user + used.system) / Math.max(1, result.requests.total),
     });
   }
   await server.stop();
@@ -126,7 +129,7 @@ export const benchMutations = async (): Promise<BenchRow[]> => {
   if (failed > 0) throw new Error(`${String(failed)} mutations failed`);
   return figures.map((figure) => ({
     benchmark: `recordContactAttempt over HTTP, ${String(figure.clients)} clients (store-call time summed: ${(figure.storeShare * 100).toFixed(0)}% of wall)`,
-    value: `${formatRate(figure.perSecond, 'mutations/s')}, p50 ${String(figure.p50)} ms, p99 ${String(figure.p99)} ms`,
+    value: `${formatRate(figure.perSecond, 'mutations/s')}, p50 ${String(figure.p50)} ms, p99 ${String(figure.p99)} ms, CPU ${figure.cpuUs.toFixed(0)} us/mutation (with the client's)`,
     baseline: `${formatRate(figure.raw, 'ev/s')} raw FULL single inserts`,
     ratio: formatRatio(figure.perSecond, figure.raw),
     target: figure.clients === 1 ? '>= 50%' : '>= 100%',

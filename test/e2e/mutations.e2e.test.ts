@@ -86,4 +86,24 @@ describe('family mutations over HTTP', () => {
     expect(unknown.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', field: 'familyId' });
     expect(foreign.errors?.[0]?.message.replace(familyId, 'ID')).toBe(unknown.errors?.[0]?.message.replace('ffffffff-ffff-8fff-ffff-ffffffffffff', 'ID'));
   });
+
+  it('reads the family back when the payload selects it, also through fragments; without it a query still shows the change at once', async () => {
+    const opened = await mutate(usKey, 'openFamilyCase', { programme: 'SIJ' });
+    const familyId = opened.data.openFamilyCase.family.id as string;
+    const contact = (selection: string, fragments = '') =>
+      gql(usKey, `mutation($input: RegisterChildInput!) { registerChild(input: $input) { ${selection} } } ${fragments}`, {
+        input: { familyId, childId: `c-${String(Math.random()).slice(2, 10)}`, givenName: 'Ana', birthDate: '2015-09-09', nationality: 'MX' },
+      });
+    const bare = await contact('revision');
+    expect(bare.errors).toBeUndefined();
+    expect(Object.keys(bare.data.registerChild)).toEqual(['revision']);
+    const read = await gql(usKey, 'query($id: ID!) { family(id: $id) { revision children { id } } }', { id: familyId });
+    expect(read.data.family).toMatchObject({ revision: bare.data.registerChild.revision, children: [{ id: expect.any(String) }] });
+    const spread = await contact('...P', 'fragment P on FamilyPayload { revision family { revision } }');
+    expect(spread.data.registerChild.family).toEqual({ revision: spread.data.registerChild.revision });
+    const inline = await contact('revision ... on FamilyPayload { family { revision } }');
+    expect(inline.data.registerChild.family).toEqual({ revision: inline.data.registerChild.revision });
+    const plain = await contact('family { id }');
+    expect(plain.data.registerChild.family).toEqual({ id: familyId });
+  });
 });

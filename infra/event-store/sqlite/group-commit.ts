@@ -39,6 +39,16 @@ export interface Durability {
   readonly sync: () => Promise<void>;
 }
 
+/**
+ * Told around each group's transaction, whatever the durability: `beforeGroup` just before its
+ * `BEGIN IMMEDIATE`, `committed` synchronously once its COMMIT returned (still holding no lock,
+ * before any other job runs); neither when the transaction failed as a whole.
+ */
+export interface GroupObserver {
+  readonly beforeGroup: () => void;
+  readonly committed: () => void;
+}
+
 /** A sync failed: nothing is known to be durable after it, so the store takes no more writes. */
 export class DurabilityLostError extends Error {
   override readonly name = 'DurabilityLostError';
@@ -82,6 +92,7 @@ export class GroupCommitter<Job, Result> {
     /** Told once jobs are durable, before their promises settle (subscribers may read them now). */
     private readonly onDurable: () => void,
     private readonly durability?: Durability,
+    private readonly observer?: GroupObserver,
   ) {
     this.transaction = db.transaction((group: ReadonlyArray<Pending<Job, Result>>): Array<Outcome<Result>> =>
       group.map((pending) => {
@@ -156,12 +167,14 @@ export class GroupCommitter<Job, Result> {
     }
     let outcomes: Array<Outcome<Result>>;
     try {
+      this.observer?.beforeGroup();
       this.durability?.beforeGroup();
       outcomes = this.transaction.immediate(group);
     } catch (error) {
       for (const pending of group) pending.reject(asError(error));
       return;
     }
+    this.observer?.committed();
     this.durability?.afterGroup();
     this.counters = {
       ...this.counters,

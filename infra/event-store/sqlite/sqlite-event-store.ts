@@ -92,6 +92,18 @@ export class SqliteEventStore implements EventStore {
   private readonly streamIds = new Map<string, bigint>();
   private committedHead = 0n;
   private wal: FileHandle | undefined;
+  /**
+   * Per stream, a revision at and after which it holds nothing: true when recorded (by this
+   * connection's own commits, inside the write lock, and by forward reads that reached the
+   * stream's end) and kept true, since this connection's commits update it and every entry is
+   * dropped as soon as `PRAGMA data_version` shows another connection committed since the last
+   * look. A stream read from there on answers without a query (a command on an unchanged
+   * stream, the organisations a family command reads) and still sees every other writer.
+   */
+  private readonly streamEnds = new Map<bigint, number>();
+  private streamEndsVersion: bigint | undefined;
+  /** The last revision of each append of the group in its transaction: stream ends once it committed. */
+  private groupHeads: Array<readonly [bigint, number]> = [];
 
   private constructor(
     private readonly db: Database.Database,
@@ -114,6 +126,13 @@ export class SqliteEventStore implements EventStore {
           sync: () => this.syncWriteAheadLog(),
         }
         : undefined,
+      {
+        beforeGroup: () => (this.groupHeads = []),
+        committed: () => {
+          for (const [streamId, revision] of this.groupHeads) this.rememberEnd(streamId, revision + 1, true);
+          this.groupHeads = [];
+        },
+      },
     );
   }
 
@@ -165,6 +184,8 @@ export class SqliteEventStore implements EventStore {
     let next = startRevision(options.fromRevision, backwards);
     const streamId = this.streamIdOf(stream);
     if (streamId === undefined) throw new StreamNotFoundError(stream);
+    // At or past the stream's known end: nothing to read.
+    if (!backwards && next >= (this.knownEnd(streamId) ?? Number.POSITIVE_INFINITY)) return;
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
       const rows = (backwards ? this.statements.readBackward : this.statements.readForward).all(
@@ -173,6 +194,7 @@ export class SqliteEventStore implements EventStore {
         next,
         limit,
       ) as EventRow[];
+      if (!backwards && rows.length < limit) this.rememberEnd(streamId, rows.length > 0 ? Number(rows[rows.length - 1]!.revision) + 1 : next, false);
       for (const row of rows) yield toRecordedEvent(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
@@ -261,6 +283,32 @@ export class SqliteEventStore implements EventStore {
     return row?.stream_id;
   }
 
+  /**
+   * A revision at and after which the stream holds nothing, if this connection knows one (see
+   * `streamEnds`). First drops every entry when another connection has committed since the last
+   * look (data_version changes only for other connections' commits). Never inside a
+   * transaction: the group's own uncommitted writes must be seen.
+   */
+  private knownEnd(streamId: bigint): number | undefined {
+    if (this.db.inTransaction) return undefined;
+    const version = (this.statements.dataVersion.get() as { data_version: bigint }).data_version;
+    if (version !== this.streamEndsVersion) {
+      this.streamEnds.clear();
+      this.streamEndsVersion = version;
+      return undefined;
+    }
+    return this.streamEnds.get(streamId);
+  }
+
+  /** `exact` (a commit): the stream's end now; else a bound that holds, kept if lower than the one known. */
+  private rememberEnd(streamId: bigint, end: number, exact: boolean): void {
+    if (this.db.inTransaction) return;
+    const known = this.streamEnds.get(streamId);
+    if (!exact && known !== undefined && known <= end) return;
+    if (this.streamEnds.size >= STREAM_IDS_KEPT) this.streamEnds.clear();
+    this.streamEnds.set(streamId, end);
+  }
+
   private currentRevision(streamId: bigint | undefined): number | undefined {
     if (streamId === undefined) return undefined;
     const row = this.statements.currentRevision.get(streamId) as { revision: bigint | null };
@@ -285,6 +333,7 @@ export class SqliteEventStore implements EventStore {
     const firstRevision = (current ?? -1) + 1;
     const recordedAt = Date.now();
     const lastPosition = this.inserter.insertAll(streamId, firstRevision, events, recordedAt);
+    this.groupHeads.push([streamId, firstRevision + events.length - 1]);
     return { nextExpectedRevision: firstRevision + events.length - 1, position: positionOf(lastPosition) };
   }
 
@@ -372,6 +421,7 @@ const prepareStatements = (db: Database.Database) => {
        WHERE e.stream_id = ? AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`,
     ),
     head: prepare('SELECT max(position) AS position FROM events'),
+    dataVersion: prepare('PRAGMA data_version'),
     readAll: prepare(
       `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_STREAM} WHERE e.position > ? AND e.position <= ? ORDER BY e.position LIMIT ?`,
     ),

@@ -5,6 +5,8 @@ import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event
 import type { EventStore } from '../../../services/event-store/port.js';
 import type { FamilyCommand } from '../../../services/family/commands.js';
 import { executeFamilyCommand } from '../../../services/family/family-service.js';
+import { MAX_QUEUED_PER_STREAM } from '../../../services/command-handler.js';
+import { DomainError } from '../../../services/shared/domain-error.js';
 import { collect } from '../../support/async.js';
 import { loadFamilies } from '../../support/family-load.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -43,5 +45,22 @@ describe('commands on one stream in one process', () => {
     expect(new Set(results.map((result) => result.revision)).size).toBe(20);
     expect(appends).toBe(20);
     expect((await collect(store.readStream('family-load-0000000'))).length).toBe(before + 20);
+  });
+
+  it(`are bounded: past ${String(MAX_QUEUED_PER_STREAM)} at once the rest are UNAVAILABLE at once and append nothing; the queue takes commands again once drained`, async () => {
+    const before = (await collect(store.readStream('family-load-0000000'))).length;
+    const extra = 10;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: MAX_QUEUED_PER_STREAM + extra }, () => executeFamilyCommand({ store, newEventId }, contactAttempt())),
+    );
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(MAX_QUEUED_PER_STREAM);
+    expect(refused).toHaveLength(extra);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+    }
+    expect((await collect(store.readStream('family-load-0000000'))).length).toBe(before + MAX_QUEUED_PER_STREAM);
+    await expect(executeFamilyCommand({ store, newEventId }, contactAttempt())).resolves.toMatchObject({ replayed: false });
   });
 });

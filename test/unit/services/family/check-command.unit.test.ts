@@ -53,3 +53,21 @@ describe('family command construction checks', () => {
     expect(failure(() => checkFamilyCommand({ ...child, occurredAt: '2024-06-01 10:00' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'occurredAt' });
   });
 });
+
+describe('a command parsed once (issue 17: the resolver parses it, the service does not again)', () => {
+  it('comes back as the same object when checked again, and frozen to the bottom', () => {
+    const checked = checkFamilyCommand(child);
+    expect(checkFamilyCommand(checked)).toBe(checked);
+    expect(Object.isFrozen(checked) && Object.isFrozen(checked.languages) && Object.isFrozen(checked.actor)).toBe(true);
+    expect(() => {
+      (checked.languages as string[]).push('xx');
+    }).toThrow(TypeError);
+  });
+
+  it('does not freeze the actor object it was given, nor vouch for a copy changed after the check', () => {
+    const actor = { ...child.actor };
+    const checked = checkFamilyCommand({ ...child, actor });
+    expect(Object.isFrozen(actor)).toBe(false);
+    expect(failure(() => checkFamilyCommand({ ...checked, givenName: 'x'.repeat(201) }))).toEqual({ code: 'BAD_USER_INPUT', field: 'givenName' });
+  });
+});
