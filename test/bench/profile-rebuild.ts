@@ -1,7 +1,7 @@
 /**
  * The rebuild of each projection alone over a store of the scale benchmark's shape, against a
  * raw checkpointed read of the same store in the same run, optionally under a CPU profile.
- * Usage: `npx tsx test/bench/profile-rebuild.ts <events.sqlite> [--only families,casefile]
+ * Usage: `npx tsx test/bench/profile-rebuild.ts <events.sqlite> [--only families,casefile,search]
  * [--seal] [--profile FILE]`. The store is one `npm run bench:scale -- --dir D --load-only` left
  * (D/<N>/events.sqlite). `--seal` seals the read models as the tracker does (a key store with a
  * fresh master key in a temporary directory); `--profile` writes a .cpuprofile of the
@@ -14,10 +14,12 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from '../../infra/keys/sqlite-key-store.js';
-import { PROJECTIONS } from '../../projections/all-projections.js';
+import { PROJECTIONS as TRACKER_PROJECTIONS } from '../../projections/all-projections.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { sealReadModelsWith } from '../../projections/read-model-sealing.js';
 import { rebuildProjections } from '../../projections/rebuild.js';
+import { createSearchProjection } from '../../projections/search/search-projection.js';
+import { termHasher } from '../../projections/search/search-terms.js';
 import { ReadModelSealer } from '../../services/privacy/read-model-sealer.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { rawCheckpointedRead } from './projection-rebuild.bench.js';
@@ -32,14 +34,19 @@ if (!file || file.startsWith('--')) throw new Error('usage: profile-rebuild.ts <
 const only = argument('--only')?.split(',');
 const profileFile = argument('--profile');
 const seal = process.argv.includes('--seal');
+// The search index (its own file in the tracker, its own projector) rebuilds here like the others, under a fresh blind-index key.
+const PROJECTIONS = [...TRACKER_PROJECTIONS, createSearchProjection(termHasher(randomBytes(32)))];
 
 const temp = makeTempDir('tracker-profile-rebuild-');
 const store = SqliteEventStore.open(file);
 const keys = seal ? SqliteKeyStore.open(join(temp.dir, 'data-keys.sqlite'), randomBytes(32)) : undefined;
 try {
+  const rawCpuBefore = process.cpuUsage();
   const raw = await rawCheckpointedRead(store, join(temp.dir, 'raw-read.sqlite'));
-  const rawRate = perSecond(raw.events, raw.ms);
-  process.stdout.write(`raw checkpointed read: ${String(rawRate)} ev/s over ${String(raw.events)} events (load ${loadavg()[0]!.toFixed(1)})\n`);
+  const rawCpu = process.cpuUsage(rawCpuBefore);
+  const rawRate = Math.round(perSecond(raw.events, raw.ms));
+  const rawCpuRate = Math.round(perSecond(raw.events, (rawCpu.user + rawCpu.system) / 1000));
+  process.stdout.write(`raw checkpointed read: ${String(rawRate)} ev/s, ${String(rawCpuRate)} ev/CPU-s over ${String(raw.events)} events (load ${loadavg()[0]!.toFixed(1)})\n`);
   if (keys) {
     // The tracker's key store already holds every person's key at a rebuild; a fresh one would
     // create (and fsync) each key on first use, so one untimed pass creates them first.
@@ -58,10 +65,13 @@ try {
     const db = openReadModelDatabase(join(temp.dir, `${projection.name}.sqlite`));
     if (keys) sealReadModelsWith(db, new ReadModelSealer(keys));
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const applied = await rebuildProjections(store, db, [projection], () => undefined);
-    const rate = perSecond(applied, performance.now() - started);
+    const cpu = process.cpuUsage(cpuBefore);
+    const rate = Math.round(perSecond(applied, performance.now() - started));
+    const cpuRate = Math.round(perSecond(applied, (cpu.user + cpu.system) / 1000));
     db.close();
-    process.stdout.write(`${projection.name}: ${String(rate)} ev/s = ${formatRatio(rate, rawRate)} of the raw read (load ${loadavg()[0]!.toFixed(1)})\n`);
+    process.stdout.write(`${projection.name}: ${String(rate)} ev/s = ${formatRatio(rate, rawRate)} of the raw read; ${String(cpuRate)} ev/CPU-s = ${formatRatio(cpuRate, rawCpuRate)} (load ${loadavg()[0]!.toFixed(1)})\n`);
   }
   if (session && profileFile) {
     const { profile } = await session.post('Profiler.stop');
