@@ -58,16 +58,18 @@ const ALREADY_EXPIRED = '0001-01-01T00:00:00.000Z';
  *   PLAIN_FIELDS; the access holders and hidden people depend on none of them), so the file
  *   holds no name, birth date, phone number, client-chosen id, purpose or other free word.
  *
- * Version 3: unlisted strings hashed (deny by default; version 2 hashed a listed set of free
- * words), and `search_families.revision`. Proportional to the change (issue 17 item 3): the
- * folded states of the families written last are kept between batches with their encoding memo
- * (as the families projection keeps its own), and a family's postings are rewritten only when
- * its access holders or hidden people changed; otherwise only people who gained terms get theirs.
+ * Version 3: A-numbers also indexed padded to nine digits without the "A", Mexican mobiles
+ * without the dropped "1" (normalise.ts).
+ * Version 4: unlisted strings hashed (deny by default; earlier versions hashed a listed set of
+ * free words), and `search_families.revision`. Proportional to the change (issue 17 item 3):
+ * the folded states of the families written last are kept between batches with their encoding
+ * memo (as the families projection keeps its own), and a family's postings are written for what
+ * changed (an access added, ended or re-dated; people who gained terms), all of them again only
+ * when its hidden people change.
  */
-/** Version 3: A-numbers also indexed padded to nine digits without the "A", Mexican mobiles without the dropped "1" (normalise.ts). */
 export const createSearchProjection = (hash: TermHasher): Projection => ({
   name: 'search',
-  version: 3,
+  version: 4,
   tables: {
     search_families: 'family_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, state_json TEXT NOT NULL',
     search_people: 'person_key INTEGER PRIMARY KEY, family_id TEXT NOT NULL, person_ref INTEGER NOT NULL, person_kind TEXT NOT NULL, UNIQUE (family_id, person_ref)',
