@@ -84,32 +84,53 @@ const sealedPlaces = (sealer: ReturnType<typeof readModelSealerOf>, familyId: st
 export const bindCasefileFacts = (db: Database.Database, table: (base: string) => string) => {
   const sealer = readModelSealerOf(db);
   const statements = new Map<string, Database.Statement>();
-  /** Statements are built from this module's column names only (never from data) and prepared once. */
-  const prepared = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  /**
+   * One statement per table and set of columns (names from this module only, never from data),
+   * prepared once and run with positional values: no SQL text or parameter object is built per event.
+   */
+  const statementFor = (key: string, sql: () => string): Database.Statement => {
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = db.prepare(sql())));
     return statement;
   };
   const people = table('casefile_people');
   const handoffs = table('casefile_handoffs');
   const upsertPerson = db.prepare(`INSERT INTO ${people} (family_id, person_id, kind) VALUES (?, ?, ?) ON CONFLICT (family_id, person_id) DO UPDATE SET kind = excluded.kind`);
-  /** Sets person columns (names from this module only, never from data). */
+  /** Sets person columns. */
   const setPerson = (familyId: string, personId: string, columns: Readonly<Record<string, unknown>>): void => {
     const names = Object.keys(columns);
-    prepared(`UPDATE ${people} SET ${names.map((name) => `${name} = @${name}`).join(', ')} WHERE family_id = @familyId AND person_id = @personId`)
-      .run({ ...columns, familyId, personId });
+    statementFor(`p ${names.join(',')}`, () => `UPDATE ${people} SET ${names.map((name) => `${name} = ?`).join(', ')} WHERE family_id = ? AND person_id = ?`)
+      .run(...Object.values(columns), familyId, personId);
   };
   const insert = (base: string, row: Readonly<Record<string, unknown>>): void => {
     const names = Object.keys(row);
-    prepared(`INSERT OR REPLACE INTO ${table(base)} (${names.join(', ')}) VALUES (${names.map((name) => `@${name}`).join(', ')})`).run(row);
+    statementFor(`i ${base} ${names.join(',')}`, () => `INSERT OR REPLACE INTO ${table(base)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(row));
   };
   const update = (base: string, set: Readonly<Record<string, unknown>>, where: Readonly<Record<string, unknown>>): void => {
-    prepared(`UPDATE ${table(base)} SET ${Object.keys(set).map((name) => `${name} = @s_${name}`).join(', ')} WHERE ${Object.keys(where).map((name) => `${name} = @w_${name}`).join(' AND ')}`)
-      .run({ ...Object.fromEntries(Object.entries(set).map(([k, v]) => [`s_${k}`, v])), ...Object.fromEntries(Object.entries(where).map(([k, v]) => [`w_${k}`, v])) });
+    const setNames = Object.keys(set);
+    const whereNames = Object.keys(where);
+    statementFor(`u ${base} ${setNames.join(',')} ${whereNames.join(',')}`, () =>
+      `UPDATE ${table(base)} SET ${setNames.map((name) => `${name} = ?`).join(', ')} WHERE ${whereNames.map((name) => `${name} = ?`).join(' AND ')}`)
+      .run(...Object.values(set), ...Object.values(where));
   };
   // An erased person's consents end with their data and keep no purposes (services/family/handoff-state.ts).
   const endConsentsOf = db.prepare(`UPDATE ${table('casefile_consents')} SET purposes = '[]', withdrawn_on = COALESCE(withdrawn_on, @on) WHERE family_id = @familyId AND person_id = @personId`);
   const endTransfer = db.prepare(`UPDATE ${handoffs} SET status = @status, ended_on = @on WHERE family_id = @familyId AND kind = 'TRANSFER' AND organization_id = @organizationId AND status = 'PROPOSED'`);
+
+  /**
+   * The event being applied, for the helpers below: made once per bind, not per event (a rebuild
+   * applies every event, and closures made per event cost more than the statements they run).
+   */
+  const current = { familyId: '', revision: 0, personal: undefined as Data['personal'], subject: '', on: '', organizationId: '' };
+  /** A personal value of this event, sealed for its column through the one seam. */
+  const sealed = (place: PersonalPlace, field: string): string | null => {
+    const value = str(current.personal?.[field]);
+    return value === null ? null : encodePersonal(sealer, place, familyDataKeyId(current.familyId, current.subject), value);
+  };
+  /** A recomputed deadline's previous day: sealed when it is an age-out's (under `personal` from version 5: it tells the birth date). */
+  const previousDueOn = (data: Data): string | null => (current.personal === undefined ? str(data['previousDueOn']) : sealed('casefile_deadlines.previous_due_on', 'previousDueOn'));
+  const note = (kind: string, row: Readonly<Record<string, unknown>>): void =>
+    insert('casefile_notes', { family_id: current.familyId, revision: current.revision, kind, on_date: current.on, organization_id: current.organizationId, ...row });
 
   return (familyId: string, event: RecordedEvent): void => {
     const data = event.data as Data;
@@ -118,16 +139,8 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
     const on = typeof metadata.occurredAt === 'string' ? dateOf(metadata.occurredAt) : dateOf(event.recordedAt.toISOString());
     const organizationId = str(metadata.actor?.organizationId) ?? '';
     const userId = str(metadata.actor?.userId) ?? '';
-    const subject = str(personal?.['subjectId']) ?? '';
-    /** A personal value of this event, sealed for its column through the one seam. */
-    const sealed = (place: PersonalPlace, field: string): string | null => {
-      const value = str(personal?.[field]);
-      return value === null ? null : encodePersonal(sealer, place, familyDataKeyId(familyId, subject), value);
-    };
-    /** A recomputed deadline's previous day: sealed when it is an age-out's (under `personal` from version 5: it tells the birth date). */
-    const previousDueOn = (): string | null => (personal === undefined ? str(data['previousDueOn']) : sealed('casefile_deadlines.previous_due_on', 'previousDueOn'));
+    Object.assign(current, { familyId, revision: event.revision, personal, subject: str(personal?.['subjectId']) ?? '', on, organizationId });
     const base = { family_id: familyId, revision: event.revision };
-    const note = (kind: string, row: Readonly<Record<string, unknown>>) => insert('casefile_notes', { ...base, kind, on_date: on, organization_id: organizationId, ...row });
 
     switch (event.type) {
       case 'ChildRegistered':
@@ -236,7 +249,7 @@ export const bindCasefileFacts = (db: Database.Database, table: (base: string) =
         // A basis has the form `fact;rule`; anything else is the reason for recomputing on the same basis (deadlines.ts).
         const derivedFrom = str(data['derivedFrom']);
         const isBasis = derivedFrom !== null && derivedFrom.includes(';');
-        update('casefile_deadlines', { ...(isBasis ? { derived_from: derivedFrom } : {}), recomputed_because: isBasis ? null : derivedFrom, previous_due_on: previousDueOn() }, {
+        update('casefile_deadlines', { ...(isBasis ? { derived_from: derivedFrom } : {}), recomputed_because: isBasis ? null : derivedFrom, previous_due_on: previousDueOn(data) }, {
           family_id: familyId, deadline_id: data['deadlineId'],
         });
         break;

@@ -12,6 +12,8 @@ const FACILITY: PersonalPlace = 'casefile_facilities.facility';
 
 const FAMILY_STREAM_PREFIX = 'family-';
 
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
 /**
  * Facts of the case file that the families read model does not keep, for the advocates'
  * filters and the list of relatives not yet found (issue 15 items 5 and 7). Rows per event, no
@@ -71,7 +73,6 @@ const bindCasefile = (db: Database.Database, table: (base: string) => string): B
 
   const apply = (familyId: string, event: RecordedEvent): void => {
     const data = event.data as Record<string, unknown> & { personal?: Record<string, unknown> };
-    const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
     switch (event.type) {
       case 'RelativeAdded':
         addRelative.run(familyId, String(data['relativeId']), data['adverse'] === true ? 1 : 0);

@@ -39,6 +39,27 @@ export type TermHasher = (kind: string, token: string) => bigint;
 export const termHasher = (key: Buffer): TermHasher => (kind, token) =>
   createHmac('sha256', key).update(`${kind}:${token}`).digest().readBigInt64BE(0);
 
+/**
+ * The hasher with the hashes of person refs and words (`person`, `word`: ids and words outside
+ * `personal`, which a rebuild hashes once per event naming them) kept in memory, at most
+ * `capacity` of them (all dropped when full). Names, identifier values and phone numbers are
+ * never kept: memory holds no personal value longer than its event's batch.
+ */
+export const memoisedHasher = (hash: TermHasher, capacity = 100_000): TermHasher => {
+  const known = new Map<string, bigint>();
+  return (kind, token) => {
+    if (kind !== 'person' && kind !== 'word') return hash(kind, token);
+    const key = `${kind}:${token}`;
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= capacity) known.clear();
+      value = hash(kind, token);
+      known.set(key, value);
+    }
+    return value;
+  };
+};
+
 /** A person of a family as the index names them: a keyed hash of the family and person ids. */
 export const personRef = (hash: TermHasher, familyId: string, personId: string): bigint => hash('person', `${familyId}/${personId}`);
 

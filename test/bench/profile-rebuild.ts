@@ -1,7 +1,7 @@
 /**
  * The rebuild of each projection alone over a store of the scale benchmark's shape, against a
  * raw checkpointed read of the same store in the same run, optionally under a CPU profile.
- * Usage: `npx tsx test/bench/profile-rebuild.ts <events.sqlite> [--only families,casefile]
+ * Usage: `npx tsx test/bench/profile-rebuild.ts <events.sqlite> [--only families,casefile,search]
  * [--seal] [--profile FILE]`. The store is one `npm run bench:scale -- --dir D --load-only` left
  * (D/<N>/events.sqlite). `--seal` seals the read models as the tracker does (a key store with a
  * fresh master key in a temporary directory); `--profile` writes a .cpuprofile of the
@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { SqliteEventStore } from '../../infra/event-store/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from '../../infra/keys/sqlite-key-store.js';
-import { PROJECTIONS } from '../../projections/all-projections.js';
+import { PROJECTIONS as TRACKER_PROJECTIONS } from '../../projections/all-projections.js';
 import { openReadModelDatabase } from '../../projections/read-model-database.js';
 import { sealReadModelsWith } from '../../projections/read-model-sealing.js';
 import { rebuildProjections } from '../../projections/rebuild.js';
+import { createSearchProjection } from '../../projections/search/search-projection.js';
+import { termHasher } from '../../projections/search/search-terms.js';
 import { ReadModelSealer } from '../../services/privacy/read-model-sealer.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { rawCheckpointedRead } from './projection-rebuild.bench.js';
@@ -39,6 +41,8 @@ if (!file || file.startsWith('--')) throw new Error('usage: profile-rebuild.ts <
 const only = argument('--only')?.split(',');
 const profileFile = argument('--profile');
 const seal = process.argv.includes('--seal');
+// The search index (its own file in the tracker, its own projector) rebuilds here like the others, under a fresh blind-index key.
+const PROJECTIONS = [...TRACKER_PROJECTIONS, createSearchProjection(termHasher(randomBytes(32)))];
 
 const temp = makeTempDir('tracker-profile-rebuild-');
 const store = SqliteEventStore.open(file);
