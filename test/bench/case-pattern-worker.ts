@@ -32,6 +32,7 @@ export interface WorkerInput {
   readonly seed: number;
   readonly workers: number;
   readonly index: number;
+  readonly familyOffset: number;
   readonly now: string;
 }
 
@@ -74,7 +75,7 @@ const run = async (input: WorkerInput): Promise<void> => {
   const sealing = new FamilyOrderedAppends(new EncryptingEventStore(capture as unknown as EventStore, new PersonalDataCipher(keys)));
   const source = new CasePatternSource({
     open: input.open, seed: input.seed, chaining: 'by-the-store', now: new Date(input.now),
-    familyNumber: (n) => n * input.workers + input.index,
+    familyNumber: (n) => input.familyOffset + n * input.workers + input.index,
   });
   let unacknowledged = 0;
   let acknowledged: () => void = () => undefined;

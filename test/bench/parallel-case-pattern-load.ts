@@ -24,16 +24,20 @@ export const loadCasePatternsInParallel = async (options: {
   readonly open: number;
   readonly workers: number;
   readonly seed?: number;
+  /** Added to every family number (a later segment of a long load numbers its families apart). */
+  readonly familyOffset?: number;
+  /** False for a later segment: the organisations are registered already. */
+  readonly register?: boolean;
   readonly onProgress?: (events: number) => void;
 }): Promise<CasePatternLoad> => {
   const now = new Date();
-  await registerOrganizations(options.sealed, now.toISOString());
+  if (options.register ?? true) await registerOrganizations(options.sealed, now.toISOString());
   let acknowledged = 0;
   const shares = Array.from({ length: options.workers }, (_, index) => {
     const input: WorkerInput = {
       keyStoreFile: options.keyStoreFile, masterKey: options.masterKey.toString('base64'), now: now.toISOString(),
       target: Math.ceil(options.target / options.workers), open: Math.max(1, Math.round(options.open / options.workers)),
-      seed: (options.seed ?? 17) + index, workers: options.workers, index,
+      seed: (options.seed ?? 17) + index, workers: options.workers, index, familyOffset: options.familyOffset ?? 0,
     };
     return runWorker(input, async (appends) => {
       await Promise.all(appends.map((append) =>

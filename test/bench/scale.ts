@@ -93,51 +93,99 @@ const verifySample = async (loaded: LoadedStore): Promise<string> => {
   }
 };
 
-/** The store of about `events` events under `dir`, loaded now or by an earlier run. */
+/** A long load runs in segments of this many events (BENCH_SCALE_SEGMENT); each finished one is recorded, so a load stopped part way resumes after its last. */
+const SEGMENT_EVENTS = Number(process.env['BENCH_SCALE_SEGMENT'] ?? 1_000_000);
+/** Family numbers of the k-th segment attempt start at k times this. */
+const SEGMENT_FAMILY_OFFSET = 10_000_000;
+
+interface LoadProgress {
+  readonly format: number;
+  /** Segment loads started so far (a stopped one leaves its events behind, as stalled cases, and is not counted below). */
+  attempts: number;
+  readonly segments: CasePatternLoad[];
+  cpuSeconds: number;
+  seconds: number;
+}
+
+const merged = (segments: readonly CasePatternLoad[]): CasePatternLoad => ({
+  events: segments.reduce((sum, s) => sum + s.events, 0),
+  families: segments.reduce((sum, s) => sum + s.families, 0),
+  longest: segments.map((s) => s.longest).reduce((a, b) => (b.events > a.events ? b : a)),
+  shortest: segments.map((s) => s.shortest).reduce((a, b) => (b.events < a.events ? b : a)),
+  sample: segments.flatMap((s) => s.sample).filter((_, i, all) => i % Math.ceil(all.length / 40) === 0),
+});
+
+/**
+ * The store of about `events` events under `dir`, loaded now or by an earlier run. Loads of more
+ * than SEGMENT_EVENTS run in segments (each its own cases, numbered apart; the cases still open at
+ * a segment's end stay open for good, as stalled cases do); `loading.json` records the finished
+ * ones, so a run stopped part way (Ctrl-C, the end of a session) resumes after the last.
+ */
 const loadedStore = async (dir: string, events: number): Promise<LoadedStore> => {
   const storeDir = join(dir, String(events));
   const file = join(storeDir, 'events.sqlite');
   const keyDir = `${storeDir}-keys`;
   const marker = join(storeDir, 'loaded.json');
+  const progressFile = join(storeDir, 'loading.json');
   if (existsSync(marker)) {
-    const loaded = JSON.parse(readFileSync(marker, 'utf8')) as CasePatternLoad & { format?: number };
+    const loaded = JSON.parse(readFileSync(marker, 'utf8')) as CasePatternLoad & { format?: number; loadRate?: number; loadCpuRate?: number };
     if (loaded.format !== LOADER_FORMAT) throw new Error(`${storeDir} was loaded by an older loader (unsealed events): remove it (and ${keyDir}) to load it again`);
     log(`reusing ${file}: ${loaded.events.toLocaleString('en-US')} events`);
     return { ...loaded, file, keyDir };
   }
-  for (const leftover of [storeDir, keyDir]) rmSync(leftover, { recursive: true, force: true });
-  mkdirSync(storeDir, { recursive: true });
-  const { stored, sealed, masterKey } = openSealedStore(file, keyDir);
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const cpuSeconds = (): number => {
-    const { user, system } = process.cpuUsage(cpuStarted);
-    return (user + system) / 1e6;
-  };
-  let reported = 0;
-  const workers = Number(process.env['BENCH_SCALE_WORKERS'] ?? 2);
-  let loaded: CasePatternLoad;
-  try {
-    loaded = await loadCasePatternsInParallel({
-      store: stored, sealed, keyStoreFile: join(keyDir, KEY_STORE_FILE), masterKey, target: events, open: openCases(events), workers,
-      onProgress: (done) => {
-        if (done - reported < Math.max(events / 20, 10_000)) return;
-        reported = done;
-        log(`loaded ${count(done)} of ${count(events)} events (${count((done * 1000) / (performance.now() - started))} ev/s, ${count(done / cpuSeconds())} per CPU-second of all threads, load average ${loadavg()[0]!.toFixed(1)})`);
-      },
-    });
-  } finally {
-    await sealed.close();
+  let progress: LoadProgress = { format: LOADER_FORMAT, attempts: 0, segments: [], cpuSeconds: 0, seconds: 0 };
+  if (existsSync(progressFile)) {
+    progress = JSON.parse(readFileSync(progressFile, 'utf8')) as LoadProgress;
+    if (progress.format !== LOADER_FORMAT) throw new Error(`${storeDir} was partly loaded by an older loader: remove it (and ${keyDir}) to load it again`);
+    log(`resuming the load of ${file} after ${String(progress.segments.length)} segments (${count(merged(progress.segments.length > 0 ? progress.segments : [emptyLoad]).events)} events)`);
+  } else {
+    for (const leftover of [storeDir, keyDir]) rmSync(leftover, { recursive: true, force: true });
+    mkdirSync(storeDir, { recursive: true });
   }
-  const seconds = (performance.now() - started) / 1000;
-  const loadRate = loaded.events / seconds;
-  const loadCpuRate = loaded.events / cpuSeconds();
-  writeFileSync(marker, JSON.stringify({ ...loaded, format: LOADER_FORMAT, loadRate, loadCpuRate, loadSeconds: seconds, workers, loadedAt: new Date().toISOString(), loadAverage: loadavg() }));
-  log(`loaded ${count(loaded.events)} events in ${count(loaded.families)} families in ${seconds.toFixed(0)} s (${count(loadRate)} ev/s, ${count(loadCpuRate)} per CPU-second of all threads, ${String(workers)} worker threads, load average ${loadavg()[0]!.toFixed(1)})`);
+  const workers = Number(process.env['BENCH_SCALE_WORKERS'] ?? 2);
+  const done = (): number => progress.segments.reduce((sum, s) => sum + s.events, 0);
+  while (done() < events) {
+    const { stored, sealed, masterKey } = openSealedStore(file, keyDir);
+    const attempt = progress.attempts;
+    progress.attempts += 1;
+    writeFileSync(progressFile, JSON.stringify(progress));
+    const before = done();
+    const segment = Math.min(SEGMENT_EVENTS, events - before);
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    const cpuSeconds = (): number => cpuMs(cpuStarted) / 1000;
+    let reported = 0;
+    try {
+      const loaded = await loadCasePatternsInParallel({
+        store: stored, sealed, keyStoreFile: join(keyDir, KEY_STORE_FILE), masterKey, target: segment, open: openCases(events), workers,
+        seed: 17 + attempt * 1_000, familyOffset: attempt * SEGMENT_FAMILY_OFFSET, register: attempt === 0,
+        onProgress: (acknowledged) => {
+          if (acknowledged - reported < Math.max(events / 20, 50_000)) return;
+          reported = acknowledged;
+          const all = before + acknowledged;
+          log(`loaded ${count(all)} of ${count(events)} events (${count((acknowledged * 1000) / (performance.now() - started))} ev/s, ${count(acknowledged / cpuSeconds())} per CPU-second of all threads, load average ${loadavg()[0]!.toFixed(1)})`);
+        },
+      });
+      progress.segments.push(loaded);
+      progress.cpuSeconds += cpuSeconds();
+      progress.seconds += (performance.now() - started) / 1000;
+      writeFileSync(progressFile, JSON.stringify(progress));
+    } finally {
+      await sealed.close();
+    }
+  }
+  const loaded = merged(progress.segments);
+  const loadRate = loaded.events / progress.seconds;
+  const loadCpuRate = loaded.events / progress.cpuSeconds;
+  writeFileSync(marker, JSON.stringify({ ...loaded, format: LOADER_FORMAT, loadRate, loadCpuRate, loadSeconds: progress.seconds, segments: progress.segments.length, attempts: progress.attempts, workers, loadedAt: new Date().toISOString(), loadAverage: loadavg() }));
+  rmSync(progressFile, { force: true });
+  log(`loaded ${count(loaded.events)} events in ${count(loaded.families)} families in ${progress.seconds.toFixed(0)} s (${count(loadRate)} ev/s, ${count(loadCpuRate)} per CPU-second of all threads, ${String(workers)} worker threads, load average ${loadavg()[0]!.toFixed(1)})`);
   const result = { ...loaded, file, keyDir, loadRate, loadCpuRate };
   log(`verified a sample: ${await verifySample(result)}`);
   return result;
 };
+
+const emptyLoad: CasePatternLoad = { events: 0, families: 0, longest: { familyId: '', events: 0 }, shortest: { familyId: '', events: 0 }, sample: [] };
 
 interface RebuildFigures {
   /** Events in the store, and how many the rebuild applied (fewer when `--max-seconds` stopped it). */
