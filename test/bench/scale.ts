@@ -248,11 +248,16 @@ const rebuild = async (loaded: LoadedStore): Promise<RebuildFigures> => {
   const cpu = process.cpuUsage();
   const started = performance.now();
   // Each tenth's rate from the events actually applied between the progress reports that crossed
-  // its bounds (a catch-up batch is 5,000 events, so at 10,000 events a report may cross several).
+  // its bounds, taken only once every projection has applied the shared batch (one report per
+  // projection per batch; a catch-up batch is 5,000 events, so at 10,000 events a report may
+  // cross several tenths, which then share its rate).
   let decileStarted = { at: started, events: 0 };
+  let reports = 0;
   await rebuildProjections(readUntil(sealed, started + maxSeconds * 1000), db, PROJECTIONS, (applied) => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     reached = applied / PROJECTIONS.length;
+    reports += 1;
+    if (reports % PROJECTIONS.length !== 0) return;
     const tenth = Math.min(10, Math.floor((reached * 10) / raw.events));
     if (tenth > deciles.length && tenth < 10) {
       const now = performance.now();
