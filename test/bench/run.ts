@@ -3,8 +3,8 @@
  * as one table. Figures are ratios because the machines are shared and noisy; absolute
  * numbers are shown for context only. BENCH_EVENTS scales the append benchmark, BENCH_FAMILIES
  * the read-side data set (families of about 20 events), BENCH_HTTP_SECONDS the load duration,
- * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out, BENCH_INTERLEAVED_FAMILIES the
- * interleaved rebuild (one family in five with a long history), `--scale N` (or BENCH_SEARCH_PEOPLE)
+ * BENCH_SUBSCRIBERS and BENCH_CHANGES the subscription fan-out, BENCH_INTERLEAVED_EVENTS the
+ * rebuild of real-shaped interleaved families (default 100,000 events; sealed as the tracker runs), `--scale N` (or BENCH_SEARCH_PEOPLE)
  * the people in the search index (default 20,000; the issue's figure is `npm run bench -- --scale 100000`).
  * `npm run bench -- --only appends,concurrent` runs only the named steps (STEP_NAMES).
  * `encryption` (issue 13): appends, rebuild and families(first: 50) with and without encryption
@@ -23,6 +23,7 @@ import { benchMutations } from './mutations.bench.js';
 import { benchInterleavedRebuild, benchProjectionRebuild } from './projection-rebuild.bench.js';
 import { benchSearch, searchScale } from './search.bench.js';
 import { benchSubscriptions } from './subscriptions.bench.js';
+import { issueTableRows } from './issue-table.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 100_000);
@@ -72,7 +73,7 @@ if (['rebuild', 'graphql', 'audit'].some((name) => selected.has(name as StepName
 if (selected.has('interleaved')) {
   const temp = makeTempDir('tracker-bench-interleaved-');
   try {
-    await step('interleaved', () => benchInterleavedRebuild(temp.dir, Number(process.env['BENCH_INTERLEAVED_FAMILIES'] ?? 2_000)));
+    await step('interleaved', () => benchInterleavedRebuild(temp.dir, Number(process.env['BENCH_INTERLEAVED_EVENTS'] ?? 100_000)));
   } finally {
     temp.remove();
   }
@@ -83,3 +84,4 @@ await step('subscriptions', () => benchSubscriptions(Number(process.env['BENCH_S
 await step('encryption', () => benchEncryption());
 
 process.stdout.write(`\n${formatTable(rows)}\n`);
+process.stdout.write(`\nIssue 17's table, row by row (the same figures):\n${formatTable(issueTableRows(rows, selected))}\n`);
