@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/graphql-client.js';
-import { loadDemo, startTrackerInProcess, type Tracker } from '../support/in-process-tracker.js';
-import { makeTempDir } from '../support/temp-dir.js';
-import { openBrowser, skipReason, type BrowserSession } from './support/browser.js';
+import { skipReason } from './support/browser.js';
+import { demoSessionForBlock } from './support/demo-session.js';
 
 /**
  * What held (s5-probe), in a real browser: GraphiQL served at /graphql keeps its tabs in the
@@ -15,29 +14,15 @@ import { openBrowser, skipReason, type BrowserSession } from './support/browser.
 if (skipReason) console.log(`[browser] s5-probe held GraphiQL storage check SKIPPED: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('GraphiQL on a shared laptop', { timeout: 120_000 }, () => {
-  const temp = makeTempDir('tracker-s5-graphiql-');
-  let tracker: Tracker;
-  let keys: Record<string, string>;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    tracker = await startTrackerInProcess({ TRACKER_DATA_DIR: temp.dir, TRACKER_RATE_LIMIT_REQUESTS: '0' });
-    keys = await loadDemo(temp.dir, async (demo) => (await postGraphQL(tracker.url, demo['Legal Aid of New York']!, '{ families(first: 1) { totalCount } }')).data?.families.totalCount === 5);
-    browser = await openBrowser(tracker.url);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await tracker?.stop();
-    temp.remove();
-  });
+  const session = demoSessionForBlock('tracker-s5-graphiql-');
 
   it("keeps no child's name in localStorage after a query returned it", { timeout: 120_000 }, async () => {
-    const names: string[] = (await postGraphQL(tracker.url, keys['Legal Aid of New York']!, '{ families(first: 10) { edges { node { children { givenName } } } } }'))
+    const names: string[] = (await postGraphQL(session.tracker.url, session.keys['Legal Aid of New York']!, '{ families(first: 10) { edges { node { children { givenName } } } } }'))
       .data.families.edges.flatMap((edge: any) => edge.node.children.map((child: any) => child.givenName as string));
     expect(names.length).toBeGreaterThan(0);
-    const page = await browser.context.newPage();
-    await page.goto(`${tracker.url}/graphql`);
-    await page.getByRole('textbox', { name: 'API key' }).fill(keys['Legal Aid of New York']!);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.tracker.url}/graphql`);
+    await page.getByRole('textbox', { name: 'API key' }).fill(session.keys['Legal Aid of New York']!);
     await page.getByRole('button', { name: 'Use this key' }).click();
     const run = page.locator('.graphiql-execute-button');
     await run.waitFor({ timeout: 30_000 });
