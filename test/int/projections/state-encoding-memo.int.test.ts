@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
 import { SqliteKeyStore } from '../../../infra/keys/sqlite-key-store.js';
 import { decodeFamilyState, encodeFamilyState, EncodingMemo } from '../../../projections/families/state-codec.js';
-import { evolve } from '../../../services/family/evolve.js';
-import { initialFamilyState, type FamilyState } from '../../../services/family/state.js';
-import { familyEventOf } from '../../../services/family/upcast.js';
+import { type FamilyState } from '../../../services/family/state.js';
 import { ReadModelSealer } from '../../../services/privacy/read-model-sealer.js';
-import { loadCasePatterns } from '../../bench/case-pattern-load.js';
+import { caseStateHistories } from '../../support/case-pattern-histories.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 /**
@@ -34,16 +31,7 @@ describe('family state encoding with a memo (real case-pattern load in SQLite, r
   let keys: SqliteKeyStore;
 
   beforeAll(async () => {
-    const store = SqliteEventStore.open(join(temp.dir, 'events.sqlite'));
-    await loadCasePatterns(store, 3_000, { open: 10, seed: 5 });
-    histories = new Map();
-    for await (const event of store.readAll()) {
-      if (!event.stream.startsWith('family-')) continue;
-      const states = histories.get(event.stream) ?? [initialFamilyState];
-      states.push(evolve(states.at(-1)!, familyEventOf(event)));
-      histories.set(event.stream, states);
-    }
-    await store.close();
+    histories = await caseStateHistories(temp.dir, 3_000, 5);
     keys = SqliteKeyStore.open(join(temp.dir, 'data-keys.sqlite'), randomBytes(32));
   }, 120_000);
   afterAll(async () => {

@@ -1,12 +1,8 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteEventStore } from '../../../infra/event-store/sqlite/sqlite-event-store.js';
 import { hiddenPersonIds } from '../../../services/family/disclosure.js';
 import { statusByScope, statusReadingOf, type StatusReading } from '../../../projections/families/family-rows.js';
-import { evolve } from '../../../services/family/evolve.js';
-import { initialFamilyState, type FamilyState } from '../../../services/family/state.js';
-import { familyEventOf } from '../../../services/family/upcast.js';
-import { loadCasePatterns } from '../../bench/case-pattern-load.js';
+import { type FamilyState } from '../../../services/family/state.js';
+import { caseStateHistories } from '../../support/case-pattern-histories.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 /**
@@ -22,16 +18,7 @@ describe('statuses per scope carried from event to event (real case-pattern load
   let histories: Map<string, FamilyState[]>;
 
   beforeAll(async () => {
-    const store = SqliteEventStore.open(join(temp.dir, 'events.sqlite'));
-    await loadCasePatterns(store, 3_000, { open: 10, seed: 11 });
-    histories = new Map();
-    for await (const event of store.readAll()) {
-      if (!event.stream.startsWith('family-')) continue;
-      const states = histories.get(event.stream) ?? [initialFamilyState];
-      states.push(evolve(states.at(-1)!, familyEventOf(event)));
-      histories.set(event.stream, states);
-    }
-    await store.close();
+    histories = await caseStateHistories(temp.dir, 3_000, 11);
   }, 120_000);
   afterAll(() => temp.remove());
 
